@@ -1,0 +1,40 @@
+// What every `slipway` subcommand shares: global options, exit codes, and
+// the two output channels (results on stdout, diagnostics on stderr).
+//
+// Each command group lives in its own cmd_*.cpp and registers itself through
+// one add_*_commands function; those files only parse arguments, call the
+// domain modules and print.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "core/error.h"
+
+namespace slipway::cli {
+
+// Exit codes: 0 success, 1 the operation ran and failed (or was refused), 2 bad input.
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_failed = 1;
+inline constexpr int k_exit_bad_input = 2;
+
+struct GlobalOptions {
+  std::string workspace = ".";  // -C / --workspace, or SLIPWAY_WORKSPACE
+  std::string state;            // --state or SLIPWAY_STATE; empty = <workspace>/.slipway/state.db
+  bool json = false;            // --json on read commands
+  int exit_code = k_exit_ok;    // set by the command that ran
+};
+
+// Prints "slipway: error: <error>" on stderr and returns the exit code for its kind.
+int report(const Error& error);
+int exit_code_for(const Error& error);
+
+// The resolved path of the state database for these options.
+std::string state_path(const GlobalOptions& options);
+
+void add_workspace_commands(CLI::App& app, GlobalOptions& options);
+void add_pipeline_commands(CLI::App& app, GlobalOptions& options);
+void add_version_commands(CLI::App& app, GlobalOptions& options);
+
+}  // namespace slipway::cli

@@ -1,0 +1,29 @@
+// Content hashing (SHA-256 via libsodium): artifact digests, config digests.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace slipway {
+
+// Lower-case hex SHA-256 of the bytes.
+std::string sha256_hex(std::string_view bytes);
+
+// Streams the file; not_found/io errors name the path.
+Result<std::string> sha256_file_hex(const std::filesystem::path& path);
+
+// Incremental hashing for large or composite inputs.
+class Sha256 {
+ public:
+  Sha256();
+  void update(std::string_view bytes);
+  std::string finish_hex();  // may be called once
+
+ private:
+  alignas(64) unsigned char m_state[128];
+};
+
+}  // namespace slipway

@@ -1,0 +1,27 @@
+# Shared by every end-to-end script: strict mode, a temp dir removed on exit,
+# and small assertions that print what differed.
+set -euo pipefail
+: "${SLIPWAY:?SLIPWAY must point at the binary}"
+: "${SLIPWAY_SOURCE_DIR:?SLIPWAY_SOURCE_DIR must point at the source tree}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.com
+export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.com
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 125; }
+
+# expect_exit CODE CMD...: runs CMD, stores stdout/stderr in $OUT/$ERR.
+expect_exit() {
+  local want=$1; shift
+  set +e
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local got=$?
+  set -e
+  OUT=$(cat "$TMP/out"); ERR=$(cat "$TMP/err")
+  [[ $got == "$want" ]] || die "'$*' exited $got, expected $want; stdout: $OUT; stderr: $ERR"
+}
+
+expect_contains() {  # expect_contains HAYSTACK NEEDLE
+  [[ "$1" == *"$2"* ]] || die "expected to find '$2' in: $1"
+}

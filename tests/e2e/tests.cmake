@@ -1,0 +1,2 @@
+# Each line registers tests/e2e/<name>.sh.
+slipway_e2e_test(cli_basics)
