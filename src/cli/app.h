@@ -36,5 +36,7 @@ std::string state_path(const GlobalOptions& options);
 void add_workspace_commands(CLI::App& app, GlobalOptions& options);
 void add_pipeline_commands(CLI::App& app, GlobalOptions& options);
 void add_version_commands(CLI::App& app, GlobalOptions& options);
+void add_init_commands(CLI::App& app, GlobalOptions& options);
+void add_run_commands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace slipway::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   add_workspace_commands(app, options);
   add_pipeline_commands(app, options);
   add_version_commands(app, options);
+  add_init_commands(app, options);
+  add_run_commands(app, options);
 
   try {
     app.parse(argc, argv);
