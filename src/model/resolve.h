@@ -1,0 +1,61 @@
+// An environment resolved: its blocks merged, its components in deploy order,
+// its values layered, each value with where it came from.
+//
+// Values are layered block < platform < environment: the blocks in the order
+// the environment lists them (a later block overrides an earlier one), then the
+// platform's `values`, then the environment's own `values`. Mappings merge key
+// by key; a scalar or a sequence replaces what was below it as a whole.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/yaml.h"
+#include "model/workspace.h"
+
+namespace slipway::model {
+
+struct ValueOrigin {
+  enum class Layer { block, platform, environment };
+  Layer layer = Layer::environment;
+  std::string block;  // the block's name for Layer::block
+  Position where;     // where the value was written
+  // "block core", "platform", "environment"
+  std::string describe() const;
+};
+
+// One leaf of the merged values: a dotted key path ("log.level"), its value
+// (a scalar, a sequence or an empty mapping) and where it came from.
+struct ResolvedValue {
+  std::string path;
+  yaml::Node value;
+  ValueOrigin origin;
+  std::vector<ValueOrigin> overridden;  // lower layers that set the same path, lowest first
+};
+
+struct ResolvedSecret {
+  SecretSpec spec;
+  std::string block;  // the block declaring it
+};
+
+struct ResolvedEnvironment {
+  std::string name;
+  Platform platform;
+  Policy policy;
+  std::vector<std::string> blocks;
+  // Blocks' components then extras, each once, ordered so that a component
+  // comes after everything it depends on (ties: workspace declaration order).
+  std::vector<std::string> components;
+  yaml::Node values;                 // the merged tree (a mapping)
+  std::vector<ResolvedValue> flat;   // the merged leaves, sorted by path
+  std::vector<ResolvedSecret> secrets;
+  std::vector<Infrastructure> infrastructure;
+};
+
+// Resolves one environment of a valid workspace. Unknown name → not_found
+// "unknown environment 'x' (did you mean 'y'?)".
+Result<ResolvedEnvironment> resolve_environment(const Workspace& workspace, std::string_view name);
+
+}  // namespace slipway::model

@@ -1,0 +1,270 @@
+// The workspace model: slipway.yaml (+ environments/*.yaml, blocks/*.yaml)
+// as typed values.
+//
+// A workspace is a folder holding slipway.yaml at its root. It declares the
+// product, template sources, components, blocks, environments and roles;
+// environments and blocks may also live one per file in environments/ and
+// blocks/ (name = the file stem, or the file's `name:` key). docs/workspace.md
+// is the reference of every key.
+//
+// Every object keeps the Position of its name (file relative to the workspace
+// folder, line, column), and every reference keeps the position where it was
+// written, so later modules can report their own errors at the right place.
+// Values stay yaml::Node trees (with positions) because they are free-form.
+//
+// The model is plain data: no I/O after loading, no pointers between objects
+// (references are names; look them up with the Workspace finders). A loaded
+// Workspace is immutable by convention and may be read from many threads.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/yaml.h"
+
+namespace slipway::model {
+
+// A name written somewhere (a reference, or a list entry), with its position.
+struct NameRef {
+  std::string name;
+  Position where;
+};
+
+enum class PatchScheme { timestamp, counter };
+enum class PlatformKind { process, helm, kubectl, terraform, script };
+enum class PolicyMode { auto_, manual };
+enum class VersionPreset { conventionalcommits, angular };
+
+const char* patch_scheme_name(PatchScheme scheme);    // "timestamp", "counter"
+const char* platform_kind_name(PlatformKind kind);    // "process", "helm", ...
+const char* policy_mode_name(PolicyMode mode);        // "auto", "manual"
+const char* version_preset_name(VersionPreset preset);
+std::optional<PlatformKind> parse_platform_kind(std::string_view text);
+
+struct Product {
+  std::string name;
+  int major = 0;
+  int minor = 0;
+  PatchScheme patch = PatchScheme::timestamp;
+  Position where;  // the `product:` key
+};
+
+// A template source: referenced as `path@name` in pipelines.
+struct TemplateSource {
+  std::string name;
+  std::string path;  // local folder, relative to the workspace (empty when git)
+  std::string git;   // git URL (empty when path)
+  std::string ref;   // branch, tag or commit for git sources; default "main"
+  Position where;
+};
+
+struct HealthCheck {
+  enum class Kind { none, http, tcp };
+  Kind kind = Kind::none;
+  std::string http_path;  // for http, e.g. "/health"
+  int timeout_seconds = 30;
+  int retries = 3;
+  Position where;
+};
+
+struct ProcessDeploy {
+  std::vector<std::string> argv;  // exactly one of argv / command is set
+  std::string command;            // run with /bin/sh -c
+  std::string cwd;                // relative to the unpacked artifact; empty = its root
+  std::optional<int> port;        // exported as PORT (plus the platform's port_offset)
+  std::vector<std::pair<std::string, std::string>> env;  // in file order
+  HealthCheck health;
+  Position where;
+};
+
+struct HelmDeploy {
+  std::string chart;
+  yaml::Node values;  // mapping or null
+  Position where;
+};
+
+struct KubectlDeploy {
+  std::vector<std::string> manifests;  // files or folders inside the component repo
+  Position where;
+};
+
+struct TerraformDeploy {
+  std::string module;  // module folder inside the component repo
+  yaml::Node vars;     // mapping or null
+  Position where;
+};
+
+struct ScriptDeploy {
+  std::string plan;      // optional
+  std::string apply;     // required
+  std::string rollback;  // optional
+  Position where;
+};
+
+// How a component is deployed, per platform; absent = not deployable there.
+struct Deploy {
+  std::optional<ProcessDeploy> process;
+  std::optional<HelmDeploy> helm;
+  std::optional<KubectlDeploy> kubectl;
+  std::optional<TerraformDeploy> terraform;
+  std::optional<ScriptDeploy> script;
+  bool supports(PlatformKind kind) const;
+};
+
+struct ReleaseBranch {
+  std::string name;        // a branch name or glob, e.g. "main", "release/*"
+  std::string prerelease;  // prerelease id ("beta"); empty = normal releases
+  Position where;
+};
+
+struct Versioning {
+  std::string tag_format = "v${version}";
+  VersionPreset preset = VersionPreset::conventionalcommits;
+  std::vector<std::string> paths;        // only commits touching these count (monorepos)
+  std::vector<ReleaseBranch> branches;   // empty = the default branch only
+  Position where;
+};
+
+struct Component {
+  std::string name;
+  std::string description;
+  std::string repo;  // relative path (to the workspace) or git URL
+  bool repo_is_url = false;
+  std::string pipeline = "azure-pipelines.yml";  // file inside the repo
+  std::vector<NameRef> depends_on;
+  Versioning versioning;
+  Deploy deploy;
+  Position where;
+};
+
+struct SecretSpec {
+  enum class Kind { generate, from_env };
+  std::string name;
+  Kind kind = Kind::generate;
+  int length = 32;                     // generate
+  std::string charset = "alphanumeric";  // generate: alphanumeric | hex | base64 | ascii
+  std::string env_var;                 // from_env
+  Position where;
+};
+
+// A piece of infrastructure a block needs (applied by the terraform driver).
+struct Infrastructure {
+  std::string name;
+  std::string module;  // folder relative to the workspace
+  yaml::Node vars;     // mapping or null
+  Position where;
+};
+
+struct Block {
+  std::string name;
+  std::string description;
+  std::vector<NameRef> components;
+  yaml::Node values;  // mapping or null
+  std::vector<SecretSpec> secrets;
+  std::vector<Infrastructure> infrastructure;
+  Position where;
+};
+
+struct Platform {
+  PlatformKind kind = PlatformKind::process;
+  // process
+  std::string host = "127.0.0.1";
+  int port_offset = 0;
+  // helm, kubectl
+  std::string namespace_name;
+  std::string context;
+  // terraform, script
+  std::string workdir;
+  std::vector<std::pair<std::string, std::string>> env;  // script: extra environment
+  yaml::Node values;  // the platform layer of values (mapping or null)
+  Position where;     // the `platform:` value
+};
+
+struct Approval {
+  NameRef role;
+  int count = 1;
+  Position where;
+};
+
+// A freeze window: either a fixed span (from/to) or a weekly span (days + start/end).
+struct FreezeWindow {
+  enum class Kind { span, weekly };
+  Kind kind = Kind::span;
+  std::string from, to;          // span: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM"
+  std::vector<std::string> days;  // weekly: "mon".."sun"
+  std::string start, end;         // weekly: "HH:MM"
+  std::string timezone = "UTC";
+  Position where;
+};
+
+struct Policy {
+  PolicyMode mode = PolicyMode::manual;
+  std::string branch;                // auto: the branch whose pushes deploy
+  std::optional<NameRef> promote_from;
+  std::vector<Approval> approvals;
+  bool distinct_approvers = false;   // approvers must differ from the promoter
+  std::vector<FreezeWindow> freeze;
+  Position where;
+};
+
+struct Environment {
+  std::string name;
+  std::string description;
+  std::optional<Platform> platform;  // nullopt only in an invalid workspace
+  std::vector<NameRef> blocks;
+  std::vector<NameRef> components;  // extra components, beyond the blocks'
+  yaml::Node values;                // mapping or null
+  Policy policy;
+  Position where;
+};
+
+struct Role {
+  std::string name;
+  std::vector<NameRef> members;  // local identities
+  Position where;
+};
+
+struct Workspace {
+  std::filesystem::path dir;  // the workspace folder as given
+  Product product;
+  std::vector<TemplateSource> template_sources;
+  std::vector<Component> components;  // declaration order
+  std::vector<Block> blocks;
+  std::vector<Environment> environments;
+  std::vector<Role> roles;
+
+  // Lookups by exact name; nullptr when absent.
+  const TemplateSource* template_source(std::string_view name) const;
+  const Component* component(std::string_view name) const;
+  const Block* block(std::string_view name) const;
+  const Environment* environment(std::string_view name) const;
+  const Role* role(std::string_view name) const;
+
+  // The repo of a component as a local path (dir / repo), or the URL.
+  std::string repo_location(const Component& component) const;
+};
+
+// Loading with every problem reported: the model holds whatever could be read
+// (unreadable parts are skipped), `diagnostics` every error, sorted by position.
+struct WorkspaceLoad {
+  Workspace workspace;
+  Diagnostics diagnostics;
+};
+
+// Reads and validates the workspace in `dir`. Never fails: a missing
+// slipway.yaml is a diagnostic without position.
+WorkspaceLoad inspect_workspace(const std::filesystem::path& dir);
+
+// All errors of the workspace in `dir`, sorted (empty = valid).
+Diagnostics validate_workspace(const std::filesystem::path& dir);
+
+// The workspace, or its first error (invalid_input; not_found when there is no
+// slipway.yaml) with " (and N more errors)" appended when there are several.
+Result<Workspace> load_workspace(const std::filesystem::path& dir);
+
+}  // namespace slipway::model
