@@ -16,7 +16,7 @@ std::string format_utc(TimePoint t) {
   std::time_t as_time = static_cast<std::time_t>(seconds);
   std::tm parts{};
   gmtime_r(&as_time, &parts);
-  char buffer[40];
+  char buffer[80];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
                 parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
                 static_cast<int>(millis));
