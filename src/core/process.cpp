@@ -1,0 +1,305 @@
+// Child processes: fork + execve into a new process group, output read with
+// poll(2) on two pipes plus a pidfd, group-wide kill on exit/timeout/cancel.
+//
+// Why fork and not posix_spawn: posix_spawn can put the child in a new group
+// but cannot set PR_SET_PDEATHSIG, which must be set by the child itself
+// between fork and exec. Between fork and execve the child calls only
+// async-signal-safe functions (setpgid, prctl, sigprocmask, signal, dup2,
+// chdir, execve, _exit), so forking from a multi-threaded process is safe;
+// everything it needs (argv, envp, paths) is prepared before the fork.
+//
+// Why a pidfd: it makes "the child exited" one more poll event, so the loop
+// needs no timer ticks in the common case (ticks only while a cancel flag is
+// watched or a deadline is pending). The child is killed as a group *before*
+// it is reaped, while the zombie still pins its pid, so the group kill cannot
+// hit a recycled pid.
+#include "core/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace slipway {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  int get() const { return m_fd; }
+  void reset(int fd = -1) {
+    if (m_fd >= 0) ::close(m_fd);
+    m_fd = fd;
+  }
+
+ private:
+  int m_fd = -1;
+};
+
+// Splits one stream's bytes into lines for the callback.
+class LineBuffer {
+ public:
+  LineBuffer(OutputStream stream, const ProcessOptions& options)
+      : m_stream(stream), m_options(options) {}
+
+  void feed(const char* data, size_t size) {
+    if (!m_options.on_line) return;
+    m_pending.append(data, size);
+    size_t start = 0;
+    while (true) {
+      size_t newline = m_pending.find('\n', start);
+      if (newline == std::string::npos) {
+        if (m_pending.size() - start >= m_options.max_line) {
+          emit(std::string_view(m_pending).substr(start, m_options.max_line));
+          start += m_options.max_line;
+          continue;
+        }
+        break;
+      }
+      size_t length = newline - start;
+      if (length > m_options.max_line) length = m_options.max_line, newline = start + length - 1;
+      std::string_view line(m_pending.data() + start, length);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      emit(line);
+      start = newline + 1;
+    }
+    m_pending.erase(0, start);
+  }
+
+  void finish() {
+    if (!m_pending.empty() && m_options.on_line) emit(m_pending);
+    m_pending.clear();
+  }
+
+ private:
+  void emit(std::string_view line) { m_options.on_line(m_stream, line); }
+
+  OutputStream m_stream;
+  const ProcessOptions& m_options;
+  std::string m_pending;
+};
+
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+bool child_has_exited(pid_t pid) {
+  siginfo_t info{};
+  if (::waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return true;
+  return info.si_pid == pid;
+}
+
+}  // namespace
+
+bool kill_process_group(int pgid, int signal) {
+  if (pgid <= 0) return false;
+  return ::kill(-pgid, signal) == 0;
+}
+
+std::vector<std::string> current_environment() {
+  std::vector<std::string> out;
+  for (char** e = environ; e && *e; ++e) out.emplace_back(*e);
+  return out;
+}
+
+std::optional<std::filesystem::path> find_program(std::string_view name) {
+  if (name.empty()) return std::nullopt;
+  if (name.find('/') != std::string_view::npos) return std::filesystem::path(name);
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string_view::npos) end = dirs.size();
+    std::filesystem::path dir(dirs.substr(start, end - start));
+    if (dir.empty()) dir = ".";
+    std::filesystem::path candidate = dir / std::string(name);
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
+      return candidate;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+Result<ProcessResult> run_process(const ProcessOptions& options) {
+  if (options.argv.empty()) return fail(ErrorCode::invalid_input, "run process: empty command");
+  std::optional<std::filesystem::path> program = find_program(options.argv[0]);
+  if (!program) return fail(ErrorCode::not_found, "run process: " + options.argv[0] + ": command not found");
+  std::error_code ec;
+  if (!options.cwd.empty() && !std::filesystem::is_directory(options.cwd, ec))
+    return fail(ErrorCode::invalid_input,
+                "run process: working directory " + options.cwd.string() + " does not exist");
+
+  // Everything the child touches is built before the fork.
+  std::string program_path = program->string();
+  std::vector<char*> argv;
+  for (const std::string& arg : options.argv) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  if (options.env) {
+    for (const std::string& entry : *options.env) envp.push_back(const_cast<char*>(entry.c_str()));
+    envp.push_back(nullptr);
+  }
+  char* const* child_env = options.env ? envp.data() : environ;
+  std::string cwd = options.cwd.string();
+
+  int out_pipe[2];
+  int err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0)
+    return fail(ErrorCode::io, std::string("run process: pipe: ") + std::strerror(errno));
+  Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0)
+    return fail(ErrorCode::io, std::string("run process: pipe: ") + std::strerror(errno));
+  Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
+  Fd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) return fail(ErrorCode::io, std::string("run process: fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    // Child: async-signal-safe calls only.
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent already died
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD}) ::signal(s, SIG_DFL);
+    if (null_in.get() >= 0) ::dup2(null_in.get(), 0);
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    ::execve(program_path.c_str(), argv.data(), child_env);
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);  // also set here so kill(-pid) works before the child runs
+  out_write.reset();
+  err_write.reset();
+  null_in.reset();
+  Fd pidfd(open_pidfd(pid));
+
+  ProcessResult result;
+  result.pid = pid;
+  LineBuffer out_lines(OutputStream::out, options);
+  LineBuffer err_lines(OutputStream::err, options);
+  const Clock::time_point start = Clock::now();
+  std::optional<Clock::time_point> deadline;
+  if (options.timeout.count() > 0) deadline = start + options.timeout;
+  Clock::time_point kill_at{};  // SIGKILL after the grace period, when kill_pending
+  bool kill_pending = false;
+  bool exited = false;
+  std::optional<Clock::time_point> drain_until;
+  char buffer[65536];
+
+  auto stop_group = [&] {
+    kill_process_group(pid, SIGTERM);
+    kill_process_group(pid, SIGCONT);
+    kill_at = Clock::now() + options.kill_grace;
+    kill_pending = true;
+  };
+
+  while (true) {
+    bool out_open = out_read.get() >= 0, err_open = err_read.get() >= 0;
+    if (exited && !out_open && !err_open) break;
+    if (exited && drain_until && Clock::now() >= *drain_until) break;
+
+    if (!exited) {
+      Clock::time_point now = Clock::now();
+      if (!result.timed_out && !result.canceled) {
+        if (options.cancel && options.cancel->load()) {
+          result.canceled = true;
+          stop_group();
+        } else if (deadline && now >= *deadline) {
+          result.timed_out = true;
+          stop_group();
+        }
+      } else if (kill_pending && now >= kill_at) {
+        kill_process_group(pid, SIGKILL);
+        kill_pending = false;
+      }
+    }
+
+    pollfd fds[3];
+    int count = 0;
+    int out_index = -1, err_index = -1, pid_index = -1;
+    if (out_open) out_index = count, fds[count++] = {out_read.get(), POLLIN, 0};
+    if (err_open) err_index = count, fds[count++] = {err_read.get(), POLLIN, 0};
+    if (!exited && pidfd.get() >= 0) pid_index = count, fds[count++] = {pidfd.get(), POLLIN, 0};
+
+    int wait_ms = -1;
+    auto limit = [&](Clock::time_point when) {
+      auto ms = std::chrono::ceil<std::chrono::milliseconds>(when - Clock::now()).count();
+      int value = static_cast<int>(std::max<long long>(0, ms));
+      wait_ms = wait_ms < 0 ? value : std::min(wait_ms, value);
+    };
+    if (!exited) {
+      if (options.cancel && !result.canceled) wait_ms = 50;
+      if (deadline && !result.timed_out) limit(*deadline);
+      if (kill_pending) limit(kill_at);
+      if (pidfd.get() < 0) wait_ms = wait_ms < 0 ? 10 : std::min(wait_ms, 10);
+    } else if (drain_until) {
+      limit(*drain_until);
+    }
+
+    int ready = ::poll(fds, static_cast<nfds_t>(count), wait_ms);
+    if (ready < 0 && errno != EINTR) break;
+
+    auto read_from = [&](int index, Fd& fd, LineBuffer& lines) {
+      if (index < 0 || ready <= 0 || !(fds[index].revents & (POLLIN | POLLHUP | POLLERR))) return;
+      ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+      if (n > 0) {
+        lines.feed(buffer, static_cast<size_t>(n));
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        lines.finish();
+        fd.reset();
+      }
+    };
+    read_from(out_index, out_read, out_lines);
+    read_from(err_index, err_read, err_lines);
+
+    bool child_done = false;
+    if (!exited) {
+      if (pid_index >= 0) child_done = ready > 0 && (fds[pid_index].revents & POLLIN);
+      else child_done = child_has_exited(pid);
+    }
+    if (child_done) {
+      // Kill leftovers of the group while the zombie still pins the pid.
+      kill_process_group(pid, SIGKILL);
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+      exited = true;
+      // Output still buffered in the pipes is read; a process that escaped
+      // the group and kept a pipe open is not waited for long.
+      drain_until = Clock::now() + std::chrono::seconds(2);
+    }
+  }
+  out_lines.finish();
+  err_lines.finish();
+  return result;
+}
+
+}  // namespace slipway
