@@ -1,0 +1,231 @@
+// Loading a workspace: the passes are read files → read objects → check
+// names and duplicates → check references (validate.cpp). Every pass reports
+// into one Diagnostics and carries on, so `slipway validate` shows all errors.
+#include "model/workspace.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include "core/strings.h"
+#include "model/reader.h"
+
+namespace slipway::model {
+
+const char* patch_scheme_name(PatchScheme scheme) {
+  return scheme == PatchScheme::timestamp ? "timestamp" : "counter";
+}
+
+const char* platform_kind_name(PlatformKind kind) {
+  switch (kind) {
+    case PlatformKind::process: return "process";
+    case PlatformKind::helm: return "helm";
+    case PlatformKind::kubectl: return "kubectl";
+    case PlatformKind::terraform: return "terraform";
+    case PlatformKind::script: return "script";
+  }
+  return "process";
+}
+
+const char* policy_mode_name(PolicyMode mode) { return mode == PolicyMode::auto_ ? "auto" : "manual"; }
+
+const char* version_preset_name(VersionPreset preset) {
+  return preset == VersionPreset::conventionalcommits ? "conventionalcommits" : "angular";
+}
+
+std::optional<PlatformKind> parse_platform_kind(std::string_view text) {
+  for (PlatformKind kind : {PlatformKind::process, PlatformKind::helm, PlatformKind::kubectl,
+                            PlatformKind::terraform, PlatformKind::script})
+    if (text == platform_kind_name(kind)) return kind;
+  return std::nullopt;
+}
+
+bool Deploy::supports(PlatformKind kind) const {
+  switch (kind) {
+    case PlatformKind::process: return process.has_value();
+    case PlatformKind::helm: return helm.has_value();
+    case PlatformKind::kubectl: return kubectl.has_value();
+    case PlatformKind::terraform: return terraform.has_value();
+    case PlatformKind::script: return script.has_value();
+  }
+  return false;
+}
+
+namespace {
+
+template <class T>
+const T* find_named(const std::vector<T>& items, std::string_view name) {
+  for (const T& item : items)
+    if (item.name == name) return &item;
+  return nullptr;
+}
+
+}  // namespace
+
+const TemplateSource* Workspace::template_source(std::string_view name) const {
+  return find_named(template_sources, name);
+}
+const Component* Workspace::component(std::string_view name) const { return find_named(components, name); }
+const Block* Workspace::block(std::string_view name) const { return find_named(blocks, name); }
+const Environment* Workspace::environment(std::string_view name) const {
+  return find_named(environments, name);
+}
+const Role* Workspace::role(std::string_view name) const { return find_named(roles, name); }
+
+std::string Workspace::repo_location(const Component& c) const {
+  if (c.repo_is_url) return c.repo;
+  return (dir / c.repo).lexically_normal().string();
+}
+
+namespace {
+
+using detail::Reader;
+
+// Reads each entry of a `name: {...}` section with `read`, checking names.
+template <class T, class ReadFn>
+void read_section(Reader& reader, const yaml::Node& root, std::string_view key, const char* noun,
+                  std::vector<T>& out, ReadFn read) {
+  const yaml::Node* section = root.get(key);
+  if (!section || section->is_null()) return;
+  if (!reader.mapping(*section, std::string(key) + " of slipway.yaml",
+                      detail::key_position(root, key, {}))) return;
+  for (const yaml::Node::Entry& entry : section->entries()) {
+    const std::string& name = entry.key.text();
+    if (!detail::valid_name(name))
+      reader.error(std::string("invalid ") + noun + " name '" + name +
+                       "': use letters, digits, '-', '_' and '.'",
+                   entry.key.position());
+    if (std::optional<T> item = read(name, entry.value, entry.key.position())) out.push_back(std::move(*item));
+  }
+}
+
+std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& folder) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// environments/*.yaml or blocks/*.yaml: one object per file, named by its
+// `name:` key or the file stem.
+template <class T, class ReadFn>
+void read_folder(Reader& reader, Diagnostics& diagnostics, const std::filesystem::path& dir,
+                 const char* folder, const char* noun, std::vector<T>& out, ReadFn read) {
+  for (const std::filesystem::path& path : yaml_files(dir / folder)) {
+    std::string display = std::string(folder) + "/" + path.filename().string();
+    Result<yaml::Node> doc = yaml::load_file(path, display);
+    if (!doc) {
+      diagnostics.add(doc.error());
+      continue;
+    }
+    std::string name = path.stem().string();
+    Position where{display, 1, 1};
+    if (doc->is_mapping() && doc->position().line > 0) where = doc->position();
+    if (const yaml::Node* key = doc->is_mapping() ? doc->get("name") : nullptr) {
+      if (std::optional<std::string> text = reader.string(*key, std::string("name of ") + noun + " file " + display, where)) {
+        name = *text;
+        where = Reader::at(*key, where);
+      }
+    }
+    if (!detail::valid_name(name))
+      reader.error(std::string("invalid ") + noun + " name '" + name +
+                       "': use letters, digits, '-', '_' and '.'",
+                   where);
+    if (std::optional<T> item = read(name, *doc, where)) out.push_back(std::move(*item));
+  }
+}
+
+template <class T>
+void check_duplicates(Reader& reader, const std::vector<T>& items, const char* noun) {
+  for (size_t i = 0; i < items.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (items[i].name == items[j].name) {
+        reader.error(std::string("duplicate ") + noun + " '" + items[i].name + "' (also defined at " +
+                         items[j].where.to_string() + ")",
+                     items[i].where);
+        break;
+      }
+}
+
+}  // namespace
+
+WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
+  WorkspaceLoad load;
+  load.workspace.dir = dir;
+  Diagnostics& diagnostics = load.diagnostics;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(dir / "slipway.yaml", ec)) {
+    diagnostics.add(ErrorCode::not_found, "no slipway.yaml in '" + dir.string() + "'", {});
+    return load;
+  }
+  Result<yaml::Node> root = yaml::load_file(dir / "slipway.yaml", "slipway.yaml");
+  if (!root) {
+    diagnostics.add(root.error());
+    return load;
+  }
+  Reader reader(diagnostics);
+  Workspace& ws = load.workspace;
+  const Position top{"slipway.yaml", 1, 1};
+  if (!reader.mapping(*root, "slipway.yaml", top)) return load;
+  reader.check_keys(*root, "slipway.yaml",
+                    {"product", "templates", "components", "blocks", "environments", "roles"});
+
+  if (const yaml::Node* product = root->get("product")) {
+    if (std::optional<Product> value =
+            detail::read_product(reader, *product, detail::key_position(*root, "product", top)))
+      ws.product = std::move(*value);
+  } else {
+    reader.error("slipway.yaml has no product", top);
+  }
+  read_section(reader, *root, "templates", "template source", ws.template_sources,
+               [&](const std::string& name, const yaml::Node& node, const Position& where) {
+                 return detail::read_template_source(reader, name, node, where);
+               });
+  read_section(reader, *root, "components", "component", ws.components,
+               [&](const std::string& name, const yaml::Node& node, const Position& where) {
+                 return detail::read_component(reader, name, node, where);
+               });
+  auto block_reader = [&](const std::string& name, const yaml::Node& node, const Position& where) {
+    return detail::read_block(reader, name, node, where);
+  };
+  read_section(reader, *root, "blocks", "block", ws.blocks, block_reader);
+  read_folder(reader, diagnostics, dir, "blocks", "block", ws.blocks, block_reader);
+  read_section(reader, *root, "environments", "environment", ws.environments,
+               [&](const std::string& name, const yaml::Node& node, const Position& where) {
+                 return detail::read_environment(reader, name, node, where, false);
+               });
+  read_folder(reader, diagnostics, dir, "environments", "environment", ws.environments,
+              [&](const std::string& name, const yaml::Node& node, const Position& where) {
+                return detail::read_environment(reader, name, node, where, true);
+              });
+  read_section(reader, *root, "roles", "role", ws.roles,
+               [&](const std::string& name, const yaml::Node& node, const Position& where) {
+                 return detail::read_role(reader, name, node, where);
+               });
+  check_duplicates(reader, ws.blocks, "block");
+  check_duplicates(reader, ws.environments, "environment");
+
+  detail::check_references(ws, diagnostics);
+  diagnostics.sort();
+  return load;
+}
+
+Diagnostics validate_workspace(const std::filesystem::path& dir) {
+  return inspect_workspace(dir).diagnostics;
+}
+
+Result<Workspace> load_workspace(const std::filesystem::path& dir) {
+  WorkspaceLoad load = inspect_workspace(dir);
+  if (load.diagnostics.empty()) return std::move(load.workspace);
+  Error first = load.diagnostics.errors().front();
+  size_t more = load.diagnostics.size() - 1;
+  if (more > 0)
+    first.message += " (and " + std::to_string(more) + " more error" + (more == 1 ? "" : "s") + ")";
+  return std::unexpected(std::move(first));
+}
+
+}  // namespace slipway::model
