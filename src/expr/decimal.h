@@ -1,5 +1,8 @@
 // A decimal number as .NET's System.Decimal has it (what Azure expressions
 // use): 96-bit integer mantissa, a sign and a scale 0..28. No exponent, no NaN.
+// Exact: "0.1" is one tenth, so nothing ever prints 0.30000000000000004.
+//
+// Thread-safety: a plain value type.
 #pragma once
 
 #include <optional>
@@ -10,20 +13,38 @@ namespace slipway::expr {
 
 class Decimal {
  public:
+  // How parse() reads text.
+  //  - literal: an expression literal: [sign] digits [. digits], at least one
+  //    digit ("-12.50", "+3", ".5", "5."). No spaces, no exponent, no hex.
+  //  - lenient: Azure's string-to-number cast (.NET Decimal.TryParse with
+  //    AllowLeadingWhite|AllowTrailingWhite|AllowLeadingSign|AllowDecimalPoint|
+  //    AllowThousands): like literal plus surrounding white space and ','
+  //    thousands separators in the integer part ("  1,000.5 ").
+  enum class ParseStyle { literal, lenient };
+
   Decimal() = default;  // 0
   static Decimal from_int(long long value);
-  // Parses "-12.50", "+3", ".5"; nullopt when not a decimal literal.
-  static std::optional<Decimal> parse(std::string_view text);
+  // nullopt when not a decimal in the given style, or beyond ±79228162514264337593543950335.
+  // More than 28 decimals round to nearest (as .NET does).
+  static std::optional<Decimal> parse(std::string_view text, ParseStyle style = ParseStyle::literal);
 
-  // Formatted as .NET's "0.#######": at most 7 decimals, no trailing zeros.
+  // Formatted as .NET's "0.#######": at most 7 decimals (rounded half away
+  // from zero), no trailing zeros, no exponent, "-" for negatives: 1.50 → "1.5".
   std::string to_string() const;
+  // <0, 0, >0; 1.5 and 1.50 compare equal.
   int compare(const Decimal& other) const;
+  bool operator==(const Decimal& other) const { return compare(other) == 0; }
   bool is_zero() const;
+  bool is_negative() const { return m_negative && !is_zero(); }
+  // The value when it is a whole number that fits a long long; nullopt otherwise.
+  std::optional<long long> to_integer() const;
+  // Exact sum; nullopt on overflow of the 96-bit range.
+  std::optional<Decimal> add(const Decimal& other) const;
 
-  // (implementation-defined representation; owned by the expr module)
  private:
-  unsigned __int128 m_mantissa = 0;
-  int m_scale = 0;
+  __extension__ typedef unsigned __int128 Uint128;
+  Uint128 m_mantissa = 0;  // < 2^96
+  int m_scale = 0;         // 0..28: value = mantissa / 10^scale
   bool m_negative = false;
 };
 

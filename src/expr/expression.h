@@ -8,6 +8,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,24 +27,57 @@ enum class Phase { compile_time, run_time };
 
 // What a parsed expression may read. Named values (parameters, variables,
 // dependencies, ...) are looked up ignoring case; an unknown name is an error
-// naming it. `status` answers succeeded()/failed()/canceled()/always()/
-// succeededOrFailed() (with optional job names) at run time.
+// "Unrecognized named-value: 'x'." `status` answers succeeded()/failed()/
+// canceled()/always()/succeededOrFailed() (function name as Azure spells it,
+// plus the job names given, possibly none) at run time. A missing status or
+// counter callback makes those functions fail with a clear error.
+//
+// CHANGE from the first contract: `counter` also receives the seed (the
+// second argument of counter(prefix, seed)), as Azure's counter needs it.
 struct Context {
   Value::Object named_values;
   Phase phase = Phase::compile_time;
   std::function<Result<bool>(std::string_view function, const std::vector<std::string>& jobs)>
       status;
-  std::function<Result<Value>(std::string_view prefix)> counter;  // run time only
+  std::function<Result<Value>(std::string_view prefix, const Decimal& seed)> counter;  // run time only
+  // Named values whose members must exist, e.g. {"parameters"}: reading
+  // parameters.nope (or parameters['nope']) is then the error
+  // "Unrecognized parameter: 'nope'." instead of null. Empty by default.
+  std::vector<std::string> strict_members;
 };
 
+// Error messages (asserted in tests/expr): Azure's sentence, then where it is:
+//   "Unexpected symbol: ')'. Located at column 7 in expression 'eq(a, )'."
+// Column counts characters of the expression text from 1. Error::where is the
+// file position of the offending character when `where` is known and no line
+// break precedes it in the text (else the position of the text's start).
+// Sentences: Unexpected symbol: 'x'. / Unexpected end of expression. /
+// Unrecognized value: 'x'. / Unrecognized function: 'x'. / Unrecognized
+// named-value: 'x'. / Too few (many) parameters supplied: 'eq'. / Exceeded max
+// expression length 21000. / Exceeded max expression depth 50. / Function 'x'
+// is only available in run-time expressions. / evaluation errors (casts,
+// format strings, unknown parameters).
+//
+// Thread-safety: a parsed Expression is immutable; evaluate() may run
+// concurrently on many threads with different contexts.
 class Expression {
  public:
+  static constexpr size_t k_max_length = 21000;
+  static constexpr int k_max_depth = 50;
+
   // Parses `text` (the inside of ${{ }} or $[ ], without the delimiters).
-  // `where` is the file position of the first character of `text`.
+  // `where` is the file position of the first character of `text`. Syntax,
+  // unknown functions, argument counts (and run-time-only functions in the
+  // compile-time phase) are checked here; named values at evaluation.
   static Result<Expression> parse(std::string_view text, Position where, Phase phase);
 
+  // Never throws; errors as described above. iif evaluates all three
+  // arguments (as Azure does); and/or/coalesce short-circuit.
   Result<Value> evaluate(const Context& context) const;
   const std::string& text() const;
+  const Position& where() const { return m_where; }
+  // The text as evaluate() quotes it in errors: shortened past 200 characters.
+  std::string quoted_text() const;
 
  private:
   std::shared_ptr<const Node> m_root;
@@ -53,11 +88,16 @@ class Expression {
 // A string mixing literal text and `${{ }}` expressions, e.g. "build-${{ parameters.os }}".
 struct Segment {
   std::string literal;                // used when !is_expression
-  std::string expression;             // the inside of ${{ }}
+  std::string expression;             // the inside of ${{ }}, as written (not trimmed)
   bool is_expression = false;
-  Position where;                     // position of the segment's first character
+  // Literal: position of its first character. Expression: position of the first
+  // character after `${{` (what Expression::parse wants as `where`).
+  Position where;
 };
-// Splits text into segments; an unterminated `${{` is an error with its position.
+// Splits text into segments; an unterminated `${{` is an error at its position:
+// "Unterminated expression: '${{' without a matching '}}'." `}}` inside a quoted
+// string of the expression does not close it. Text without `${{` gives one literal
+// segment (none for empty text). Positions advance through line breaks.
 Result<std::vector<Segment>> split_template_string(std::string_view text, Position where);
 
 // Run-time macros: the names of every $(name) in text, in order.

@@ -1,0 +1,341 @@
+// Values and Azure's type casting tables.
+//
+// Comparisons convert the right operand to the left operand's kind:
+//   to null:    only null and '' convert
+//   to boolean: always (truthiness)
+//   to number:  null → 0, booleans → 0/1, strings as .NET's Decimal.TryParse
+//   to string:  everything but arrays and objects
+//   to version: versions, strings that parse as versions, numbers like 1.2
+//   arrays and objects: only the very same container
+#include "expr/value.h"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "core/strings.h"
+
+namespace slipway::expr {
+
+namespace {
+
+const Value::Array k_empty_array;
+const Value::Object k_empty_object;
+
+unsigned char fold(char c) {
+  return static_cast<unsigned char>(std::toupper(static_cast<unsigned char>(c)));
+}
+
+// Version components; -1 marks an absent component (1.2 < 1.2.0, as .NET).
+using VersionParts = std::array<long long, 4>;
+
+std::optional<VersionParts> parse_version(std::string_view text) {
+  VersionParts parts{-1, -1, -1, -1};
+  size_t count = 0;
+  size_t start = 0;
+  while (true) {
+    size_t dot = text.find('.', start);
+    std::string_view piece = text.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (piece.empty() || count == 4) return std::nullopt;
+    long long value = 0;
+    for (char c : piece) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + (c - '0');
+      if (value > 2147483647LL) return std::nullopt;
+    }
+    parts[count++] = value;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (count < 2) return std::nullopt;
+  return parts;
+}
+
+std::optional<std::string> convert_to_version(const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::version: return value.as_string();
+    case Value::Kind::string: return normalize_version(value.as_string());
+    case Value::Kind::number: {
+      // Azure: a number converts when it has a non-zero fraction, e.g. 1.2.
+      std::string text = value.as_number().to_string();
+      if (text.find('.') == std::string::npos || value.as_number().is_negative()) return std::nullopt;
+      return normalize_version(text);
+    }
+    default: return std::nullopt;
+  }
+}
+
+std::string describe(const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::array:
+    case Value::Kind::object: return Value::kind_name(value.kind());
+    default: return "'" + value.to_string() + "'";
+  }
+}
+
+Error conversion_error(const Value& from, Value::Kind to) {
+  return Error{ErrorCode::invalid_input,
+               std::string("Unable to convert from ") + Value::kind_name(from.kind()) + " to " +
+                   Value::kind_name(to) + ". Value: " + describe(from),
+               {}};
+}
+
+template <class T>
+int three_way(const T& a, const T& b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+void write_json(const Value& value, int indent, std::string& out) {
+  auto newline = [&](int level) {
+    out.push_back('\n');
+    out.append(static_cast<size_t>(level) * 2, ' ');
+  };
+  switch (value.kind()) {
+    case Value::Kind::null: out += "null"; return;
+    case Value::Kind::boolean: out += value.as_boolean() ? "true" : "false"; return;
+    case Value::Kind::number: out += value.as_number().to_string(); return;
+    case Value::Kind::string:
+    case Value::Kind::version: out += nlohmann::json(value.as_string()).dump(); return;
+    case Value::Kind::array: {
+      const Value::Array& items = value.as_array();
+      if (items.empty()) {
+        out += "[]";
+        return;
+      }
+      out.push_back('[');
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out.push_back(',');
+        newline(indent + 1);
+        write_json(items[i], indent + 1, out);
+      }
+      newline(indent);
+      out.push_back(']');
+      return;
+    }
+    case Value::Kind::object: {
+      const Value::Object& members = value.as_object();
+      if (members.empty()) {
+        out += "{}";
+        return;
+      }
+      out.push_back('{');
+      for (size_t i = 0; i < members.size(); ++i) {
+        if (i) out.push_back(',');
+        newline(indent + 1);
+        out += nlohmann::json(members[i].first).dump();
+        out += ": ";
+        write_json(members[i].second, indent + 1, out);
+      }
+      newline(indent);
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+Value Value::boolean(bool b) {
+  Value v;
+  v.m_kind = Kind::boolean;
+  v.m_boolean = b;
+  return v;
+}
+
+Value Value::number(Decimal d) {
+  Value v;
+  v.m_kind = Kind::number;
+  v.m_number = d;
+  return v;
+}
+
+Value Value::string(std::string s) {
+  Value v;
+  v.m_kind = Kind::string;
+  v.m_string = std::move(s);
+  return v;
+}
+
+Value Value::version(std::string s) {
+  Value v;
+  v.m_kind = Kind::version;
+  v.m_string = std::move(s);
+  return v;
+}
+
+Value Value::array(Array items) {
+  Value v;
+  v.m_kind = Kind::array;
+  v.m_array = std::make_shared<const Array>(std::move(items));
+  return v;
+}
+
+Value Value::object(Object members) {
+  Value v;
+  v.m_kind = Kind::object;
+  v.m_object = std::make_shared<const Object>(std::move(members));
+  return v;
+}
+
+const char* Value::kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::null: return "Null";
+    case Kind::boolean: return "Boolean";
+    case Kind::number: return "Number";
+    case Kind::string: return "String";
+    case Kind::version: return "Version";
+    case Kind::array: return "Array";
+    case Kind::object: return "Object";
+  }
+  return "Null";
+}
+
+bool Value::as_boolean() const { return m_boolean; }
+const Decimal& Value::as_number() const { return m_number; }
+const std::string& Value::as_string() const { return m_string; }
+const Value::Array& Value::as_array() const { return m_array ? *m_array : k_empty_array; }
+const Value::Object& Value::as_object() const { return m_object ? *m_object : k_empty_object; }
+
+const Value* Value::member(std::string_view name) const {
+  if (m_kind != Kind::object) return nullptr;
+  for (const auto& [key, value] : *m_object)
+    if (iequals(key, name)) return &value;
+  return nullptr;
+}
+
+bool Value::same_container(const Value& other) const {
+  if (m_kind != other.m_kind) return false;
+  if (m_kind == Kind::array) return m_array == other.m_array;
+  if (m_kind == Kind::object) return m_object == other.m_object;
+  return false;
+}
+
+bool Value::to_boolean() const {
+  switch (m_kind) {
+    case Kind::null: return false;
+    case Kind::boolean: return m_boolean;
+    case Kind::number: return !m_number.is_zero();
+    case Kind::string: return !m_string.empty();
+    case Kind::version:
+    case Kind::array:
+    case Kind::object: return true;
+  }
+  return false;
+}
+
+std::string Value::to_string() const {
+  switch (m_kind) {
+    case Kind::null: return "";
+    case Kind::boolean: return m_boolean ? "True" : "False";
+    case Kind::number: return m_number.to_string();
+    case Kind::string:
+    case Kind::version: return m_string;
+    case Kind::array:
+    case Kind::object: return "";
+  }
+  return "";
+}
+
+std::optional<std::string> Value::try_to_string() const {
+  if (m_kind == Kind::array || m_kind == Kind::object) return std::nullopt;
+  return to_string();
+}
+
+std::optional<Decimal> Value::to_number() const {
+  switch (m_kind) {
+    case Kind::null: return Decimal();
+    case Kind::boolean: return Decimal::from_int(m_boolean ? 1 : 0);
+    case Kind::number: return m_number;
+    case Kind::string:
+      if (m_string.empty()) return Decimal();
+      return Decimal::parse(m_string, Decimal::ParseStyle::lenient);
+    default: return std::nullopt;
+  }
+}
+
+std::optional<std::string> normalize_version(std::string_view text) {
+  std::optional<VersionParts> parts = parse_version(text);
+  if (!parts) return std::nullopt;
+  std::string out;
+  for (long long part : *parts) {
+    if (part < 0) break;
+    if (!out.empty()) out.push_back('.');
+    out += std::to_string(part);
+  }
+  return out;
+}
+
+int compare_ignore_case(std::string_view a, std::string_view b) {
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = fold(a[i]);
+    unsigned char y = fold(b[i]);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return three_way(a.size(), b.size());
+}
+
+bool equals(const Value& left, const Value& right) {
+  switch (left.kind()) {
+    case Value::Kind::null:
+      return right.is_null() || (right.kind() == Value::Kind::string && right.as_string().empty());
+    case Value::Kind::boolean: return left.as_boolean() == right.to_boolean();
+    case Value::Kind::number: {
+      if (right.kind() == Value::Kind::number) return left.as_number() == right.as_number();
+      std::optional<Decimal> number = right.to_number();
+      return number && left.as_number() == *number;
+    }
+    case Value::Kind::string: {
+      if (right.kind() == Value::Kind::string)
+        return compare_ignore_case(left.as_string(), right.as_string()) == 0;
+      std::optional<std::string> text = right.try_to_string();
+      return text && compare_ignore_case(left.as_string(), *text) == 0;
+    }
+    case Value::Kind::version: {
+      std::optional<std::string> version = convert_to_version(right);
+      return version && *parse_version(left.as_string()) == *parse_version(*version);
+    }
+    case Value::Kind::array:
+    case Value::Kind::object: return left.same_container(right);
+  }
+  return false;
+}
+
+Result<int> compare(const Value& left, const Value& right) {
+  switch (left.kind()) {
+    case Value::Kind::null:
+      if (equals(left, right)) return 0;
+      return std::unexpected(conversion_error(right, Value::Kind::null));
+    case Value::Kind::boolean: return three_way(left.as_boolean(), right.to_boolean());
+    case Value::Kind::number: {
+      std::optional<Decimal> number = right.to_number();
+      if (!number) return std::unexpected(conversion_error(right, Value::Kind::number));
+      return left.as_number().compare(*number);
+    }
+    case Value::Kind::string: {
+      std::optional<std::string> text = right.try_to_string();
+      if (!text) return std::unexpected(conversion_error(right, Value::Kind::string));
+      return compare_ignore_case(left.as_string(), *text);
+    }
+    case Value::Kind::version: {
+      std::optional<std::string> version = convert_to_version(right);
+      if (!version) return std::unexpected(conversion_error(right, Value::Kind::version));
+      return three_way(*parse_version(left.as_string()), *parse_version(*version));
+    }
+    case Value::Kind::array:
+    case Value::Kind::object:
+      return fail(ErrorCode::invalid_input,
+                  std::string("Unable to compare values of type ") + Value::kind_name(left.kind()));
+  }
+  return 0;
+}
+
+std::string to_json(const Value& value) {
+  std::string out;
+  write_json(value, 0, out);
+  return out;
+}
+
+}  // namespace slipway::expr
