@@ -151,6 +151,28 @@ void check_duplicates(Reader& reader, const std::vector<T>& items, const char* n
       }
 }
 
+// Environments along the promotion chain: each after the one it promotes
+// from (ties keep declaration order). Cycles only bound the walk.
+void order_by_promotion(std::vector<Environment>& environments) {
+  auto depth = [&](const Environment& env) {
+    size_t steps = 0;
+    const Environment* current = &env;
+    while (current->policy.promote_from && steps <= environments.size()) {
+      const Environment* next = find_named(environments, current->policy.promote_from->name);
+      if (!next) break;
+      current = next;
+      ++steps;
+    }
+    return steps;
+  };
+  std::vector<std::pair<size_t, Environment>> keyed;
+  for (Environment& env : environments) keyed.emplace_back(depth(env), std::move(env));
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  environments.clear();
+  for (auto& [steps, env] : keyed) environments.push_back(std::move(env));
+}
+
 }  // namespace
 
 WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
@@ -210,6 +232,7 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   check_duplicates(reader, ws.environments, "environment");
 
   detail::check_references(ws, diagnostics);
+  order_by_promotion(ws.environments);
   diagnostics.sort();
   return load;
 }

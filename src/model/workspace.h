@@ -235,7 +235,7 @@ struct Workspace {
   std::vector<TemplateSource> template_sources;
   std::vector<Component> components;  // declaration order
   std::vector<Block> blocks;
-  std::vector<Environment> environments;
+  std::vector<Environment> environments;  // along promotion: after what they promote from
   std::vector<Role> roles;
 
   // Lookups by exact name; nullptr when absent.
