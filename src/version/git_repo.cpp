@@ -1,0 +1,288 @@
+#include "version/git_repo.h"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace slipway::version {
+
+namespace {
+
+void init_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+std::string last_error(const std::string& context) {
+  const git_error* e = git_error_last();
+  return context + ": " + (e && e->message ? e->message : "unknown libgit2 error");
+}
+
+std::unexpected<Error> git_fail(const std::string& context, ErrorCode code = ErrorCode::io) {
+  return fail(code, last_error(context));
+}
+
+std::string oid_hex(const git_oid* oid) {
+  char buffer[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buffer, sizeof buffer, oid);
+  return buffer;
+}
+
+std::optional<git_oid> parse_oid(const std::string& hex) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, hex.c_str()) != 0) return std::nullopt;
+  return oid;
+}
+
+// RAII for libgit2 objects.
+template <class T, void (*Free)(T*)>
+struct Owned {
+  T* ptr = nullptr;
+  Owned() = default;
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  ~Owned() {
+    if (ptr) Free(ptr);
+  }
+  T** out() { return &ptr; }
+  T* get() const { return ptr; }
+};
+
+using Commit = Owned<git_commit, git_commit_free>;
+using Tree = Owned<git_tree, git_tree_free>;
+using Reference = Owned<git_reference, git_reference_free>;
+using Object = Owned<git_object, git_object_free>;
+using Walk = Owned<git_revwalk, git_revwalk_free>;
+using Note = Owned<git_note, git_note_free>;
+using Signature = Owned<git_signature, git_signature_free>;
+using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
+
+std::optional<git_oid> entry_oid(git_tree* tree, const std::string& path) {
+  if (path.empty() || path == ".") return *git_tree_id(tree);
+  TreeEntry entry;
+  if (git_tree_entry_bypath(entry.out(), tree, path.c_str()) != 0) return std::nullopt;
+  return *git_tree_entry_id(entry.get());
+}
+
+bool same_under(git_tree* a, git_tree* b, const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    std::optional<git_oid> x = entry_oid(a, path);
+    std::optional<git_oid> y = b ? entry_oid(b, path) : std::nullopt;
+    if (x.has_value() != y.has_value()) return false;
+    if (x && git_oid_cmp(&*x, &*y) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct GitRepository::Handle {
+  git_repository* repo = nullptr;
+  ~Handle() {
+    if (repo) git_repository_free(repo);
+  }
+};
+
+GitRepository::GitRepository(std::unique_ptr<Handle> handle) : m_handle(std::move(handle)) {}
+GitRepository::GitRepository(GitRepository&&) noexcept = default;
+GitRepository& GitRepository::operator=(GitRepository&&) noexcept = default;
+GitRepository::~GitRepository() = default;
+
+Result<GitRepository> GitRepository::open(const std::filesystem::path& dir) {
+  init_libgit2();
+  auto handle = std::make_unique<Handle>();
+  if (git_repository_open_ext(&handle->repo, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
+    return fail(ErrorCode::not_found, "not a git repository: " + dir.string());
+  return GitRepository(std::move(handle));
+}
+
+bool GitRepository::is_shallow() const { return git_repository_is_shallow(m_handle->repo) == 1; }
+
+Result<std::optional<std::string>> GitRepository::current_branch() const {
+  if (git_repository_head_unborn(m_handle->repo) == 1)
+    return fail(ErrorCode::not_found, "the repository has no commit yet");
+  if (git_repository_head_detached(m_handle->repo) == 1) return std::optional<std::string>();
+  Reference head;
+  if (git_repository_head(head.out(), m_handle->repo) != 0) return git_fail("cannot read HEAD");
+  return std::optional<std::string>(git_reference_shorthand(head.get()));
+}
+
+Result<std::string> GitRepository::head_commit() const {
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, m_handle->repo, "HEAD") != 0)
+    return fail(ErrorCode::not_found, "the repository has no commit yet");
+  return oid_hex(&oid);
+}
+
+std::optional<std::string> GitRepository::resolve(const std::string& spec) const {
+  Object object;
+  if (git_revparse_single(object.out(), m_handle->repo, spec.c_str()) != 0) return std::nullopt;
+  Object peeled;
+  if (git_object_peel(peeled.out(), object.get(), GIT_OBJECT_COMMIT) != 0) return std::nullopt;
+  return oid_hex(git_object_id(peeled.get()));
+}
+
+Result<std::vector<GitRef>> GitRepository::branches() const {
+  std::vector<GitRef> local;
+  std::vector<GitRef> remote;
+  git_branch_iterator* it = nullptr;
+  if (git_branch_iterator_new(&it, m_handle->repo, GIT_BRANCH_ALL) != 0)
+    return git_fail("cannot list branches");
+  git_reference* ref = nullptr;
+  git_branch_t type;
+  while (git_branch_next(&ref, &type, it) == 0) {
+    const git_oid* target = git_reference_target(ref);
+    std::string name = git_reference_shorthand(ref);
+    if (target) {
+      if (type == GIT_BRANCH_LOCAL) {
+        local.push_back({name, oid_hex(target)});
+      } else if (name.starts_with("origin/") && name != "origin/HEAD") {
+        remote.push_back({name.substr(7), oid_hex(target)});
+      }
+    }
+    git_reference_free(ref);
+  }
+  git_branch_iterator_free(it);
+  for (GitRef& r : remote) {
+    bool known = std::any_of(local.begin(), local.end(), [&](const GitRef& l) { return l.name == r.name; });
+    if (!known) local.push_back(std::move(r));
+  }
+  return local;
+}
+
+Result<std::vector<GitRef>> GitRepository::tags() const {
+  struct Context {
+    git_repository* repo;
+    std::vector<GitRef> tags;
+  } context{m_handle->repo, {}};
+  auto callback = [](const char* name, git_oid* oid, void* payload) -> int {
+    auto* ctx = static_cast<Context*>(payload);
+    Object object;
+    if (git_object_lookup(object.out(), ctx->repo, oid, GIT_OBJECT_ANY) != 0) return 0;
+    Object peeled;
+    if (git_object_peel(peeled.out(), object.get(), GIT_OBJECT_COMMIT) != 0) return 0;
+    std::string short_name = name;
+    if (short_name.starts_with("refs/tags/")) short_name = short_name.substr(10);
+    ctx->tags.push_back({short_name, oid_hex(git_object_id(peeled.get()))});
+    return 0;
+  };
+  if (git_tag_foreach(m_handle->repo, callback, &context) != 0) return git_fail("cannot list tags");
+  std::sort(context.tags.begin(), context.tags.end(),
+            [](const GitRef& a, const GitRef& b) { return a.name < b.name; });
+  return context.tags;
+}
+
+Result<bool> GitRepository::is_ancestor(const std::string& ancestor, const std::string& commit) const {
+  auto a = parse_oid(ancestor);
+  auto c = parse_oid(commit);
+  if (!a || !c) return fail(ErrorCode::invalid_input, "invalid commit id");
+  if (git_oid_equal(&*a, &*c)) return true;
+  int rc = git_graph_descendant_of(m_handle->repo, &*c, &*a);
+  if (rc < 0) return git_fail("cannot compare commits " + ancestor + " and " + commit);
+  return rc == 1;
+}
+
+Result<std::vector<std::string>> GitRepository::semantic_release_notes(const std::string& commit) const {
+  auto oid = parse_oid(commit);
+  if (!oid) return fail(ErrorCode::invalid_input, "invalid commit id " + commit);
+  git_strarray refs{};
+  if (git_reference_list(&refs, m_handle->repo) != 0) return git_fail("cannot list references");
+  std::vector<std::string> names;
+  for (size_t i = 0; i < refs.count; ++i) {
+    std::string name = refs.strings[i];
+    if (name.starts_with("refs/notes/semantic-release")) names.push_back(name);
+  }
+  git_strarray_dispose(&refs);
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> texts;
+  for (const std::string& name : names) {
+    Note note;
+    if (git_note_read(note.out(), m_handle->repo, name.c_str(), &*oid) == 0)
+      texts.emplace_back(git_note_message(note.get()));
+  }
+  return texts;
+}
+
+Result<std::vector<GitCommit>> GitRepository::log(const std::string& tip,
+                                                  const std::vector<std::string>& hide,
+                                                  const std::vector<std::string>& paths) const {
+  Walk walk;
+  if (git_revwalk_new(walk.out(), m_handle->repo) != 0) return git_fail("cannot walk history");
+  git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
+  auto tip_oid = parse_oid(tip);
+  if (!tip_oid || git_revwalk_push(walk.get(), &*tip_oid) != 0) return git_fail("cannot walk from " + tip);
+  for (const std::string& h : hide) {
+    auto oid = parse_oid(h);
+    if (!oid || git_revwalk_hide(walk.get(), &*oid) != 0) return git_fail("cannot hide " + h);
+  }
+  std::vector<GitCommit> commits;
+  git_oid oid;
+  int rc = 0;
+  while ((rc = git_revwalk_next(&oid, walk.get())) == 0) {
+    Commit commit;
+    if (git_commit_lookup(commit.out(), m_handle->repo, &oid) != 0)
+      return git_fail("cannot read commit " + oid_hex(&oid), ErrorCode::corrupt);
+    size_t parents = git_commit_parentcount(commit.get());
+    if (!paths.empty()) {
+      Tree tree;
+      if (git_commit_tree(tree.out(), commit.get()) != 0) return git_fail("cannot read a tree");
+      bool touches = true;
+      if (parents == 0) {
+        touches = !same_under(tree.get(), nullptr, paths);
+      } else {
+        for (unsigned i = 0; i < parents && touches; ++i) {
+          Commit parent;
+          Tree parent_tree;
+          if (git_commit_parent(parent.out(), commit.get(), i) != 0 ||
+              git_commit_tree(parent_tree.out(), parent.get()) != 0)
+            return git_fail("cannot read a parent of " + oid_hex(&oid));
+          if (same_under(tree.get(), parent_tree.get(), paths)) touches = false;
+        }
+      }
+      if (!touches) continue;
+    }
+    const char* message = git_commit_message_raw(commit.get());
+    commits.push_back(GitCommit{oid_hex(&oid), message ? message : "", parents,
+                                static_cast<long long>(git_commit_time(commit.get()))});
+  }
+  if (rc != GIT_ITEROVER) return git_fail("cannot walk history", ErrorCode::corrupt);
+  return commits;
+}
+
+Status GitRepository::create_annotated_tag(const std::string& name, const std::string& commit,
+                                           const std::string& message) {
+  auto oid = parse_oid(commit);
+  if (!oid) return fail(ErrorCode::invalid_input, "invalid commit id " + commit);
+  Object target;
+  if (git_object_lookup(target.out(), m_handle->repo, &*oid, GIT_OBJECT_COMMIT) != 0)
+    return git_fail("cannot find commit " + commit);
+  Signature tagger;
+  if (git_signature_default(tagger.out(), m_handle->repo) != 0 &&
+      git_signature_now(tagger.out(), "slipway", "slipway@localhost") != 0)
+    return git_fail("cannot make a tagger signature");
+  git_oid tag_oid;
+  int rc = git_tag_create(&tag_oid, m_handle->repo, name.c_str(), target.get(), tagger.get(),
+                          message.c_str(), 0);
+  if (rc == GIT_EEXISTS) return fail(ErrorCode::conflict, "tag " + name + " already exists");
+  if (rc != 0) return git_fail("cannot create tag " + name);
+  return {};
+}
+
+Status GitRepository::set_note(const std::string& notes_ref, const std::string& commit,
+                               const std::string& text) {
+  auto oid = parse_oid(commit);
+  if (!oid) return fail(ErrorCode::invalid_input, "invalid commit id " + commit);
+  Signature author;
+  if (git_signature_default(author.out(), m_handle->repo) != 0 &&
+      git_signature_now(author.out(), "slipway", "slipway@localhost") != 0)
+    return git_fail("cannot make a signature");
+  git_oid note_oid;
+  std::string ref = "refs/notes/" + notes_ref;
+  if (git_note_create(&note_oid, m_handle->repo, ref.c_str(), author.get(), author.get(), &*oid,
+                      text.c_str(), 1) != 0)
+    return git_fail("cannot write note " + ref);
+  return {};
+}
+
+}  // namespace slipway::version

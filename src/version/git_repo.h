@@ -1,0 +1,79 @@
+// The one wrapper around libgit2: what the version engine needs from a git
+// repository, as plain values. Nothing else in slipway includes git2.h.
+//
+// Ownership: a GitRepository owns its libgit2 handle; it is movable, not
+// copyable. Thread-safety: one instance per thread (libgit2 objects are not
+// shared); libgit2 itself is initialised once per process, thread-safely.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace slipway::version {
+
+struct GitCommit {
+  std::string hash;     // full hex id
+  std::string message;  // raw message, as stored
+  size_t parent_count = 0;
+  long long time = 0;   // committer time, seconds since the epoch
+};
+
+struct GitRef {
+  std::string name;    // short name: "main", "v1.2.0"
+  std::string commit;  // the commit it points at (tags peeled)
+};
+
+class GitRepository {
+ public:
+  // Opens the repository at `dir` (a work tree or a bare repository; no
+  // upward search). not_found when there is none.
+  static Result<GitRepository> open(const std::filesystem::path& dir);
+  GitRepository(GitRepository&&) noexcept;
+  GitRepository& operator=(GitRepository&&) noexcept;
+  ~GitRepository();
+
+  bool is_shallow() const;
+  // The checked-out branch's short name; nullopt when HEAD is detached.
+  // not_found when the repository has no commit yet.
+  Result<std::optional<std::string>> current_branch() const;
+  Result<std::string> head_commit() const;
+  // The commit `spec` names (a branch, tag or hex id); nullopt when none.
+  std::optional<std::string> resolve(const std::string& spec) const;
+
+  // Local branches, then remote-tracking branches of origin not present locally.
+  Result<std::vector<GitRef>> branches() const;
+  // Every tag, peeled to its commit (tags of non-commits are skipped).
+  Result<std::vector<GitRef>> tags() const;
+  // True when `ancestor` is `commit` or one of its ancestors.
+  Result<bool> is_ancestor(const std::string& ancestor, const std::string& commit) const;
+
+  // The note texts attached to `commit` in every refs/notes/semantic-release*
+  // notes ref (semantic-release's channel notes), in ref-name order.
+  Result<std::vector<std::string>> semantic_release_notes(const std::string& commit) const;
+
+  // Commits reachable from `tip` but not from any of `hide`, newest first (by
+  // committer time, as `git log` lists them). With `paths`, only commits whose
+  // tree differs from their parent's under one of the paths (merges: from
+  // every parent's), like `git log -- PATHS`.
+  Result<std::vector<GitCommit>> log(const std::string& tip, const std::vector<std::string>& hide,
+                                     const std::vector<std::string>& paths) const;
+
+  // Creates the annotated tag `name` on `commit` (tagger from the repository's
+  // user config, else "slipway"). conflict when the tag exists.
+  Status create_annotated_tag(const std::string& name, const std::string& commit,
+                              const std::string& message);
+  // Sets (replacing) the note of `commit` in refs/notes/NOTES_REF.
+  Status set_note(const std::string& notes_ref, const std::string& commit, const std::string& text);
+
+ private:
+  struct Handle;
+  explicit GitRepository(std::unique_ptr<Handle> handle);
+  std::unique_ptr<Handle> m_handle;
+};
+
+}  // namespace slipway::version
