@@ -1,0 +1,123 @@
+// The schema of the state database, as an ordered list of migrations.
+//
+// Why SQLite, in WAL mode. slipway runs on a laptop with no server; SQLite is
+// one file, transactional, and survives `kill -9` at any instant: a
+// transaction is either wholly in the file (or its write-ahead log) or not at
+// all. Write-ahead logging lets readers (a `slipway status`, the dashboard)
+// read while a writer commits, and makes a commit one sequential append.
+// synchronous=NORMAL: a killed process never loses a committed transaction; a
+// power cut may lose the last few commits, never consistency. Writers take the
+// write lock up front (BEGIN IMMEDIATE) and wait up to busy_timeout for it.
+// PostgreSQL (a later backend) gets the same tables in its own dialect.
+//
+// How migrations work. Each entry moves the schema from version N-1 to N.
+// open applies every pending entry, and records each in `schema_migrations`
+// and the result in meta('schema_version'), all inside ONE transaction: a
+// crash mid-migration leaves the old version intact, and two processes opening
+// an old database at once migrate it once (the second re-reads the version
+// under the write lock and finds nothing to do). A database at a version
+// beyond this list is refused before anything is written. Released entries
+// are never edited; changes come as new entries (ALTER TABLE, or create-copy-
+// drop-rename for what SQLite cannot alter).
+//
+// Invariants.
+// - Times are INTEGER milliseconds since the Unix epoch, UTC (`*_ms` columns).
+// - JSON columns hold valid JSON (CHECK json_valid).
+// - `events` is append-only: triggers refuse UPDATE and DELETE. Its ids come
+//   from AUTOINCREMENT, so they only grow and are never reused: a reader can
+//   tail it with "id > last seen".
+// - A lock row exists exactly while someone holds, or last held and did not
+//   release, the resource; its `token` changes on every acquisition, so a
+//   holder that lost its lease cannot heartbeat or release the new holder's.
+//
+// How locks work, and why leases. A lock is a row (resource, token, holder,
+// owner pid/host, acquired, heartbeat, expires). try_acquire runs in one
+// BEGIN IMMEDIATE transaction: no row -> insert; a row whose `expires` has
+// passed -> replace it and append a "lock.takeover" event (same transaction);
+// otherwise report the live holder. The holder heartbeats to push `expires`
+// forward. Leases rather than OS file locks or "pid alive" checks because the
+// holder may be on another machine (remote agents, PostgreSQL shared by many
+// hosts), pids are reused, and a hung process must lose its lock too: the only
+// thing every participant can check is the time a lease runs out.
+#include "store/migrations.h"
+
+#include <array>
+
+namespace slipway::store {
+
+namespace {
+
+constexpr std::array k_migrations{
+    Migration{
+        .version = 1,
+        .name = "meta and event history",
+        .sqlite = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE events (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms   INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  kind    TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail  TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
+) STRICT;
+CREATE INDEX events_by_subject ON events (subject, id);
+CREATE INDEX events_by_kind ON events (kind, id);
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+)sql",
+    },
+    Migration{
+        .version = 2,
+        .name = "locks as leases",
+        .sqlite = R"sql(
+CREATE TABLE locks (
+  resource     TEXT PRIMARY KEY,
+  token        TEXT NOT NULL,
+  holder       TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  owner_pid    INTEGER NOT NULL,
+  owner_host   TEXT NOT NULL,
+  acquired_ms  INTEGER NOT NULL,
+  heartbeat_ms INTEGER NOT NULL,
+  expires_ms   INTEGER NOT NULL,
+  CHECK (heartbeat_ms >= acquired_ms AND expires_ms >= heartbeat_ms)
+) STRICT;
+)sql",
+    },
+    Migration{
+        .version = 3,
+        .name = "settings and counters",
+        .sqlite = R"sql(
+CREATE TABLE settings (
+  key        TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL CHECK (value >= 0)
+) STRICT;
+)sql",
+    },
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return k_migrations; }
+
+}  // namespace slipway::store

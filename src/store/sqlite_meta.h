@@ -1,0 +1,27 @@
+// MetaStore on SQLite: schema version, integrity, settings, counters.
+#pragma once
+
+#include "core/clock.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace slipway::store {
+
+class SqliteMetaStore final : public MetaStore {
+ public:
+  SqliteMetaStore(SqliteDb& db, const Clock& clock) : m_db(db), m_clock(clock) {}
+
+  Result<int> schema_version() override;
+  Status check_integrity() override;
+  Result<std::optional<std::string>> get_setting(const std::string& key) override;
+  Status set_setting(const std::string& key, const std::string& value) override;
+  Status remove_setting(const std::string& key) override;
+  Result<std::int64_t> next_counter(const std::string& name) override;
+  Result<std::int64_t> counter(const std::string& name) override;
+
+ private:
+  SqliteDb& m_db;
+  const Clock& m_clock;
+};
+
+}  // namespace slipway::store

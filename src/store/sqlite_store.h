@@ -1,0 +1,48 @@
+// The SQLite backend of Store: one connection, one object per concern.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "core/clock.h"
+#include "store/migrations.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_events.h"
+#include "store/sqlite_locks.h"
+#include "store/sqlite_meta.h"
+#include "store/store.h"
+
+namespace slipway::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` (creating parent folders), refuses
+  // a schema newer than `known`'s last version without writing anything, else
+  // switches to WAL and applies the pending entries of `known` in one
+  // transaction. Tests pass a prefix of migrations() to build old databases.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, const Clock& clock,
+                                                   std::span<const Migration> known = migrations());
+
+  MetaStore& meta() override { return m_meta; }
+  EventLog& events() override { return m_events; }
+  LockStore& locks() override { return m_locks; }
+  const std::string& location() const override { return m_db->path(); }
+  Status run_transaction(const std::function<Status()>& body) override {
+    return m_db->transaction(body);
+  }
+
+ private:
+  SqliteStore(std::unique_ptr<SqliteDb> db, const Clock& clock)
+      : m_db(std::move(db)),
+        m_meta(*m_db, clock),
+        m_events(*m_db, clock),
+        m_locks(*m_db, clock, m_events) {}
+
+  std::unique_ptr<SqliteDb> m_db;
+  SqliteMetaStore m_meta;
+  SqliteEventLog m_events;
+  SqliteLockStore m_locks;
+};
+
+}  // namespace slipway::store

@@ -1,0 +1,24 @@
+// open_store: picks the backend from the location's form.
+#include "store/store.h"
+
+#include "core/strings.h"
+#include "store/sqlite_store.h"
+
+namespace slipway::store {
+
+Result<std::unique_ptr<Store>> open_store(const std::string& location, StoreOptions options) {
+  if (location.empty()) return fail(ErrorCode::invalid_input, "state store: no location given");
+  const Clock& clock = options.clock ? *options.clock : system_clock();
+  if (starts_with_icase(location, "postgresql://") || starts_with_icase(location, "postgres://"))
+    return fail(ErrorCode::unsupported,
+                "state store: PostgreSQL is not supported yet; use a SQLite file path");
+  if (size_t scheme = location.find("://"); scheme != std::string::npos)
+    return fail(ErrorCode::unsupported,
+                "state store: unknown kind '" + location.substr(0, scheme) +
+                    "://'; use a SQLite file path");
+  Result<std::unique_ptr<SqliteStore>> sqlite = SqliteStore::open(location, clock);
+  if (!sqlite) return std::unexpected(sqlite.error());
+  return std::unique_ptr<Store>(std::move(*sqlite));
+}
+
+}  // namespace slipway::store

@@ -1,0 +1,213 @@
+// The state store: every piece of persistent state slipway keeps goes through
+// this interface. No other module writes SQL or state files; domain modules
+// call the typed methods below.
+//
+// Shape: `Store` is one connection to one state database. It hands out one
+// small interface per concern (meta/settings, the event history, locks, and
+// later runs, releases, secrets...) and offers `transaction(fn)`, which makes
+// every call made inside `fn`, on any concern, one atomic change. Each write
+// method is itself atomic (it opens its own transaction, or joins the
+// caller's). Backends: SQLite (sqlite_store.cpp, the embedded default) today;
+// PostgreSQL later behind the same interfaces, so nothing here may name SQLite.
+//
+// Thread-safety: a Store is one connection; use it from one thread at a time.
+// Open one Store per thread (or per request) - they all see the same data.
+// Many processes may open the same database at once.
+//
+// Subjects of events and names of locks follow one convention,
+// "<type>:<name>": "env:prod-azure", "run:42", "release:2.3.202611251030".
+//
+// ---------------------------------------------------------------------------
+// Recipe: adding a concern (e.g. runs)
+//   1. Here: declare `class RunStore` with typed, Result-returning methods and
+//      value structs (no SQL types), and add `virtual RunStore& runs() = 0;`
+//      to Store.
+//   2. Migration: append `{.version = N + 1, .name = "runs", .sqlite = R"(...)"}`
+//      to the list in migrations.cpp (never edit a released entry; write a new
+//      one that alters the old tables instead).
+//   3. New files sqlite_runs.h/.cpp: `class SqliteRunStore final : public
+//      RunStore` holding a `SqliteDb&` (sqlite_db.h: prepare/bind/step, and
+//      `transaction` for every write).
+//   4. sqlite_store.h/.cpp: one member `SqliteRunStore m_runs{...}` and the
+//      accessor `RunStore& runs() override { return m_runs; }`; add the .cpp
+//      to src/store/CMakeLists.txt.
+//   5. Tests in tests/store/runs_test.cpp using `open_store(temp path)`, and a
+//      case in migrations_test.cpp if the migration converts data.
+// ---------------------------------------------------------------------------
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+
+namespace slipway::store {
+
+// ---- meta: schema facts, settings, counters ----------------------------------
+
+class MetaStore {
+ public:
+  virtual ~MetaStore() = default;
+
+  // The schema version the database is at (after the migrations of open).
+  virtual Result<int> schema_version() = 0;
+
+  // Checks the database's internal consistency; `corrupt` error naming what is wrong.
+  virtual Status check_integrity() = 0;
+
+  // Settings: small named values that outlive a process (e.g. "workspace.root").
+  // get: the value, or nullopt when never set. set: creates or replaces.
+  // remove: no error when absent.
+  virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
+  virtual Status set_setting(const std::string& key, const std::string& value) = 0;
+  virtual Status remove_setting(const std::string& key) = 0;
+
+  // Atomically adds one to the named counter (created at 0) and returns the new
+  // value: 1, 2, 3... never the same value twice, even across processes.
+  virtual Result<std::int64_t> next_counter(const std::string& name) = 0;
+  // The counter's last value handed out; 0 when never used.
+  virtual Result<std::int64_t> counter(const std::string& name) = 0;
+};
+
+// ---- events: the append-only history / audit log ----------------------------
+
+struct NewEvent {
+  std::string actor;    // who: a user name, or "slipway" for the tool itself
+  std::string kind;     // what: dotted, e.g. "lock.takeover", "release.promoted"
+  std::string subject;  // about what: "<type>:<name>", e.g. "env:staging"
+  nlohmann::json detail = nlohmann::json::object();  // anything else, as JSON
+};
+
+struct Event {
+  std::int64_t id = 0;  // increasing in commit order; never reused
+  TimePoint time;
+  std::string actor;
+  std::string kind;
+  std::string subject;
+  nlohmann::json detail;
+};
+
+enum class Order { oldest_first, newest_first };
+
+// Every set field narrows the list; an empty filter lists everything.
+struct EventFilter {
+  std::optional<std::string> subject = {};      // exact
+  std::optional<std::string> kind = {};         // exact
+  std::optional<std::string> kind_prefix = {};  // e.g. "lock." for every lock event
+  std::optional<std::int64_t> after_id = {};    // only ids > after_id (tailing)
+  std::size_t limit = 0;                   // 0 = no limit
+  Order order = Order::oldest_first;
+};
+
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+  // Appends one event stamped with the store's clock; returns its id. Events
+  // are never changed or deleted (the database refuses it).
+  virtual Result<std::int64_t> append(const NewEvent& event) = 0;
+  virtual Result<std::vector<Event>> list(const EventFilter& filter = {}) = 0;
+};
+
+// ---- locks: leases with heartbeat --------------------------------------------
+
+// Who asks for a lock. The store adds the calling process's pid and host.
+struct LockOwner {
+  std::string holder;  // what holds it, e.g. "run 42" or "promote 2.3.1"
+  std::string actor;   // on whose behalf, e.g. "alice"
+};
+
+struct Lease {
+  std::string resource;  // "env:staging"
+  std::string token;     // identifies this acquisition; needed to heartbeat or release
+  std::string holder;
+  std::string actor;
+  long owner_pid = 0;
+  std::string owner_host;
+  TimePoint acquired;
+  TimePoint heartbeat;
+  TimePoint expires;  // after this instant anyone may take the lock over
+};
+
+struct LockAttempt {
+  bool acquired = false;
+  Lease lease;                          // ours when acquired, else the current holder's
+  std::optional<Lease> taken_over_from;  // set when we took over an expired lease
+};
+
+class LockStore {
+ public:
+  virtual ~LockStore() = default;
+  // Takes `resource` for `ttl` when it is free or its lease has expired (a
+  // takeover, recorded as a "lock.takeover" event on the resource). When
+  // someone else holds a live lease: acquired = false and the holder's lease;
+  // this is not an error. Atomic across processes. Never waits.
+  virtual Result<LockAttempt> try_acquire(const std::string& resource, const LockOwner& owner,
+                                          Millis ttl) = 0;
+  // Extends our lease to now + ttl. `conflict` error when the lease is no
+  // longer ours (released, or expired and taken over).
+  virtual Result<Lease> heartbeat(const Lease& lease, Millis ttl) = 0;
+  // Gives the lock up. `conflict` error when it is no longer ours.
+  virtual Status release(const Lease& lease) = 0;
+  // The current lease on `resource` (live or expired), or nullopt when free.
+  virtual Result<std::optional<Lease>> current(const std::string& resource) = 0;
+  virtual Result<std::vector<Lease>> list() = 0;
+};
+
+// ---- the store ----------------------------------------------------------------
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual MetaStore& meta() = 0;
+  virtual EventLog& events() = 0;
+  virtual LockStore& locks() = 0;
+
+  // Where this store lives (a path or a URL), for messages.
+  virtual const std::string& location() const = 0;
+
+  // Runs `body` as one atomic change: every call it makes on this store commits
+  // together when it returns success, or not at all when it returns an error
+  // (which is passed on) or throws. Nests: an inner transaction joins the outer.
+  virtual Status run_transaction(const std::function<Status()>& body) = 0;
+
+  // The same for a body returning Result<T>.
+  template <class Body>
+  auto transaction(Body&& body) -> std::invoke_result_t<Body&> {
+    using R = std::invoke_result_t<Body&>;
+    if constexpr (std::is_void_v<typename R::value_type>) {
+      return run_transaction([&]() -> Status { return body(); });
+    } else {
+      std::optional<typename R::value_type> value;
+      Status status = run_transaction([&]() -> Status {
+        R result = body();
+        if (!result) return std::unexpected(result.error());
+        value = std::move(*result);
+        return {};
+      });
+      if (!status) return std::unexpected(status.error());
+      return std::move(*value);
+    }
+  }
+};
+
+struct StoreOptions {
+  const Clock* clock = nullptr;  // nullptr = system_clock(); must outlive the store
+};
+
+// Opens (creating when absent) the state store at `location`: a file path
+// opens SQLite, creating parent folders and applying pending migrations;
+// "postgresql://..." is reserved (`unsupported` error for now). A database
+// whose schema is newer than this binary knows is refused (`unsupported`)
+// without any change to it.
+Result<std::unique_ptr<Store>> open_store(const std::string& location, StoreOptions options = {});
+
+}  // namespace slipway::store

@@ -1,0 +1,208 @@
+// The Store interface on SQLite: events, settings, counters, transactions,
+// opening. Real files in temp folders.
+#include <gtest/gtest.h>
+
+#include "store/sqlite_db.h"
+#include "store/store.h"
+#include "support/test_support.h"
+
+namespace slipway::store {
+namespace {
+
+using test::TempDir;
+
+std::unique_ptr<Store> open_at(const std::filesystem::path& path, const Clock* clock = nullptr) {
+  auto store = open_store(path.string(), {.clock = clock});
+  EXPECT_TRUE(store) << store.error().to_string();
+  return store ? std::move(*store) : nullptr;
+}
+
+TEST(Store, CreatesDatabaseAndParentFolders) {
+  TempDir dir;
+  auto store = open_at(dir / "a/b/.slipway/state.db");
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(std::filesystem::exists(dir / "a/b/.slipway/state.db"));
+  EXPECT_EQ(store->meta().schema_version().value(), 3);
+  EXPECT_TRUE(store->meta().check_integrity());
+}
+
+TEST(Store, RefusesPostgresForNow) {
+  auto store = open_store("postgresql://user:secret@db/slipway");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::unsupported);
+  EXPECT_EQ(store.error().message,
+            "state store: PostgreSQL is not supported yet; use a SQLite file path");
+}
+
+TEST(Store, RefusesAFileThatIsNotADatabase) {
+  TempDir dir;
+  test::write_file(dir / "state.db", std::string(4096, 'z'));
+  auto store = open_store((dir / "state.db").string());
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::corrupt);
+  EXPECT_EQ(store.error().message,
+            "state database " + (dir / "state.db").string() + ": file is not a database");
+  EXPECT_EQ(test::read_file(dir / "state.db"), std::string(4096, 'z'));
+}
+
+TEST(Store, RefusesAForeignSqliteDatabase) {
+  TempDir dir;
+  {
+    auto db = SqliteDb::open((dir / "other.db").string());
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->exec("CREATE TABLE t (x)"));
+  }
+  auto store = open_store((dir / "other.db").string());
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().message, "state database " + (dir / "other.db").string() +
+                                       ": not a slipway state database (no meta table)");
+}
+
+TEST(Events, AppendsAndListsInOrderWithClockTimes) {
+  TempDir dir;
+  ManualClock clock;
+  auto store = open_at(dir / "state.db", &clock);
+  auto first = store->events().append(
+      {.actor = "alice", .kind = "release.created", .subject = "release:1.0.1", .detail = {{"n", 1}}});
+  clock.advance(Millis(1500));
+  auto second = store->events().append({.actor = "bob", .kind = "lock.takeover", .subject = "env:dev"});
+  ASSERT_TRUE(first && second);
+  EXPECT_LT(*first, *second);
+
+  auto all = store->events().list();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].actor, "alice");
+  EXPECT_EQ((*all)[0].detail, nlohmann::json({{"n", 1}}));
+  EXPECT_EQ((*all)[1].detail, nlohmann::json::object());
+  EXPECT_EQ((*all)[1].time - (*all)[0].time, Millis(1500));
+  EXPECT_EQ((*all)[0].time, clock.now() - Millis(1500));
+}
+
+TEST(Events, FiltersBySubjectKindPrefixAfterIdAndLimit) {
+  TempDir dir;
+  auto store = open_at(dir / "state.db");
+  for (const char* kind : {"lock.takeover", "release.created", "lock.takeover", "locks.other"})
+    for (const char* subject : {"env:dev", "env:staging"})
+      ASSERT_TRUE(store->events().append({.actor = "a", .kind = kind, .subject = subject}));
+
+  auto dev = store->events().list({.subject = "env:dev"});
+  ASSERT_TRUE(dev);
+  EXPECT_EQ(dev->size(), 4u);
+  auto takeovers = store->events().list({.subject = "env:staging", .kind = "lock.takeover"});
+  EXPECT_EQ(takeovers->size(), 2u);
+  auto prefixed = store->events().list({.kind_prefix = "lock."});
+  EXPECT_EQ(prefixed->size(), 4u);  // not "locks.other"
+  auto tail = store->events().list({.after_id = (*dev)[1].id});
+  EXPECT_EQ(tail->size(), 8u - static_cast<size_t>((*dev)[1].id));
+  auto newest = store->events().list({.limit = 3, .order = Order::newest_first});
+  ASSERT_EQ(newest->size(), 3u);
+  EXPECT_EQ((*newest)[0].id, 8);
+  EXPECT_EQ((*newest)[2].id, 6);
+}
+
+TEST(Events, AreAppendOnlyInTheDatabaseItself) {
+  TempDir dir;
+  {
+    auto store = open_at(dir / "state.db");
+    ASSERT_TRUE(store->events().append({.actor = "a", .kind = "k", .subject = "s"}));
+  }
+  auto db = SqliteDb::open((dir / "state.db").string());
+  ASSERT_TRUE(db);
+  auto update = (*db)->exec("UPDATE events SET actor = 'mallory'");
+  ASSERT_FALSE(update);
+  EXPECT_EQ(update.error().message,
+            "state database " + (dir / "state.db").string() + ": events are append-only");
+  EXPECT_FALSE((*db)->exec("DELETE FROM events"));
+}
+
+TEST(Settings, SetGetReplaceRemove) {
+  TempDir dir;
+  auto store = open_at(dir / "state.db");
+  EXPECT_EQ(store->meta().get_setting("k").value(), std::nullopt);
+  ASSERT_TRUE(store->meta().set_setting("k", "one"));
+  ASSERT_TRUE(store->meta().set_setting("k", "two"));
+  EXPECT_EQ(store->meta().get_setting("k").value(), "two");
+  ASSERT_TRUE(store->meta().remove_setting("k"));
+  ASSERT_TRUE(store->meta().remove_setting("k"));
+  EXPECT_EQ(store->meta().get_setting("k").value(), std::nullopt);
+}
+
+TEST(Counters, CountFromOnePerNameAndSurviveReopening) {
+  TempDir dir;
+  {
+    auto store = open_at(dir / "state.db");
+    EXPECT_EQ(store->meta().next_counter("patch").value(), 1);
+    EXPECT_EQ(store->meta().next_counter("patch").value(), 2);
+    EXPECT_EQ(store->meta().next_counter("other").value(), 1);
+  }
+  auto store = open_at(dir / "state.db");
+  EXPECT_EQ(store->meta().next_counter("patch").value(), 3);
+}
+
+TEST(Transactions, CommitEverythingOrNothing) {
+  TempDir dir;
+  auto store = open_at(dir / "state.db");
+  Status failed = store->transaction([&]() -> Status {
+    EXPECT_TRUE(store->events().append({.actor = "a", .kind = "k", .subject = "s"}));
+    EXPECT_TRUE(store->meta().set_setting("k", "v"));
+    return fail(ErrorCode::conflict, "needs 1 approval by role qa on staging; has 0");
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message, "needs 1 approval by role qa on staging; has 0");
+  EXPECT_TRUE(store->events().list()->empty());
+  EXPECT_EQ(store->meta().get_setting("k").value(), std::nullopt);
+
+  Result<std::int64_t> id = store->transaction([&]() -> Result<std::int64_t> {
+    EXPECT_TRUE(store->meta().set_setting("k", "v"));
+    return store->events().append({.actor = "a", .kind = "k", .subject = "s"});
+  });
+  ASSERT_TRUE(id);
+  EXPECT_EQ(store->events().list()->size(), 1u);
+  EXPECT_EQ(store->meta().get_setting("k").value(), "v");
+}
+
+TEST(Transactions, AFailedInnerTransactionUndoesOnlyItself) {
+  TempDir dir;
+  auto store = open_at(dir / "state.db");
+  Status outer = store->transaction([&]() -> Status {
+    EXPECT_TRUE(store->meta().set_setting("outer", "1"));
+    Status inner = store->transaction([&]() -> Status {
+      EXPECT_TRUE(store->meta().set_setting("inner", "1"));
+      return fail(ErrorCode::invalid_input, "inner failed");
+    });
+    EXPECT_FALSE(inner);
+    return {};
+  });
+  ASSERT_TRUE(outer);
+  EXPECT_EQ(store->meta().get_setting("outer").value(), "1");
+  EXPECT_EQ(store->meta().get_setting("inner").value(), std::nullopt);
+}
+
+TEST(Transactions, AThrowingBodyRollsBack) {
+  TempDir dir;
+  auto store = open_at(dir / "state.db");
+  EXPECT_THROW((void)store->transaction([&]() -> Status {
+    EXPECT_TRUE(store->meta().set_setting("k", "v"));
+    throw std::runtime_error("bug");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(store->meta().get_setting("k").value(), std::nullopt);
+  EXPECT_TRUE(store->meta().set_setting("k", "after"));
+}
+
+TEST(Transactions, AreVisibleToOtherConnectionsOnlyWhenCommitted) {
+  TempDir dir;
+  auto writer = open_at(dir / "state.db");
+  auto reader = open_at(dir / "state.db");
+  Status status = writer->transaction([&]() -> Status {
+    EXPECT_TRUE(writer->meta().set_setting("k", "v"));
+    EXPECT_EQ(reader->meta().get_setting("k").value(), std::nullopt);  // WAL: reads don't block
+    return {};
+  });
+  ASSERT_TRUE(status);
+  EXPECT_EQ(reader->meta().get_setting("k").value(), "v");
+}
+
+}  // namespace
+}  // namespace slipway::store
