@@ -279,7 +279,7 @@ class Parser {
   Result<Node> parse_postfix(Node node, int depth) {
     while (true) {
       Node access;
-      access.column = column_of(m_text, m_token.offset);
+      access.column = node.column;  // errors point at the start of the whole chain
       if (m_token.kind == Token::Kind::dot) {
         advance();
         if (m_token.kind == Token::Kind::star) {

@@ -67,19 +67,12 @@ std::optional<std::string> convert_to_version(const Value& value) {
   }
 }
 
-std::string describe(const Value& value) {
-  switch (value.kind()) {
-    case Value::Kind::array:
-    case Value::Kind::object: return Value::kind_name(value.kind());
-    default: return "'" + value.to_string() + "'";
-  }
-}
-
 Error conversion_error(const Value& from, Value::Kind to) {
-  return Error{ErrorCode::invalid_input,
-               std::string("Unable to convert from ") + Value::kind_name(from.kind()) + " to " +
-                   Value::kind_name(to) + ". Value: " + describe(from),
-               {}};
+  std::string message = std::string("Unable to convert from ") + Value::kind_name(from.kind()) + " to " +
+                        Value::kind_name(to);
+  if (from.kind() != Value::Kind::array && from.kind() != Value::Kind::object)
+    message += ". Value: '" + from.to_string() + "'";
+  return Error{ErrorCode::invalid_input, std::move(message), {}};
 }
 
 template <class T>
