@@ -77,12 +77,13 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates) {
-  size_t limit = std::clamp<size_t>(word.size() / 3, 1, 3);
   std::optional<std::string> best;
-  size_t best_distance = limit + 1;
+  size_t best_distance = 4;
   for (const std::string& candidate : candidates) {
+    // Dropped letters ("bilig" for "billing") count against the longer word.
+    size_t limit = std::clamp<size_t>(std::max(word.size(), candidate.size()) / 3, 1, 3);
     size_t d = edit_distance(word, candidate);
-    if (d < best_distance) {
+    if (d <= limit && d < best_distance) {
       best_distance = d;
       best = candidate;
     }

@@ -21,7 +21,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 size_t edit_distance(std::string_view a, std::string_view b);
 
 // The closest candidate to `word` when it is close enough to be a likely typo
-// (distance at most a third of the word's length, at least 1, at most 3).
+// (distance at most a third of the longer of the two, at least 1, at most 3).
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 

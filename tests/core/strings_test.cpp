@@ -9,6 +9,10 @@ TEST(Strings, SuggestsCloseCandidate) {
             " (did you mean 'components'?)");
 }
 
+TEST(Strings, SuggestsWhenLettersWereDropped) {
+  EXPECT_EQ(did_you_mean("bilig", {"billing", "orders"}), " (did you mean 'billing'?)");
+}
+
 TEST(Strings, NoSuggestionWhenNothingIsClose) {
   EXPECT_EQ(did_you_mean("zzz", {"components", "environments"}), "");
 }
