@@ -1,2 +1,3 @@
 # Each line registers tests/e2e/<name>.sh.
 slipway_e2e_test(cli_basics)
+slipway_e2e_test(init)
