@@ -1,0 +1,14 @@
+// Printing the normalized pipeline.
+#include <nlohmann/json.hpp>
+
+#include "pipeline/pipeline.h"
+
+namespace slipway::pipeline {
+
+std::string to_yaml_text(const ExpandedPipeline& pipeline) { return yaml::to_yaml(pipeline.root); }
+
+std::string to_json_text(const ExpandedPipeline& pipeline) {
+  return yaml::to_json(pipeline.root).dump(2) + "\n";
+}
+
+}  // namespace slipway::pipeline

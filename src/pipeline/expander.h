@@ -1,0 +1,73 @@
+// Internal to src/pipeline: the template expander (see expander.cpp's design comment).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pipeline/internal.h"
+
+namespace slipway::pipeline {
+
+class Expander {
+ public:
+  Expander(const ExpandOptions& options, Loader& loader);
+  // The expanded (not yet normalized) pipeline mapping of `root`.
+  Result<yaml::Node> run(const SourceFile& root);
+  // "file:l:c (included from ...)" for a position, using the chain its file was first included by.
+  std::string chain_of(const Position& where) const;
+  // Parses every expression of `root` (no evaluation, no templates).
+  Status check_syntax_only(const SourceFile& root) { return check_syntax(*root.root); }
+
+ private:
+  // Where a node sits in Azure's schema; decides template references,
+  // variable scoping and step checks.
+  enum class Slot { root, stages, stage, jobs, job, steps, step, variables, variable, data, other };
+  // evaluate: ${{ }} is live; literal: values produced by expressions (only
+  // template references are resolved, text stays as is).
+  enum class Mode { evaluate, literal };
+  enum class IfState { none, taken, not_taken };
+
+  struct Scope {
+    const SourceFile* file = nullptr;
+    expr::Value parameters;
+    expr::Value::Object variables;
+    std::vector<std::pair<std::string, expr::Value>> locals;  // each variables, innermost last
+  };
+
+  // directives.cpp: the generic walk.
+  Result<yaml::Node> expand(const yaml::Node& in, Scope& scope, Slot slot, Mode mode);
+  Status expand_mapping_into(const yaml::Node& in, Scope& scope, Slot slot, Mode mode, yaml::Node& out);
+  Status expand_sequence_into(const yaml::Node& in, Scope& scope, Slot slot, Mode mode, yaml::Node& out);
+  Status expand_entry(const yaml::Node::Entry& entry, Scope& scope, Slot slot, Mode mode,
+                      IfState& state, yaml::Node& out);
+  Status expand_item(const yaml::Node& item, Scope& scope, Slot slot, Mode mode, IfState& state,
+                     yaml::Node& out);
+  Status add_entry(yaml::Node key, yaml::Node value, Scope& scope, Slot slot, yaml::Node& out);
+  Result<yaml::Node> interpolate(const yaml::Node& scalar, Scope& scope);
+  Result<expr::Value> evaluate(const std::string& text, const Position& where, Scope& scope);
+  Result<const expr::Expression*> parse(const std::string& text, const Position& where);
+  Status check_syntax(const yaml::Node& node, bool is_key = false);
+  Status check_text(const yaml::Node& scalar, bool is_key);
+
+  // expander.cpp: schema-aware parts.
+  Result<yaml::Node> expand_root(const yaml::Node& root, Scope& scope);
+  Status emit_item(yaml::Node item, Scope& scope, Slot slot, yaml::Node& out);
+  Status include_template(const yaml::Node& reference, Scope& scope, Slot slot, yaml::Node& out);
+  Result<std::pair<const SourceFile*, expr::Value>> open_template(const yaml::Node& reference,
+                                                                  const Scope& scope);
+  void register_variable(const std::string& name, const yaml::Node& value, Scope& scope);
+
+  Error error(const Position& where, const std::string& message,
+              ErrorCode code = ErrorCode::invalid_input) const;
+  Error wrap(const Error& inner, const Position& fallback) const;
+  std::string chain_text(const Position& where) const;
+
+  const ExpandOptions& m_options;
+  Loader& m_loader;
+  std::vector<Position> m_chain;  // where each open template was included, outermost first
+  std::map<std::string, std::string> m_file_chains;  // display → " (included from ...)"
+  std::unordered_map<std::string, expr::Expression> m_local_expressions;
+};
+
+}  // namespace slipway::pipeline

@@ -1,0 +1,152 @@
+// Template files: where a reference points, reading (with the cross-pipeline
+// cache), and how files are named in positions.
+//
+// Resolution follows Azure: `/x.yml` is relative to the root of the
+// repository the reference lives in; `x.yml` is relative to the including
+// file; `x.yml@src` reads from template source `src` (relative to its root
+// when the including file is from another repository, else relative to the
+// including file, Azure's "scoped relative path"). Backslashes read as
+// slashes. A reference may not leave its repository.
+#include <algorithm>
+#include <system_error>
+
+#include "core/strings.h"
+#include "pipeline/internal.h"
+
+namespace slipway::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path canonical_or_normal(const fs::path& path) {
+  std::error_code ec;
+  fs::path result = fs::weakly_canonical(path, ec);
+  if (ec) return fs::absolute(path).lexically_normal();
+  return result;
+}
+
+bool is_inside(const fs::path& path, const fs::path& root) {
+  fs::path relative = path.lexically_relative(root);
+  if (relative.empty()) return false;
+  auto first = relative.begin();
+  return first == relative.end() || *first != "..";
+}
+
+fs::path find_repo_root(const fs::path& file) {
+  for (fs::path dir = file.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    std::error_code ec;
+    if (fs::exists(dir / ".git", ec)) return dir;
+    if (dir == dir.root_path()) break;
+  }
+  return file.parent_path();
+}
+
+}  // namespace
+
+Loader::Loader(const ExpandOptions& options, TemplateCache::State* cache)
+    : m_options(options), m_cache(cache) {
+  m_display_root = canonical_or_normal(options.display_root.empty() ? fs::current_path()
+                                                                     : options.display_root);
+}
+
+std::string Loader::display_of(const fs::path& path) const {
+  if (is_inside(path, m_display_root)) return path.lexically_relative(m_display_root).generic_string();
+  return path.generic_string();
+}
+
+Result<const SourceFile*> Loader::load(const fs::path& path, std::string repo, fs::path repo_root) {
+  std::string key = path.string();
+  if (auto found = m_by_path.find(key); found != m_by_path.end()) return found->second;
+  std::string display = display_of(path);
+  std::shared_ptr<const yaml::Node> root;
+  std::string cache_key = key + "|" + display;
+  if (m_cache) {
+    if (auto hit = m_cache->files.find(cache_key); hit != m_cache->files.end()) root = hit->second;
+  }
+  if (!root) {
+    Result<yaml::Node> parsed = yaml::load_file(path, display);
+    if (!parsed) return std::unexpected(parsed.error());
+    root = std::make_shared<const yaml::Node>(std::move(*parsed));
+    if (m_cache) m_cache->files.emplace(cache_key, root);
+  }
+  auto file = std::make_unique<SourceFile>();
+  file->path = path;
+  file->display = display;
+  file->repo = std::move(repo);
+  file->repo_root = std::move(repo_root);
+  file->root = std::move(root);
+  const SourceFile* raw = file.get();
+  m_files[display] = std::move(file);
+  m_by_path[key] = raw;
+  return raw;
+}
+
+Result<const SourceFile*> Loader::load_root(const fs::path& file) {
+  fs::path path = canonical_or_normal(file);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return fail(ErrorCode::not_found, "pipeline file not found: " + file.string());
+  fs::path root = m_options.self_root.empty() ? find_repo_root(path)
+                                              : canonical_or_normal(m_options.self_root);
+  return load(path, "self", root);
+}
+
+Result<const SourceFile*> Loader::load_template(std::string_view reference, const SourceFile& from) {
+  std::string text(reference);
+  std::replace(text.begin(), text.end(), '\\', '/');
+  std::string repo = from.repo;
+  fs::path root = from.repo_root;
+  if (size_t at = text.rfind('@'); at != std::string::npos) {
+    std::string name = text.substr(at + 1);
+    text.resize(at);
+    if (name == "self") {
+      repo = "self";
+      root = m_options.self_root.empty() ? find_repo_root(m_by_path.begin()->second->path)
+                                         : canonical_or_normal(m_options.self_root);
+      for (const auto& [display, file] : m_files)
+        if (file->repo == "self") root = file->repo_root;
+    } else {
+      auto source = m_options.template_sources.find(name);
+      if (source == m_options.template_sources.end()) {
+        std::vector<std::string> names;
+        for (const auto& [known, dir] : m_options.template_sources) names.push_back(known);
+        std::string list = names.empty() ? std::string("none are configured")
+                                         : "known: " + join(names, ", ");
+        return fail(ErrorCode::not_found, "unknown template source '" + name + "' in '" +
+                                              std::string(reference) + "' (" + list + ")");
+      }
+      repo = name;
+      root = canonical_or_normal(source->second);
+    }
+  }
+  if (text.empty()) return fail(ErrorCode::invalid_input, "empty template reference");
+  fs::path path;
+  if (text.front() == '/')
+    path = root / text.substr(1);
+  else if (repo == from.repo)
+    path = from.path.parent_path() / text;
+  else
+    path = root / text;
+  path = path.lexically_normal();
+  if (!is_inside(path, root))
+    return fail(ErrorCode::invalid_input,
+                "template '" + std::string(reference) + "' is outside its repository");
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return fail(ErrorCode::not_found, "template '" + std::string(reference) +
+                                          "' not found (looked for " + display_of(path) + ")");
+  return load(canonical_or_normal(path), repo, root);
+}
+
+const SourceFile* Loader::file_of(const yaml::Node& node) const {
+  const auto& file = node.mark().file;
+  if (!file) return nullptr;
+  auto found = m_files.find(*file);
+  return found == m_files.end() ? nullptr : found->second.get();
+}
+
+TemplateCache::TemplateCache() : m_state(std::make_unique<State>()) {}
+TemplateCache::~TemplateCache() = default;
+
+}  // namespace slipway::pipeline

@@ -1,0 +1,126 @@
+// Template expansion: an Azure-Pipelines YAML file (plus its templates) →
+// the normalized expanded pipeline.
+//
+// THE CONTRACT (shared with src/run, which consumes the tree). The result is a
+// core/yaml.h Node (marks kept where known); key names are Azure's; every value
+// is a scalar string unless said otherwise; keys appear in this order:
+//
+//   name: $(Date:yyyyMMdd)$(Rev:.r)   # optional build number format, verbatim
+//   trigger: ...                       # verbatim (after template expansion), optional
+//   pr: ...                            # verbatim, optional
+//   resources: ...                     # verbatim, optional
+//   variables: {configuration: release}  # optional; ALWAYS a mapping name -> value
+//   stages:                            # ALWAYS present, even for steps-only / jobs-only files
+//   - stage: __default                 # default name: __default, then __default_2, __default_3...
+//     displayName: ...                 # optional
+//     dependsOn: []                    # ALWAYS a sequence (default: the previous stage)
+//     condition: succeeded()           # ALWAYS present
+//     variables: {}                    # optional mapping
+//     (pool, lockBehavior, trigger, isSkippable, templateContext: verbatim when given)
+//     jobs:
+//     - job: Job                       # default "Job", then Job_2, Job_3...; or `deployment: NAME`
+//       displayName: ...               # optional
+//       dependsOn: []                  # ALWAYS a sequence (default [])
+//       condition: succeeded()         # ALWAYS present
+//       variables: {}                  # optional mapping
+//       timeoutInMinutes / cancelTimeoutInMinutes / continueOnError ('true'|'false')
+//       workspace / strategy / environment / pool / container / services: verbatim when given
+//       (deployment jobs: strategy.<runOnce|rolling|canary>.<hook>.steps normalized like steps)
+//       steps:                         # absent for deployment jobs
+//       - script: echo hi              # exactly one of script, bash, checkout, task, publish,
+//                                      #   download (pwsh/powershell only with StepPolicy::azure)
+//         displayName: CmdLine         # ALWAYS present; defaults: script CmdLine, bash Bash,
+//                                      #   checkout "Checkout X", task its name, publish
+//                                      #   PublishPipelineArtifact, download DownloadPipelineArtifact
+//         name / inputs / env / condition / continueOnError / timeoutInMinutes /
+//         retryCountOnTaskFailure / enabled / workingDirectory: when given (booleans as 'true'/'false')
+//         (checkout: fetchDepth, clean, path...; publish: artifact; download: artifact, path: verbatim)
+//
+// `$(macro)` and `$[ runtime ]` text is left verbatim for the run module.
+//
+// Errors: one Error (invalid_input, or unsupported for pwsh and unknown tasks,
+// not_found for missing files) whose message is the include chain and the
+// problem, e.g. "t/build.yaml:12:7 (included from azure-pipelines.yml:20:5):
+// parameter 'platform' must be one of node, dotnet; got 'ruby'"; `where` is
+// empty (the chain is the position), so Error::to_string() prints the message.
+//
+// Thread-safety: expand_pipeline is reentrant; a TemplateCache may be shared by
+// expansions that run one at a time (it is not locked).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/yaml.h"
+
+namespace slipway::pipeline {
+
+class TemplateCache;
+
+// Which steps and tasks are accepted. `slipway`: only what slipway runs
+// (script, bash, checkout, publish, download; tasks Bash@3, CmdLine@2,
+// PublishPipelineArtifact@1, DownloadPipelineArtifact@2, SlipwayVersion@1).
+// `azure`: any step kind and task Azure knows the shape of (used to check
+// expansion alone against third-party suites).
+enum class StepPolicy { slipway, azure };
+
+struct ExpandOptions {
+  // `path@NAME` → folder of that template source (absolute, or relative to the cwd).
+  std::map<std::string, std::filesystem::path> template_sources;
+  // Root of the pipeline's own repository (`/x.yml` and `@self`); empty = the
+  // nearest ancestor of the pipeline file holding .git, else its folder.
+  std::filesystem::path self_root;
+  // Files are shown relative to this folder when inside it; empty = the cwd.
+  std::filesystem::path display_root;
+  // Values for the pipeline's own (runtime) parameters; others take defaults.
+  std::map<std::string, std::string> parameters;
+  StepPolicy step_policy = StepPolicy::slipway;
+  // Parsed template files (and parsed expressions) kept across expansions; may be null.
+  TemplateCache* cache = nullptr;
+};
+
+struct ExpandedPipeline {
+  yaml::Node root;              // the normalized tree (see the contract above)
+  std::size_t included_files = 0;  // distinct template files read (root excluded)
+  std::size_t expanded_bytes = 0;  // size estimate of the expanded text (keys + scalars)
+};
+
+// Azure's limits (learn.microsoft.com, "Templates" → template limits).
+inline constexpr std::size_t k_max_included_files = 100;
+inline constexpr std::size_t k_max_nesting = 100;
+inline constexpr std::size_t k_max_expanded_bytes = 20u * 1024 * 1024;
+
+// Expands the pipeline at `file` with its templates and normalizes it.
+Result<ExpandedPipeline> expand_pipeline(const std::filesystem::path& file,
+                                         const ExpandOptions& options = {});
+
+// Only parses the file and every ${{ }} expression in it (Azure's syntax
+// validation): no evaluation, no templates. Errors as expand_pipeline's.
+Status check_pipeline_syntax(const std::filesystem::path& file, const ExpandOptions& options = {});
+
+// The normalized tree as text: YAML, or JSON (2-space indented) with Azure's key names.
+std::string to_yaml_text(const ExpandedPipeline& pipeline);
+std::string to_json_text(const ExpandedPipeline& pipeline);
+
+// Parsed files by canonical path, and parsed expressions by text and position.
+// Files are re-read only when absent; the cache never notices edits (one
+// process = one snapshot of the templates).
+class TemplateCache {
+ public:
+  TemplateCache();
+  ~TemplateCache();
+  TemplateCache(const TemplateCache&) = delete;
+  TemplateCache& operator=(const TemplateCache&) = delete;
+  struct State;
+  State& state() { return *m_state; }
+
+ private:
+  std::unique_ptr<State> m_state;
+};
+
+}  // namespace slipway::pipeline
