@@ -163,6 +163,7 @@ void emit(YAML::Emitter& out, const Node& node) {
         out << node.text();
       break;
     case Node::Kind::sequence:
+      if (node.items().empty()) out << YAML::Flow;  // "[]" on the key's line
       out << YAML::BeginSeq;
       for (const Node& item : node.items()) emit(out, item);
       out << YAML::EndSeq;
