@@ -30,10 +30,8 @@ std::vector<ValueOrigin> take_replaced(Leaves& leaves, const std::string& path) 
     bool below = key.size() > path.size() && key.starts_with(path) && key[path.size()] == '.';
     bool above = path.size() > key.size() && path.starts_with(key) && path[key.size()] == '.';
     if (same || below || above) {
-      if (same) {
-        replaced = it->second.overridden;
-        replaced.push_back(it->second.origin);
-      }
+      if (same) replaced.insert(replaced.end(), it->second.overridden.begin(), it->second.overridden.end());
+      replaced.push_back(it->second.origin);
       it = leaves.erase(it);
     } else {
       ++it;

@@ -32,7 +32,9 @@ struct ResolvedValue {
   std::string path;
   yaml::Node value;
   ValueOrigin origin;
-  std::vector<ValueOrigin> overridden;  // lower layers that set the same path, lowest first
+  // Lower layers whose values this one replaced (the same path, a part of it
+  // or a parent): for the same path lowest first, then replaced parts in path order.
+  std::vector<ValueOrigin> overridden;
 };
 
 struct ResolvedSecret {
