@@ -12,4 +12,13 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "slipway validate examples/acme"
 "$slipway" validate "$root/examples/acme"
 
+step "slipway components (examples/acme)"
+"$slipway" -C "$root/examples/acme" components
+
+step "slipway env list (examples/acme)"
+"$slipway" -C "$root/examples/acme" env list
+
+step "slipway env show prod-acme: blocks merged, values layered, with their origin"
+"$slipway" -C "$root/examples/acme" env show prod-acme
+
 $check && echo "demo-check: every step worked"

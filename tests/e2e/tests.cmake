@@ -1,3 +1,4 @@
 # Each line registers tests/e2e/<name>.sh.
 slipway_e2e_test(cli_basics)
 slipway_e2e_test(init)
+slipway_e2e_test(workspace_cli)
