@@ -43,8 +43,18 @@ class Decimal {
 
  private:
   __extension__ typedef unsigned __int128 Uint128;
-  Uint128 m_mantissa = 0;  // < 2^96
-  int m_scale = 0;         // 0..28: value = mantissa / 10^scale
+  Decimal(Uint128 mantissa, int scale, bool negative)
+      : m_low(static_cast<unsigned long long>(mantissa)),
+        m_high(static_cast<unsigned>(mantissa >> 64)),
+        m_scale(static_cast<unsigned char>(scale)),
+        m_negative(negative) {}
+  Uint128 mantissa() const { return (static_cast<Uint128>(m_high) << 64) | m_low; }
+
+  // value = (-1)^negative * (high:low) / 10^scale; the mantissa is < 2^96 and
+  // the scale 0..28. Stored in 16 bytes so Values stay small.
+  unsigned long long m_low = 0;
+  unsigned m_high = 0;
+  unsigned char m_scale = 0;
   bool m_negative = false;
 };
 

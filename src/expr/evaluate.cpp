@@ -45,7 +45,7 @@ Result<Ref> Evaluator::evaluate(const Node& node) {
     case Node::Type::literal: return Ref::borrow(node.literal);
     case Node::Type::named_value:
       for (const auto& [name, value] : m_context.named_values)
-        if (iequals(name, node.name)) return Ref::borrow(value);
+        if (equals_ignore_case(name, node.name)) return Ref::borrow(value);
       return std::unexpected(error(node.column, "Unrecognized named-value: '" + node.name + "'."));
     case Node::Type::function: return call_function(node, *this);
     case Node::Type::index: {
@@ -100,8 +100,8 @@ Result<Ref> Evaluator::index(const Node& node, Ref target, const Value& key) {
     const Node& base = node.children[0];
     if (base.type == Node::Type::named_value && value.kind() == Value::Kind::object) {
       for (const std::string& strict : m_context.strict_members) {
-        if (!iequals(strict, base.name)) continue;
-        std::string what = iequals(base.name, "parameters") ? "parameter" : "member of '" + base.name + "'";
+        if (!equals_ignore_case(strict, base.name)) continue;
+        std::string what = equals_ignore_case(base.name, "parameters") ? "parameter" : "member of '" + base.name + "'";
         return std::unexpected(error(node.children[1].column,
                                      "Unrecognized " + what + ": '" + key.to_string() + "'."));
       }

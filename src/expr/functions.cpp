@@ -319,7 +319,7 @@ Result<Ref> status(Call& call) {
 
 const FunctionInfo* find_function(std::string_view name) {
   for (const FunctionInfo& info : k_functions)
-    if (iequals(info.name, name)) return &info;
+    if (equals_ignore_case(info.name, name)) return &info;
   return nullptr;
 }
 

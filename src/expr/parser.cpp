@@ -199,10 +199,10 @@ class Parser {
     m_token.text = m_text.substr(start, m_pos - start);
     m_token.kind = Token::Kind::name;
     if (m_previous == Token::Kind::dot) return;  // a member name, whatever it spells
-    if (iequals(m_token.text, "true") || iequals(m_token.text, "false")) {
+    if (equals_ignore_case(m_token.text, "true") || equals_ignore_case(m_token.text, "false")) {
       m_token.kind = Token::Kind::literal;
-      m_token.value = Value::boolean(iequals(m_token.text, "true"));
-    } else if (iequals(m_token.text, "null")) {
+      m_token.value = Value::boolean(equals_ignore_case(m_token.text, "true"));
+    } else if (equals_ignore_case(m_token.text, "null")) {
       m_token.kind = Token::Kind::literal;
     }
   }

@@ -15,7 +15,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/strings.h"
 
 namespace slipway::expr {
 
@@ -25,7 +24,8 @@ const Value::Array k_empty_array;
 const Value::Object k_empty_object;
 
 unsigned char fold(char c) {
-  return static_cast<unsigned char>(std::toupper(static_cast<unsigned char>(c)));
+  unsigned char u = static_cast<unsigned char>(c);
+  return u >= 'a' && u <= 'z' ? static_cast<unsigned char>(u - ('a' - 'A')) : u;
 }
 
 // Version components; -1 marks an absent component (1.2 < 1.2.0, as .NET).
@@ -132,43 +132,37 @@ void write_json(const Value& value, int indent, std::string& out) {
 
 Value Value::boolean(bool b) {
   Value v;
-  v.m_kind = Kind::boolean;
-  v.m_boolean = b;
+  v.m_data = b;
   return v;
 }
 
 Value Value::number(Decimal d) {
   Value v;
-  v.m_kind = Kind::number;
-  v.m_number = d;
+  v.m_data = d;
   return v;
 }
 
 Value Value::string(std::string s) {
   Value v;
-  v.m_kind = Kind::string;
-  v.m_string = std::move(s);
+  v.m_data.emplace<std::string>(std::move(s));
   return v;
 }
 
 Value Value::version(std::string s) {
   Value v;
-  v.m_kind = Kind::version;
-  v.m_string = std::move(s);
+  v.m_data.emplace<VersionText>(VersionText{std::move(s)});
   return v;
 }
 
 Value Value::array(Array items) {
   Value v;
-  v.m_kind = Kind::array;
-  v.m_array = std::make_shared<const Array>(std::move(items));
+  v.m_data = std::make_shared<const Array>(std::move(items));
   return v;
 }
 
 Value Value::object(Object members) {
   Value v;
-  v.m_kind = Kind::object;
-  v.m_object = std::make_shared<const Object>(std::move(members));
+  v.m_data = std::make_shared<const Object>(std::move(members));
   return v;
 }
 
@@ -185,32 +179,60 @@ const char* Value::kind_name(Kind kind) {
   return "Null";
 }
 
-bool Value::as_boolean() const { return m_boolean; }
-const Decimal& Value::as_number() const { return m_number; }
-const std::string& Value::as_string() const { return m_string; }
-const Value::Array& Value::as_array() const { return m_array ? *m_array : k_empty_array; }
-const Value::Object& Value::as_object() const { return m_object ? *m_object : k_empty_object; }
+namespace {
+const Decimal k_zero;
+const std::string k_empty_string;
+}  // namespace
+
+bool Value::as_boolean() const {
+  const bool* b = std::get_if<bool>(&m_data);
+  return b && *b;
+}
+
+const Decimal& Value::as_number() const {
+  const Decimal* d = std::get_if<Decimal>(&m_data);
+  return d ? *d : k_zero;
+}
+
+const std::string& Value::as_string() const {
+  if (const std::string* s = std::get_if<std::string>(&m_data)) return *s;
+  if (const VersionText* v = std::get_if<VersionText>(&m_data)) return v->text;
+  return k_empty_string;
+}
+
+const Value::Array& Value::as_array() const {
+  const auto* a = std::get_if<std::shared_ptr<const Array>>(&m_data);
+  return a ? **a : k_empty_array;
+}
+
+const Value::Object& Value::as_object() const {
+  const auto* o = std::get_if<std::shared_ptr<const Object>>(&m_data);
+  return o ? **o : k_empty_object;
+}
 
 const Value* Value::member(std::string_view name) const {
-  if (m_kind != Kind::object) return nullptr;
-  for (const auto& [key, value] : *m_object)
-    if (iequals(key, name)) return &value;
+  const auto* o = std::get_if<std::shared_ptr<const Object>>(&m_data);
+  if (!o) return nullptr;
+  for (const auto& [key, value] : **o)
+    if (equals_ignore_case(key, name)) return &value;
   return nullptr;
 }
 
 bool Value::same_container(const Value& other) const {
-  if (m_kind != other.m_kind) return false;
-  if (m_kind == Kind::array) return m_array == other.m_array;
-  if (m_kind == Kind::object) return m_object == other.m_object;
+  if (m_data.index() != other.m_data.index()) return false;
+  if (const auto* a = std::get_if<std::shared_ptr<const Array>>(&m_data))
+    return *a == std::get<std::shared_ptr<const Array>>(other.m_data);
+  if (const auto* o = std::get_if<std::shared_ptr<const Object>>(&m_data))
+    return *o == std::get<std::shared_ptr<const Object>>(other.m_data);
   return false;
 }
 
 bool Value::to_boolean() const {
-  switch (m_kind) {
+  switch (kind()) {
     case Kind::null: return false;
-    case Kind::boolean: return m_boolean;
-    case Kind::number: return !m_number.is_zero();
-    case Kind::string: return !m_string.empty();
+    case Kind::boolean: return as_boolean();
+    case Kind::number: return !as_number().is_zero();
+    case Kind::string: return !as_string().empty();
     case Kind::version:
     case Kind::array:
     case Kind::object: return true;
@@ -219,12 +241,12 @@ bool Value::to_boolean() const {
 }
 
 std::string Value::to_string() const {
-  switch (m_kind) {
+  switch (kind()) {
     case Kind::null: return "";
-    case Kind::boolean: return m_boolean ? "True" : "False";
-    case Kind::number: return m_number.to_string();
+    case Kind::boolean: return as_boolean() ? "True" : "False";
+    case Kind::number: return as_number().to_string();
     case Kind::string:
-    case Kind::version: return m_string;
+    case Kind::version: return as_string();
     case Kind::array:
     case Kind::object: return "";
   }
@@ -232,18 +254,18 @@ std::string Value::to_string() const {
 }
 
 std::optional<std::string> Value::try_to_string() const {
-  if (m_kind == Kind::array || m_kind == Kind::object) return std::nullopt;
+  if (kind() == Kind::array || kind() == Kind::object) return std::nullopt;
   return to_string();
 }
 
 std::optional<Decimal> Value::to_number() const {
-  switch (m_kind) {
+  switch (kind()) {
     case Kind::null: return Decimal();
-    case Kind::boolean: return Decimal::from_int(m_boolean ? 1 : 0);
-    case Kind::number: return m_number;
+    case Kind::boolean: return Decimal::from_int(as_boolean() ? 1 : 0);
+    case Kind::number: return as_number();
     case Kind::string:
-      if (m_string.empty()) return Decimal();
-      return Decimal::parse(m_string, Decimal::ParseStyle::lenient);
+      if (as_string().empty()) return Decimal();
+      return Decimal::parse(as_string(), Decimal::ParseStyle::lenient);
     default: return std::nullopt;
   }
 }
@@ -270,6 +292,13 @@ int compare_ignore_case(std::string_view a, std::string_view b) {
   return three_way(a.size(), b.size());
 }
 
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i] && fold(a[i]) != fold(b[i])) return false;
+  return true;
+}
+
 bool equals(const Value& left, const Value& right) {
   switch (left.kind()) {
     case Value::Kind::null:
@@ -282,9 +311,9 @@ bool equals(const Value& left, const Value& right) {
     }
     case Value::Kind::string: {
       if (right.kind() == Value::Kind::string)
-        return compare_ignore_case(left.as_string(), right.as_string()) == 0;
+        return equals_ignore_case(left.as_string(), right.as_string());
       std::optional<std::string> text = right.try_to_string();
-      return text && compare_ignore_case(left.as_string(), *text) == 0;
+      return text && equals_ignore_case(left.as_string(), *text);
     }
     case Value::Kind::version: {
       std::optional<std::string> version = convert_to_version(right);

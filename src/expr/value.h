@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/error.h"
@@ -45,8 +46,8 @@ class Value {
   static Value array(Array items);
   static Value object(Object members);
 
-  Kind kind() const { return m_kind; }
-  bool is_null() const { return m_kind == Kind::null; }
+  Kind kind() const { return static_cast<Kind>(m_data.index()); }
+  bool is_null() const { return kind() == Kind::null; }
   // "Null", "Boolean", "Number", "String", "Version", "Array", "Object" (Azure's words).
   static const char* kind_name(Kind kind);
 
@@ -70,12 +71,13 @@ class Value {
   std::optional<std::string> try_to_string() const;
 
  private:
-  Kind m_kind = Kind::null;
-  bool m_boolean = false;
-  Decimal m_number;
-  std::string m_string;
-  std::shared_ptr<const Array> m_array;
-  std::shared_ptr<const Object> m_object;
+  struct VersionText {
+    std::string text;
+  };
+  // Alternatives in the order of Kind, so kind() is the index (40 bytes in all).
+  std::variant<std::monostate, bool, Decimal, std::string, VersionText, std::shared_ptr<const Array>,
+               std::shared_ptr<const Object>>
+      m_data;
 };
 
 // "1.2.3" → "1.2.3": 2 to 4 dot-separated non-negative 32-bit integers,
@@ -98,7 +100,9 @@ Result<int> compare(const Value& left, const Value& right);
 std::string to_json(const Value& value);
 
 // Ordinal comparison ignoring case, as .NET's OrdinalIgnoreCase (ASCII
-// letters fold; other bytes compare as they are).
+// letters fold to upper case; other bytes compare as they are).
 int compare_ignore_case(std::string_view a, std::string_view b);
+// The same test for equality, fast: no locale, lengths compared first.
+bool equals_ignore_case(std::string_view a, std::string_view b);
 
 }  // namespace slipway::expr
