@@ -1,0 +1,135 @@
+#include "run/artifacts.h"
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/files.h"
+#include "core/hash.h"
+#include "core/host.h"
+
+namespace slipway::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string unique_suffix() {
+  static std::atomic<unsigned long> counter{0};
+  return ".tmp." + std::to_string(current_pid()) + "." + std::to_string(counter.fetch_add(1));
+}
+
+fs::path blob_path(const fs::path& root, const std::string& digest) {
+  return root / "blobs" / digest.substr(0, 2) / digest;
+}
+
+Status io_error(const std::string& what, const std::error_code& ec) {
+  return fail(ErrorCode::io, what + ": " + ec.message());
+}
+
+// Copies `from` into the blob store unless the blob is already there.
+Status store_blob(const fs::path& root, const fs::path& from, const std::string& digest) {
+  fs::path target = blob_path(root, digest);
+  std::error_code ec;
+  if (fs::exists(target, ec)) return {};
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) return io_error("artifact store " + target.parent_path().string(), ec);
+  fs::path temp = target;
+  temp += unique_suffix();
+  fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
+  if (ec) return io_error("artifact store: copy " + from.string(), ec);
+  fs::rename(temp, target, ec);
+  if (ec) return io_error("artifact store: rename " + temp.string(), ec);
+  return {};
+}
+
+}  // namespace
+
+Status check_artifact_name(std::string_view name) {
+  auto refuse = [&](const char* why) {
+    return fail(ErrorCode::invalid_input, "artifact name '" + std::string(name) + "' is not allowed: " + why);
+  };
+  if (name.empty()) return refuse("it is empty");
+  if (name.front() == '/') return refuse("it is an absolute path");
+  if (name.find("..") != std::string_view::npos) return refuse("it contains '..'");
+  if (name.find('\\') != std::string_view::npos) return refuse("it contains '\\'");
+  if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    return refuse("it contains a control character");
+  return {};
+}
+
+ArtifactStore::ArtifactStore(fs::path root) : m_root(std::move(root)) {}
+
+Result<ArtifactInfo> ArtifactStore::put(const std::string& name, const fs::path& from) {
+  if (Status s = check_artifact_name(name); !s) return std::unexpected(s.error());
+  std::error_code ec;
+  fs::file_status status = fs::symlink_status(from, ec);
+  if (!fs::exists(status))
+    return fail(ErrorCode::not_found, "publish '" + name + "': " + from.string() + " does not exist");
+  std::vector<std::pair<std::string, fs::path>> files;  // relative path → source
+  if (fs::is_directory(status)) {
+    for (fs::recursive_directory_iterator it(from, ec), end; it != end && !ec; it.increment(ec)) {
+      if (it->is_symlink())
+        return fail(ErrorCode::invalid_input, "publish '" + name + "': symbolic link " + it->path().string() + " is not supported");
+      if (it->is_regular_file()) files.emplace_back(fs::relative(it->path(), from).generic_string(), it->path());
+    }
+    if (ec) return std::unexpected(io_error("publish '" + name + "'", ec).error());
+  } else if (fs::is_regular_file(status)) {
+    files.emplace_back(from.filename().string(), from);
+  } else {
+    return fail(ErrorCode::invalid_input, "publish '" + name + "': " + from.string() + " is not a file or folder");
+  }
+  std::sort(files.begin(), files.end());
+  nlohmann::json list = nlohmann::json::array();
+  ArtifactInfo info;
+  info.name = name;
+  for (const auto& [relative, source] : files) {
+    Result<std::string> digest = sha256_file_hex(source);
+    if (!digest) return std::unexpected(digest.error());
+    if (Status s = store_blob(m_root, source, *digest); !s) return std::unexpected(s.error());
+    auto size = static_cast<std::int64_t>(fs::file_size(source, ec));
+    bool executable = (fs::status(source, ec).permissions() & fs::perms::owner_exec) != fs::perms::none;
+    list.push_back({{"path", relative}, {"size", size}, {"sha256", *digest}, {"executable", executable}});
+    info.size += size;
+    info.files += 1;
+  }
+  std::string manifest = nlohmann::json{{"files", list}}.dump();
+  info.digest = sha256_hex(manifest);
+  fs::path manifest_path = m_root / "manifests" / (info.digest + ".json");
+  if (!fs::exists(manifest_path, ec)) {
+    fs::create_directories(manifest_path.parent_path(), ec);
+    if (Status s = write_file_atomic(manifest_path, manifest); !s) return std::unexpected(s.error());
+  }
+  return info;
+}
+
+Status ArtifactStore::get(const std::string& digest, const fs::path& to) const {
+  fs::path manifest_path = m_root / "manifests" / (digest + ".json");
+  Result<std::string> text = read_text_file(manifest_path);
+  if (!text) return fail(ErrorCode::not_found, "artifact " + digest + " is not in the store");
+  nlohmann::json manifest = nlohmann::json::parse(*text, nullptr, false);
+  if (manifest.is_discarded() || !manifest.contains("files"))
+    return fail(ErrorCode::corrupt, "artifact " + digest + ": manifest is not valid");
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec) return io_error("download to " + to.string(), ec);
+  for (const nlohmann::json& file : manifest["files"]) {
+    std::string relative = file.value("path", "");
+    std::string blob = file.value("sha256", "");
+    if (relative.empty() || relative.front() == '/' || relative.find("..") != std::string::npos)
+      return fail(ErrorCode::corrupt, "artifact " + digest + ": bad path '" + relative + "'");
+    fs::path source = blob_path(m_root, blob);
+    fs::path target = to / relative;
+    fs::create_directories(target.parent_path(), ec);
+    fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
+    if (ec) return fail(ErrorCode::corrupt, "artifact " + digest + ": blob " + blob + " of " + relative + ": " + ec.message());
+    if (file.value("executable", false))
+      fs::permissions(target, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                      fs::perm_options::add, ec);
+  }
+  return {};
+}
+
+}  // namespace slipway::run

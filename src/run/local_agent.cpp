@@ -1,0 +1,374 @@
+// Running the steps of one job: the step loop of the local agent.
+//
+// The loop keeps the job's running state: its variables (which steps may
+// change with task.setvariable), the secret masker (grown by issecret=true),
+// the job status so far (what a step's succeeded()/failed() sees) and whether
+// the job was canceled or ran out of time. A step is: enabled? → condition →
+// run (with retries) → result (exit code, timeout, cancel, task.complete,
+// continueOnError) → job status. After a cancel or a job timeout only steps
+// whose condition still holds (always(), canceled()) run, without the cancel
+// flag but bounded by the cancel timeout.
+#include "run/local_agent.h"
+
+#include <map>
+
+#include "core/clock.h"
+#include "core/process.h"
+#include "core/strings.h"
+#include "run/conditions.h"
+#include "run/logging_commands.h"
+
+namespace slipway::run {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+std::string folder_name(std::string_view id) {
+  std::string out(id);
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  return out;
+}
+
+namespace {
+
+std::int64_t now_ms() { return to_epoch_ms(system_clock().now()); }
+
+TaskResult worse(TaskResult a, TaskResult b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
+
+struct JobState {
+  JobState(const JobMessage& j, JobHost& h) : job(j), host(h) {}
+  const JobMessage& job;
+  JobHost& host;
+  Variables variables;
+  SecretMasker masker;
+  TaskResult status = TaskResult::succeeded;
+  bool canceled = false;       // by the caller, or by the job timeout
+  bool timed_out = false;
+  std::optional<SteadyClock::time_point> deadline;
+  milliseconds minute{60000};
+  fs::path dir, sources, staging, binaries, temp;
+  JobOutcome outcome;
+};
+
+// One run of a step's process; shared by script, bash and checkout.
+struct Attempt {
+  TaskResult result = TaskResult::succeeded;
+  int exit_code = -1;
+  std::string reason;
+};
+
+class StepRunner {
+ public:
+  StepRunner(JobState& state, int index, StepRecord& record, const std::atomic<bool>& cancel)
+      : m_state(state), m_index(index), m_record(record), m_cancel(cancel) {}
+
+  void log(std::string_view line) { m_state.host.log(m_state.job, m_index, now_ms(), m_state.masker.mask(line)); }
+
+  // Runs argv with the job's environment; handles logging commands.
+  Attempt run_process_step(const std::vector<std::string>& argv, const StepSpec& step) {
+    Attempt attempt;
+    ProcessOptions options;
+    options.argv = argv;
+    std::string wd = m_state.variables.expand(step.working_directory);
+    options.cwd = wd.empty() ? m_state.sources : fs::path(wd).is_absolute() ? fs::path(wd) : m_state.sources / wd;
+    options.env = environment(step);
+    bool after_cancel = m_state.canceled;
+    milliseconds timeout{0};
+    if (step.timeout_minutes > 0) timeout = m_state.minute * step.timeout_minutes;
+    if (after_cancel) {
+      int minutes = m_state.job.cancel_timeout_minutes > 0 ? m_state.job.cancel_timeout_minutes : 5;
+      timeout = m_state.minute * minutes;
+    } else {
+      options.cancel = &m_cancel;
+      if (m_state.deadline) {
+        auto left = std::chrono::duration_cast<milliseconds>(*m_state.deadline - SteadyClock::now());
+        if (left.count() <= 0) left = milliseconds(1);
+        if (timeout.count() == 0 || left < timeout) timeout = left;
+      }
+    }
+    options.timeout = timeout;
+    options.kill_grace = milliseconds(1000);
+    options.on_line = [this](OutputStream, std::string_view line) { handle_line(line); };
+    Result<ProcessResult> result = run_process(options);
+    if (!result) {
+      attempt.result = TaskResult::failed;
+      attempt.reason = result.error().message;
+      log("##[error]" + attempt.reason);
+      return attempt;
+    }
+    attempt.exit_code = result->exit_code;
+    if (result->canceled) {
+      attempt.result = TaskResult::canceled;
+      attempt.reason = "canceled";
+    } else if (result->timed_out) {
+      bool job_deadline = m_state.deadline && SteadyClock::now() >= *m_state.deadline && !after_cancel;
+      if (job_deadline) {
+        m_state.timed_out = true;
+        m_state.canceled = true;
+        attempt.result = TaskResult::canceled;
+        attempt.reason = "the job ran longer than the maximum time of " + std::to_string(m_state.job.timeout_minutes) + " minutes";
+      } else {
+        attempt.result = TaskResult::failed;
+        attempt.reason = "the step ran longer than the maximum time of " +
+                         std::to_string(step.timeout_minutes) + " minutes";
+      }
+      log("##[error]" + attempt.reason);
+    } else if (result->exit_code != 0) {
+      attempt.result = TaskResult::failed;
+      attempt.reason = result->signal ? "killed by signal " + std::to_string(result->signal)
+                                      : "bash exited with code " + std::to_string(result->exit_code);
+      log("##[error]" + attempt.reason);
+    }
+    return attempt;
+  }
+
+  std::optional<TaskResult> forced_result;
+
+ private:
+  std::vector<std::string> environment(const StepSpec& step) {
+    std::map<std::string, std::string> merged;
+    std::vector<std::string> order;
+    auto put = [&](const std::string& entry) {
+      size_t eq = entry.find('=');
+      std::string name = entry.substr(0, eq);
+      if (!merged.count(name)) order.push_back(name);
+      merged[name] = eq == std::string::npos ? "" : entry.substr(eq + 1);
+    };
+    for (const std::string& entry : current_environment()) put(entry);
+    for (const std::string& entry : m_state.variables.environment()) put(entry);
+    put("TF_BUILD=True");
+    for (const auto& [name, value] : step.env) put(name + "=" + m_state.variables.expand(value));
+    std::vector<std::string> out;
+    out.reserve(order.size());
+    for (const std::string& name : order) out.push_back(name + "=" + merged[name]);
+    return out;
+  }
+
+  void handle_line(std::string_view line) {
+    if (std::optional<LoggingCommand> command = parse_logging_command(line)) apply(*command);
+    log(line);
+  }
+
+  void apply(const LoggingCommand& command) {
+    if (command.kind != LoggingCommand::Kind::vso) return;
+    const StepSpec& step = m_state.job.steps[static_cast<size_t>(m_index)];
+    if (command.area == "task" && command.action == "setvariable") {
+      std::string name = command.property("variable");
+      if (name.empty()) return;
+      bool secret = iequals(command.property("issecret"), "true");
+      bool output = iequals(command.property("isoutput"), "true");
+      if (secret) m_state.masker.add(command.message);
+      m_state.variables.set(name, command.message, secret);
+      if (output) {
+        std::string ref = step.name.empty() ? "__step" + std::to_string(m_index) : step.name;
+        m_state.variables.set(ref + "." + name, command.message, secret);
+        m_state.outcome.outputs.push_back({ref + "." + name, command.message, secret});
+      }
+    } else if (command.area == "task" && command.action == "logissue") {
+      std::string type = to_lower(command.property("type"));
+      if (type != "warning" && type != "error") type = "error";
+      m_record.issues.push_back({type, m_state.masker.mask(command.message)});
+    } else if (command.area == "task" && command.action == "complete") {
+      std::optional<TaskResult> result = parse_result(command.property("result"));
+      if (result && *result != TaskResult::canceled && *result != TaskResult::skipped) forced_result = *result;
+    } else if (command.area == "build" && command.action == "updatebuildnumber") {
+      std::string number(trim(command.message));
+      if (number.empty()) return;
+      m_state.outcome.build_number = number;
+      m_state.variables.set("Build.BuildNumber", number);
+    }
+  }
+
+  JobState& m_state;
+  int m_index;
+  StepRecord& m_record;
+  const std::atomic<bool>& m_cancel;
+};
+
+Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
+  switch (step.kind) {
+    case StepKind::script:
+    case StepKind::bash: {
+      fs::path script = state.temp / ("step-" + std::to_string(&step - state.job.steps.data()) + ".sh");
+      std::string body = state.variables.expand(step.body);
+      if (Status s = [&]() -> Status {
+            std::FILE* f = std::fopen(script.c_str(), "wb");
+            if (!f) return fail(ErrorCode::io, "cannot write " + script.string());
+            std::fwrite(body.data(), 1, body.size(), f);
+            std::fputc('\n', f);
+            std::fclose(f);
+            return {};
+          }();
+          !s)
+        return Attempt{TaskResult::failed, -1, s.error().message};
+      std::vector<std::string> argv = {"bash", "--noprofile", "--norc", "-e"};
+      if (step.kind == StepKind::script) argv.insert(argv.end(), {"-o", "pipefail"});
+      argv.push_back(script.string());
+      return runner.run_process_step(argv, step);
+    }
+    case StepKind::checkout: {
+      std::string target = std::string(trim(step.body));
+      if (target.empty() || iequals(target, "none")) return {};
+      const Variable* uri = state.variables.find("Build.Repository.Uri");
+      const Variable* sha = state.variables.find("Build.SourceVersion");
+      if (!iequals(target, "self")) return Attempt{TaskResult::failed, -1, "checkout of repository '" + target + "' is not supported"};
+      if (!uri || uri->value.empty()) {
+        runner.log("no repository to check out");
+        return {};
+      }
+      std::string script = "set -e\nif [ ! -d .git ]; then git init -q .; fi\n"
+                           "git fetch -q --no-tags \"$SLIPWAY_CHECKOUT_URI\" \"${SLIPWAY_CHECKOUT_SHA:-HEAD}\"\n"
+                           "git checkout -q --force FETCH_HEAD\n";
+      StepSpec copy = step;
+      copy.env.emplace_back("SLIPWAY_CHECKOUT_URI", uri->value);
+      copy.env.emplace_back("SLIPWAY_CHECKOUT_SHA", sha ? sha->value : "");
+      copy.working_directory.clear();
+      return runner.run_process_step({"bash", "--noprofile", "--norc", "-c", script}, copy);
+    }
+    case StepKind::publish: {
+      std::string path = state.variables.expand(step.body);
+      fs::path from = fs::path(path).is_absolute() ? fs::path(path) : state.sources / path;
+      std::string name = step.artifact.empty() ? state.job.job : state.variables.expand(step.artifact);
+      Result<ArtifactInfo> info = state.host.publish_artifact(state.job, name, from);
+      if (!info) {
+        runner.log("##[error]" + info.error().message);
+        return Attempt{TaskResult::failed, -1, info.error().message};
+      }
+      runner.log("published artifact '" + name + "' (" + std::to_string(info->files) + " files, " +
+                 std::to_string(info->size) + " bytes, sha256 " + info->digest + ")");
+      return {};
+    }
+    case StepKind::download: {
+      std::string source = std::string(trim(step.body));
+      if (iequals(source, "none")) return {};
+      std::string name = state.variables.expand(step.artifact);
+      const Variable* workspace = state.variables.find("Pipeline.Workspace");
+      fs::path base = workspace ? fs::path(workspace->value) : state.dir;
+      std::string path = state.variables.expand(step.path);
+      fs::path to = !path.empty() ? (fs::path(path).is_absolute() ? fs::path(path) : state.sources / path)
+                    : name.empty() ? base : base / name;
+      Status s = state.host.download_artifact(state.job, name, to);
+      if (!s) {
+        runner.log("##[error]" + s.error().message);
+        return Attempt{TaskResult::failed, -1, s.error().message};
+      }
+      runner.log("downloaded " + (name.empty() ? std::string("all artifacts") : "artifact '" + name + "'") + " to " + to.string());
+      return {};
+    }
+  }
+  return {};
+}
+
+expr::Value::Object step_named_values(const JobState& state) {
+  return {{"variables", variables_value(state.variables)}};
+}
+
+}  // namespace
+
+LocalAgent::LocalAgent(fs::path work_root, milliseconds minute) : m_work_root(std::move(work_root)), m_minute(minute) {}
+
+Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) {
+  JobState state{job, host};
+  state.dir = m_work_root / folder_name(job.run_id) / folder_name(job.id);
+  state.sources = state.dir / "s";
+  state.staging = state.dir / "a";
+  state.binaries = state.dir / "b";
+  state.temp = state.dir / "tmp";
+  std::error_code ec;
+  if (job.clean_workspace) fs::remove_all(state.dir, ec);
+  for (const fs::path& dir : {state.sources, state.staging, state.binaries, state.temp}) {
+    fs::create_directories(dir, ec);
+    if (ec) return fail(ErrorCode::io, "job " + job.id + ": cannot create " + dir.string() + ": " + ec.message());
+  }
+  for (const Variable& v : job.variables) {
+    state.variables.set(v.name, v.value, v.secret);
+    if (v.secret) state.masker.add(v.value);
+  }
+  // Folders this agent owns.
+  state.variables.set("Pipeline.Workspace", state.dir.string());
+  state.variables.set("Agent.BuildDirectory", state.dir.string());
+  state.variables.set("Build.SourcesDirectory", state.sources.string());
+  state.variables.set("Build.Repository.LocalPath", state.sources.string());
+  state.variables.set("System.DefaultWorkingDirectory", state.sources.string());
+  state.variables.set("Build.ArtifactStagingDirectory", state.staging.string());
+  state.variables.set("Build.StagingDirectory", state.staging.string());
+  state.variables.set("Build.BinariesDirectory", state.binaries.string());
+  state.variables.set("Agent.TempDirectory", state.temp.string());
+  state.variables.set("Agent.WorkFolder", m_work_root.string());
+  state.variables.set("Agent.OS", "Linux");
+  state.variables.set("Agent.Name", "local");
+  state.minute = m_minute;
+  if (job.timeout_minutes > 0) state.deadline = SteadyClock::now() + m_minute * job.timeout_minutes;
+
+  for (size_t i = 0; i < job.steps.size(); ++i) {
+    const StepSpec& step = job.steps[i];
+    StepRecord record;
+    record.name = step.name;
+    record.display_name = state.variables.expand(step.display_name);
+    if (cancel.load() && !state.canceled) state.canceled = true;
+    if (state.deadline && SteadyClock::now() >= *state.deadline && !state.canceled) {
+      state.canceled = state.timed_out = true;
+    }
+    if (!step.enabled) {
+      record.reason = "disabled";
+      host.step_finished(job, static_cast<int>(i), record);
+      state.outcome.steps.push_back(record);
+      continue;
+    }
+    state.variables.set("Agent.JobStatus", result_title(state.status));
+    StatusFacts facts{state.canceled, {{"", state.status}}};
+    Result<bool> run = evaluate_condition(step.condition, step.where, step_named_values(state), facts);
+    if (!run || !*run) {
+      record.result = run ? TaskResult::skipped : TaskResult::failed;
+      record.reason = run ? "condition '" + (step.condition.empty() ? std::string("succeeded()") : step.condition) + "' was false"
+                          : run.error().to_string();
+      if (!run) state.status = TaskResult::failed;
+      host.step_finished(job, static_cast<int>(i), record);
+      state.outcome.steps.push_back(record);
+      continue;
+    }
+    record.start_ms = now_ms();
+    host.step_started(job, static_cast<int>(i), record);
+    StepRunner runner(state, static_cast<int>(i), record, cancel);
+    Attempt attempt;
+    for (int tries = 0;; ++tries) {
+      record.attempts = tries + 1;
+      runner.forced_result.reset();
+      attempt = run_once(state, runner, step);
+      if (runner.forced_result) {
+        if (attempt.result == TaskResult::succeeded || *runner.forced_result == TaskResult::failed) {
+          attempt.result = *runner.forced_result;
+          if (attempt.result == TaskResult::failed && attempt.reason.empty()) attempt.reason = "task.complete result=Failed";
+        }
+      }
+      if (attempt.result != TaskResult::failed || tries >= step.retry_count || state.canceled || cancel.load()) break;
+      runner.log("##[warning]retrying (attempt " + std::to_string(tries + 2) + " of " +
+                 std::to_string(step.retry_count + 1) + ")");
+    }
+    record.exit_code = attempt.exit_code;
+    record.reason = attempt.reason;
+    record.result = attempt.result;
+    if (record.result == TaskResult::failed && step.continue_on_error) record.result = TaskResult::succeeded_with_issues;
+    record.finish_ms = now_ms();
+    if (record.result == TaskResult::canceled) state.canceled = true;
+    else state.status = worse(state.status, record.result);
+    host.step_finished(job, static_cast<int>(i), record);
+    state.outcome.steps.push_back(record);
+  }
+  state.outcome.result = state.status;
+  if (state.canceled && state.status != TaskResult::failed) state.outcome.result = TaskResult::canceled;
+  if (state.timed_out) {
+    state.outcome.result = TaskResult::canceled;
+    state.outcome.reason = "the job ran longer than the maximum time of " + std::to_string(job.timeout_minutes) + " minutes";
+  } else if (state.canceled) {
+    state.outcome.reason = "canceled";
+  }
+  // Outputs of the job keep their secret flag; values of secrets are not masked here
+  // (later jobs need them) - recorders mask them when they print.
+  return std::move(state.outcome);
+}
+
+}  // namespace slipway::run

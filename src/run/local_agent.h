@@ -1,0 +1,38 @@
+// The in-process agent: runs one JobMessage's steps on this machine.
+//
+// Each job gets its own folders under `work_root/<run id>/<job id>/`: s
+// (sources; the default working directory), a (artifact staging), b
+// (binaries) and tmp (Agent.TempDirectory, where step scripts are written).
+// Nothing is shared between jobs but what artifacts and output variables
+// carry. Steps run through core/process (own process group, killed as a
+// group on timeout, cancel and exit); `script` runs as `bash -e -o pipefail`,
+// `bash` as `bash -e`. Output lines are scanned for logging commands before
+// they are masked and handed to the JobHost.
+//
+// Thread-safety: one LocalAgent may run many jobs at once from different
+// threads (it keeps no per-job state in the object).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+
+#include "run/job.h"
+
+namespace slipway::run {
+
+class LocalAgent final : public Agent {
+ public:
+  // `minute` is how long timeoutInMinutes' minute lasts (tests shorten it).
+  explicit LocalAgent(std::filesystem::path work_root,
+                      std::chrono::milliseconds minute = std::chrono::minutes(1));
+  Result<JobOutcome> run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) override;
+
+ private:
+  std::filesystem::path m_work_root;
+  std::chrono::milliseconds m_minute;
+};
+
+// A folder-safe form of a job id ("build.linux" stays, "a b/c" → "a_b_c").
+std::string folder_name(std::string_view id);
+
+}  // namespace slipway::run

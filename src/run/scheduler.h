@@ -1,0 +1,54 @@
+// Running a whole pipeline: stages and jobs in dependency order on N agent
+// slots, with Azure's conditions, variables and results.
+//
+// run_pipeline blocks until the run is finished (or canceled and drained),
+// reporting progress through the RunRecorder as it goes, and returns the
+// final record. The pipeline failing is a record with result failed, not an
+// error; errors are for the machinery (a recorder that cannot save).
+//
+// Thread-safety: run_pipeline may be called from several threads at once for
+// different runs. It starts `slots` worker threads of its own.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "core/error.h"
+#include "run/job.h"
+#include "run/run_record.h"
+#include "run/spec.h"
+
+namespace slipway::run {
+
+struct RunOptions {
+  std::string run_id = "1";
+  std::string pipeline;                  // Build.DefinitionName, Build.Repository.Name
+  std::string branch = "refs/heads/main";  // "main" is read as refs/heads/main
+  std::string commit;                    // Build.SourceVersion
+  std::string repository;                // what `checkout: self` fetches (a path or URL); may be empty
+  std::int64_t build_id = 1;             // Build.BuildId
+  int revision = 1;                      // $(Rev:r) of the build number
+  int slots = 0;                         // parallel jobs; 0: the number of cores
+  std::filesystem::path work_dir;        // job folders (<work_dir>/<run>/<job>/)
+  std::filesystem::path artifact_dir;    // the content-addressed artifact store
+  NameValues variables;                  // extra pipeline variables (override the file's)
+  const std::atomic<bool>* cancel = nullptr;  // becoming true cancels the run
+  Agent* agent = nullptr;                // null: a LocalAgent over work_dir
+};
+
+Result<RunRecord> run_pipeline(const PipelineSpec& spec, const RunOptions& options, RunRecorder& recorder);
+
+// The build number from a `name:` format: $(Date:yyyyMMdd), $(Rev:r)/$(Rev:.r)/$(Rev:rr),
+// then other $(macros) from `variables`. An empty format is Azure's
+// default "$(Date:yyyyMMdd)$(Rev:.r)".
+std::string format_build_number(std::string_view format, std::int64_t now_ms, int revision,
+                                 const Variables& variables);
+
+// Azure's aggregation of several results (instances of a job, jobs of a
+// stage, stages of a run): failed > canceled > succeededWithIssues >
+// succeeded, ignoring skipped; skipped when all are skipped or there are none.
+TaskResult aggregate_results(const std::vector<TaskResult>& results);
+
+}  // namespace slipway::run

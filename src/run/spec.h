@@ -1,0 +1,88 @@
+// The typed form of the normalized expanded pipeline (see src/pipeline/pipeline.h
+// for the tree contract): what the scheduler runs. read_pipeline turns the
+// yaml::Node into these plain values, checking what the run needs (known
+// dependsOn targets, no cycles, step shapes, supported tasks) and reporting the
+// first problem with its file position.
+//
+// Variables are ordered (name, value) lists; names compare ignoring case, as
+// in Azure. `$(macro)` and `$[ ]` text is kept verbatim for the run time.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "core/yaml.h"
+
+namespace slipway::run {
+
+using NameValues = std::vector<std::pair<std::string, std::string>>;
+
+enum class StepKind { script, bash, checkout, publish, download };
+
+struct StepSpec {
+  StepKind kind = StepKind::script;
+  std::string body;                // script text; checkout target; publish path; download source
+  std::string display_name;
+  std::string name;                // reference name for output variables; may be empty
+  std::string task;                // "Bash@3"... when written as a task; empty otherwise
+  NameValues env;
+  std::string condition;           // empty: succeeded()
+  bool continue_on_error = false;
+  int timeout_minutes = 0;         // 0: none
+  int retry_count = 0;
+  bool enabled = true;
+  std::string working_directory;   // empty: the sources directory
+  std::string artifact;            // publish/download: the artifact name
+  std::string path;                // download: the target folder
+  Position where;
+};
+
+struct MatrixLeg {
+  std::string name;
+  NameValues variables;
+};
+
+struct JobSpec {
+  std::string name;
+  std::string display_name;
+  bool deployment = false;
+  std::string environment;         // deployment jobs
+  std::vector<std::string> depends_on;
+  std::string condition = "succeeded()";
+  NameValues variables;
+  int timeout_minutes = 0;         // 0: none
+  int cancel_timeout_minutes = 0;
+  bool continue_on_error = false;
+  bool clean_workspace = false;
+  std::vector<MatrixLeg> legs;     // empty: a single instance
+  int max_parallel = 0;            // 0: no limit
+  std::vector<StepSpec> steps;
+  Position where;
+};
+
+struct StageSpec {
+  std::string name;
+  std::string display_name;
+  std::vector<std::string> depends_on;
+  std::string condition = "succeeded()";
+  NameValues variables;
+  std::vector<JobSpec> jobs;
+  Position where;
+};
+
+struct PipelineSpec {
+  std::string name_format;         // `name:` build number format; may be empty
+  NameValues variables;
+  std::vector<StageSpec> stages;
+};
+
+// Reads the normalized tree. Errors (invalid_input with the node's position):
+// missing/mistyped keys, unknown dependsOn ("stage 'b' depends on unknown
+// stage 'x'", "job 'b' depends on unknown job 'x' in stage 's'"), cycles
+// ("dependency cycle: a -> b -> a"), pwsh/powershell and unknown tasks
+// (unsupported: "step kind 'pwsh' is not supported", "task 'Foo@1' is not supported").
+Result<PipelineSpec> read_pipeline(const yaml::Node& root);
+
+}  // namespace slipway::run

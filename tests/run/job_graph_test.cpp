@@ -1,0 +1,174 @@
+#include <gtest/gtest.h>
+
+#include "run/job.h"
+#include "run/spec.h"
+
+namespace slipway::run {
+namespace {
+
+Result<PipelineSpec> read(const std::string& text) {
+  Result<yaml::Node> node = yaml::parse(text, "pipeline.yml");
+  if (!node) return std::unexpected(node.error());
+  return read_pipeline(*node);
+}
+
+TEST(JobGraph, ReadsStagesJobsAndStepOptions) {
+  Result<PipelineSpec> spec = read(R"(
+name: $(Date:yyyyMMdd)$(Rev:.r)
+variables: {configuration: release}
+stages:
+- stage: build
+  dependsOn: []
+  condition: succeeded()
+  jobs:
+  - job: compile
+    dependsOn: []
+    condition: succeeded()
+    timeoutInMinutes: '5'
+    strategy:
+      matrix:
+        linux: {os: linux}
+        mac: {os: mac}
+      maxParallel: '1'
+    steps:
+    - script: echo hi
+      displayName: Say hi
+      name: hello
+      env: {A: b}
+      continueOnError: 'true'
+      timeoutInMinutes: '2'
+      retryCountOnTaskFailure: '3'
+      enabled: 'false'
+      workingDirectory: sub
+    - task: PublishPipelineArtifact@1
+      displayName: Publish
+      inputs: {targetPath: out, artifact: drop}
+)");
+  ASSERT_TRUE(spec) << spec.error().to_string();
+  EXPECT_EQ(spec->name_format, "$(Date:yyyyMMdd)$(Rev:.r)");
+  ASSERT_EQ(spec->stages.size(), 1u);
+  const JobSpec& job = spec->stages[0].jobs[0];
+  EXPECT_EQ(job.timeout_minutes, 5);
+  ASSERT_EQ(job.legs.size(), 2u);
+  EXPECT_EQ(job.legs[1].name, "mac");
+  EXPECT_EQ(job.max_parallel, 1);
+  const StepSpec& step = job.steps[0];
+  EXPECT_EQ(step.kind, StepKind::script);
+  EXPECT_EQ(step.name, "hello");
+  EXPECT_TRUE(step.continue_on_error);
+  EXPECT_EQ(step.timeout_minutes, 2);
+  EXPECT_EQ(step.retry_count, 3);
+  EXPECT_FALSE(step.enabled);
+  EXPECT_EQ(step.working_directory, "sub");
+  EXPECT_EQ(job.steps[1].kind, StepKind::publish);
+  EXPECT_EQ(job.steps[1].body, "out");
+  EXPECT_EQ(job.steps[1].artifact, "drop");
+}
+
+TEST(JobGraph, RejectsUnknownDependency) {
+  Result<PipelineSpec> spec = read(R"(
+stages:
+- stage: a
+  jobs:
+  - job: one
+    dependsOn: [nothere]
+    steps: [{script: 'true'}]
+)");
+  ASSERT_FALSE(spec);
+  EXPECT_EQ(spec.error().message, "job 'one' depends on unknown job 'nothere' in stage 'a'");
+  EXPECT_EQ(spec.error().where.to_string(), "pipeline.yml:5:5");
+}
+
+TEST(JobGraph, RejectsCycleNamingIt) {
+  Result<PipelineSpec> spec = read(R"(
+stages:
+- {stage: a, dependsOn: [c], jobs: []}
+- {stage: b, dependsOn: [a], jobs: []}
+- {stage: c, dependsOn: [b], jobs: []}
+)");
+  ASSERT_FALSE(spec);
+  EXPECT_EQ(spec.error().message, "dependency cycle: a -> c -> b -> a");
+}
+
+TEST(JobGraph, RejectsUnsupportedTaskAndPwsh) {
+  Result<PipelineSpec> task = read(R"(
+stages:
+- stage: a
+  jobs:
+  - job: j
+    steps:
+    - task: Docker@2
+)");
+  ASSERT_FALSE(task);
+  EXPECT_EQ(task.error().code, ErrorCode::unsupported);
+  EXPECT_EQ(task.error().to_string(), "pipeline.yml:7:13: task 'Docker@2' is not supported");
+  Result<PipelineSpec> pwsh = read("stages: [{stage: a, jobs: [{job: j, steps: [{pwsh: dir}]}]}]");
+  ASSERT_FALSE(pwsh);
+  EXPECT_EQ(pwsh.error().message, "step kind 'pwsh' is not supported");
+}
+
+TEST(JobGraph, DeploymentJobRunsItsRunOnceHooks) {
+  Result<PipelineSpec> spec = read(R"(
+stages:
+- stage: deploy
+  jobs:
+  - deployment: web
+    environment: staging
+    strategy:
+      runOnce:
+        deploy:
+          steps: [{script: echo deploy}]
+        preDeploy:
+          steps: [{script: echo pre}]
+        on:
+          failure:
+            steps: [{script: echo rollback}]
+)");
+  ASSERT_TRUE(spec) << spec.error().to_string();
+  const JobSpec& job = spec->stages[0].jobs[0];
+  EXPECT_TRUE(job.deployment);
+  EXPECT_EQ(job.environment, "staging");
+  ASSERT_EQ(job.steps.size(), 3u);
+  EXPECT_EQ(job.steps[0].body, "echo pre");
+  EXPECT_EQ(job.steps[1].body, "echo deploy");
+  EXPECT_EQ(job.steps[2].condition, "failed()");
+}
+
+TEST(JobGraph, ParallelStrategyMakesNumberedLegs) {
+  Result<PipelineSpec> spec = read("stages: [{stage: a, jobs: [{job: j, strategy: {parallel: '3'}, steps: []}]}]");
+  ASSERT_TRUE(spec);
+  ASSERT_EQ(spec->stages[0].jobs[0].legs.size(), 3u);
+  EXPECT_EQ(spec->stages[0].jobs[0].legs[2].name, "Job3");
+}
+
+TEST(JobMessage, RoundTripsThroughJson) {
+  JobMessage job;
+  job.run_id = "7";
+  job.id = "build.compile.linux";
+  job.stage = "build";
+  job.job = "compile";
+  job.leg = "linux";
+  job.display_name = "compile (linux)";
+  job.variables = {{"os", "linux", false}, {"token", "s3cret", true}};
+  StepSpec step;
+  step.kind = StepKind::bash;
+  step.body = "echo $(os)";
+  step.env = {{"A", "b"}};
+  step.retry_count = 2;
+  job.steps = {step};
+  job.timeout_minutes = 9;
+  Result<JobMessage> back = job_from_json(nlohmann::json::parse(to_json(job).dump()));
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(to_json(*back), to_json(job));
+  EXPECT_EQ(back->variables[1].secret, true);
+  EXPECT_EQ(back->steps[0].kind, StepKind::bash);
+}
+
+TEST(JobMessage, MalformedJsonIsInvalidInput) {
+  Result<JobMessage> back = job_from_json(nlohmann::json{{"runId", "1"}});
+  ASSERT_FALSE(back);
+  EXPECT_EQ(back.error().code, ErrorCode::invalid_input);
+}
+
+}  // namespace
+}  // namespace slipway::run
