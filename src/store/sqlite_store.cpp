@@ -121,6 +121,10 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path) {
   }
   std::unique_ptr<SqliteDb> db(new SqliteDb(handle, path));
   sqlite3_busy_timeout(handle, k_busy_timeout_ms);
+  // Leave checkpointing to the automatic one (every ~1000 pages): a checkpoint
+  // on close costs each short-lived `slipway` command a few fsyncs, and the
+  // log is as safe on disk as the main file.
+  sqlite3_db_config(handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   if (Status s = db->exec("PRAGMA foreign_keys = ON"); !s) return std::unexpected(s.error());
   return db;
 }
@@ -290,8 +294,9 @@ Status apply_pending(SqliteDb& db, const Clock& clock, std::span<const Migration
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, const Clock& clock,
                                                        std::span<const Migration> known) {
   if (Status s = check_list(known); !s) return std::unexpected(s.error());
+  const bool in_memory = path == k_in_memory;
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
+  if (!parent.empty() && !in_memory) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
     if (ec)
@@ -305,7 +310,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   if (!found) return std::unexpected(found.error());
   if (Status s = refuse_if_newer(**db, *found, static_cast<int>(known.size())); !s)
     return std::unexpected(s.error());
-  if (Status s = (*db)->enable_wal(); !s) return std::unexpected(s.error());
+  if (!in_memory)
+    if (Status s = (*db)->enable_wal(); !s) return std::unexpected(s.error());
   if (Status s = apply_pending(**db, clock, known); !s) return std::unexpected(s.error());
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), clock));
 }

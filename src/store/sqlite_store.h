@@ -17,6 +17,9 @@ namespace slipway::store {
 
 class SqliteStore final : public Store {
  public:
+  // The path that opens a private, empty, in-memory database (no WAL).
+  static constexpr const char* k_in_memory = ":memory:";
+
   // Opens or creates the database at `path` (creating parent folders), refuses
   // a schema newer than `known`'s last version without writing anything, else
   // switches to WAL and applies the pending entries of `known` in one

@@ -205,7 +205,9 @@ struct StoreOptions {
 
 // Opens (creating when absent) the state store at `location`: a file path
 // opens SQLite, creating parent folders and applying pending migrations;
-// "postgresql://..." is reserved (`unsupported` error for now). A database
+// ":memory:" opens a private in-memory SQLite store that vanishes with the
+// object (for fast tests of logic); "postgresql://..." is reserved
+// (`unsupported` error for now). A database
 // whose schema is newer than this binary knows is refused (`unsupported`)
 // without any change to it.
 Result<std::unique_ptr<Store>> open_store(const std::string& location, StoreOptions options = {});

@@ -26,6 +26,23 @@ TEST(Store, CreatesDatabaseAndParentFolders) {
   EXPECT_TRUE(store->meta().check_integrity());
 }
 
+TEST(Store, InMemoryStoreHoldsStateOnlyWhileOpen) {
+  TempDir dir;
+  const std::filesystem::path before = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  {
+    auto store = open_store(":memory:");
+    ASSERT_TRUE(store) << store.error().to_string();
+    EXPECT_EQ((*store)->meta().schema_version().value(), 3);
+    ASSERT_TRUE((*store)->events().append({.actor = "a", .kind = "k", .subject = "s"}));
+    EXPECT_EQ((*store)->events().list()->size(), 1u);
+  }
+  auto fresh = open_store(":memory:");
+  EXPECT_TRUE((*fresh)->events().list()->empty());
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  std::filesystem::current_path(before);
+}
+
 TEST(Store, RefusesPostgresForNow) {
   auto store = open_store("postgresql://user:secret@db/slipway");
   ASSERT_FALSE(store);
