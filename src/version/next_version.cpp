@@ -321,7 +321,7 @@ Result<bool> create_release_tag(const std::filesystem::path& repo_dir, const Ver
   nlohmann::json note = {{"channels", nlohmann::json::array()}};
   if (result.channel) note["channels"].push_back(*result.channel);
   else note["channels"].push_back(nullptr);
-  if (auto ok = opened->set_note("semantic-release-" + result.next_tag, result.head, note.dump()); !ok)
+  if (auto ok = opened->set_note("semantic-release-" + result.next_tag, result.head, note.dump() + "\n"); !ok)
     return std::unexpected(ok.error());
   return true;
 }
