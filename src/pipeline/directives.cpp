@@ -307,9 +307,8 @@ Status Expander::expand_entry(const yaml::Node::Entry& entry, Scope& scope, Slot
         for (const auto& [name, value] : collection->as_object())
           items.push_back(expr::Value::object({{"key", expr::Value::string(name)}, {"value", value}}));
       } else if (!collection->is_null()) {
-        return std::unexpected(error(parsed.where, "'${{ each }}' needs a sequence or a mapping; '" +
-                                                       parsed.expression + "' is a " +
-                                                       (collection->kind() == expr::Value::Kind::string ? "string" : "scalar")));
+        return std::unexpected(error(parsed.where, "'${{ each }}' needs a sequence or a mapping, got a scalar from '" +
+                                                       parsed.expression + "'"));
       }
       if (items.empty()) return check_syntax(entry.value);
       for (expr::Value& item : items) {
@@ -447,8 +446,8 @@ Status Expander::expand_item(const yaml::Node& item, Scope& scope, Slot slot, Mo
         for (const auto& [name, value] : collection->as_object())
           items.push_back(expr::Value::object({{"key", expr::Value::string(name)}, {"value", value}}));
       } else if (!collection->is_null()) {
-        return std::unexpected(error(parsed.where, "'${{ each }}' needs a sequence or a mapping; '" +
-                                                       parsed.expression + "' is a scalar"));
+        return std::unexpected(error(parsed.where, "'${{ each }}' needs a sequence or a mapping, got a scalar from '" +
+                                                       parsed.expression + "'"));
       }
       if (items.empty()) return check_syntax(*body);
       for (expr::Value& value : items) {
