@@ -1,8 +1,273 @@
-// Placeholder: the run commands land with their module.
+// Run commands: `slipway run COMPONENT|--file PATH` runs a pipeline here and
+// now; `slipway runs` lists recorded runs; `slipway logs RUN` prints a run's
+// step logs. Ctrl-C (SIGINT/SIGTERM) during a run cancels it: every running
+// step's process group is stopped, always() steps run, the run is canceled.
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
 #include "cli/app.h"
+#include "core/clock.h"
+#include "core/process.h"
+#include "core/strings.h"
+#include "model/workspace.h"
+#include "pipeline/pipeline.h"
+#include "run/run_files.h"
+#include "run/scheduler.h"
+#include "store/store.h"
 
 namespace slipway::cli {
 
-void add_run_commands(CLI::App& /*app*/, GlobalOptions& /*options*/) {}
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<bool> g_cancel{false};
+
+extern "C" void on_cancel_signal(int) { g_cancel.store(true); }
+
+struct RunArgs {
+  std::string component;
+  std::string file;
+  std::string branch = "main";
+  std::string commit;
+  int agents = 0;
+  bool follow = false;
+  std::vector<std::string> templates;
+};
+
+fs::path state_dir(const GlobalOptions& options) { return fs::path(state_path(options)).parent_path(); }
+
+// Prints live lines with --follow, and passes everything on.
+class FollowRecorder final : public run::RunRecorder {
+ public:
+  FollowRecorder(run::RunRecorder& inner, bool follow) : m_inner(inner), m_follow(follow) {}
+  Status save(const run::RunRecord& run) override { return m_inner.save(run); }
+  void log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
+           std::string_view line) override {
+    m_inner.log(run_id, job_id, step, at_ms, line);
+    if (!m_follow) return;
+    std::lock_guard lock(m_mutex);
+    std::cout << "[" << job_id << "] " << line << "\n";
+  }
+  Status add_artifact(const run::ArtifactRecord& a) override { return m_inner.add_artifact(a); }
+  Result<std::vector<run::ArtifactRecord>> artifacts(const std::string& id) override { return m_inner.artifacts(id); }
+
+ private:
+  run::RunRecorder& m_inner;
+  bool m_follow;
+  std::mutex m_mutex;
+};
+
+std::optional<fs::path> git_root(fs::path dir) {
+  std::error_code ec;
+  dir = fs::absolute(dir, ec);
+  for (; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
+std::string git_head(const fs::path& repo) {
+  std::string sha;
+  ProcessOptions p;
+  p.argv = {"git", "-C", repo.string(), "rev-parse", "HEAD"};
+  p.on_line = [&](OutputStream stream, std::string_view line) {
+    if (stream == OutputStream::out) sha = std::string(line);
+  };
+  Result<ProcessResult> r = run_process(p);
+  return r && r->succeeded() ? sha : std::string();
+}
+
+std::string duration_text(std::int64_t start, std::int64_t finish) {
+  if (start == 0 || finish == 0) return "";
+  std::int64_t ms = finish - start;
+  return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
+}
+
+int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
+  if (!args.file.empty() == !args.component.empty())
+    return report(Error{ErrorCode::invalid_input, "give either a COMPONENT or --file PATH", {}});
+  if (args.agents < 0) return report(Error{ErrorCode::invalid_input, "--agents must be at least 1", {}});
+  pipeline::ExpandOptions expand;
+  fs::path file;
+  std::string name;
+  fs::path repo;
+  if (!args.file.empty()) {
+    file = args.file;
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return report(Error{ErrorCode::not_found, "no pipeline file " + args.file, {}});
+    std::optional<fs::path> root = git_root(file.parent_path().empty() ? fs::path(".") : file.parent_path());
+    repo = root ? *root : fs::absolute(file).parent_path();
+    name = root ? root->filename().string() : file.stem().string();
+  } else {
+    Result<model::Workspace> workspace = model::load_workspace(options.workspace);
+    if (!workspace) return report(workspace.error());
+    const model::Component* component = workspace->component(args.component);
+    if (!component) {
+      std::vector<std::string> names;
+      for (const model::Component& c : workspace->components) names.push_back(c.name);
+      return report(Error{ErrorCode::not_found,
+                          "unknown component '" + args.component + "'" + did_you_mean(args.component, names), {}});
+    }
+    if (component->repo_is_url)
+      return report(Error{ErrorCode::unsupported, "component '" + component->name + "' has a remote repo; run needs a local folder", {}});
+    repo = workspace->repo_location(*component);
+    file = repo / component->pipeline;
+    name = component->name;
+    expand.self_root = repo;
+    expand.display_root = workspace->dir;
+    for (const model::TemplateSource& source : workspace->template_sources)
+      if (!source.path.empty()) expand.template_sources[source.name] = workspace->dir / source.path;
+  }
+  for (const std::string& text : args.templates) {
+    size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return report(Error{ErrorCode::invalid_input, "--templates needs NAME=DIR, got '" + text + "'", {}});
+    expand.template_sources[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+  Result<pipeline::ExpandedPipeline> expanded = pipeline::expand_pipeline(file, expand);
+  if (!expanded) {
+    std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
+    return k_exit_bad_input;
+  }
+  Result<run::PipelineSpec> spec = run::read_pipeline(expanded->root);
+  if (!spec) {
+    std::cerr << "slipway: error: " << spec.error().to_string() << "\n";
+    return k_exit_bad_input;
+  }
+
+  Result<std::unique_ptr<store::Store>> store = store::open_store(state_path(options));
+  if (!store) return report(store.error());
+  Result<std::int64_t> number = (*store)->meta().next_counter("run");
+  if (!number) return report(number.error());
+  std::string today = format_utc(system_clock().now()).substr(0, 10);
+  Result<std::int64_t> revision = (*store)->meta().next_counter("revision:" + name + ":" + today);
+  if (!revision) return report(revision.error());
+
+  run::RunOptions run_options;
+  run_options.run_id = std::to_string(*number);
+  run_options.build_id = *number;
+  run_options.revision = static_cast<int>(*revision);
+  run_options.pipeline = name;
+  run_options.branch = args.branch;
+  run_options.commit = args.commit.empty() ? git_head(repo) : args.commit;
+  if (fs::exists(repo / ".git")) run_options.repository = repo.string();
+  run_options.slots = args.agents;
+  fs::path dir = fs::absolute(state_dir(options));
+  run_options.work_dir = dir / "work";
+  run_options.artifact_dir = dir / "artifacts";
+  run_options.cancel = &g_cancel;
+
+  run::DirectoryRecorder files(dir / "runs");
+  FollowRecorder recorder(files, args.follow && !options.json);
+  g_cancel = false;
+  struct sigaction action {};
+  action.sa_handler = on_cancel_signal;
+  sigemptyset(&action.sa_mask);
+  struct sigaction old_int {}, old_term {};
+  sigaction(SIGINT, &action, &old_int);
+  sigaction(SIGTERM, &action, &old_term);
+  Result<run::RunRecord> record = run::run_pipeline(*spec, run_options, recorder);
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  files.close_logs();
+  if (!record) return report(record.error());
+
+  if (options.json) {
+    std::cout << run::run_to_json(*record).dump(2) << "\n";
+  } else {
+    for (const run::StageRecord& stage : record->stages)
+      for (const run::JobRecord& job : stage.jobs)
+        std::cout << "  " << job.id << "  " << run::result_name(job.result) << "  "
+                  << duration_text(job.start_ms, job.finish_ms) << (job.reason.empty() ? "" : "  (" + job.reason + ")")
+                  << "\n";
+    std::cout << "run " << record->id << " (" << record->pipeline << " " << record->build_number
+              << "): " << run::result_name(record->result) << "\n";
+  }
+  bool ok = record->result == run::TaskResult::succeeded || record->result == run::TaskResult::succeeded_with_issues;
+  return ok ? k_exit_ok : k_exit_failed;
+}
+
+int list_runs(const GlobalOptions& options) {
+  fs::path root = state_dir(options) / "runs";
+  std::vector<std::pair<long long, nlohmann::json>> runs;
+  std::error_code ec;
+  for (fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) {
+    Result<nlohmann::json> json = run::load_run_json(root, it->path().filename().string());
+    if (!json) continue;
+    long long id = std::atoll(it->path().filename().c_str());
+    runs.emplace_back(id, *json);
+  }
+  std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (options.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& [id, json] : runs)
+      list.push_back({{"id", json["id"]}, {"pipeline", json["pipeline"]}, {"buildNumber", json["buildNumber"]},
+                      {"result", json["result"]}, {"state", json["state"]}, {"start", json["start"]}, {"finish", json["finish"]}});
+    std::cout << list.dump(2) << "\n";
+    return k_exit_ok;
+  }
+  for (const auto& [id, json] : runs)
+    std::cout << json.value("id", "") << "  " << json.value("pipeline", "") << "  " << json.value("buildNumber", "")
+              << "  " << (json.value("state", "") == "running" ? "running" : json.value("result", "")) << "  "
+              << (json["start"].is_string() ? json["start"].get<std::string>() : "") << "\n";
+  return k_exit_ok;
+}
+
+int print_logs(const std::string& run_id, const std::string& job_filter, const GlobalOptions& options) {
+  fs::path root = state_dir(options) / "runs";
+  Result<nlohmann::json> json = run::load_run_json(root, run_id);
+  if (!json) return report(json.error());
+  bool any = false;
+  for (const nlohmann::json& stage : (*json)["stages"]) {
+    for (const nlohmann::json& job : stage["jobs"]) {
+      std::string id = job.value("id", "");
+      if (!job_filter.empty() && !iequals(id, job_filter) && !iequals(job.value("name", ""), job_filter)) continue;
+      any = true;
+      int index = 0;
+      for (const nlohmann::json& step : job["steps"]) {
+        std::cout << "== " << id << " / " << step.value("displayName", "") << " (" << step.value("result", "") << ")\n";
+        std::ifstream in(run::step_log_path(root, run_id, id, index));
+        std::string line;
+        while (std::getline(in, line)) std::cout << line << "\n";
+        ++index;
+      }
+    }
+  }
+  if (!any && !job_filter.empty())
+    return report(Error{ErrorCode::not_found, "run " + run_id + " has no job '" + job_filter + "'", {}});
+  return k_exit_ok;
+}
+
+}  // namespace
+
+void add_run_commands(CLI::App& app, GlobalOptions& options) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* run = app.add_subcommand("run", "run a component's pipeline (or a pipeline file) now");
+  run->add_option("component", args->component, "a workspace component");
+  run->add_option("--file", args->file, "run this pipeline file instead of a component's");
+  run->add_option("--branch", args->branch, "the branch being built (default: main)");
+  run->add_option("--commit", args->commit, "the commit being built (default: HEAD of the repository)");
+  run->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
+  run->add_option("--templates", args->templates, "template source NAME=DIR (repeatable)");
+  run->add_flag("--follow", args->follow, "print step output as it happens");
+  run->add_flag("--json", options.json, "print the run as JSON");
+  run->callback([args, &options] { options.exit_code = run_pipeline_command(*args, options); });
+
+  CLI::App* runs = app.add_subcommand("runs", "list recorded runs");
+  runs->add_flag("--json", options.json, "print JSON");
+  runs->callback([&options] { options.exit_code = list_runs(options); });
+
+  auto log_args = std::make_shared<std::pair<std::string, std::string>>();
+  CLI::App* logs = app.add_subcommand("logs", "print the step logs of a run");
+  logs->add_option("run", log_args->first, "the run id")->required();
+  logs->add_option("--job", log_args->second, "only this job (id or name)");
+  logs->callback([log_args, &options] { options.exit_code = print_logs(log_args->first, log_args->second, options); });
+}
 
 }  // namespace slipway::cli

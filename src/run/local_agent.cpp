@@ -268,7 +268,8 @@ expr::Value::Object step_named_values(const JobState& state) {
 
 }  // namespace
 
-LocalAgent::LocalAgent(fs::path work_root, milliseconds minute) : m_work_root(std::move(work_root)), m_minute(minute) {}
+LocalAgent::LocalAgent(fs::path work_root, milliseconds minute)
+    : m_work_root(fs::absolute(work_root)), m_minute(minute) {}
 
 Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) {
   JobState state{job, host};

@@ -2,3 +2,4 @@
 slipway_e2e_test(cli_basics)
 slipway_e2e_test(init)
 slipway_e2e_test(workspace_cli)
+slipway_e2e_test(run_pipeline)

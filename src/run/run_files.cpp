@@ -1,0 +1,86 @@
+#include "run/run_files.h"
+
+#include "core/clock.h"
+#include "core/files.h"
+#include "run/local_agent.h"
+
+namespace slipway::run {
+
+namespace fs = std::filesystem;
+
+DirectoryRecorder::DirectoryRecorder(fs::path root) : m_root(std::move(root)) {}
+
+DirectoryRecorder::~DirectoryRecorder() { close_logs(); }
+
+void DirectoryRecorder::close_logs() {
+  std::lock_guard lock(m_mutex);
+  for (auto& [key, file] : m_logs) std::fclose(file);
+  m_logs.clear();
+}
+
+Status DirectoryRecorder::save(const RunRecord& run) {
+  fs::path dir = m_root / folder_name(run.id);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return fail(ErrorCode::io, "run " + run.id + ": cannot create " + dir.string() + ": " + ec.message());
+  return write_file_atomic(dir / "run.json", run_to_json(run).dump(2) + "\n");
+}
+
+void DirectoryRecorder::log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
+                            std::string_view line) {
+  std::string stamp = format_utc(from_epoch_ms(at_ms));
+  std::lock_guard lock(m_mutex);
+  std::string key = run_id + "/" + job_id + "/" + std::to_string(step);
+  auto it = m_logs.find(key);
+  if (it == m_logs.end()) {
+    fs::path path = step_log_path(m_root, run_id, job_id, step);
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    std::FILE* file = std::fopen(path.c_str(), "ab");
+    if (!file) return;  // logging must not fail the step; the record still has results
+    it = m_logs.emplace(key, file).first;
+  }
+  std::fwrite(stamp.data(), 1, stamp.size(), it->second);
+  std::fputc(' ', it->second);
+  std::fwrite(line.data(), 1, line.size(), it->second);
+  std::fputc('\n', it->second);
+}
+
+Status DirectoryRecorder::add_artifact(const ArtifactRecord& artifact) {
+  std::lock_guard lock(m_mutex);
+  for (const ArtifactRecord& existing : m_artifacts)
+    if (existing.run_id == artifact.run_id && existing.name == artifact.name)
+      return fail(ErrorCode::conflict, "artifact '" + artifact.name + "' already exists in run " + artifact.run_id);
+  m_artifacts.push_back(artifact);
+  nlohmann::json list = nlohmann::json::array();
+  for (const ArtifactRecord& a : m_artifacts)
+    if (a.run_id == artifact.run_id)
+      list.push_back({{"name", a.name}, {"job", a.job_id}, {"digest", a.digest}, {"size", a.size}, {"files", a.files},
+                      {"created", a.created_ms}});
+  fs::path dir = m_root / folder_name(artifact.run_id);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  return write_file_atomic(dir / "artifacts.json", list.dump(2) + "\n");
+}
+
+Result<std::vector<ArtifactRecord>> DirectoryRecorder::artifacts(const std::string& run_id) {
+  std::lock_guard lock(m_mutex);
+  std::vector<ArtifactRecord> out;
+  for (const ArtifactRecord& a : m_artifacts)
+    if (a.run_id == run_id) out.push_back(a);
+  return out;
+}
+
+fs::path step_log_path(const fs::path& root, const std::string& run_id, const std::string& job_id, int step) {
+  return root / folder_name(run_id) / "logs" / folder_name(job_id) / (std::to_string(step) + ".log");
+}
+
+Result<nlohmann::json> load_run_json(const fs::path& root, const std::string& run_id) {
+  Result<std::string> text = read_text_file(root / folder_name(run_id) / "run.json");
+  if (!text) return fail(ErrorCode::not_found, "no run " + run_id);
+  nlohmann::json json = nlohmann::json::parse(*text, nullptr, false);
+  if (json.is_discarded()) return fail(ErrorCode::corrupt, "run " + run_id + ": run.json is not valid JSON");
+  return json;
+}
+
+}  // namespace slipway::run

@@ -1,0 +1,50 @@
+// A RunRecorder that keeps a run beside the state database, in plain files:
+//   <root>/<run id>/run.json                 the record (rewritten atomically on each save)
+//   <root>/<run id>/logs/<job id>/<n>.log    one file per step, a line per output line,
+//                                            "2026-11-25T10:31:00.123Z text"
+//   <root>/<run id>/artifacts.json           artifact metadata
+// Used by the CLI until the store has run tables; the format is also what
+// `slipway logs` reads.
+//
+// Thread-safety: every method may be called from many threads.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "run/run_record.h"
+
+namespace slipway::run {
+
+class DirectoryRecorder : public RunRecorder {
+ public:
+  explicit DirectoryRecorder(std::filesystem::path root);
+  ~DirectoryRecorder() override;
+
+  Status save(const RunRecord& run) override;
+  void log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
+           std::string_view line) override;
+  Status add_artifact(const ArtifactRecord& artifact) override;
+  Result<std::vector<ArtifactRecord>> artifacts(const std::string& run_id) override;
+
+  // Flushes and closes every open log file.
+  void close_logs();
+
+ private:
+  std::filesystem::path m_root;
+  std::mutex m_mutex;
+  std::map<std::string, std::FILE*> m_logs;  // "run/job/step" → open file
+  std::vector<ArtifactRecord> m_artifacts;
+};
+
+// Where DirectoryRecorder keeps the log of one step.
+std::filesystem::path step_log_path(const std::filesystem::path& root, const std::string& run_id,
+                                    const std::string& job_id, int step);
+
+// Reads run.json of a run; not_found when there is no such run.
+Result<nlohmann::json> load_run_json(const std::filesystem::path& root, const std::string& run_id);
+
+}  // namespace slipway::run
