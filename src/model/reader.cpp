@@ -55,6 +55,8 @@ void Reader::error(std::string message, const Position& where) {
 }
 
 Position Reader::at(const yaml::Node& node, const Position& fallback) {
+  // An empty value's mark is where the next token starts: name the key instead.
+  if (node.is_null() && fallback.line > 0) return fallback;
   Position own = node.position();
   return own.line > 0 ? own : fallback;
 }

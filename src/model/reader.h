@@ -35,7 +35,7 @@ class Reader {
 
   void error(std::string message, const Position& where);
 
-  // The node's position, or `fallback` when the node has none (null values).
+  // The node's position, or `fallback` (usually its key's) for an empty value.
   static Position at(const yaml::Node& node, const Position& fallback);
 
   // True for a mapping; otherwise reports "<what>: expected a mapping, got X".

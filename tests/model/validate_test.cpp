@@ -288,6 +288,25 @@ const Case k_cases[] = {
     {"values_not_a_mapping",
      {{"slipway.yaml", k_head}, {"environments/dev.yaml", "platform: process\nvalues: [1, 2]\n"}},
      {"environments/dev.yaml:2:9: values of environment 'dev': expected a mapping, got a sequence"}},
+    {"component_with_empty_body",
+     {{"slipway.yaml", k_head + "components:\n  a:\n  b:\n    repo: git@x:b\n"}},
+     {"slipway.yaml:5:3: component 'a': expected a mapping, got nothing"}},
+    {"empty_platform",
+     {{"slipway.yaml", k_head}, {"environments/dev.yaml", "platform:\nblocks: []\n"}},
+     {"environments/dev.yaml:1:1: platform of environment 'dev': expected a platform name or a mapping, got "
+      "nothing"}},
+    {"http_health_path_without_slash",
+     {{"slipway.yaml", k_head + "components:\n  b:\n    repo: git@x:b\n    deploy:\n      process:\n"
+                                "        command: ./b\n        health: {http: health}\n"}},
+     {"slipway.yaml:10:24: http health path of component 'b' must start with '/'"}},
+    {"process_env_value_not_a_string",
+     {{"slipway.yaml", k_head + "components:\n  b:\n    repo: git@x:b\n    deploy:\n      process:\n"
+                                "        command: ./b\n        env:\n          X: [1]\n"}},
+     {"slipway.yaml:11:14: 'X' of env of process deploy of component 'b': expected a string, got a sequence"}},
+    {"approval_written_as_a_name",
+     {{"slipway.yaml", k_head + "roles:\n  qa: [carol]\n"},
+      {"environments/prod.yaml", "platform: process\npolicy:\n  approvals:\n    - qa\n"}},
+     {"environments/prod.yaml:4:7: approval of environment 'prod': expected a mapping, got a string"}},
     {"all_errors_at_once_sorted",
      {{"slipway.yaml", "product:\n  name: acme\n  version: x\ncomponents:\n  a:\n    repo: git@x:a\n"
                        "    depends_on: [zz]\n"},
