@@ -113,6 +113,7 @@ Result<Ref> Evaluator::index(const Node& node, Ref target, const Value& key) {
 }
 
 Result<Value> Expression::evaluate(const Context& context) const {
+  if (!m_root) return fail(ErrorCode::internal, "evaluate() called on an expression that was never parsed", m_where);
   Evaluator evaluator(*this, context);
   Result<Ref> result = evaluator.evaluate(*m_root);
   if (!result) return std::unexpected(std::move(result.error()));

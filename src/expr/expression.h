@@ -35,8 +35,8 @@ enum class Phase { compile_time, run_time };
 // CHANGE from the first contract: `counter` also receives the seed (the
 // second argument of counter(prefix, seed)), as Azure's counter needs it.
 struct Context {
-  Value::Object named_values;
-  Phase phase = Phase::compile_time;
+  Value::Object named_values;  // searched in order: put loop variables first to shadow
+  Phase phase = Phase::compile_time;  // informational: the parse phase decides which functions exist
   std::function<Result<bool>(std::string_view function, const std::vector<std::string>& jobs)>
       status;
   std::function<Result<Value>(std::string_view prefix, const Decimal& seed)> counter;  // run time only
@@ -71,7 +71,8 @@ class Expression {
   // compile-time phase) are checked here; named values at evaluation.
   static Result<Expression> parse(std::string_view text, Position where, Phase phase);
 
-  // Never throws; errors as described above. iif evaluates all three
+  // Never throws; errors as described above. A default-constructed
+  // Expression evaluates to an error. iif evaluates all three
   // arguments (as Azure does); and/or/coalesce short-circuit.
   Result<Value> evaluate(const Context& context) const;
   const std::string& text() const;
@@ -99,6 +100,16 @@ struct Segment {
 // string of the expression does not close it. Text without `${{` gives one literal
 // segment (none for empty text). Positions advance through line breaks.
 Result<std::vector<Segment>> split_template_string(std::string_view text, Position where);
+
+// A run-time expression value, "$[ eq(a, b) ]": text that (ignoring white
+// space around it) starts with "$[" and ends with "]", as Azure accepts in
+// variables. The inside (to parse with Phase::run_time) and the position of
+// its first character; nullopt when the text is not one.
+struct RuntimeExpression {
+  std::string text;
+  Position where;
+};
+std::optional<RuntimeExpression> runtime_expression(std::string_view text, Position where);
 
 // Run-time macros: the names of every $(name) in text, in order.
 std::vector<std::string> macro_names(std::string_view text);

@@ -153,6 +153,19 @@ std::expected<std::string, std::string> format_date(const DateTime& d, std::stri
 
 }  // namespace
 
+std::string date_string(std::chrono::system_clock::time_point utc) {
+  namespace chrono = std::chrono;
+  chrono::sys_days day = chrono::floor<chrono::days>(utc);
+  chrono::year_month_day date{day};
+  long long ticks = chrono::duration_cast<chrono::duration<long long, std::ratio<1, 10000000>>>(utc - day).count();
+  long long seconds = ticks / 10000000;
+  char text[48];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%07lldZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), seconds / 3600,
+                seconds / 60 % 60, seconds % 60, ticks % 10000000);
+  return text;
+}
+
 std::expected<std::string, std::string> format_string(std::string_view pattern, const std::vector<Value>& args) {
   auto invalid = [&] { return std::unexpected("The following format string is invalid: '" + std::string(pattern) + "'."); };
   std::string out;

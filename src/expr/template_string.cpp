@@ -82,6 +82,17 @@ Result<std::vector<Segment>> split_template_string(std::string_view text, Positi
   return segments;
 }
 
+std::optional<RuntimeExpression> runtime_expression(std::string_view text, Position where) {
+  size_t begin = 0;
+  size_t end = text.size();
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (begin < end && space(text[begin])) ++begin;
+  while (end > begin && space(text[end - 1])) --end;
+  if (end - begin < 3 || text.substr(begin, 2) != "$[" || text[end - 1] != ']') return std::nullopt;
+  move_over(where, text.substr(0, begin + 2));
+  return RuntimeExpression{std::string(text.substr(begin + 2, end - 1 - begin - 2)), std::move(where)};
+}
+
 std::vector<std::string> macro_names(std::string_view text) {
   std::vector<std::string> names;
   size_t pos = 0;

@@ -53,15 +53,21 @@ std::optional<VersionParts> parse_version(std::string_view text) {
   return parts;
 }
 
-std::optional<std::string> convert_to_version(const Value& value) {
+// The parts of a version value; an unvalidated text (a broken precondition)
+// compares as all-absent parts rather than failing.
+VersionParts parts_of_version(const Value& version) {
+  return parse_version(version.as_string()).value_or(VersionParts{-1, -1, -1, -1});
+}
+
+std::optional<VersionParts> convert_to_version(const Value& value) {
   switch (value.kind()) {
-    case Value::Kind::version: return value.as_string();
-    case Value::Kind::string: return normalize_version(value.as_string());
+    case Value::Kind::version: return parts_of_version(value);
+    case Value::Kind::string: return parse_version(value.as_string());
     case Value::Kind::number: {
       // Azure: a number converts when it has a non-zero fraction, e.g. 1.2.
       std::string text = value.as_number().to_string();
       if (text.find('.') == std::string::npos || value.as_number().is_negative()) return std::nullopt;
-      return normalize_version(text);
+      return parse_version(text);
     }
     default: return std::nullopt;
   }
@@ -150,6 +156,7 @@ Value Value::string(std::string s) {
 
 Value Value::version(std::string s) {
   Value v;
+  if (std::optional<std::string> normalized = normalize_version(s)) s = std::move(*normalized);
   v.m_data.emplace<VersionText>(VersionText{std::move(s)});
   return v;
 }
@@ -316,8 +323,8 @@ bool equals(const Value& left, const Value& right) {
       return text && equals_ignore_case(left.as_string(), *text);
     }
     case Value::Kind::version: {
-      std::optional<std::string> version = convert_to_version(right);
-      return version && *parse_version(left.as_string()) == *parse_version(*version);
+      std::optional<VersionParts> version = convert_to_version(right);
+      return version && parts_of_version(left) == *version;
     }
     case Value::Kind::array:
     case Value::Kind::object: return left.same_container(right);
@@ -342,9 +349,9 @@ Result<int> compare(const Value& left, const Value& right) {
       return compare_ignore_case(left.as_string(), *text);
     }
     case Value::Kind::version: {
-      std::optional<std::string> version = convert_to_version(right);
+      std::optional<VersionParts> version = convert_to_version(right);
       if (!version) return std::unexpected(conversion_error(right, Value::Kind::version));
-      return three_way(*parse_version(left.as_string()), *parse_version(*version));
+      return three_way(parts_of_version(left), *version);
     }
     case Value::Kind::array:
     case Value::Kind::object:

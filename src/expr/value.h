@@ -8,8 +8,9 @@
 // condition evaluator share them.
 //
 // Dates: there is no date kind. A date (pipeline.startTime) is a string in
-// ISO 8601 form, "2026-11-25T10:26:28.1234567Z" or with "+hh:mm"; format()
-// applies date specifiers such as {0:yyyyMMdd} to such strings.
+// ISO 8601 form, "2026-11-25T10:26:28.1234567Z" or with "+hh:mm" (see
+// date_string); format() applies date specifiers such as {0:yyyyMMdd} to such
+// strings, and everything else treats them as the strings they are.
 //
 // Arrays and objects are immutable once built and shared between copies
 // (copying a Value never copies their items), so equality of arrays and
@@ -19,6 +20,7 @@
 // used from different threads, shared arrays/objects are never mutated.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,7 +44,9 @@ class Value {
   static Value boolean(bool b);
   static Value number(Decimal d);
   static Value string(std::string s);
-  static Value version(std::string s);  // already validated "1.2.3" (see normalize_version)
+  // A version such as "1.2.3" (see normalize_version); stored normalized. Text
+  // that is not a version is a caller bug: it is kept, and compares as 0.0.
+  static Value version(std::string s);
   static Value array(Array items);
   static Value object(Object members);
 
@@ -79,6 +83,10 @@ class Value {
                std::shared_ptr<const Object>>
       m_data;
 };
+
+// A UTC time as the date string format() understands:
+// "2026-11-25T10:26:28.1234567Z" (100 ns precision, like .NET's "o" format).
+std::string date_string(std::chrono::system_clock::time_point utc);
 
 // "1.2.3" → "1.2.3": 2 to 4 dot-separated non-negative 32-bit integers,
 // normalized as .NET prints a Version ("1.02.3" → "1.2.3"); nullopt otherwise.

@@ -70,3 +70,44 @@ TEST(Macros, ExpandsKnownNamesAndLeavesUnknownOnesAsWritten) {
 
 }  // namespace
 }  // namespace slipway::expr
+
+namespace slipway::expr {
+namespace {
+
+TEST(RuntimeExpression, RecognizesWholeValuesOnly) {
+  std::optional<RuntimeExpression> found = runtime_expression("  $[ eq(variables.a, 'b') ] ", {"v.yml", 4, 8});
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->text, " eq(variables.a, 'b') ");
+  EXPECT_EQ(found->where.to_string(), "v.yml:4:12");
+  EXPECT_EQ(runtime_expression("$[]", {})->text, "");
+  EXPECT_FALSE(runtime_expression("x $[ a ]", {}).has_value());
+  EXPECT_FALSE(runtime_expression("$[ a ] x", {}).has_value());
+  EXPECT_FALSE(runtime_expression("${{ a }}", {}).has_value());
+  EXPECT_FALSE(runtime_expression("$(a)", {}).has_value());
+  // The inside parses as a run-time expression, where counter is allowed.
+  std::optional<RuntimeExpression> counter = runtime_expression("$[counter(variables['major'], 100)]", {});
+  ASSERT_TRUE(counter.has_value());
+  EXPECT_TRUE(Expression::parse(counter->text, counter->where, Phase::run_time).has_value());
+}
+
+TEST(DateString, FormatsUtcTimesForFormat) {
+  using namespace std::chrono_literals;
+  std::chrono::system_clock::time_point t =
+      std::chrono::sys_days{std::chrono::year{2026} / 3 / 4} + 5h + 6min + 7s + 89123400ns;
+  EXPECT_EQ(date_string(t), "2026-03-04T05:06:07.0891234Z");
+  Context context;
+  context.named_values = {{"pipeline", Value::object({{"startTime", Value::string(date_string(t))}})}};
+  Result<Expression> e = Expression::parse("format('{0:yyyyMMdd.HHmmss}', pipeline.startTime)", {}, Phase::run_time);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->evaluate(context)->as_string(), "20260304.050607");
+}
+
+TEST(Expression, DefaultConstructedFailsCleanly) {
+  Expression never_parsed;
+  Result<Value> value = never_parsed.evaluate(Context{});
+  ASSERT_FALSE(value.has_value());
+  EXPECT_EQ(value.error().code, ErrorCode::internal);
+}
+
+}  // namespace
+}  // namespace slipway::expr

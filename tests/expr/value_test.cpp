@@ -148,3 +148,17 @@ TEST(ValueCasts, JsonIsIndentedLikeAzure) {
 
 }  // namespace
 }  // namespace slipway::expr
+
+namespace slipway::expr {
+namespace {
+
+TEST(ValueCasts, VersionValuesAreStoredNormalized) {
+  EXPECT_EQ(Value::version("1.02.3").as_string(), "1.2.3");
+  EXPECT_TRUE(equals(Value::version("1.02.3"), Value::string("1.2.3")));
+  // A broken precondition does not crash.
+  EXPECT_EQ(Value::version("oops").as_string(), "oops");
+  EXPECT_TRUE(compare(Value::version("oops"), Value::version("1.0")).has_value());
+}
+
+}  // namespace
+}  // namespace slipway::expr
