@@ -3,7 +3,11 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace slipway::version {
 
@@ -11,7 +15,13 @@ namespace {
 
 void init_libgit2() {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // Reading history re-hashes every object by default (SHA-1 with collision
+    // detection), which costs more than inflating it; git itself does not
+    // verify on read either.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+  });
 }
 
 std::string last_error(const std::string& context) {
@@ -53,7 +63,6 @@ using Commit = Owned<git_commit, git_commit_free>;
 using Tree = Owned<git_tree, git_tree_free>;
 using Reference = Owned<git_reference, git_reference_free>;
 using Object = Owned<git_object, git_object_free>;
-using Walk = Owned<git_revwalk, git_revwalk_free>;
 using Note = Owned<git_note, git_note_free>;
 using Signature = Owned<git_signature, git_signature_free>;
 using TreeEntry = Owned<git_tree_entry, git_tree_entry_free>;
@@ -72,6 +81,38 @@ bool same_under(git_tree* a, git_tree* b, const std::vector<std::string>& paths)
     if (x.has_value() != y.has_value()) return false;
     if (x && git_oid_cmp(&*x, &*y) != 0) return false;
   }
+  return true;
+}
+
+struct OidHash {
+  size_t operator()(const git_oid& oid) const {
+    size_t h;
+    std::memcpy(&h, oid.id, sizeof h);
+    return h;
+  }
+};
+struct OidEqual {
+  bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
+};
+template <class V>
+using OidMap = std::unordered_map<git_oid, V, OidHash, OidEqual>;
+using OidSet = std::unordered_set<git_oid, OidHash, OidEqual>;
+
+// `git log -- PATHS`: a commit counts when its tree differs under a path from
+// every parent's (a merge TREESAME to one parent there does not count).
+Result<bool> touches_paths(git_repository* repo, git_commit* commit, const std::vector<std::string>& paths) {
+  Tree tree;
+  if (git_commit_tree(tree.out(), commit) != 0) return fail(ErrorCode::io, last_error("cannot read a tree"));
+  unsigned parents = git_commit_parentcount(commit);
+  if (parents == 0) return !same_under(tree.get(), nullptr, paths);
+  for (unsigned i = 0; i < parents; ++i) {
+    Commit parent;
+    Tree parent_tree;
+    if (git_commit_parent(parent.out(), commit, i) != 0 || git_commit_tree(parent_tree.out(), parent.get()) != 0)
+      return fail(ErrorCode::io, last_error("cannot read a parent commit"));
+    if (same_under(tree.get(), parent_tree.get(), paths)) return false;
+  }
+  (void)repo;
   return true;
 }
 
@@ -113,6 +154,13 @@ Result<std::string> GitRepository::head_commit() const {
   if (git_reference_name_to_id(&oid, m_handle->repo, "HEAD") != 0)
     return fail(ErrorCode::not_found, "the repository has no commit yet");
   return oid_hex(&oid);
+}
+
+Result<long long> GitRepository::commit_time(const std::string& commit) const {
+  auto oid = parse_oid(commit);
+  Commit c;
+  if (!oid || git_commit_lookup(c.out(), m_handle->repo, &*oid) != 0) return git_fail("cannot read commit " + commit);
+  return static_cast<long long>(git_commit_time(c.get()));
 }
 
 std::optional<std::string> GitRepository::resolve(const std::string& spec) const {
@@ -204,49 +252,148 @@ Result<std::vector<std::string>> GitRepository::semantic_release_notes(const std
   return texts;
 }
 
-Result<std::vector<GitCommit>> GitRepository::log(const std::string& tip,
-                                                  const std::vector<std::string>& hide,
-                                                  const std::vector<std::string>& paths) const {
-  Walk walk;
-  if (git_revwalk_new(walk.out(), m_handle->repo) != 0) return git_fail("cannot walk history");
-  git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
-  auto tip_oid = parse_oid(tip);
-  if (!tip_oid || git_revwalk_push(walk.get(), &*tip_oid) != 0) return git_fail("cannot walk from " + tip);
-  for (const std::string& h : hide) {
-    auto oid = parse_oid(h);
-    if (!oid || git_revwalk_hide(walk.get(), &*oid) != 0) return git_fail("cannot hide " + h);
+// Commits are read with git_commit_lookup only, so each is inflated and
+// parsed once per process (libgit2's object cache serves the second look);
+// git_revwalk would parse every commit a second time on its own.
+Result<std::vector<bool>> GitRepository::reachable_from(const std::string& tip,
+                                                        const std::vector<std::string>& candidates) const {
+  std::vector<bool> found(candidates.size(), false);
+  OidMap<std::vector<size_t>> wanted;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    auto oid = parse_oid(candidates[i]);
+    if (!oid) return fail(ErrorCode::invalid_input, "invalid commit id " + candidates[i]);
+    wanted[*oid].push_back(i);
   }
-  std::vector<GitCommit> commits;
-  git_oid oid;
-  int rc = 0;
-  while ((rc = git_revwalk_next(&oid, walk.get())) == 0) {
+  size_t remaining = wanted.size();
+  auto start = parse_oid(tip);
+  if (!start) return fail(ErrorCode::invalid_input, "invalid commit id " + tip);
+  OidSet seen{*start};
+  std::vector<git_oid> stack{*start};
+  while (!stack.empty() && remaining > 0) {
+    git_oid oid = stack.back();
+    stack.pop_back();
+    if (auto it = wanted.find(oid); it != wanted.end()) {
+      for (size_t i : it->second) found[i] = true;
+      wanted.erase(it);
+      --remaining;
+    }
     Commit commit;
     if (git_commit_lookup(commit.out(), m_handle->repo, &oid) != 0)
       return git_fail("cannot read commit " + oid_hex(&oid), ErrorCode::corrupt);
-    size_t parents = git_commit_parentcount(commit.get());
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
+      const git_oid* parent = git_commit_parent_id(commit.get(), i);
+      if (seen.insert(*parent).second) stack.push_back(*parent);
+    }
+  }
+  return found;
+}
+
+// `git log TIP ^HIDE...`: a walk newest-first by committer time; commits
+// reached from a hidden one are marked uninteresting (and the mark spreads
+// to ancestors already seen); the walk ends when only uninteresting commits
+// are queued, and the output drops anything marked late.
+Result<std::vector<GitCommit>> GitRepository::log(const std::string& tip,
+                                                  const std::vector<std::string>& hide,
+                                                  const std::vector<std::string>& paths) const {
+  struct Node {
+    git_oid oid;
+    long long time = 0;
+    bool uninteresting = false;
+    bool queued = false;
+    std::vector<git_oid> parents;
+  };
+  OidMap<Node> nodes;
+  nodes.reserve(1024);
+  struct Entry {
+    long long time;
+    size_t order;
+    Node* node;
+    bool operator<(const Entry& o) const { return time != o.time ? time < o.time : order > o.order; }
+  };
+  std::priority_queue<Entry> queue;
+  size_t order = 0;
+  size_t interesting_queued = 0;
+  std::vector<Node*> output;
+
+  auto load = [&](const git_oid& oid, bool uninteresting) -> Result<Node*> {
+    auto it = nodes.find(oid);
+    if (it != nodes.end()) return &it->second;
+    Commit commit;
+    if (git_commit_lookup(commit.out(), m_handle->repo, &oid) != 0)
+      return git_fail("cannot read commit " + oid_hex(&oid), ErrorCode::corrupt);
+    Node node{oid, static_cast<long long>(git_commit_time(commit.get())), uninteresting, false, {}};
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i)
+      node.parents.push_back(*git_commit_parent_id(commit.get(), i));
+    return &nodes.emplace(oid, std::move(node)).first->second;
+  };
+  auto enqueue = [&](Node* node) {
+    if (node->queued) return;
+    node->queued = true;
+    if (!node->uninteresting) ++interesting_queued;
+    queue.push({node->time, order++, node});
+  };
+  // Marks `node` and its already-loaded ancestors uninteresting.
+  auto mark_uninteresting = [&](Node* start) {
+    std::vector<Node*> stack{start};
+    while (!stack.empty()) {
+      Node* n = stack.back();
+      stack.pop_back();
+      if (n->uninteresting) continue;
+      n->uninteresting = true;
+      if (n->queued) --interesting_queued;
+      for (const git_oid& p : n->parents)
+        if (auto it = nodes.find(p); it != nodes.end()) stack.push_back(&it->second);
+    }
+  };
+
+  auto tip_oid = parse_oid(tip);
+  if (!tip_oid) return fail(ErrorCode::invalid_input, "invalid commit id " + tip);
+  for (const std::string& h : hide) {
+    auto oid = parse_oid(h);
+    if (!oid) return fail(ErrorCode::invalid_input, "invalid commit id " + h);
+    auto node = load(*oid, true);
+    if (!node) return std::unexpected(node.error());
+    mark_uninteresting(*node);
+    enqueue(*node);
+  }
+  auto tip_node = load(*tip_oid, false);
+  if (!tip_node) return std::unexpected(tip_node.error());
+  enqueue(*tip_node);
+
+  while (!queue.empty() && interesting_queued > 0) {
+    Entry entry = queue.top();
+    queue.pop();
+    Node* node = entry.node;
+    node->queued = false;
+    bool uninteresting = node->uninteresting;
+    if (!uninteresting) --interesting_queued;
+    std::vector<git_oid> parents = node->parents;  // `nodes` may rehash below; Node* stays valid
+    for (const git_oid& p : parents) {
+      auto parent = load(p, uninteresting);
+      if (!parent) return std::unexpected(parent.error());
+      if (uninteresting) mark_uninteresting(*parent);
+      enqueue(*parent);
+    }
+    if (!uninteresting) output.push_back(node);
+  }
+
+  std::vector<GitCommit> commits;
+  commits.reserve(output.size());
+  for (const Node* node : output) {
+    if (node->uninteresting) continue;
+    GitCommit item{oid_hex(&node->oid), {}, node->parents.size(), node->time};
+    Commit commit;
+    if (git_commit_lookup(commit.out(), m_handle->repo, &node->oid) != 0)
+      return git_fail("cannot read commit " + item.hash, ErrorCode::corrupt);
     if (!paths.empty()) {
-      Tree tree;
-      if (git_commit_tree(tree.out(), commit.get()) != 0) return git_fail("cannot read a tree");
-      bool touches = true;
-      if (parents == 0) {
-        touches = !same_under(tree.get(), nullptr, paths);
-      } else {
-        for (unsigned i = 0; i < parents && touches; ++i) {
-          Commit parent;
-          Tree parent_tree;
-          if (git_commit_parent(parent.out(), commit.get(), i) != 0 ||
-              git_commit_tree(parent_tree.out(), parent.get()) != 0)
-            return git_fail("cannot read a parent of " + oid_hex(&oid));
-          if (same_under(tree.get(), parent_tree.get(), paths)) touches = false;
-        }
-      }
-      if (!touches) continue;
+      auto touches = touches_paths(m_handle->repo, commit.get(), paths);
+      if (!touches) return std::unexpected(touches.error());
+      if (!*touches) continue;
     }
     const char* message = git_commit_message_raw(commit.get());
-    commits.push_back(GitCommit{oid_hex(&oid), message ? message : "", parents,
-                                static_cast<long long>(git_commit_time(commit.get()))});
+    item.message = message ? message : "";
+    commits.push_back(std::move(item));
   }
-  if (rc != GIT_ITEROVER) return git_fail("cannot walk history", ErrorCode::corrupt);
   return commits;
 }
 

@@ -42,6 +42,8 @@ class GitRepository {
   // not_found when the repository has no commit yet.
   Result<std::optional<std::string>> current_branch() const;
   Result<std::string> head_commit() const;
+  // Committer time of `commit` (seconds since the epoch).
+  Result<long long> commit_time(const std::string& commit) const;
   // The commit `spec` names (a branch, tag or hex id); nullopt when none.
   std::optional<std::string> resolve(const std::string& spec) const;
 
@@ -51,6 +53,10 @@ class GitRepository {
   Result<std::vector<GitRef>> tags() const;
   // True when `ancestor` is `commit` or one of its ancestors.
   Result<bool> is_ancestor(const std::string& ancestor, const std::string& commit) const;
+  // Which of `candidates` are reachable from `tip` (tip included): one walk
+  // that stops as soon as every candidate is found.
+  Result<std::vector<bool>> reachable_from(const std::string& tip,
+                                           const std::vector<std::string>& candidates) const;
 
   // The note texts attached to `commit` in every refs/notes/semantic-release*
   // notes ref (semantic-release's channel notes), in ref-name order.

@@ -204,9 +204,7 @@ Result<VersionResult> compute_next_version(const std::filesystem::path& repo_dir
   auto all_tags = repo.tags();
   if (!all_tags) return std::unexpected(all_tags.error());
   std::vector<FoundTag> tags;
-  std::vector<std::string> tag_names;
   for (const GitRef& t : *all_tags) {
-    tag_names.push_back(t.name);
     if (auto v = version_from_tag(options.tag_format, t.name)) tags.push_back({t.name, t.commit, *v});
   }
   std::vector<std::vector<std::optional<std::string>>> tag_channels;
@@ -228,17 +226,18 @@ Result<VersionResult> compute_next_version(const std::filesystem::path& repo_dir
   }
   if (!current_listed) refs->push_back({result.branch, result.head});
   std::sort(refs->begin(), refs->end(), [](const GitRef& a, const GitRef& b) { return a.name < b.name; });
+  std::vector<std::string> tag_commits;
+  for (const FoundTag& t : tags) tag_commits.push_back(t.commit);
   std::vector<ExistingBranch> existing;
   for (const GitRef& r : *refs) {
     bool named = false;
     for (const BranchRule& rule : options.branches) named = named || glob_matches(rule.name, r.name);
     if (!named) continue;
     ExistingBranch b{r.name, {}};
-    for (size_t i = 0; i < tags.size(); ++i) {
-      auto merged = repo.is_ancestor(tags[i].commit, r.commit);
-      if (!merged) return std::unexpected(merged.error());
-      if (*merged) b.tags.push_back({tags[i].name, tags[i].version, tag_channels[i]});
-    }
+    auto merged = repo.reachable_from(r.commit, tag_commits);
+    if (!merged) return std::unexpected(merged.error());
+    for (size_t i = 0; i < tags.size(); ++i)
+      if ((*merged)[i]) b.tags.push_back({tags[i].name, tags[i].version, tag_channels[i]});
     existing.push_back(std::move(b));
   }
 
@@ -300,11 +299,9 @@ Result<VersionResult> compute_next_version(const std::filesystem::path& repo_dir
   }
   result.next_version = next;
 
-  auto head_commit = repo.log(result.head, {}, {});
-  long long when = 0;
-  if (head_commit && !head_commit->empty()) when = head_commit->front().time;
-  (void)tag_names;
-  result.notes = render_release_notes(result.analysis, {next.to_string(), utc_date(when), options.preset});
+  auto when = repo.commit_time(result.head);
+  if (!when) return std::unexpected(when.error());
+  result.notes = render_release_notes(result.analysis, {next.to_string(), utc_date(*when), options.preset});
   return result;
 }
 
