@@ -2,6 +2,7 @@
 // temp folder, and the exact diagnostics (file:line:col: message, sorted).
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,9 @@ struct Case {
   Files files;
   std::vector<std::string> expected;
 };
+
+// Names the case in test output instead of dumping its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 // The product header most cases start with (lines 1-3).
 const std::string k_head = "product:\n  name: acme\n  version: '2.3'\n";
