@@ -19,11 +19,31 @@ void DirectoryRecorder::close_logs() {
 }
 
 Status DirectoryRecorder::save(const RunRecord& run) {
+  std::int64_t now = to_epoch_ms(system_clock().now());
+  {
+    std::lock_guard lock(m_mutex);
+    std::int64_t& last = m_last_save_ms[run.id];
+    if (run.state == RunState::running && last != 0 && now - last < 200) return {};
+    last = now;
+  }
   fs::path dir = m_root / folder_name(run.id);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return fail(ErrorCode::io, "run " + run.id + ": cannot create " + dir.string() + ": " + ec.message());
-  return write_file_atomic(dir / "run.json", run_to_json(run).dump(2) + "\n");
+  fs::path temp = dir / "run.json.tmp";
+  std::string text = run_to_json(run).dump(2) + "\n";
+  std::FILE* file = std::fopen(temp.c_str(), "wb");
+  if (!file) return fail(ErrorCode::io, "run " + run.id + ": cannot write " + temp.string());
+  bool ok = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  ok = (std::fclose(file) == 0) && ok;
+  if (!ok) return fail(ErrorCode::io, "run " + run.id + ": cannot write " + temp.string());
+  fs::rename(temp, dir / "run.json", ec);
+  if (ec) return fail(ErrorCode::io, "run " + run.id + ": cannot replace run.json: " + ec.message());
+  if (run.state == RunState::finished) {
+    // The final record is made durable.
+    return write_file_atomic(dir / "run.json", text);
+  }
+  return {};
 }
 
 void DirectoryRecorder::log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,

@@ -1,5 +1,8 @@
 // A RunRecorder that keeps a run beside the state database, in plain files:
-//   <root>/<run id>/run.json                 the record (rewritten atomically on each save)
+//   <root>/<run id>/run.json                 the record, replaced by rename; while the run
+//                                            is going at most every 200 ms (the final
+//                                            state always), without fsync: a killed
+//                                            process leaves the last complete file
 //   <root>/<run id>/logs/<job id>/<n>.log    one file per step, a line per output line,
 //                                            "2026-11-25T10:31:00.123Z text"
 //   <root>/<run id>/artifacts.json           artifact metadata
@@ -38,6 +41,7 @@ class DirectoryRecorder : public RunRecorder {
   std::mutex m_mutex;
   std::map<std::string, std::FILE*> m_logs;  // "run/job/step" → open file
   std::vector<ArtifactRecord> m_artifacts;
+  std::map<std::string, std::int64_t> m_last_save_ms;  // run id → when run.json was last written
 };
 
 // Where DirectoryRecorder keeps the log of one step.

@@ -287,15 +287,16 @@ class Scheduler final : public JobHost {
 
   // One pass after another until nothing changes.
   void advance() {
-    bool changed = true;
+    bool changed = true, any = false;
     while (changed) {
       changed = false;
       for (StageNode& stage : m_stages) {
         if (stage.phase == Phase::pending) changed |= try_start_stage(stage);
         if (stage.phase == Phase::running) changed |= advance_stage(stage);
       }
+      any |= changed;
     }
-    save();
+    if (any) save();
   }
 
   bool try_start_stage(StageNode& stage) {
