@@ -73,7 +73,9 @@ const Role* Workspace::role(std::string_view name) const { return find_named(rol
 
 std::string Workspace::repo_location(const Component& c) const {
   if (c.repo_is_url) return c.repo;
-  return (dir / c.repo).lexically_normal().string();
+  std::error_code ec;
+  std::filesystem::path path = std::filesystem::absolute(dir / c.repo, ec);
+  return (ec ? dir / c.repo : path).lexically_normal().string();
 }
 
 namespace {

@@ -245,7 +245,8 @@ struct Workspace {
   const Environment* environment(std::string_view name) const;
   const Role* role(std::string_view name) const;
 
-  // The repo of a component as a local path (dir / repo), or the URL.
+  // The repo of a component: an absolute, normalized local path (usable from
+  // any working directory), or the URL as written.
   std::string repo_location(const Component& component) const;
 };
 

@@ -89,6 +89,16 @@ TEST(Workspace, AppliesDefaults) {
   EXPECT_EQ(local->policy.mode, PolicyMode::manual);
   EXPECT_EQ(ws.product.patch, PatchScheme::timestamp);
   EXPECT_EQ(a->where.to_string(), "slipway.yaml:8:3");
+  EXPECT_EQ(ws.repo_location(*a), "https://example.com/a.git");
+}
+
+TEST(Workspace, RepoLocationOfLocalRepoIsAbsolute) {
+  Workspace ws;
+  ws.dir = "some/ws";
+  Component c;
+  c.repo = "../repos/orders";
+  EXPECT_EQ(ws.repo_location(c),
+            (std::filesystem::current_path() / "some/repos/orders").lexically_normal().string());
 }
 
 TEST(Workspace, EnvironmentFileNameKeyWinsOverStem) {

@@ -13,7 +13,7 @@ class OrdersTest(unittest.TestCase):
     def setUp(self):
         self.server = app.serve(0)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def tearDown(self):
         self.server.shutdown()

@@ -12,7 +12,7 @@ class WebTest(unittest.TestCase):
     def setUp(self):
         self.server = serve.serve(0)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def tearDown(self):
         self.server.shutdown()
