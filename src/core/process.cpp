@@ -1,12 +1,14 @@
 // Child processes: fork + execve into a new process group, output read with
 // poll(2) on two pipes plus a pidfd, group-wide kill on exit/timeout/cancel.
 //
-// Why fork and not posix_spawn: posix_spawn can put the child in a new group
+// Why clone and not posix_spawn: posix_spawn can put the child in a new group
 // but cannot set PR_SET_PDEATHSIG, which must be set by the child itself
-// between fork and exec. Between fork and execve the child calls only
-// async-signal-safe functions (setpgid, prctl, sigprocmask, signal, dup2,
-// chdir, execve, _exit), so forking from a multi-threaded process is safe;
-// everything it needs (argv, envp, paths) is prepared before the fork.
+// before exec. So we do what glibc's posix_spawn does inside: clone with
+// CLONE_VM | CLONE_VFORK on a separate stack (no page-table copy: a plain
+// fork of this multi-threaded process cost ~0.8 ms and thousands of page
+// faults per step), and the child calls only async-signal-safe functions
+// (setpgid, prctl, sigprocmask, sigaction, dup2, chdir, execve, _exit) on
+// data prepared before the clone.
 //
 // Why a pidfd: it makes "the child exited" one more poll event, so the loop
 // needs no timer ticks in the common case (ticks only while a cancel flag is
@@ -18,6 +20,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -104,6 +107,38 @@ int open_pidfd(pid_t pid) {
 #endif
 }
 
+// What the child needs between clone and execve, prepared by the parent.
+struct ChildSetup {
+  const char* program;
+  char* const* argv;
+  char* const* envp;
+  const char* cwd;  // nullptr: keep the parent's
+  int stdin_fd;
+  int stdout_fd;
+  int stderr_fd;
+  pid_t parent;
+};
+
+// Runs in the child on its own stack: async-signal-safe calls only.
+int child_main(void* arg) {
+  const ChildSetup& setup = *static_cast<const ChildSetup*>(arg);
+  ::setpgid(0, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != setup.parent) ::_exit(127);  // the parent already died
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD}) ::sigaction(s, &dfl, nullptr);
+  if (setup.stdin_fd >= 0) ::dup2(setup.stdin_fd, 0);
+  ::dup2(setup.stdout_fd, 1);
+  ::dup2(setup.stderr_fd, 2);
+  if (setup.cwd && ::chdir(setup.cwd) != 0) ::_exit(127);
+  ::execve(setup.program, setup.argv, setup.envp);
+  ::_exit(127);
+}
+
 bool child_has_exited(pid_t pid) {
   siginfo_t info{};
   if (::waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return true;
@@ -161,7 +196,6 @@ Result<ProcessResult> run_process(const ProcessOptions& options) {
     for (const std::string& entry : *options.env) envp.push_back(const_cast<char*>(entry.c_str()));
     envp.push_back(nullptr);
   }
-  char* const* child_env = options.env ? envp.data() : environ;
   std::string cwd = options.cwd.string();
 
   int out_pipe[2];
@@ -174,25 +208,13 @@ Result<ProcessResult> run_process(const ProcessOptions& options) {
   Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
   Fd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
 
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) return fail(ErrorCode::io, std::string("run process: fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    // Child: async-signal-safe calls only.
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);  // the parent already died
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD}) ::signal(s, SIG_DFL);
-    if (null_in.get() >= 0) ::dup2(null_in.get(), 0);
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_pipe[1], 2);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
-    ::execve(program_path.c_str(), argv.data(), child_env);
-    ::_exit(127);
-  }
+  ChildSetup setup{program_path.c_str(), argv.data(), options.env ? envp.data() : environ,
+                   cwd.empty() ? nullptr : cwd.c_str(), null_in.get(), out_pipe[1], err_pipe[1], ::getpid()};
+  // The child shares our memory until it execs (like posix_spawn) but runs on
+  // a stack of its own, so it cannot clobber this frame.
+  std::vector<char> stack(64 * 1024);
+  pid_t pid = ::clone(child_main, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+  if (pid < 0) return fail(ErrorCode::io, std::string("run process: clone: ") + std::strerror(errno));
   ::setpgid(pid, pid);  // also set here so kill(-pid) works before the child runs
   out_write.reset();
   err_write.reset();

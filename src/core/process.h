@@ -1,7 +1,7 @@
 // Running a child process: its own process group, its output as lines, a
 // deadline, cancellation, and no way for it to outlive the caller.
 //
-// The child is started with fork + execve (argv, never a shell) in a new
+// The child is started with clone(CLONE_VM | CLONE_VFORK) + execve (argv, never a shell) in a new
 // process group whose id is the child's pid. Before exec the child asks the
 // kernel for SIGKILL when its parent thread dies (PR_SET_PDEATHSIG), so a
 // killed caller takes its direct children with it. Grandchildren are reached
