@@ -11,6 +11,7 @@
 
 #include "cli/app.h"
 #include "core/clock.h"
+#include "core/host.h"
 #include "core/process.h"
 #include "core/strings.h"
 #include "model/workspace.h"
@@ -89,6 +90,64 @@ std::string duration_text(std::int64_t start, std::int64_t finish) {
   return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
 }
 
+// Numbers the run, runs it with Ctrl-C wired to cancel, prints the result.
+int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, const RunArgs& args,
+                const GlobalOptions& options) {
+  Result<std::unique_ptr<store::Store>> store = store::open_store(state_path(options));
+  if (!store) return report(store.error());
+  Result<std::int64_t> number = (*store)->meta().next_counter("run");
+  if (!number) return report(number.error());
+  std::string today = format_utc(system_clock().now()).substr(0, 10);
+  Result<std::int64_t> revision = (*store)->meta().next_counter("revision:" + run_options.pipeline + ":" + today);
+  if (!revision) return report(revision.error());
+
+  run_options.run_id = std::to_string(*number);
+  run_options.build_id = *number;
+  run_options.revision = static_cast<int>(*revision);
+  run_options.slots = args.agents;
+  fs::path dir = fs::absolute(state_dir(options));
+  run_options.work_dir = dir / "work";
+  run_options.artifact_dir = dir / "artifacts";
+  run_options.cancel = &g_cancel;
+
+  run::DirectoryRecorder files(dir / "runs");
+  if (!run_options.retry_of.empty()) {
+    // The reused jobs' artifacts belong to the new run too (same digests, nothing copied).
+    for (run::ArtifactRecord artifact : run::load_artifacts(dir / "runs", run_options.retry_of)) {
+      artifact.run_id = run_options.run_id;
+      if (Status s = files.add_artifact(artifact); !s) return report(s.error());
+    }
+  }
+  FollowRecorder recorder(files, args.follow && !options.json);
+  g_cancel = false;
+  struct sigaction action {};
+  action.sa_handler = on_cancel_signal;
+  sigemptyset(&action.sa_mask);
+  struct sigaction old_int {}, old_term {};
+  sigaction(SIGINT, &action, &old_int);
+  sigaction(SIGTERM, &action, &old_term);
+  Result<run::RunRecord> record = run::run_pipeline(spec, run_options, recorder);
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  files.close_logs();
+  if (!record) return report(record.error());
+
+  if (options.json) {
+    std::cout << run::run_to_json(*record).dump(2) << "\n";
+  } else {
+    for (const run::StageRecord& stage : record->stages)
+      for (const run::JobRecord& job : stage.jobs)
+        std::cout << "  " << job.id << "  " << run::result_name(job.result) << "  "
+                  << duration_text(job.start_ms, job.finish_ms) << (job.reason.empty() ? "" : "  (" + job.reason + ")")
+                  << "\n";
+    std::cout << "run " << record->id << " (" << record->pipeline << " " << record->build_number
+              << "): " << run::result_name(record->result) << "\n";
+  }
+  bool ok = record->result == run::TaskResult::succeeded || record->result == run::TaskResult::succeeded_with_issues;
+  return ok ? k_exit_ok : k_exit_failed;
+}
+
+
 int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   if (!args.file.empty() == !args.component.empty())
     return report(Error{ErrorCode::invalid_input, "give either a COMPONENT or --file PATH", {}});
@@ -141,56 +200,59 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     return k_exit_bad_input;
   }
 
-  Result<std::unique_ptr<store::Store>> store = store::open_store(state_path(options));
-  if (!store) return report(store.error());
-  Result<std::int64_t> number = (*store)->meta().next_counter("run");
-  if (!number) return report(number.error());
-  std::string today = format_utc(system_clock().now()).substr(0, 10);
-  Result<std::int64_t> revision = (*store)->meta().next_counter("revision:" + name + ":" + today);
-  if (!revision) return report(revision.error());
-
   run::RunOptions run_options;
-  run_options.run_id = std::to_string(*number);
-  run_options.build_id = *number;
-  run_options.revision = static_cast<int>(*revision);
   run_options.pipeline = name;
   run_options.branch = args.branch;
   run_options.commit = args.commit.empty() ? git_head(repo) : args.commit;
   if (fs::exists(repo / ".git")) run_options.repository = repo.string();
-  run_options.slots = args.agents;
-  fs::path dir = fs::absolute(state_dir(options));
-  run_options.work_dir = dir / "work";
-  run_options.artifact_dir = dir / "artifacts";
-  run_options.cancel = &g_cancel;
+  run_options.source = fs::absolute(file).string();
+  return execute_run(*spec, run_options, args, options);
+}
 
-  run::DirectoryRecorder files(dir / "runs");
-  FollowRecorder recorder(files, args.follow && !options.json);
-  g_cancel = false;
-  struct sigaction action {};
-  action.sa_handler = on_cancel_signal;
-  sigemptyset(&action.sa_mask);
-  struct sigaction old_int {}, old_term {};
-  sigaction(SIGINT, &action, &old_int);
-  sigaction(SIGTERM, &action, &old_term);
-  Result<run::RunRecord> record = run::run_pipeline(*spec, run_options, recorder);
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  files.close_logs();
-  if (!record) return report(record.error());
-
-  if (options.json) {
-    std::cout << run::run_to_json(*record).dump(2) << "\n";
-  } else {
-    for (const run::StageRecord& stage : record->stages)
-      for (const run::JobRecord& job : stage.jobs)
-        std::cout << "  " << job.id << "  " << run::result_name(job.result) << "  "
-                  << duration_text(job.start_ms, job.finish_ms) << (job.reason.empty() ? "" : "  (" + job.reason + ")")
-                  << "\n";
-    std::cout << "run " << record->id << " (" << record->pipeline << " " << record->build_number
-              << "): " << run::result_name(record->result) << "\n";
+// Marks runs whose slipway process died (kill -9) as failed; quiet unless it finds some.
+void recover(const GlobalOptions& options) {
+  Result<std::vector<std::string>> marked =
+      run::recover_orphaned_runs(state_dir(options) / "runs", host_name(), process_alive);
+  if (!marked) {
+    std::cerr << "slipway: warning: " << marked.error().to_string() << "\n";
+    return;
   }
-  bool ok = record->result == run::TaskResult::succeeded || record->result == run::TaskResult::succeeded_with_issues;
-  return ok ? k_exit_ok : k_exit_failed;
+  for (const std::string& id : *marked)
+    std::cerr << "slipway: run " << id << " was left running by a process that died; marked failed\n";
+}
+
+int retry_run(const std::string& id, const RunArgs& args, const GlobalOptions& options) {
+  fs::path root = state_dir(options) / "runs";
+  Result<nlohmann::json> old = run::load_run_json(root, id);
+  if (!old) return report(old.error());
+  if (old->value("state", "") == "running")
+    return report(Error{ErrorCode::conflict, "run " + id + " is still running", {}});
+  std::string source = old->value("source", "");
+  if (source.empty()) return report(Error{ErrorCode::invalid_input, "run " + id + " does not say which file it ran", {}});
+  pipeline::ExpandOptions expand;
+  if (Result<model::Workspace> workspace = model::load_workspace(options.workspace); workspace)
+    for (const model::TemplateSource& t : workspace->template_sources)
+      if (!t.path.empty()) expand.template_sources[t.name] = workspace->dir / t.path;
+  Result<pipeline::ExpandedPipeline> expanded = pipeline::expand_pipeline(source, expand);
+  if (!expanded) {
+    std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
+    return k_exit_bad_input;
+  }
+  Result<run::PipelineSpec> spec = run::read_pipeline(expanded->root);
+  if (!spec) {
+    std::cerr << "slipway: error: " << spec.error().to_string() << "\n";
+    return k_exit_bad_input;
+  }
+  run::RunOptions run_options;
+  run_options.pipeline = old->value("pipeline", "");
+  run_options.branch = old->value("branch", "");
+  run_options.commit = old->value("commit", "");
+  std::optional<fs::path> repo = git_root(fs::path(source).parent_path());
+  if (repo) run_options.repository = repo->string();
+  run_options.source = source;
+  run_options.retry_of = id;
+  run_options.reuse = run::jobs_from_json(*old);
+  return execute_run(*spec, run_options, args, options);
 }
 
 int list_runs(const GlobalOptions& options) {
@@ -257,11 +319,27 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   run->add_option("--templates", args->templates, "template source NAME=DIR (repeatable)");
   run->add_flag("--follow", args->follow, "print step output as it happens");
   run->add_flag("--json", options.json, "print the run as JSON");
-  run->callback([args, &options] { options.exit_code = run_pipeline_command(*args, options); });
+  auto retry_id = std::make_shared<std::string>();
+  CLI::App* retry = run->add_subcommand("retry", "rerun a run's failed and canceled jobs (and their dependants), reusing the rest");
+  retry->add_option("id", *retry_id, "the run to retry")->required();
+  retry->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
+  retry->add_flag("--json", options.json, "print the run as JSON");
+  retry->callback([args, retry_id, &options] {
+    recover(options);
+    options.exit_code = retry_run(*retry_id, *args, options);
+  });
+  run->callback([args, retry, &options] {
+    if (retry->parsed()) return;
+    recover(options);
+    options.exit_code = run_pipeline_command(*args, options);
+  });
 
   CLI::App* runs = app.add_subcommand("runs", "list recorded runs");
   runs->add_flag("--json", options.json, "print JSON");
-  runs->callback([&options] { options.exit_code = list_runs(options); });
+  runs->callback([&options] {
+    recover(options);
+    options.exit_code = list_runs(options);
+  });
 
   auto log_args = std::make_shared<std::pair<std::string, std::string>>();
   CLI::App* logs = app.add_subcommand("logs", "print the step logs of a run");

@@ -43,6 +43,9 @@ nlohmann::ordered_json run_to_json(const RunRecord& run) {
   out["start"] = time_json(run.start_ms);
   out["finish"] = time_json(run.finish_ms);
   if (!run.reason.empty()) out["reason"] = run.reason;
+  out["source"] = run.source;
+  if (!run.retry_of.empty()) out["retryOf"] = run.retry_of;
+  out["owner"] = {{"pid", run.owner_pid}, {"host", run.owner_host}};
   nlohmann::ordered_json stages = nlohmann::ordered_json::array();
   for (const StageRecord& stage : run.stages) {
     nlohmann::ordered_json s;

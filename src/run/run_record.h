@@ -66,6 +66,10 @@ struct RunRecord {
   std::int64_t start_ms = 0;
   std::int64_t finish_ms = 0;
   std::string reason;
+  std::string source;         // the pipeline file that was run
+  std::string retry_of;       // the run this one retries, or empty
+  long owner_pid = 0;         // the slipway process running it
+  std::string owner_host;
   std::vector<StageRecord> stages;
   std::vector<ArtifactRecord> artifacts;
 };

@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/host.h"
 #include "core/strings.h"
 #include "run/artifacts.h"
 #include "run/conditions.h"
@@ -166,6 +167,10 @@ class Scheduler final : public JobHost {
     m_run.pipeline = m_options.pipeline;
     m_run.branch = branch_ref(m_options.branch);
     m_run.commit = m_options.commit;
+    m_run.source = m_options.source;
+    m_run.retry_of = m_options.retry_of;
+    m_run.owner_pid = current_pid();
+    m_run.owner_host = host_name();
     for (const StageSpec& stage : m_spec.stages) {
       StageNode node{&stage, Phase::pending, {}};
       StageRecord record{stage.name, stage.display_name, TaskResult::skipped, false, 0, 0, {}, {}};
@@ -348,6 +353,7 @@ class Scheduler final : public JobHost {
       }
       if (!ready) continue;
       changed = true;
+      if (reuse_job(s, job)) continue;
       expr::Value::Object deps;
       for (const JobNode& other : stage.jobs)
         if (other.phase == Phase::done) deps.emplace_back(other.spec->name, job_value(s, other));
@@ -381,6 +387,33 @@ class Scheduler final : public JobHost {
       changed = true;
     }
     return changed;
+  }
+
+  // Retry: takes the earlier run's records when every instance succeeded there.
+  bool reuse_job(size_t s, JobNode& job) {
+    if (m_options.reuse.empty()) return false;
+    for (size_t i : job.instances) {
+      auto it = m_options.reuse.find(m_run.stages[s].jobs[i].id);
+      if (it == m_options.reuse.end()) return false;
+      TaskResult r = it->second.result;
+      if (r != TaskResult::succeeded && r != TaskResult::succeeded_with_issues) return false;
+    }
+    std::vector<TaskResult> results;
+    for (size_t i : job.instances) {
+      JobRecord& record = m_run.stages[s].jobs[i];
+      const JobRecord& earlier = m_options.reuse.at(record.id);
+      record.result = earlier.result;
+      record.outputs = earlier.outputs;
+      record.steps = earlier.steps;
+      record.start_ms = earlier.start_ms;
+      record.finish_ms = earlier.finish_ms;
+      record.finished = true;
+      record.reason = "reused from run " + m_options.retry_of;
+      results.push_back(record.result);
+    }
+    job.result = aggregate_results(results);
+    job.phase = Phase::done;
+    return true;
   }
 
   // Builds one message per instance: variables in Azure's precedence, `$[ ]`

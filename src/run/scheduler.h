@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "core/error.h"
@@ -36,6 +37,12 @@ struct RunOptions {
   NameValues variables;                  // extra pipeline variables (override the file's)
   const std::atomic<bool>* cancel = nullptr;  // becoming true cancels the run
   Agent* agent = nullptr;                // null: a LocalAgent over work_dir
+  std::string source;                    // recorded: the pipeline file
+  // Retry: job instance id → its record in the earlier run. A job whose every
+  // instance is here with succeeded/succeededWithIssues is not run again; its
+  // results and outputs are reused.
+  std::map<std::string, JobRecord> reuse;
+  std::string retry_of;
 };
 
 Result<RunRecord> run_pipeline(const PipelineSpec& spec, const RunOptions& options, RunRecorder& recorder);

@@ -1,0 +1,62 @@
+# `slipway run retry` reruns only what failed (reusing outputs and artifacts),
+# and a runner killed with SIGKILL leaves a run that is marked failed on the
+# next start, whose step process died with it, and which a retry completes.
+source "$(dirname "$0")/common.sh"
+cd "$TMP"
+cat > p.yml <<Y
+stages:
+- stage: s
+  jobs:
+  - job: a
+    steps:
+    - bash: echo ran >> $TMP/count-a; mkdir -p out; echo art > out/f; echo "##vso[task.setvariable variable=v;isOutput=true]va"
+      name: st
+    - {publish: out, artifact: drop}
+  - job: b
+    dependsOn: [a]
+    variables: {x: "\$[ dependencies.a.outputs['st.v'] ]"}
+    steps:
+    - bash: echo "b got \$(x)"; [ -f $TMP/flag ]
+  - job: c
+    dependsOn: [b]
+    steps:
+    - {download: current, artifact: drop}
+    - bash: cat \$(Pipeline.Workspace)/drop/f
+Y
+expect_exit 1 "$SLIPWAY" run --file p.yml
+touch flag
+expect_exit 0 "$SLIPWAY" run retry 1 --json
+expect_contains "$OUT" '"retryOf": "1"'
+expect_contains "$OUT" '"reason": "reused from run 1"'
+[[ $(wc -l < count-a) == 1 ]] || die "job a ran again on retry"
+expect_exit 0 "$SLIPWAY" logs 2 --job b
+expect_contains "$OUT" "b got va"
+expect_exit 0 "$SLIPWAY" logs 2 --job c
+expect_contains "$OUT" " art"
+
+# SIGKILL of the runner mid-step.
+cat > slow.yml <<Y
+steps:
+- bash: echo \$\$ > $TMP/pid.tmp; mv $TMP/pid.tmp $TMP/pid; [ -f $TMP/fast ] || exec sleep 300
+Y
+"$SLIPWAY" run --file slow.yml > /dev/null 2>&1 &
+runner=$!
+for _ in $(seq 1 500); do [[ -f pid ]] && break; sleep 0.02; done
+[[ -f pid ]] || die "the step never started"
+sleep 0.3  # let the runner record the job as started
+kill -KILL "$runner"
+set +e; wait "$runner"; set -e
+step=$(cat pid)
+for _ in $(seq 1 250); do
+  state=$(awk '{print $3}' "/proc/$step/stat" 2>/dev/null || echo gone)
+  [[ $state == gone || $state == Z ]] && break
+  sleep 0.02
+done
+[[ $state == gone || $state == Z ]] || die "the step outlived its killed runner"
+expect_exit 0 "$SLIPWAY" runs
+expect_contains "$ERR" "run 3 was left running by a process that died; marked failed"
+expect_contains "$OUT" "3  "
+expect_contains "$OUT" "failed"
+touch fast
+expect_exit 0 "$SLIPWAY" run retry 3
+expect_contains "$OUT" "succeeded"
