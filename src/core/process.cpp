@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -119,8 +120,10 @@ struct ChildSetup {
   pid_t parent;
 };
 
-// Runs in the child on its own stack: async-signal-safe calls only.
-int child_main(void* arg) {
+// Runs in the child on its own stack: async-signal-safe calls only. Not
+// instrumented by sanitizers: it shares the parent's memory (and shadow
+// memory) until execve.
+__attribute__((no_sanitize("address", "undefined"))) int child_main(void* arg) {
   const ChildSetup& setup = *static_cast<const ChildSetup*>(arg);
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -212,9 +215,13 @@ Result<ProcessResult> run_process(const ProcessOptions& options) {
                    cwd.empty() ? nullptr : cwd.c_str(), null_in.get(), out_pipe[1], err_pipe[1], ::getpid()};
   // The child shares our memory until it execs (like posix_spawn) but runs on
   // a stack of its own, so it cannot clobber this frame.
-  std::vector<char> stack(64 * 1024);
-  pid_t pid = ::clone(child_main, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
-  if (pid < 0) return fail(ErrorCode::io, std::string("run process: clone: ") + std::strerror(errno));
+  constexpr size_t k_stack_size = 64 * 1024;
+  void* stack = ::mmap(nullptr, k_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return fail(ErrorCode::io, std::string("run process: mmap: ") + std::strerror(errno));
+  pid_t pid = ::clone(child_main, static_cast<char*>(stack) + k_stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+  int clone_errno = errno;
+  ::munmap(stack, k_stack_size);  // CLONE_VFORK: the child has exec'd or exited by now
+  if (pid < 0) return fail(ErrorCode::io, std::string("run process: clone: ") + std::strerror(clone_errno));
   ::setpgid(pid, pid);  // also set here so kill(-pid) works before the child runs
   out_write.reset();
   err_write.reset();
