@@ -6,7 +6,8 @@
 // taken still fails). String functions cast with Azure's rules and refuse
 // arrays and objects ("Unable to convert from Array to String."); string
 // matching is ordinal ignoring case; replace() is case-sensitive like .NET's
-// String.Replace.
+// String.Replace. substring() is not in Microsoft's function list but Azure
+// accepts it (the third-party conformance suite uses it), so it is here too.
 #include <array>
 
 #include "core/strings.h"
@@ -39,6 +40,7 @@ constexpr std::array k_functions = {
     FunctionInfo{"join", FunctionId::join, 2, 2, false},
     FunctionInfo{"split", FunctionId::split, 2, 2, false},
     FunctionInfo{"replace", FunctionId::replace, 3, 3, false},
+    FunctionInfo{"substring", FunctionId::substring, 2, 3, false},
     FunctionInfo{"lower", FunctionId::lower, 1, 1, false},
     FunctionInfo{"upper", FunctionId::upper, 1, 1, false},
     FunctionInfo{"trim", FunctionId::trim, 1, 1, false},
@@ -259,6 +261,40 @@ Result<Ref> replace(Call& call) {
   return string(std::move(out));
 }
 
+// Byte offset of the `index`-th character (UTF-8 code point) of text, or npos.
+size_t offset_of_character(std::string_view text, long long index) {
+  size_t offset = 0;
+  for (long long i = 0; i < index; ++i) {
+    if (offset >= text.size()) return std::string_view::npos;
+    ++offset;
+    while (offset < text.size() && (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80) ++offset;
+  }
+  return offset;
+}
+
+// substring(text, start[, length]): .NET's String.Substring on characters; a
+// range outside the text is an error, as in .NET.
+Result<Ref> substring(Call& call) {
+  TRY(text, call.string_arg(0));
+  long long bounds[2] = {0, -1};
+  for (size_t i = 1; i < call.count(); ++i) {
+    TRY(value, call.arg(i));
+    std::optional<Decimal> number = value.get().to_number();
+    std::optional<long long> whole = number ? number->to_integer() : std::nullopt;
+    if (!whole || *whole < 0)
+      return std::unexpected(call.error_at(i, "substring() needs a whole non-negative number; got '" +
+                                                  value.get().to_string() + "'."));
+    bounds[i - 1] = *whole;
+  }
+  size_t begin = offset_of_character(text, bounds[0]);
+  size_t end = bounds[1] < 0 ? text.size() : (begin == std::string::npos ? begin : offset_of_character(
+                                                                                    std::string_view(text).substr(begin), bounds[1]));
+  if (begin == std::string::npos || end == std::string::npos)
+    return std::unexpected(call.error("substring() range is outside the text '" + text + "'."));
+  if (bounds[1] >= 0) end += begin;
+  return string(text.substr(begin, end - begin));
+}
+
 Result<Ref> coalesce(Call& call) {
   for (size_t i = 0; i < call.count(); ++i) {
     TRY(value, call.arg(i));
@@ -362,6 +398,7 @@ Result<Ref> call_function(const Node& node, Evaluator& evaluator) {
     case FunctionId::join: return join(call);
     case FunctionId::split: return split(call);
     case FunctionId::replace: return replace(call);
+    case FunctionId::substring: return substring(call);
     case FunctionId::lower: {
       TRY(text, call.string_arg(0));
       return string(lower_ascii(std::move(text)));

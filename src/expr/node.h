@@ -12,7 +12,7 @@ namespace slipway::expr {
 
 enum class FunctionId {
   and_, or_, not_, xor_, eq, ne, gt, ge, lt, le, in, not_in, contains, contains_value,
-  starts_with, ends_with, format, join, split, replace, lower, upper, trim, coalesce,
+  starts_with, ends_with, format, join, split, replace, substring, lower, upper, trim, coalesce,
   convert_to_json, length, iif, counter, always, canceled, failed, succeeded,
   succeeded_or_failed,
 };

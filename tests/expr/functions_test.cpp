@@ -264,6 +264,30 @@ TEST(Functions, JoinSplitReplace) {
   });
 }
 
+TEST(Functions, Substring) {
+  check({
+      {"substring('Hello small World', 6, 5)", "'small'"},
+      {"substring('abcdef1234567890', 0, 7)", "'abcdef1'"},
+      {"substring('abc', 1)", "'bc'"},
+      {"substring('abc', 3)", "''"},
+      {"substring('abc', 1, 0)", "''"},
+      {"substring('h\xC3\xA9llo', 1, 2)", "'\xC3\xA9l'"},
+      {"substring(12345, '1', 2.0)", "'23'"},
+      {"substring('abc', 2, 5)",
+       "error: p.yml:3:10: substring() range is outside the text 'abc'. Located at column 1 in expression "
+       "'substring('abc', 2, 5)'."},
+      {"substring('abc', 4)",
+       "error: p.yml:3:10: substring() range is outside the text 'abc'. Located at column 1 in expression "
+       "'substring('abc', 4)'."},
+      {"substring('abc', -1)",
+       "error: p.yml:3:27: substring() needs a whole non-negative number; got '-1'. Located at column 18 in "
+       "expression 'substring('abc', -1)'."},
+      {"substring('abc')",
+       "error: p.yml:3:10: Too few parameters supplied: 'substring'. Located at column 1 in expression "
+       "'substring('abc')'."},
+  });
+}
+
 TEST(Functions, CaseTrimLength) {
   check({
       {"lower('ABC def')", "'abc def'"},
