@@ -1,7 +1,11 @@
 #include "model/resolve.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/strings.h"
 
@@ -69,22 +73,42 @@ void merge(yaml::Node& tree, Leaves& leaves, const yaml::Node& layer, const std:
 // workspace's declaration order. A cycle (only in an invalid workspace) is
 // appended in declaration order.
 std::vector<std::string> deploy_order(const Workspace& ws, const std::vector<std::string>& wanted) {
-  std::vector<const Component*> pending;
+  // Kahn's algorithm over the wanted components, always taking the ready one
+  // declared first (a min-heap of declaration indexes).
+  std::unordered_set<std::string_view> wanted_set(wanted.begin(), wanted.end());
+  std::vector<const Component*> nodes;
+  std::unordered_map<std::string_view, size_t> index_of;
   for (const Component& c : ws.components)
-    if (std::find(wanted.begin(), wanted.end(), c.name) != wanted.end()) pending.push_back(&c);
+    if (wanted_set.contains(c.name) && index_of.emplace(c.name, nodes.size()).second) nodes.push_back(&c);
+  std::vector<size_t> waiting(nodes.size(), 0);
+  std::vector<std::vector<size_t>> dependents(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    std::unordered_set<size_t> deps;
+    for (const NameRef& dep : nodes[i]->depends_on)
+      if (auto it = index_of.find(dep.name); it != index_of.end() && deps.insert(it->second).second) {
+        dependents[it->second].push_back(i);
+        ++waiting[i];
+      }
+  }
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (waiting[i] == 0) ready.push(i);
+  std::vector<bool> placed(nodes.size(), false);
   std::vector<std::string> order;
-  auto placed = [&](const std::string& name) {
-    return std::find(order.begin(), order.end(), name) != order.end() ||
-           std::find(wanted.begin(), wanted.end(), name) == wanted.end();
-  };
-  while (!pending.empty()) {
-    auto ready = std::find_if(pending.begin(), pending.end(), [&](const Component* c) {
-      return std::all_of(c->depends_on.begin(), c->depends_on.end(),
-                         [&](const NameRef& dep) { return placed(dep.name); });
-    });
-    if (ready == pending.end()) ready = pending.begin();
-    order.push_back((*ready)->name);
-    pending.erase(ready);
+  size_t first_unplaced = 0;
+  while (order.size() < nodes.size()) {
+    if (ready.empty()) {  // a cycle (invalid workspace): release the first unplaced one
+      while (placed[first_unplaced]) ++first_unplaced;
+      waiting[first_unplaced] = 0;
+      ready.push(first_unplaced);
+    }
+    size_t i = ready.top();
+    ready.pop();
+    if (placed[i]) continue;
+    placed[i] = true;
+    order.push_back(nodes[i]->name);
+    for (size_t d : dependents[i])
+      if (waiting[d] > 0 && --waiting[d] == 0 && !placed[d]) ready.push(d);
   }
   return order;
 }

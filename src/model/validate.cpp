@@ -12,6 +12,8 @@
 #include <map>
 #include <set>
 #include <system_error>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/strings.h"
 #include "model/reader.h"
@@ -19,6 +21,25 @@
 namespace slipway::model::detail {
 
 namespace {
+
+// Name → object lookups for large workspaces (Workspace's finders are linear).
+struct Index {
+  std::unordered_map<std::string_view, const Component*> components;
+  std::unordered_map<std::string_view, const Block*> blocks;
+
+  explicit Index(const Workspace& ws) {
+    for (const Component& c : ws.components) components.emplace(c.name, &c);
+    for (const Block& b : ws.blocks) blocks.emplace(b.name, &b);
+  }
+  const Component* component(std::string_view name) const {
+    auto it = components.find(name);
+    return it == components.end() ? nullptr : it->second;
+  }
+  const Block* block(std::string_view name) const {
+    auto it = blocks.find(name);
+    return it == blocks.end() ? nullptr : it->second;
+  }
+};
 
 template <class T>
 std::vector<std::string> names_of(const std::vector<T>& items) {
@@ -41,12 +62,9 @@ std::string display_path(const Workspace& ws, const std::filesystem::path& path)
 
 void report_duplicates(Reader& reader, const std::vector<NameRef>& refs,
                        const std::string& prefix, const std::string& suffix) {
-  for (size_t i = 0; i < refs.size(); ++i)
-    for (size_t j = 0; j < i; ++j)
-      if (refs[i].name == refs[j].name) {
-        reader.error(prefix + "'" + refs[i].name + "'" + suffix, refs[i].where);
-        break;
-      }
+  std::unordered_set<std::string_view> seen;
+  for (const NameRef& ref : refs)
+    if (!seen.insert(ref.name).second) reader.error(prefix + "'" + ref.name + "'" + suffix, ref.where);
 }
 
 // Walks a pipeline document for `template: path@source` and reports sources
@@ -83,11 +101,11 @@ void check_pipeline_templates(Reader& reader, const Workspace& ws, const Compone
   walk(doc);
 }
 
-void check_components(Reader& reader, const Workspace& ws) {
+void check_components(Reader& reader, const Workspace& ws, const Index& index) {
   std::vector<std::string> names = names_of(ws.components);
   for (const Component& c : ws.components) {
     for (const NameRef& dep : c.depends_on)
-      if (!ws.component(dep.name))
+      if (!index.component(dep.name))
         reader.error("component '" + c.name + "' depends on unknown component '" + dep.name + "'" +
                          did_you_mean(dep.name, names),
                      dep.where);
@@ -146,19 +164,20 @@ void report_cycles(Reader& reader, const std::vector<std::string>& nodes,
 void check_dependency_cycles(Reader& reader, const Workspace& ws) {
   std::vector<std::string> nodes = names_of(ws.components);
   std::vector<std::vector<std::pair<size_t, Position>>> edges(nodes.size());
+  std::unordered_map<std::string_view, size_t> position_of;
+  for (size_t i = 0; i < nodes.size(); ++i) position_of.emplace(nodes[i], i);
   for (size_t i = 0; i < ws.components.size(); ++i)
-    for (const NameRef& dep : ws.components[i].depends_on) {
-      auto it = std::find(nodes.begin(), nodes.end(), dep.name);
-      if (it != nodes.end()) edges[i].emplace_back(static_cast<size_t>(it - nodes.begin()), dep.where);
-    }
+    for (const NameRef& dep : ws.components[i].depends_on)
+      if (auto it = position_of.find(dep.name); it != position_of.end())
+        edges[i].emplace_back(it->second, dep.where);
   report_cycles(reader, nodes, edges, "dependency cycle");
 }
 
-void check_blocks(Reader& reader, const Workspace& ws) {
+void check_blocks(Reader& reader, const Workspace& ws, const Index& index) {
   std::vector<std::string> names = names_of(ws.components);
   for (const Block& block : ws.blocks) {
     for (const NameRef& ref : block.components)
-      if (!ws.component(ref.name))
+      if (!index.component(ref.name))
         reader.error("block '" + block.name + "' names unknown component '" + ref.name + "'" +
                          did_you_mean(ref.name, names),
                      ref.where);
@@ -171,21 +190,21 @@ void check_blocks(Reader& reader, const Workspace& ws) {
   }
 }
 
-void check_environment_contents(Reader& reader, const Workspace& ws, const Environment& env) {
+void check_environment_contents(Reader& reader, const Workspace& ws, const Index& index,
+                                const Environment& env) {
   std::vector<std::string> block_names = names_of(ws.blocks);
   std::vector<std::string> component_names = names_of(ws.components);
   // Each deployed component once, with the reference that brought it in.
   std::vector<std::pair<const Component*, Position>> deployed;
+  std::unordered_set<std::string_view> deployed_names;
   auto add = [&](const std::string& name, const Position& where) {
-    const Component* c = ws.component(name);
-    if (!c) return;
-    for (const auto& [seen, pos] : deployed)
-      if (seen == c) return;
+    const Component* c = index.component(name);
+    if (!c || !deployed_names.insert(c->name).second) return;
     deployed.emplace_back(c, where);
   };
   std::map<std::string, std::string> secret_owner;
   for (const NameRef& ref : env.blocks) {
-    const Block* block = ws.block(ref.name);
+    const Block* block = index.block(ref.name);
     if (!block) {
       reader.error("environment '" + env.name + "' uses unknown block '" + ref.name + "'" +
                        did_you_mean(ref.name, block_names),
@@ -203,7 +222,7 @@ void check_environment_contents(Reader& reader, const Workspace& ws, const Envir
   }
   report_duplicates(reader, env.blocks, "environment '" + env.name + "' lists block ", " twice");
   for (const NameRef& ref : env.components) {
-    if (!ws.component(ref.name))
+    if (!index.component(ref.name))
       reader.error("environment '" + env.name + "' names unknown component '" + ref.name + "'" +
                        did_you_mean(ref.name, component_names),
                    ref.where);
@@ -218,9 +237,7 @@ void check_environment_contents(Reader& reader, const Workspace& ws, const Envir
                        " deploy settings, needed by environment '" + env.name + "'",
                    where);
     for (const NameRef& dep : c->depends_on) {
-      bool present = false;
-      for (const auto& [other, pos] : deployed) present = present || other->name == dep.name;
-      if (!present && ws.component(dep.name))
+      if (!deployed_names.contains(dep.name) && index.component(dep.name))
         reader.error("component '" + c->name + "' in environment '" + env.name + "' depends on '" +
                          dep.name + "', which the environment does not deploy",
                      where);
@@ -280,10 +297,11 @@ void check_references(const Workspace& ws, Diagnostics& diagnostics) {
       reader.error("path of template source '" + source.name + "' not found: " +
                        display_path(ws, ws.dir / source.path),
                    source.where);
-  check_components(reader, ws);
+  Index index(ws);
+  check_components(reader, ws, index);
   check_dependency_cycles(reader, ws);
-  check_blocks(reader, ws);
-  for (const Environment& env : ws.environments) check_environment_contents(reader, ws, env);
+  check_blocks(reader, ws, index);
+  for (const Environment& env : ws.environments) check_environment_contents(reader, ws, index, env);
   check_policies(reader, ws);
 }
 

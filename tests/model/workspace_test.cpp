@@ -204,6 +204,22 @@ TEST(ResolveEnvironment, ScalarReplacesSubtreeAndLaterBlockWins) {
   EXPECT_EQ(env->flat[1].value.items().size(), 1u);
 }
 
+TEST(ResolveEnvironment, DeployOrderPutsDependenciesFirstAndOtherwiseKeepsDeclarationOrder) {
+  test::TempDir dir;
+  test::write_file(dir / "slipway.yaml",
+                   "product:\n  name: p\n  version: '1.0'\n"
+                   "components:\n"
+                   "  a: {repo: git@x:a, deploy: {process: {command: a}}}\n"
+                   "  b: {repo: git@x:b, depends_on: [c], deploy: {process: {command: b}}}\n"
+                   "  c: {repo: git@x:c, deploy: {process: {command: c}}}\n"
+                   "  d: {repo: git@x:d, deploy: {process: {command: d}}}\n"
+                   "environments:\n  e:\n    platform: process\n    components: [d, c, b, a]\n");
+  Workspace ws = load_ok(dir.path());
+  Result<ResolvedEnvironment> env = resolve_environment(ws, "e");
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->components, (std::vector<std::string>{"a", "c", "b", "d"}));
+}
+
 TEST(ResolveEnvironment, UnknownEnvironmentIsNotFoundWithSuggestion) {
   Workspace ws = load_ok(acme());
   Result<ResolvedEnvironment> env = resolve_environment(ws, "prod-acm");
