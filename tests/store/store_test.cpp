@@ -2,6 +2,7 @@
 // opening. Real files in temp folders.
 #include <gtest/gtest.h>
 
+#include "store/migrations.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 #include "support/test_support.h"
@@ -22,7 +23,7 @@ TEST(Store, CreatesDatabaseAndParentFolders) {
   auto store = open_at(dir / "a/b/.slipway/state.db");
   ASSERT_TRUE(store);
   EXPECT_TRUE(std::filesystem::exists(dir / "a/b/.slipway/state.db"));
-  EXPECT_EQ(store->meta().schema_version().value(), 3);
+  EXPECT_EQ(store->meta().schema_version().value(), static_cast<int>(migrations().size()));
   EXPECT_TRUE(store->meta().check_integrity());
 }
 
@@ -33,7 +34,7 @@ TEST(Store, InMemoryStoreHoldsStateOnlyWhileOpen) {
   {
     auto store = open_store(":memory:");
     ASSERT_TRUE(store) << store.error().to_string();
-    EXPECT_EQ((*store)->meta().schema_version().value(), 3);
+    EXPECT_EQ((*store)->meta().schema_version().value(), static_cast<int>(migrations().size()));
     ASSERT_TRUE((*store)->events().append({.actor = "a", .kind = "k", .subject = "s"}));
     EXPECT_EQ((*store)->events().list()->size(), 1u);
   }
