@@ -18,7 +18,10 @@
 // under the write lock and finds nothing to do). A database at a version
 // beyond this list is refused before anything is written. Released entries
 // are never edited; changes come as new entries (ALTER TABLE, or create-copy-
-// drop-rename for what SQLite cannot alter).
+// drop-rename for what SQLite cannot alter). The one exception is a reserved
+// number (`placeholder = true`): it is applied as nothing and remembered in
+// meta('placeholder:N'); when its real entry lands, open runs it on every
+// database that only has the placeholder, even one already at a later version.
 //
 // Invariants.
 // - Times are INTEGER milliseconds since the Unix epoch, UTC (`*_ms` columns).
@@ -114,6 +117,12 @@ CREATE TABLE counters (
 ) STRICT;
 )sql",
     },
+    // Reserved slots, so engineers working at once never take the same number;
+    // each is replaced by its concern's tables when that concern lands (drop
+    // `.placeholder`; databases that recorded the placeholder then run it).
+    Migration{.version = 4, .name = "runs (reserved)", .sqlite = "", .placeholder = true},
+    Migration{.version = 5, .name = "releases (reserved)", .sqlite = "", .placeholder = true},
+    Migration{.version = 6, .name = "deployments and secrets (reserved)", .sqlite = "", .placeholder = true},
 };
 
 }  // namespace
