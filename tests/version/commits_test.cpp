@@ -1,5 +1,6 @@
 // Commit analysis scenarios: each builds a repository and asks for the next
 // version under both presets (expected values from semantic-release 25.0.9).
+#include "version/pipeline_step.h"
 #include "version_fixture.h"
 
 namespace slipway::test {
@@ -398,6 +399,31 @@ TEST_F(VersionCommits, TagFormatWithoutVersionIsRejected) {
   options.tag_format = "release";
   EXPECT_EQ(next(version::Preset::conventionalcommits, options),
             "error: invalid tag format 'release': it must contain ${version} exactly once");
+}
+
+}  // namespace slipway::test
+
+namespace slipway::test {
+
+TEST_F(VersionCommits, PipelineStepSetsVersionVariables) {
+  released();
+  m_repo.commit("feat: x");
+  auto vars = version::run_version_step(m_repo.path(), {{"preset", "angular"}, {"tag", "true"}});
+  ASSERT_TRUE(vars) << vars.error().message;
+  std::map<std::string, std::string> got;
+  for (const auto& v : *vars) got[v.name] = v.value;
+  EXPECT_EQ(got["Slipway.Version"], "1.1.0");
+  EXPECT_EQ(got["Slipway.VersionTag"], "v1.1.0");
+  EXPECT_EQ(got["Slipway.VersionBump"], "minor");
+  EXPECT_EQ(got["Slipway.LastVersion"], "1.0.0");
+  EXPECT_EQ(got["Slipway.Released"], "true");
+  EXPECT_EQ(m_repo.git({"tag", "--points-at", "HEAD"}), "v1.1.0\n");
+  auto again = version::run_version_step(m_repo.path(), {{"tag", "true"}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->front().value, "");
+  auto bad = version::run_version_step(m_repo.path(), {{"tagformat", "v${version}"}, {"prest", "x"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "SlipwayVersion@1: unknown input 'prest' (did you mean 'preset'?)");
 }
 
 }  // namespace slipway::test
