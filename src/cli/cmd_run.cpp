@@ -4,6 +4,7 @@
 // step's process group is stopped, always() steps run, the run is canceled.
 #include <signal.h>
 
+#include <array>
 #include <atomic>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "core/strings.h"
 #include "model/workspace.h"
 #include "pipeline/pipeline.h"
+#include "run/artifacts.h"
 #include "run/run_files.h"
 #include "run/scheduler.h"
 #include "store/store.h"
@@ -306,6 +308,44 @@ int print_logs(const std::string& run_id, const std::string& job_filter, const G
   return k_exit_ok;
 }
 
+int list_artifacts(const std::string& run_id, const GlobalOptions& options) {
+  fs::path root = state_dir(options) / "runs";
+  std::vector<std::string> ids;
+  if (!run_id.empty()) {
+    if (!run::load_run_json(root, run_id)) return report(Error{ErrorCode::not_found, "no run " + run_id, {}});
+    ids.push_back(run_id);
+  } else {
+    std::error_code ec;
+    for (fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) ids.push_back(it->path().filename().string());
+    std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) { return std::atoll(a.c_str()) < std::atoll(b.c_str()); });
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const std::string& id : ids) {
+    for (const run::ArtifactRecord& a : run::load_artifacts(root, id)) {
+      if (options.json)
+        list.push_back({{"run", a.run_id}, {"job", a.job_id}, {"name", a.name}, {"digest", a.digest}, {"size", a.size}, {"files", a.files}});
+      else
+        std::cout << a.run_id << "  " << a.name << "  " << a.size << " bytes  " << a.files << " files  sha256:" << a.digest << "\n";
+    }
+  }
+  if (options.json) std::cout << list.dump(2) << "\n";
+  return k_exit_ok;
+}
+
+int get_artifact(const std::string& name, const std::string& run_id, const std::string& to, const GlobalOptions& options) {
+  if (Status s = run::check_artifact_name(name); !s) return report(s.error());
+  fs::path dir = state_dir(options);
+  if (!run::load_run_json(dir / "runs", run_id)) return report(Error{ErrorCode::not_found, "no run " + run_id, {}});
+  for (const run::ArtifactRecord& a : run::load_artifacts(dir / "runs", run_id)) {
+    if (a.name != name) continue;
+    run::ArtifactStore store(dir / "artifacts");
+    if (Status s = store.get(a.digest, to); !s) return report(s.error());
+    std::cout << "artifact '" << name << "' of run " << run_id << " written to " << to << "\n";
+    return k_exit_ok;
+  }
+  return report(Error{ErrorCode::not_found, "run " + run_id + " has no artifact '" + name + "'", {}});
+}
+
 }  // namespace
 
 void add_run_commands(CLI::App& app, GlobalOptions& options) {
@@ -339,6 +379,22 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   runs->callback([&options] {
     recover(options);
     options.exit_code = list_runs(options);
+  });
+
+  CLI::App* artifact = app.add_subcommand("artifact", "artifacts of runs");
+  artifact->require_subcommand(1);
+  auto artifact_args = std::make_shared<std::array<std::string, 3>>();  // name, run, to
+  CLI::App* list = artifact->add_subcommand("list", "list artifacts (of one run with --run)");
+  list->add_option("--run", (*artifact_args)[1], "only this run");
+  list->add_flag("--json", options.json, "print JSON");
+  list->callback([artifact_args, &options] { options.exit_code = list_artifacts((*artifact_args)[1], options); });
+  CLI::App* get = artifact->add_subcommand("get", "write an artifact of a run into a folder");
+  get->add_option("name", (*artifact_args)[0], "the artifact name")->required();
+  get->add_option("--run", (*artifact_args)[1], "the run")->required();
+  get->add_option("--to", (*artifact_args)[2], "the folder to write into")->required();
+  get->callback([artifact_args, &options] {
+    const auto& a = *artifact_args;
+    options.exit_code = get_artifact(a[0], a[1], a[2], options);
   });
 
   auto log_args = std::make_shared<std::pair<std::string, std::string>>();

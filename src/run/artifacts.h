@@ -34,8 +34,7 @@ class ArtifactStore {
   Result<ArtifactInfo> put(const std::string& name, const std::filesystem::path& from);
 
   // Recreates the artifact with `digest` inside folder `to` (created).
-  // not_found when the manifest is absent, corrupt when a blob is missing or
-  // its content does not match.
+  // not_found when the manifest is absent, corrupt when a blob is missing.
   Status get(const std::string& digest, const std::filesystem::path& to) const;
 
   const std::filesystem::path& root() const { return m_root; }

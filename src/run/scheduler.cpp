@@ -389,6 +389,15 @@ class Scheduler final : public JobHost {
     return changed;
   }
 
+  bool is_secret_output(const std::string& value) const {
+    if (value.empty()) return false;
+    for (const StageRecord& stage : m_run.stages)
+      for (const JobRecord& job : stage.jobs)
+        for (const Variable& v : job.outputs)
+          if (v.secret && v.value == value) return true;
+    return false;
+  }
+
   // Retry: takes the earlier run's records when every instance succeeded there.
   bool reuse_job(size_t s, JobNode& job) {
     if (m_options.reuse.empty()) return false;
@@ -445,7 +454,9 @@ class Scheduler final : public JobHost {
         named[0].second = variables_value(vars);
         Result<std::string> resolved = evaluate_runtime_value(value, job.spec->where, named);
         if (!resolved) return std::unexpected(resolved.error());
-        vars.set(name, *resolved);
+        // A value taken from a secret output stays secret (masked, not in the environment).
+        bool secret = *resolved != value && is_secret_output(*resolved);
+        vars.set(name, *resolved, secret);
       }
       vars.expand_values();
       Work w;

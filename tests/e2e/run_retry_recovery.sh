@@ -34,6 +34,16 @@ expect_contains "$OUT" "b got va"
 expect_exit 0 "$SLIPWAY" logs 2 --job c
 expect_contains "$OUT" " art"
 
+# Artifacts: listed per run, fetched by name, unsafe names refused.
+expect_exit 0 "$SLIPWAY" artifact list --run 1
+expect_contains "$OUT" "1  drop  4 bytes  1 files  sha256:"
+expect_exit 0 "$SLIPWAY" artifact get drop --run 2 --to "$TMP/fetched"
+[[ $(cat "$TMP/fetched/f") == art ]] || die "fetched artifact content differs"
+expect_exit 2 "$SLIPWAY" artifact get ../drop --run 1 --to "$TMP/x"
+expect_contains "$ERR" "artifact name '../drop' is not allowed: it contains '..'"
+expect_exit 2 "$SLIPWAY" artifact get nothere --run 1 --to "$TMP/x"
+expect_contains "$ERR" "run 1 has no artifact 'nothere'"
+
 # SIGKILL of the runner mid-step.
 cat > slow.yml <<Y
 steps:

@@ -259,6 +259,27 @@ stages:
   EXPECT_EQ(run_to_json(run)["stages"][0]["jobs"][0]["outputs"]["gen.token"], "***");
 }
 
+TEST(Scheduler, SecretOutputsStaySecretInLaterJobs) {
+  Fixture f;
+  RunRecord run = f.run(R"Y(
+stages:
+- stage: s
+  jobs:
+  - job: a
+    steps:
+    - bash: echo "##vso[task.setvariable variable=token;issecret=true;isOutput=true]p4ssw0rd"
+      name: gen
+  - job: b
+    dependsOn: [a]
+    variables: {t: "$[ dependencies.a.outputs['gen.token'] ]"}
+    steps:
+    - bash: echo "macro $(t) env ${T:-unset} mapped $M"
+      env: {M: $(t)}
+)Y");
+  EXPECT_EQ(run.result, TaskResult::succeeded);
+  EXPECT_EQ(f.recorder.step_lines("s.b", 0), std::vector<std::string>{"macro *** env unset mapped ***"});
+}
+
 TEST(Scheduler, StepTimeoutFailsTheStepAndKillsItsProcesses) {
   Fixture f;
   LocalAgent fast(f.options.work_dir, std::chrono::milliseconds(300));  // a "minute" of 300 ms

@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include "run/artifacts.h"
+#include "support/test_support.h"
+
+namespace slipway::run {
+namespace {
+
+size_t blob_count(const std::filesystem::path& root) {
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "blobs"))
+    if (entry.is_regular_file()) ++n;
+  return n;
+}
+
+TEST(Artifacts, StoresContentAddressedAndDeduplicates) {
+  test::TempDir dir;
+  test::write_file(dir / "src/a.txt", "same");
+  test::write_file(dir / "src/sub/b.txt", "same");
+  test::write_file(dir / "src/c.txt", "other");
+  ArtifactStore store(dir / "store");
+  Result<ArtifactInfo> first = store.put("drop", dir / "src");
+  ASSERT_TRUE(first) << first.error().to_string();
+  EXPECT_EQ(first->files, 3);
+  EXPECT_EQ(first->size, 13);
+  EXPECT_EQ(first->digest.size(), 64u);
+  EXPECT_EQ(blob_count(dir / "store"), 2u);  // "same" once, "other" once
+  Result<ArtifactInfo> again = store.put("drop2", dir / "src");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->digest, first->digest);
+  EXPECT_EQ(blob_count(dir / "store"), 2u);
+
+  ASSERT_TRUE(store.get(first->digest, dir / "out"));
+  EXPECT_EQ(test::read_file(dir / "out/sub/b.txt"), "same");
+  EXPECT_EQ(test::read_file(dir / "out/c.txt"), "other");
+}
+
+TEST(Artifacts, SingleFileKeepsItsName) {
+  test::TempDir dir;
+  test::write_file(dir / "app.tar", "bytes");
+  ArtifactStore store(dir / "store");
+  Result<ArtifactInfo> info = store.put("app", dir / "app.tar");
+  ASSERT_TRUE(info);
+  ASSERT_TRUE(store.get(info->digest, dir / "out"));
+  EXPECT_EQ(test::read_file(dir / "out/app.tar"), "bytes");
+}
+
+TEST(Artifacts, RejectsUnsafeNames) {
+  EXPECT_EQ(check_artifact_name("../x").error().message, "artifact name '../x' is not allowed: it contains '..'");
+  EXPECT_EQ(check_artifact_name("/etc").error().message, "artifact name '/etc' is not allowed: it is an absolute path");
+  EXPECT_EQ(check_artifact_name("").error().message, "artifact name '' is not allowed: it is empty");
+  EXPECT_TRUE(check_artifact_name("orders@1.2.3"));
+}
+
+TEST(Artifacts, MissingSourceAndMissingManifestAreNotFound) {
+  test::TempDir dir;
+  ArtifactStore store(dir / "store");
+  Result<ArtifactInfo> info = store.put("drop", dir / "nothere");
+  ASSERT_FALSE(info);
+  EXPECT_EQ(info.error().code, ErrorCode::not_found);
+  Status got = store.get(std::string(64, 'a'), dir / "out");
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, ErrorCode::not_found);
+}
+
+TEST(Artifacts, MissingBlobIsCorrupt) {
+  test::TempDir dir;
+  test::write_file(dir / "f", "x");
+  ArtifactStore store(dir / "store");
+  Result<ArtifactInfo> info = store.put("drop", dir / "f");
+  ASSERT_TRUE(info);
+  std::filesystem::remove_all(dir / "store/blobs");
+  Status got = store.get(info->digest, dir / "out");
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, ErrorCode::corrupt);
+}
+
+}  // namespace
+}  // namespace slipway::run
