@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -259,32 +260,78 @@ Status check_list(std::span<const Migration> known) {
   return {};
 }
 
+// Versions applied as placeholders (meta 'placeholder:N') whose real entry
+// has landed in `known` since.
+Result<std::vector<int>> landed_placeholders(SqliteDb& db, int current,
+                                             std::span<const Migration> known) {
+  std::vector<int> landed;
+  if (current == 0) return landed;
+  Result<Statement> query =
+      db.prepare("SELECT CAST(substr(key, 13) AS INTEGER) FROM meta WHERE key LIKE 'placeholder:%'");
+  if (!query) return std::unexpected(query.error());
+  for (;;) {
+    Result<bool> row = query->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    std::int64_t v = query->column_int(0);
+    if (v >= 1 && v <= static_cast<std::int64_t>(known.size()) &&
+        !known[static_cast<size_t>(v - 1)].placeholder)
+      landed.push_back(static_cast<int>(v));
+  }
+  std::sort(landed.begin(), landed.end());
+  return landed;
+}
+
+// Runs one entry's statements (nothing for a placeholder) and records it.
+Status apply_one(SqliteDb& db, const Clock& clock, const Migration& migration, bool replacing) {
+  if (!migration.placeholder) {
+    if (Status s = db.exec(migration.sqlite); !s) {
+      Error e = s.error();
+      e.message += " (migration " + std::to_string(migration.version) + ", " + migration.name + ")";
+      return std::unexpected(e);
+    }
+  }
+  Result<Statement> record = db.prepare(
+      replacing ? "UPDATE schema_migrations SET name = ?2, applied_ms = ?3 WHERE version = ?1"
+                : "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?1, ?2, ?3)");
+  if (!record) return std::unexpected(record.error());
+  record->bind(1, std::int64_t{migration.version})
+      .bind(2, migration.name)
+      .bind(3, to_epoch_ms(clock.now()));
+  if (Status s = record->run(); !s) return s;
+  Result<Statement> mark = db.prepare(
+      migration.placeholder ? "INSERT OR REPLACE INTO meta (key, value) VALUES ('placeholder:' || ?1, '1')"
+                            : "DELETE FROM meta WHERE key = 'placeholder:' || ?1");
+  if (!mark) return std::unexpected(mark.error());
+  mark->bind(1, std::to_string(migration.version));
+  return mark->run();
+}
+
 Status apply_pending(SqliteDb& db, const Clock& clock, std::span<const Migration> known) {
   const int target = static_cast<int>(known.size());
+  // Most opens find nothing to do: check without taking the write lock.
+  Result<int> seen = read_schema_version(db);
+  if (!seen) return std::unexpected(seen.error());
+  Result<std::vector<int>> seen_landed = landed_placeholders(db, *seen, known);
+  if (!seen_landed) return std::unexpected(seen_landed.error());
+  if (*seen == target && seen_landed->empty()) return {};
+
   return db.transaction([&]() -> Status {
     // Re-read under the write lock: another process may have migrated meanwhile.
     Result<int> current = read_schema_version(db);
     if (!current) return std::unexpected(current.error());
     if (Status s = refuse_if_newer(db, *current, target); !s) return s;
-    if (*current == target) return {};
-    for (int v = *current + 1; v <= target; ++v) {
-      const Migration& migration = known[static_cast<size_t>(v - 1)];
-      if (Status s = db.exec(migration.sqlite); !s) {
-        Error e = s.error();
-        e.message += " (migration " + std::to_string(v) + ", " + migration.name + ")";
-        return std::unexpected(e);
-      }
-      Result<Statement> record = db.prepare(
-          "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?1, ?2, ?3)");
-      if (!record) return std::unexpected(record.error());
-      record->bind(1, std::int64_t{v}).bind(2, migration.name).bind(3, to_epoch_ms(clock.now()));
-      if (Status s = record->run(); !s) return s;
-    }
+    Result<std::vector<int>> landed = landed_placeholders(db, *current, known);
+    if (!landed) return std::unexpected(landed.error());
+    for (int v : *landed)
+      if (Status s = apply_one(db, clock, known[static_cast<size_t>(v - 1)], true); !s) return s;
+    for (int v = *current + 1; v <= target; ++v)
+      if (Status s = apply_one(db, clock, known[static_cast<size_t>(v - 1)], false); !s) return s;
     Result<Statement> set = db.prepare(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?1) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     if (!set) return std::unexpected(set.error());
-    set->bind(1, std::to_string(target));
+    set->bind(1, std::to_string(std::max(*current, target)));
     return set->run();
   });
 }

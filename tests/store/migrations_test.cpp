@@ -140,6 +140,41 @@ TEST(Migrations, AFailingMigrationLeavesTheOldVersionIntact) {
   EXPECT_EQ(partial->column_int(0), 0);
 }
 
+bool has_table(const std::string& path, const std::string& name) {
+  auto db = SqliteDb::open(path);
+  auto query = (*db)->prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+  query->bind(1, name);
+  return query->step().value_or(false) && query->column_int(0) == 1;
+}
+
+// Version 4 reserved while version 5 lands first; then 4's real entry lands.
+TEST(Migrations, AReservedNumberIsFilledInWhenItsEntryLands) {
+  TempDir dir;
+  const std::string path = (dir / "state.db").string();
+  std::vector<Migration> base(migrations().begin(), migrations().begin() + 3);
+  const Migration other{.version = 5, .name = "other", .sqlite = "CREATE TABLE other_x (id INTEGER)"};
+  std::vector<Migration> reserved = base;
+  reserved.push_back({.version = 4, .name = "runs (reserved)", .sqlite = "", .placeholder = true});
+  reserved.push_back(other);
+  std::vector<Migration> landed = base;
+  landed.push_back({.version = 4, .name = "runs", .sqlite = "CREATE TABLE runs_x (id INTEGER)"});
+  landed.push_back(other);
+
+  ASSERT_TRUE(SqliteStore::open(path, system_clock(), reserved));
+  EXPECT_TRUE(has_table(path, "other_x"));
+  EXPECT_FALSE(has_table(path, "runs_x"));
+  EXPECT_EQ(applied(path)[3].second, "runs (reserved)");
+
+  for (int reopen = 0; reopen < 2; ++reopen) {  // the second open has nothing to do
+    auto store = SqliteStore::open(path, system_clock(), landed);
+    ASSERT_TRUE(store) << store.error().to_string();
+    EXPECT_EQ((*store)->meta().schema_version().value(), 5);
+  }
+  EXPECT_TRUE(has_table(path, "runs_x"));
+  EXPECT_EQ(applied(path)[3].second, "runs");
+  EXPECT_EQ(applied(path).size(), 5u);
+}
+
 TEST(Migrations, AMisnumberedListIsABug) {
   TempDir dir;
   std::vector<Migration> gap(migrations().begin(), migrations().end());
