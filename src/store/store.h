@@ -24,7 +24,8 @@
 //      to Store.
 //   2. Migration: append `{.version = N + 1, .name = "runs", .sqlite = R"(...)"}`
 //      to the list in migrations.cpp (never edit a released entry; write a new
-//      one that alters the old tables instead).
+//      one that alters the old tables instead). If a number was reserved for
+//      your concern (`.placeholder = true`), fill that entry in instead.
 //   3. New files sqlite_runs.h/.cpp: `class SqliteRunStore final : public
 //      RunStore` holding a `SqliteDb&` (sqlite_db.h: prepare/bind/step, and
 //      `transaction` for every write).
