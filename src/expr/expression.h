@@ -70,6 +70,15 @@ class Expression {
   // unknown functions, argument counts (and run-time-only functions in the
   // compile-time phase) are checked here; named values at evaluation.
   static Result<Expression> parse(std::string_view text, Position where, Phase phase);
+  // The same, and also checks named values now: one not in `known_names`
+  // (ignoring case) is the error "Unrecognized named-value: 'x'." at its column.
+  // For texts whose names are fixed, such as run-time conditions (see
+  // run_time_named_values()).
+  static Result<Expression> parse(std::string_view text, Position where, Phase phase,
+                                  const std::vector<std::string>& known_names);
+  // What run-time conditions and $[ ] values may read: variables,
+  // dependencies, stageDependencies, pipeline, resources.
+  static const std::vector<std::string>& run_time_named_values();
 
   // Never throws; errors as described above. A default-constructed
   // Expression evaluates to an error. iif evaluates all three

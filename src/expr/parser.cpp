@@ -363,6 +363,38 @@ Result<Expression> Expression::parse(std::string_view text, Position where, Phas
   return expression;
 }
 
+namespace {
+
+// The first named value (in source order) not among `known`, or nullptr.
+const Node* unknown_name(const Node& node, const std::vector<std::string>& known) {
+  if (node.type == Node::Type::named_value) {
+    for (const std::string& name : known)
+      if (equals_ignore_case(name, node.name)) return nullptr;
+    return &node;
+  }
+  for (const Node& child : node.children)
+    if (const Node* unknown = unknown_name(child, known)) return unknown;
+  return nullptr;
+}
+
+}  // namespace
+
+Result<Expression> Expression::parse(std::string_view text, Position where, Phase phase,
+                                     const std::vector<std::string>& known_names) {
+  Result<Expression> expression = parse(text, where, phase);
+  if (!expression) return expression;
+  if (const Node* unknown = unknown_name(*expression->m_root, known_names))
+    return std::unexpected(located_error(text, where, unknown->column,
+                                         "Unrecognized named-value: '" + unknown->name + "'."));
+  return expression;
+}
+
+const std::vector<std::string>& Expression::run_time_named_values() {
+  static const std::vector<std::string> names = {"variables", "dependencies", "stageDependencies", "pipeline",
+                                                 "resources"};
+  return names;
+}
+
 const std::string& Expression::text() const { return m_text; }
 
 std::string Expression::quoted_text() const {

@@ -186,6 +186,22 @@ TEST(Parser, ReportsUnknownNamedValuesWhenEvaluating) {
   EXPECT_TRUE(Expression::parse("nothing.test", {}, Phase::compile_time).has_value());
 }
 
+TEST(Parser, ChecksNamedValuesWhenParsingIfGivenTheNames) {
+  Result<Expression> unknown = Expression::parse("and(succeeded(), error)", Position{"c.yml", 2, 3}, Phase::run_time,
+                                                 Expression::run_time_named_values());
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().to_string(),
+            "c.yml:2:20: Unrecognized named-value: 'error'. Located at column 18 in expression "
+            "'and(succeeded(), error)'.");
+  EXPECT_TRUE(Expression::parse("and(succeeded(), ne(Dependencies.A.outputs['x.y'], VARIABLES.b))", {},
+                                Phase::run_time, Expression::run_time_named_values())
+                  .has_value());
+  // Syntax errors still come first.
+  Result<Expression> syntax = Expression::parse("eq(nope, )", {}, Phase::run_time, {"variables"});
+  ASSERT_FALSE(syntax.has_value());
+  EXPECT_EQ(syntax.error().message, "Unexpected symbol: ')'. Located at column 10 in expression 'eq(nope, )'.");
+}
+
 TEST(Parser, EnforcesAzureLimits) {
   std::string deep;
   for (int i = 0; i < 49; ++i) deep += "not(";
