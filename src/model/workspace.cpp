@@ -186,39 +186,41 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
     diagnostics.add(ErrorCode::not_found, "no slipway.yaml in '" + dir.string() + "'", {});
     return load;
   }
-  Result<yaml::Node> root = yaml::load_file(dir / "slipway.yaml", "slipway.yaml");
-  if (!root) {
-    diagnostics.add(root.error());
-    return load;
-  }
   Reader reader(diagnostics);
   Workspace& ws = load.workspace;
   const Position top{"slipway.yaml", 1, 1};
-  if (!reader.mapping(*root, "slipway.yaml", top)) return load;
-  reader.check_keys(*root, "slipway.yaml",
-                    {"product", "templates", "components", "blocks", "environments", "roles"});
-
-  if (const yaml::Node* product = root->get("product")) {
-    if (std::optional<Product> value =
-            detail::read_product(reader, *product, detail::key_position(*root, "product", top)))
-      ws.product = std::move(*value);
-  } else {
-    reader.error("slipway.yaml has no product", top);
+  // slipway.yaml; when it cannot be read as a mapping, the folders are still
+  // checked file by file, but references are not (they would all be unknown).
+  Result<yaml::Node> root = yaml::load_file(dir / "slipway.yaml", "slipway.yaml");
+  if (!root) diagnostics.add(root.error());
+  const bool root_ok = root && reader.mapping(*root, "slipway.yaml", top);
+  const yaml::Node empty = yaml::Node::make_mapping();
+  const yaml::Node& doc = root_ok ? *root : empty;
+  if (root_ok) {
+    reader.check_keys(doc, "slipway.yaml",
+                      {"product", "templates", "components", "blocks", "environments", "roles"});
+    if (const yaml::Node* product = doc.get("product")) {
+      if (std::optional<Product> value =
+              detail::read_product(reader, *product, detail::key_position(doc, "product", top)))
+        ws.product = std::move(*value);
+    } else {
+      reader.error("slipway.yaml has no product", top);
+    }
   }
-  read_section(reader, *root, "templates", "template source", ws.template_sources,
+  read_section(reader, doc, "templates", "template source", ws.template_sources,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_template_source(reader, name, node, where);
                });
-  read_section(reader, *root, "components", "component", ws.components,
+  read_section(reader, doc, "components", "component", ws.components,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_component(reader, name, node, where);
                });
   auto block_reader = [&](const std::string& name, const yaml::Node& node, const Position& where) {
     return detail::read_block(reader, name, node, where);
   };
-  read_section(reader, *root, "blocks", "block", ws.blocks, block_reader);
+  read_section(reader, doc, "blocks", "block", ws.blocks, block_reader);
   read_folder(reader, diagnostics, dir, "blocks", "block", ws.blocks, block_reader);
-  read_section(reader, *root, "environments", "environment", ws.environments,
+  read_section(reader, doc, "environments", "environment", ws.environments,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_environment(reader, name, node, where, false);
                });
@@ -226,14 +228,14 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
               [&](const std::string& name, const yaml::Node& node, const Position& where) {
                 return detail::read_environment(reader, name, node, where, true);
               });
-  read_section(reader, *root, "roles", "role", ws.roles,
+  read_section(reader, doc, "roles", "role", ws.roles,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_role(reader, name, node, where);
                });
   check_duplicates(reader, ws.blocks, "block");
   check_duplicates(reader, ws.environments, "environment");
 
-  detail::check_references(ws, diagnostics);
+  if (root_ok) detail::check_references(ws, diagnostics);
   order_by_promotion(ws.environments);
   diagnostics.sort();
   return load;

@@ -311,6 +311,10 @@ const Case k_cases[] = {
      {{"slipway.yaml", k_head + "roles:\n  qa: [carol]\n"},
       {"environments/prod.yaml", "platform: process\npolicy:\n  approvals:\n    - qa\n"}},
      {"environments/prod.yaml:4:7: approval of environment 'prod': expected a mapping, got a string"}},
+    {"folders_checked_despite_broken_slipway_yaml",
+     {{"slipway.yaml", "product: [\n"}, {"environments/dev.yaml", "platform: process\nvalue: {}\n"}},
+     {"environments/dev.yaml:2:1: unknown key 'value' in environment 'dev' (did you mean 'values'?)",
+      "slipway.yaml:2:1: YAML syntax error: end of sequence flow not found"}},
     {"all_errors_at_once_sorted",
      {{"slipway.yaml", "product:\n  name: acme\n  version: x\ncomponents:\n  a:\n    repo: git@x:a\n"
                        "    depends_on: [zz]\n"},
