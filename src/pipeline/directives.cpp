@@ -93,7 +93,10 @@ Result<expr::Value> Expander::evaluate(const std::string& text, const Position& 
   for (auto local = scope.locals.rbegin(); local != scope.locals.rend(); ++local)
     context.named_values.push_back(*local);
   context.named_values.emplace_back("parameters", scope.parameters);
-  context.named_values.emplace_back("variables", expr::Value::object(scope.variables));
+  // Building the variables object costs a copy; only expressions naming it need it.
+  bool reads_variables = to_lower(text).find("variables") != std::string::npos;
+  context.named_values.emplace_back("variables",
+                                    expr::Value::object(reads_variables ? scope.variables : expr::Value::Object{}));
   Result<expr::Value> value = (*expression)->evaluate(context);
   if (!value) return std::unexpected(wrap(value.error(), where));
   return value;

@@ -33,6 +33,13 @@ struct SourceFile {
 struct TemplateCache::State {
   std::unordered_map<std::string, std::shared_ptr<const yaml::Node>> files;  // by path|display
   std::unordered_map<std::string, expr::Expression> expressions;  // by position|text
+  // Template references already resolved: "including file|reference" → {path, repo, repo root}.
+  struct Resolved {
+    std::filesystem::path path;
+    std::string repo;
+    std::filesystem::path repo_root;
+  };
+  std::unordered_map<std::string, Resolved> references;
 };
 
 // Finds and reads files for one expansion; remembers every file by display

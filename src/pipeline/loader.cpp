@@ -93,6 +93,11 @@ Result<const SourceFile*> Loader::load_root(const fs::path& file) {
 }
 
 Result<const SourceFile*> Loader::load_template(std::string_view reference, const SourceFile& from) {
+  std::string memo = from.path.string() + "|" + std::string(reference);
+  if (m_cache) {
+    if (auto hit = m_cache->references.find(memo); hit != m_cache->references.end())
+      return load(hit->second.path, hit->second.repo, hit->second.repo_root);
+  }
   std::string text(reference);
   std::replace(text.begin(), text.end(), '\\', '/');
   std::string repo = from.repo;
@@ -136,7 +141,9 @@ Result<const SourceFile*> Loader::load_template(std::string_view reference, cons
   if (!fs::is_regular_file(path, ec))
     return fail(ErrorCode::not_found, "template '" + std::string(reference) +
                                           "' not found (looked for " + display_of(path) + ")");
-  return load(canonical_or_normal(path), repo, root);
+  fs::path canonical = canonical_or_normal(path);
+  if (m_cache) m_cache->references[memo] = TemplateCache::State::Resolved{canonical, repo, root};
+  return load(canonical, repo, root);
 }
 
 const SourceFile* Loader::file_of(const yaml::Node& node) const {

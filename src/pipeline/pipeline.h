@@ -107,9 +107,10 @@ Status check_pipeline_syntax(const std::filesystem::path& file, const ExpandOpti
 std::string to_yaml_text(const ExpandedPipeline& pipeline);
 std::string to_json_text(const ExpandedPipeline& pipeline);
 
-// Parsed files by canonical path, and parsed expressions by text and position.
-// Files are re-read only when absent; the cache never notices edits (one
-// process = one snapshot of the templates).
+// Parsed files by canonical path, resolved template references, and parsed
+// expressions by text and position. Files are re-read only when absent; the
+// cache never notices edits (one process = one snapshot of the templates).
+// Share one cache only between expansions with the same template sources.
 class TemplateCache {
  public:
   TemplateCache();
