@@ -73,15 +73,22 @@ long long utf16_length(std::string_view text) {
   return length;
 }
 
-std::string lower_ascii(std::string text) {
-  for (char& c : text)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return text;
-}
-
-std::string upper_ascii(std::string text) {
-  for (char& c : text)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+// ASCII and Latin-1 letters (U+00C0..U+00FE, UTF-8 "\xC3\x80".."\xC3\xBE")
+// change case like .NET's invariant culture; other characters stay as they are.
+std::string change_case(std::string text, bool upper) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char& c = text[i];
+    if (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) {
+      c = static_cast<char>(upper ? c - ('a' - 'A') : c + ('a' - 'A'));
+    } else if (static_cast<unsigned char>(c) == 0xC3 && i + 1 < text.size()) {
+      unsigned char next = static_cast<unsigned char>(text[i + 1]);
+      bool is_upper = next >= 0x80 && next <= 0x9E && next != 0x97;  // not ×
+      bool is_lower = next >= 0xA0 && next <= 0xBE && next != 0xB7;  // not ÷
+      if (upper && is_lower) text[i + 1] = static_cast<char>(next - 0x20);
+      if (!upper && is_upper) text[i + 1] = static_cast<char>(next + 0x20);
+      ++i;
+    }
+  }
   return text;
 }
 
@@ -401,11 +408,11 @@ Result<Ref> call_function(const Node& node, Evaluator& evaluator) {
     case FunctionId::substring: return substring(call);
     case FunctionId::lower: {
       TRY(text, call.string_arg(0));
-      return string(lower_ascii(std::move(text)));
+      return string(change_case(std::move(text), false));
     }
     case FunctionId::upper: {
       TRY(text, call.string_arg(0));
-      return string(upper_ascii(std::move(text)));
+      return string(change_case(std::move(text), true));
     }
     case FunctionId::trim: {
       TRY(text, call.string_arg(0));

@@ -294,6 +294,8 @@ TEST(Functions, CaseTrimLength) {
       {"upper('abc DEF')", "'ABC DEF'"},
       {"upper(true)", "'TRUE'"},
       {"lower(parameters.nothing)", "''"},
+      {"upper('straße été ÷')", "'STRAßE ÉTÉ ÷'"},
+      {"lower('ÉTÉ × €')", "'été × €'"},
       {"trim(parameters.spaced)", "'padded text'"},
       {"trim('nothing')", "'nothing'"},
       {"trim('   ')", "''"},
