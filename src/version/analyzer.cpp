@@ -69,6 +69,7 @@ std::string entry(const std::optional<std::string>& scope, const std::string& te
 
 Analysis analyze_commits(const std::vector<CommitInput>& commits, Preset preset) {
   Analysis analysis;
+  analysis.commits.reserve(commits.size());
   RevertFilter filter(analysis.commits);
   for (const CommitInput& input : commits) {
     std::string_view message = trim(input.message);

@@ -268,6 +268,7 @@ Result<std::vector<bool>> GitRepository::reachable_from(const std::string& tip,
   auto start = parse_oid(tip);
   if (!start) return fail(ErrorCode::invalid_input, "invalid commit id " + tip);
   OidSet seen{*start};
+  seen.reserve(4096);
   std::vector<git_oid> stack{*start};
   while (!stack.empty() && remaining > 0) {
     git_oid oid = stack.back();
