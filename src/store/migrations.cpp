@@ -121,7 +121,51 @@ CREATE TABLE counters (
     // each is replaced by its concern's tables when that concern lands (drop
     // `.placeholder`; databases that recorded the placeholder then run it).
     Migration{.version = 4, .name = "runs (reserved)", .sqlite = "", .placeholder = true},
-    Migration{.version = 5, .name = "releases (reserved)", .sqlite = "", .placeholder = true},
+    Migration{
+        .version = 5,
+        .name = "releases",
+        .sqlite = R"sql(
+CREATE TABLE component_versions (
+  component       TEXT NOT NULL,
+  version         TEXT NOT NULL,
+  artifact_digest TEXT NOT NULL,
+  run_id          TEXT NOT NULL DEFAULT '',
+  branch          TEXT NOT NULL DEFAULT '',
+  created_ms      INTEGER NOT NULL,
+  PRIMARY KEY (component, version)
+) STRICT;
+
+CREATE TABLE releases (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  id         TEXT NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  body       TEXT NOT NULL CHECK (json_valid(body))
+) STRICT;
+CREATE TRIGGER releases_no_update BEFORE UPDATE ON releases
+BEGIN SELECT RAISE(ABORT, 'releases are immutable'); END;
+
+CREATE TABLE approvals (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  release     TEXT NOT NULL REFERENCES releases (id),
+  environment TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  time_ms     INTEGER NOT NULL,
+  UNIQUE (release, environment, actor)
+) STRICT;
+
+CREATE TABLE environment_state (
+  environment     TEXT PRIMARY KEY,
+  release         TEXT NOT NULL DEFAULT '',
+  product_version TEXT NOT NULL DEFAULT '',
+  last_release    TEXT NOT NULL DEFAULT '',
+  last_result     TEXT NOT NULL DEFAULT '',
+  last_actor      TEXT NOT NULL DEFAULT '',
+  updated_ms      INTEGER NOT NULL,
+  extra           TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(extra))
+) STRICT;
+)sql",
+    },
     Migration{.version = 6, .name = "deployments and secrets (reserved)", .sqlite = "", .placeholder = true},
 };
 

@@ -11,6 +11,7 @@
 #include "store/sqlite_events.h"
 #include "store/sqlite_locks.h"
 #include "store/sqlite_meta.h"
+#include "store/sqlite_releases.h"
 #include "store/store.h"
 
 namespace slipway::store {
@@ -30,6 +31,7 @@ class SqliteStore final : public Store {
   MetaStore& meta() override { return m_meta; }
   EventLog& events() override { return m_events; }
   LockStore& locks() override { return m_locks; }
+  ReleaseStore& releases() override { return m_releases; }
   const std::string& location() const override { return m_db->path(); }
   Status run_transaction(const std::function<Status()>& body) override {
     return m_db->transaction(body);
@@ -40,12 +42,14 @@ class SqliteStore final : public Store {
       : m_db(std::move(db)),
         m_meta(*m_db, clock),
         m_events(*m_db, clock),
-        m_locks(*m_db, clock, m_events) {}
+        m_locks(*m_db, clock, m_events),
+        m_releases(*m_db, clock) {}
 
   std::unique_ptr<SqliteDb> m_db;
   SqliteMetaStore m_meta;
   SqliteEventLog m_events;
   SqliteLockStore m_locks;
+  SqliteReleaseStore m_releases;
 };
 
 }  // namespace slipway::store

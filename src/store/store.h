@@ -162,6 +162,78 @@ class LockStore {
   virtual Result<std::vector<Lease>> list() = 0;
 };
 
+// ---- releases: component versions, releases, approvals, environment state ---
+
+// A component version a build produced: the artifact a release may pin.
+struct ComponentVersionRecord {
+  std::string component;
+  std::string version;
+  std::string artifact_digest;
+  std::string run_id;  // the run that built it ("" when recorded by hand)
+  std::string branch;
+  TimePoint created;   // set by the store
+};
+
+// A release as stored: immutable once added. `body` is the release module's
+// JSON form (components, config digest, source); the store does not read it.
+struct ReleaseRecord {
+  std::string id;
+  std::string created_by;
+  TimePoint created;  // set by the store
+  nlohmann::json body = nlohmann::json::object();
+};
+
+struct ApprovalRecord {
+  std::string release;
+  std::string environment;
+  std::string actor;
+  TimePoint time;  // set by the store
+};
+
+// What an environment runs, as far as slipway knows.
+struct EnvironmentState {
+  std::string environment;
+  std::string release;          // last release applied successfully ("" = none)
+  std::string product_version;  // set only when an apply succeeded
+  std::string last_release;     // last release attempted
+  std::string last_result;      // "succeeded", "failed" ("" = never applied)
+  std::string last_actor;
+  TimePoint updated;            // set by the store
+  nlohmann::json extra = nlohmann::json::object();  // e.g. versions held back after a rollback
+};
+
+class ReleaseStore {
+ public:
+  virtual ~ReleaseStore() = default;
+  // Records what a build produced. Recording the same (component, version)
+  // again with the same digest is a no-op; with another digest, `conflict`.
+  virtual Status record_component_version(const ComponentVersionRecord& record) = 0;
+  // The record, or nullopt when that version was never built.
+  virtual Result<std::optional<ComponentVersionRecord>> component_version(
+      const std::string& component, const std::string& version) = 0;
+  // Every recorded version of `component`, oldest first.
+  virtual Result<std::vector<ComponentVersionRecord>> component_versions(
+      const std::string& component) = 0;
+
+  // Adds a release; `conflict` "release ID already exists" when the id is taken.
+  virtual Status add_release(const ReleaseRecord& release) = 0;
+  virtual Result<std::optional<ReleaseRecord>> release(const std::string& id) = 0;
+  // Every release, oldest first.
+  virtual Result<std::vector<ReleaseRecord>> releases() = 0;
+
+  // `conflict` when this actor already approved this release for this environment.
+  virtual Status add_approval(const ApprovalRecord& approval) = 0;
+  // Approvals of `release` for `environment`, oldest first.
+  virtual Result<std::vector<ApprovalRecord>> approvals(const std::string& release,
+                                                        const std::string& environment) = 0;
+
+  // nullopt when the environment was never applied.
+  virtual Result<std::optional<EnvironmentState>> environment_state(const std::string& environment) = 0;
+  // Creates or replaces the state of state.environment.
+  virtual Status set_environment_state(const EnvironmentState& state) = 0;
+  virtual Result<std::vector<EnvironmentState>> environment_states() = 0;
+};
+
 // ---- the store ----------------------------------------------------------------
 
 class Store {
@@ -171,6 +243,7 @@ class Store {
   virtual MetaStore& meta() = 0;
   virtual EventLog& events() = 0;
   virtual LockStore& locks() = 0;
+  virtual ReleaseStore& releases() = 0;
 
   // Where this store lives (a path or a URL), for messages.
   virtual const std::string& location() const = 0;

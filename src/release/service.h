@@ -1,0 +1,118 @@
+// Releases and promotion over one store and one loaded workspace: creating
+// releases, approvals, the promotion / rollback / apply flow, and the auto
+// environments' reaction to builds. The flow (service.cpp):
+//
+//   gates (promote only) → take lock "env:<name>" (a lease; wait up to
+//   `wait`, renewed while the Applier works) → gates again under the lock →
+//   Applier::apply → record the environment state and a history event
+//   ("release.applied" / "release.failed"; the product version moves only on
+//   success) → release the lock.
+//
+// Refusals (gates, lock busy, unknown names) change no state; gate refusals
+// are written to the history as "release.refused" events (the audit log),
+// and return a `denied` error whose message lists everything missing.
+// Lock busy: `conflict` "env:staging is locked by promote 2.3.5, alice, since
+// 10:31:02 UTC".
+//
+// Ownership: holds references to the store, workspace and clock (all must
+// outlive it). Thread-safety: like the Store, one thread at a time.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "model/workspace.h"
+#include "release/applier.h"
+#include "release/gates.h"
+#include "release/release.h"
+#include "store/store.h"
+
+namespace slipway::release {
+
+struct CreateOptions {
+  std::string from;                           // the environment whose applied versions start the list
+  std::map<std::string, std::string> pins;    // component → version
+  std::vector<std::string> excludes;
+};
+
+struct PromoteOptions {
+  bool force = false;
+  Millis wait = Millis(5000);   // how long to wait for the environment's lock
+  Millis lease = Millis(30000); // the lock's lease, renewed on every keep_alive
+};
+
+// The result of a flow that ran the Applier (successful or not).
+struct ApplyRecord {
+  std::string environment;
+  std::string release;
+  ApplyReason reason = ApplyReason::promote;
+  ApplyOutcome outcome;
+  std::vector<std::string> overridden;  // gates forced by an admin
+  std::optional<store::Lease> took_over; // an expired lock we took over
+};
+
+class ReleaseService {
+ public:
+  ReleaseService(store::Store& store, const model::Workspace& workspace, const Clock& clock = system_clock())
+      : m_store(store), m_workspace(workspace), m_clock(clock) {}
+
+  // A release from `from`'s applied release, with pins and excludes. Errors
+  // (nothing created): not_found "unknown environment 'x'", invalid_input
+  // "unknown component 'x' in --pin", "component api has no build of version 9.9.9",
+  // conflict "dev has no release applied yet".
+  Result<Release> create_from_environment(const CreateOptions& options, const std::string& actor);
+  // A release written by hand: YAML `components: {name: version, ...}`; every
+  // version must have a recorded build. Errors name the file position.
+  Result<Release> create_from_file(const std::string& path, const std::string& actor);
+  // A release of exactly these components (each must have a build); used by
+  // the two above and by builds.
+  Result<Release> create(std::vector<ReleaseComponent> components, const std::string& source,
+                         const std::string& actor);
+
+  Result<Release> get(const std::string& id);  // not_found "unknown release 'x'"
+  Result<std::vector<Release>> list();
+
+  // Records `actor`'s approval of `release` for `environment`. denied when the
+  // actor holds none of the roles the policy asks for; conflict when they
+  // already approved.
+  Status approve(const std::string& release, const std::string& environment, const std::string& actor);
+
+  Result<ApplyRecord> promote(const std::string& release, const std::string& environment,
+                              const std::string& actor, Applier& applier, const PromoteOptions& options = {});
+  // Applies the release before the current one (or `to`), without approvals;
+  // recorded as a rollback. conflict "prod-cloud has no earlier release" when none.
+  Result<ApplyRecord> rollback(const std::string& environment, const std::optional<std::string>& to,
+                               const std::string& actor, Applier& applier, const PromoteOptions& options = {});
+  // Applies without gates (locks and records as usual): `slipway apply`.
+  Result<ApplyRecord> apply(const std::string& release, const std::string& environment,
+                            const std::string& actor, Applier& applier, const PromoteOptions& options = {});
+
+  // A successful build: records the component version, then for every auto
+  // environment tracking `branch` that contains the component, makes a release
+  // (this version + the environment's current versions of the rest) and
+  // applies it. A version not above one held back by a rollback is skipped.
+  Result<std::vector<ApplyRecord>> on_build_succeeded(const std::string& component, const std::string& version,
+                                                      const std::string& digest, const std::string& branch,
+                                                      const std::string& run_id, Applier& applier);
+
+  // Was `release` ever applied successfully to `environment`?
+  Result<bool> was_applied(const std::string& release, const std::string& environment);
+
+ private:
+  Result<const model::Environment*> environment(const std::string& name) const;
+  Result<GateDecision> gates(const Release& release, const model::Environment& env, const std::string& actor,
+                             bool force);
+  Result<ApplyRecord> run_locked(const Release& release, const model::Environment& env, const std::string& actor,
+                                 ApplyReason reason, Applier& applier, const PromoteOptions& options,
+                                 bool gated);
+
+  store::Store& m_store;
+  const model::Workspace& m_workspace;
+  const Clock& m_clock;
+};
+
+}  // namespace slipway::release

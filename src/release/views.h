@@ -1,0 +1,73 @@
+// Reading the state: status matrix, diff of environments or releases, and an
+// environment's history. Read-only; results are plain data plus JSON forms
+// (the CLI prints them; `--json` prints to_json).
+//
+// Thread-safety: like the Store, one thread at a time.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "release/service.h"
+
+namespace slipway::release {
+
+struct EnvironmentStatus {
+  std::string name;
+  std::string mode;            // "auto" / "manual"
+  std::string upstream;        // promote_from, "" when none
+  std::string release;         // applied release, "" when none
+  std::string product_version;
+  std::string last_result;     // "succeeded" / "failed" / ""
+  std::string last_release;
+  std::vector<std::pair<std::string, std::string>> components;  // env's components → applied version ("" = none)
+  std::vector<std::string> differs_from_upstream;               // component names
+  std::vector<std::string> pending;  // e.g. "2.3.5: needs 1 approval by role qa on prod-cloud; has 0"
+};
+
+Result<std::vector<EnvironmentStatus>> status(store::Store& store, const model::Workspace& workspace,
+                                              ReleaseService& service);
+nlohmann::json to_json(const std::vector<EnvironmentStatus>& status);
+
+struct Change {
+  std::string key;     // component name, value path, secret, block or platform field
+  std::string change;  // "added", "removed", "changed", "upgraded", "downgraded", "unchanged"
+  std::string from;    // "" when absent; secrets: never the value
+  std::string to;
+};
+
+struct Diff {
+  std::string a, b;
+  std::vector<Change> components;
+  std::vector<Change> values;     // flattened key paths (environments only)
+  std::vector<Change> secrets;    // by name: added / removed / unchanged (values are never read)
+  std::vector<Change> blocks;
+  std::vector<Change> platform;
+  std::string config;             // releases: "same" / "different" configuration digest
+};
+
+// `a` and `b` each name an environment or a release (environments first).
+// not_found "unknown environment or release 'x'".
+Result<Diff> diff(store::Store& store, const model::Workspace& workspace, ReleaseService& service,
+                  const std::string& a, const std::string& b);
+nlohmann::json to_json(const Diff& diff);
+
+struct HistoryEntry {
+  std::int64_t id = 0;
+  TimePoint time;
+  std::string actor;
+  std::string what;     // "applied", "failed", "refused", "approved"
+  std::string release;
+  std::string reason;   // "promote", "rollback", "auto", "apply"
+  std::string message;  // outcome message or what was missing
+};
+
+// Every release applied, failed or refused in `environment`, and approvals, oldest first.
+Result<std::vector<HistoryEntry>> history(store::Store& store, const model::Workspace& workspace,
+                                          const std::string& environment);
+nlohmann::json to_json(const std::vector<HistoryEntry>& history);
+
+}  // namespace slipway::release
