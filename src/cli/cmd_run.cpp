@@ -257,6 +257,22 @@ int retry_run(const std::string& id, const RunArgs& args, const GlobalOptions& o
   return execute_run(*spec, run_options, args, options);
 }
 
+// Asks the slipway process that owns a running run to cancel it (SIGINT, as Ctrl-C would).
+int cancel_run(const std::string& id, const GlobalOptions& options) {
+  Result<nlohmann::json> run = run::load_run_json(state_dir(options) / "runs", id);
+  if (!run) return report(run.error());
+  if (run->value("state", "") != "running")
+    return report(Error{ErrorCode::conflict, "run " + id + " is not running (" + run->value("result", "") + ")", {}});
+  nlohmann::json owner = run->value("owner", nlohmann::json::object());
+  long pid = owner.value("pid", 0L);
+  if (owner.value("host", "") != host_name())
+    return report(Error{ErrorCode::unsupported, "run " + id + " runs on host " + owner.value("host", "") + ", not here", {}});
+  if (pid <= 0 || !process_alive(pid) || ::kill(static_cast<pid_t>(pid), SIGINT) != 0)
+    return report(Error{ErrorCode::conflict, "run " + id + ": its slipway process (pid " + std::to_string(pid) + ") is gone", {}});
+  std::cout << "cancel requested for run " << id << "\n";
+  return k_exit_ok;
+}
+
 int list_runs(const GlobalOptions& options) {
   fs::path root = state_dir(options) / "runs";
   std::vector<std::pair<long long, nlohmann::json>> runs;
@@ -368,8 +384,12 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
     recover(options);
     options.exit_code = retry_run(*retry_id, *args, options);
   });
-  run->callback([args, retry, &options] {
-    if (retry->parsed()) return;
+  auto cancel_id = std::make_shared<std::string>();
+  CLI::App* cancel = run->add_subcommand("cancel", "cancel a running run (its steps' process groups are stopped)");
+  cancel->add_option("id", *cancel_id, "the run to cancel")->required();
+  cancel->callback([cancel_id, &options] { options.exit_code = cancel_run(*cancel_id, options); });
+  run->callback([args, retry, cancel, &options] {
+    if (retry->parsed() || cancel->parsed()) return;
     recover(options);
     options.exit_code = run_pipeline_command(*args, options);
   });

@@ -58,3 +58,18 @@ done
 [[ $state == gone || $state == Z ]] || die "the step's background process survived the cancel"
 expect_exit 0 "$SLIPWAY" logs 3
 expect_contains "$OUT" "cleanup ran"
+
+# `slipway run cancel ID` from another process.
+rm -f "$TMP/pid"
+"$SLIPWAY" run --file slow.yml > "$TMP/cancel2.out" 2>&1 &
+runner=$!
+for _ in $(seq 1 500); do [[ -f "$TMP/pid" ]] && break; sleep 0.02; done
+[[ -f "$TMP/pid" ]] || die "the step never started"
+sleep 0.3
+expect_exit 0 "$SLIPWAY" run cancel 4
+set +e; wait "$runner"; code=$?; set -e
+[[ $code == 1 ]] || die "run canceled by id exited $code: $(cat "$TMP/cancel2.out")"
+expect_exit 0 "$SLIPWAY" runs
+expect_contains "$OUT" "canceled"
+expect_exit 1 "$SLIPWAY" run cancel 4
+expect_contains "$ERR" "run 4 is not running (canceled)"
