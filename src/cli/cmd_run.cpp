@@ -206,7 +206,7 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   run_options.pipeline = name;
   run_options.branch = args.branch;
   run_options.commit = args.commit.empty() ? git_head(repo) : args.commit;
-  if (fs::exists(repo / ".git")) run_options.repository = repo.string();
+  if (fs::is_directory(repo)) run_options.repository = fs::absolute(repo).string();
   run_options.source = fs::absolute(file).string();
   return execute_run(*spec, run_options, args, options);
 }

@@ -219,9 +219,17 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
         runner.log("no repository to check out");
         return {};
       }
-      std::string script = "set -e\nif [ ! -d .git ]; then git init -q .; fi\n"
-                           "git fetch -q --no-tags \"$SLIPWAY_CHECKOUT_URI\" \"${SLIPWAY_CHECKOUT_SHA:-HEAD}\"\n"
-                           "git checkout -q --force FETCH_HEAD\n";
+      // A git repository (path or URL) is fetched at the commit; a plain local
+      // folder (not yet a repository) is copied, without slipway's state folder.
+      std::string script =
+          "set -e\n"
+          "if [ -d \"$SLIPWAY_CHECKOUT_URI\" ] && [ ! -e \"$SLIPWAY_CHECKOUT_URI/.git\" ]; then\n"
+          "  tar --exclude=./.slipway -C \"$SLIPWAY_CHECKOUT_URI\" -cf - . | tar -xf -\n"
+          "  echo \"copied $SLIPWAY_CHECKOUT_URI\"; exit 0\n"
+          "fi\n"
+          "if [ ! -d .git ]; then git init -q .; fi\n"
+          "git fetch -q --no-tags \"$SLIPWAY_CHECKOUT_URI\" \"${SLIPWAY_CHECKOUT_SHA:-HEAD}\"\n"
+          "git checkout -q --force FETCH_HEAD\n";
       StepSpec copy = step;
       copy.env.emplace_back("SLIPWAY_CHECKOUT_URI", uri->value);
       copy.env.emplace_back("SLIPWAY_CHECKOUT_SHA", sha ? sha->value : "");
