@@ -38,5 +38,6 @@ void add_pipeline_commands(CLI::App& app, GlobalOptions& options);
 void add_version_commands(CLI::App& app, GlobalOptions& options);
 void add_init_commands(CLI::App& app, GlobalOptions& options);
 void add_run_commands(CLI::App& app, GlobalOptions& options);
+void add_deploy_commands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace slipway::cli

@@ -166,7 +166,55 @@ CREATE TABLE environment_state (
 ) STRICT;
 )sql",
     },
-    Migration{.version = 6, .name = "deployments and secrets (reserved)", .sqlite = "", .placeholder = true},
+    Migration{
+        .version = 6,
+        .name = "deployments and secrets",
+        .sqlite = R"sql(
+CREATE TABLE deploy_applied (
+  environment   TEXT NOT NULL,
+  target        TEXT NOT NULL,
+  version       TEXT NOT NULL,
+  digest        TEXT NOT NULL,
+  config_digest TEXT NOT NULL,
+  config        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(config)),
+  driver_data   TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(driver_data)),
+  updated_ms    INTEGER NOT NULL,
+  PRIMARY KEY (environment, target)
+) STRICT;
+
+CREATE TABLE deploy_secrets (
+  environment TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  sealed      TEXT NOT NULL,
+  generation  INTEGER NOT NULL CHECK (generation >= 1),
+  created_ms  INTEGER NOT NULL,
+  rotated_ms  INTEGER NOT NULL,
+  PRIMARY KEY (environment, name)
+) STRICT;
+
+CREATE TABLE deploy_runs (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  environment TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  release     TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+  started_ms  INTEGER NOT NULL,
+  finished_ms INTEGER
+) STRICT;
+CREATE INDEX deploy_runs_by_env ON deploy_runs (environment, id);
+
+CREATE TABLE deploy_steps (
+  run_id  INTEGER NOT NULL REFERENCES deploy_runs (id),
+  seq     INTEGER NOT NULL,
+  target  TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  status  TEXT NOT NULL,
+  message TEXT NOT NULL,
+  at_ms   INTEGER NOT NULL,
+  PRIMARY KEY (run_id, seq)
+) STRICT;
+)sql",
+    },
 };
 
 }  // namespace

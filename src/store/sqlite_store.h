@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "store/migrations.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_deploy.h"
 #include "store/sqlite_events.h"
 #include "store/sqlite_locks.h"
 #include "store/sqlite_meta.h"
@@ -32,6 +33,7 @@ class SqliteStore final : public Store {
   EventLog& events() override { return m_events; }
   LockStore& locks() override { return m_locks; }
   ReleaseStore& releases() override { return m_releases; }
+  DeployStore& deploys() override { return m_deploys; }
   const std::string& location() const override { return m_db->path(); }
   Status run_transaction(const std::function<Status()>& body) override {
     return m_db->transaction(body);
@@ -43,13 +45,15 @@ class SqliteStore final : public Store {
         m_meta(*m_db, clock),
         m_events(*m_db, clock),
         m_locks(*m_db, clock, m_events),
-        m_releases(*m_db, clock) {}
+        m_releases(*m_db, clock),
+        m_deploys(*m_db, clock) {}
 
   std::unique_ptr<SqliteDb> m_db;
   SqliteMetaStore m_meta;
   SqliteEventLog m_events;
   SqliteLockStore m_locks;
   SqliteReleaseStore m_releases;
+  SqliteDeployStore m_deploys;
 };
 
 }  // namespace slipway::store

@@ -49,6 +49,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "store/deploy_store.h"
 
 namespace slipway::store {
 
@@ -243,6 +244,7 @@ class Store {
   virtual MetaStore& meta() = 0;
   virtual EventLog& events() = 0;
   virtual LockStore& locks() = 0;
+  virtual DeployStore& deploys() = 0;  // store/deploy_store.h
   virtual ReleaseStore& releases() = 0;
 
   // Where this store lives (a path or a URL), for messages.

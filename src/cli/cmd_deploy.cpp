@@ -1,0 +1,214 @@
+// `slipway plan` and `slipway secret list|rotate|show`.
+//   plan ENV [--version C=V ...]: what applying would change, and why.
+//     Versions come from --version, else from what is applied now (so the plan
+//     shows configuration changes, drift and removes).
+//   secret list ENV: names, blocks, ages; never values.
+//   secret rotate ENV NAME: a new value (applied on the next apply).
+//   secret show ENV NAME --reveal: the value; admin only (SLIPWAY_USER and the
+//     workspace's `admin` role); recorded as a "secret.revealed" event.
+#include <cstdlib>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/app.h"
+#include "core/strings.h"
+#include "deploy/plan.h"
+#include "deploy/secrets.h"
+#include "model/resolve.h"
+#include "model/workspace.h"
+#include "store/store.h"
+
+namespace slipway::cli {
+
+namespace {
+
+// Everything a deploy command needs, loaded once.
+struct DeployContext {
+  model::Workspace workspace;
+  model::ResolvedEnvironment environment;
+  std::unique_ptr<store::Store> store;
+  std::string actor;
+};
+
+std::string current_actor() {
+  for (const char* name : {"SLIPWAY_USER", "USER"})
+    if (const char* value = std::getenv(name); value && *value) return value;
+  return "unknown";
+}
+
+Result<DeployContext> open_context(const GlobalOptions& options, const std::string& env) {
+  Result<model::Workspace> workspace = model::load_workspace(options.workspace);
+  if (!workspace) return std::unexpected(workspace.error());
+  Result<model::ResolvedEnvironment> resolved = model::resolve_environment(*workspace, env);
+  if (!resolved) return std::unexpected(resolved.error());
+  Result<std::unique_ptr<store::Store>> store = store::open_store(state_path(options));
+  if (!store) return std::unexpected(store.error());
+  return DeployContext{std::move(*workspace), std::move(*resolved), std::move(*store), current_actor()};
+}
+
+Result<deploy::SecretVault> open_vault(const GlobalOptions& options, DeployContext& context) {
+  Result<deploy::MasterKey> key =
+      deploy::load_master_key(deploy::key_file_for(state_path(options)), deploy::process_env("SLIPWAY_MASTER_KEY"));
+  if (!key) return std::unexpected(key.error());
+  return deploy::SecretVault(*context.store, *key);
+}
+
+std::string age(TimePoint then) {
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(system_clock().now() - then).count();
+  if (seconds < 120) return std::to_string(seconds) + "s";
+  if (seconds < 7200) return std::to_string(seconds / 60) + "m";
+  if (seconds < 172800) return std::to_string(seconds / 3600) + "h";
+  return std::to_string(seconds / 86400) + "d";
+}
+
+Status secret_list(const GlobalOptions& options, const std::string& env) {
+  Result<DeployContext> context = open_context(options, env);
+  if (!context) return std::unexpected(context.error());
+  Result<deploy::SecretVault> vault = open_vault(options, *context);
+  if (!vault) return std::unexpected(vault.error());
+  Result<std::vector<deploy::SecretInfo>> infos = vault->list(env, context->environment.secrets);
+  if (!infos) return std::unexpected(infos.error());
+  if (options.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const deploy::SecretInfo& s : *infos) {
+      nlohmann::ordered_json item{{"name", s.name}, {"block", s.block}, {"generated", s.exists}};
+      if (s.exists) {
+        item["generation"] = s.generation;
+        item["created"] = format_utc(s.created);
+        item["rotated"] = format_utc(s.rotated);
+      }
+      out.push_back(item);
+    }
+    std::cout << out.dump(2) << "\n";
+    return {};
+  }
+  for (const deploy::SecretInfo& s : *infos) {
+    std::cout << s.name << "  block " << s.block << "  ";
+    if (!s.exists) {
+      std::cout << "not generated yet\n";
+    } else if (s.generation == 1) {
+      std::cout << "created " << age(s.created) << " ago\n";
+    } else {
+      std::cout << "created " << age(s.created) << " ago, rotated " << age(s.rotated) << " ago (generation "
+                << s.generation << ")\n";
+    }
+  }
+  return {};
+}
+
+Status secret_rotate(const GlobalOptions& options, const std::string& env, const std::string& name) {
+  Result<DeployContext> context = open_context(options, env);
+  if (!context) return std::unexpected(context.error());
+  Result<deploy::SecretVault> vault = open_vault(options, *context);
+  if (!vault) return std::unexpected(vault.error());
+  if (Status s = vault->rotate(env, name, context->environment.secrets, context->actor); !s) return s;
+  std::cout << "rotated secret " << name << " of " << env << "; the next apply hands out the new value\n";
+  return {};
+}
+
+Status secret_show(const GlobalOptions& options, const std::string& env, const std::string& name, bool reveal) {
+  Result<DeployContext> context = open_context(options, env);
+  if (!context) return std::unexpected(context.error());
+  if (!reveal) return fail(ErrorCode::invalid_input, "secret show prints a value only with --reveal");
+  const model::Role* admin = context->workspace.role("admin");
+  bool allowed = admin && std::any_of(admin->members.begin(), admin->members.end(),
+                                      [&](const model::NameRef& m) { return m.name == context->actor; });
+  if (!allowed) {
+    Result<std::int64_t> event = context->store->events().append(
+        {context->actor, "secret.reveal_refused", "env:" + env, {{"name", name}}});
+    if (!event) return std::unexpected(event.error());
+    return fail(ErrorCode::denied, "secret show --reveal needs role admin; " + context->actor + " does not have it");
+  }
+  Result<deploy::SecretVault> vault = open_vault(options, *context);
+  if (!vault) return std::unexpected(vault.error());
+  Result<std::string> value = vault->reveal(env, name, context->actor);
+  if (!value) return std::unexpected(value.error());
+  std::cout << *value << "\n";
+  return {};
+}
+
+Status plan_command(const GlobalOptions& options, const std::string& env, const std::vector<std::string>& versions) {
+  Result<DeployContext> context = open_context(options, env);
+  if (!context) return std::unexpected(context.error());
+  deploy::PlanInput input;
+  input.workspace = &context->workspace;
+  input.environment = &context->environment;
+  Result<std::vector<store::AppliedTarget>> applied = context->store->deploys().applied(env);
+  if (!applied) return std::unexpected(applied.error());
+  input.applied = std::move(*applied);
+  for (const store::AppliedTarget& t : input.applied) input.wanted[t.target] = {t.version, t.digest};
+  for (const std::string& pair : versions) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size())
+      return fail(ErrorCode::invalid_input, "--version takes COMPONENT=VERSION, got '" + pair + "'");
+    std::string name = pair.substr(0, eq);
+    if (!context->workspace.component(name)) {
+      std::vector<std::string> names;
+      for (const model::Component& c : context->workspace.components) names.push_back(c.name);
+      return fail(ErrorCode::not_found, "unknown component '" + name + "'" + did_you_mean(name, names));
+    }
+    input.wanted[name] = {pair.substr(eq + 1), ""};
+  }
+  Result<std::vector<store::SecretRecord>> secrets = context->store->deploys().secrets(env);
+  if (!secrets) return std::unexpected(secrets.error());
+  for (const store::SecretRecord& s : *secrets) input.secret_generations[s.name] = s.generation;
+  Result<deploy::Plan> plan = deploy::make_plan(input);
+  if (!plan) return std::unexpected(plan.error());
+  if (options.json) {
+    nlohmann::ordered_json out{{"environment", env}, {"changes", plan->has_changes()}, {"entries", nlohmann::json::array()}};
+    for (const deploy::PlanEntry& e : plan->entries)
+      out["entries"].push_back(nlohmann::ordered_json{{"target", e.target},
+                                                      {"action", deploy::plan_action_name(e.action)},
+                                                      {"from", e.from_version},
+                                                      {"to", e.to_version},
+                                                      {"changed_keys", e.changed_keys},
+                                                      {"why", e.why},
+                                                      {"drift", e.drift},
+                                                      {"wave", e.wave}});
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << deploy::format_plan(*plan);
+  }
+  return {};
+}
+
+}  // namespace
+
+void add_deploy_commands(CLI::App& app, GlobalOptions& options) {
+  auto run = [&options](const std::function<Status()>& body) {
+    if (Status s = body(); !s) options.exit_code = report(s.error());
+  };
+
+  CLI::App* plan = app.add_subcommand("plan", "show what applying to an environment would change");
+  auto plan_env = std::make_shared<std::string>();
+  auto plan_versions = std::make_shared<std::vector<std::string>>();
+  plan->add_option("environment", *plan_env, "environment")->required();
+  plan->add_option("--version", *plan_versions, "COMPONENT=VERSION wanted (repeatable)");
+  plan->add_flag("--json", options.json, "print JSON");
+  plan->callback([=, &options] { run([&] { return plan_command(options, *plan_env, *plan_versions); }); });
+
+  CLI::App* secret = app.add_subcommand("secret", "list, rotate or reveal an environment's secrets");
+  secret->require_subcommand(1);
+  auto env = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>();
+  auto reveal = std::make_shared<bool>(false);
+
+  CLI::App* list = secret->add_subcommand("list", "names and ages of the secrets (never values)");
+  list->add_option("environment", *env, "environment")->required();
+  list->add_flag("--json", options.json, "print JSON");
+  list->callback([=, &options] { run([&] { return secret_list(options, *env); }); });
+
+  CLI::App* rotate = secret->add_subcommand("rotate", "give a secret a new value");
+  rotate->add_option("environment", *env, "environment")->required();
+  rotate->add_option("name", *name, "secret")->required();
+  rotate->callback([=, &options] { run([&] { return secret_rotate(options, *env, *name); }); });
+
+  CLI::App* show = secret->add_subcommand("show", "print a secret's value (admin only, recorded)");
+  show->add_option("environment", *env, "environment")->required();
+  show->add_option("name", *name, "secret")->required();
+  show->add_flag("--reveal", *reveal, "print the value");
+  show->callback([=, &options] { run([&] { return secret_show(options, *env, *name, *reveal); }); });
+}
+
+}  // namespace slipway::cli

@@ -1,0 +1,319 @@
+// Planning: compare the desired state of an environment with what the store
+// says is applied (and what drivers observe), entry by entry.
+//
+// Order. Installs, upgrades, configuration changes and repairs go in waves:
+// a component's wave is one more than the highest wave of the components it
+// depends on that are in the environment, so every dependency is applied
+// before its dependants and a wave's entries may run in parallel.
+// Infrastructure comes first (wave 0, components start at wave 1): services
+// need their infrastructure. Removes come after everything else, dependants
+// before what they depend on (reverse of the apply order), one per wave.
+// Entries with action `nothing` keep their wave so the plan reads in order.
+#include "deploy/plan.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "core/hash.h"
+#include "core/strings.h"
+
+namespace slipway::deploy {
+
+const char* plan_action_name(PlanAction action) {
+  switch (action) {
+    case PlanAction::nothing: return "nothing";
+    case PlanAction::install: return "install";
+    case PlanAction::upgrade: return "upgrade";
+    case PlanAction::configure: return "configure";
+    case PlanAction::repair: return "repair";
+    case PlanAction::remove: return "remove";
+  }
+  return "?";
+}
+
+bool Plan::has_changes() const {
+  return std::any_of(entries.begin(), entries.end(),
+                     [](const PlanEntry& e) { return e.action != PlanAction::nothing; });
+}
+
+int Plan::waves() const {
+  int most = -1;
+  for (const PlanEntry& e : entries) most = std::max(most, e.wave);
+  return most + 1;
+}
+
+namespace {
+
+std::string node_text(const yaml::Node& node) {
+  if (node.is_scalar()) return node.text();
+  if (node.is_null()) return "";
+  return to_yaml(node);
+}
+
+const model::ResolvedValue* find_value(const model::ResolvedEnvironment& env, std::string_view path) {
+  auto it = std::lower_bound(env.flat.begin(), env.flat.end(), path,
+                             [](const model::ResolvedValue& v, std::string_view p) { return v.path < p; });
+  if (it == env.flat.end() || it->path != path) return nullptr;
+  return &*it;
+}
+
+// Substitutes ${{ values.a.b }} and ${{ secrets.n }} (a secret by generation).
+Result<std::string> render(std::string_view text, const std::string& component,
+                           const model::ResolvedEnvironment& env, const std::map<std::string, int>& generations) {
+  std::string out;
+  size_t at = 0;
+  while (true) {
+    size_t open = text.find("${{", at);
+    if (open == std::string_view::npos) break;
+    size_t close = text.find("}}", open);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(at, open - at));
+    std::string_view ref = trim(text.substr(open + 3, close - open - 3));
+    if (ref.starts_with("values.")) {
+      const model::ResolvedValue* value = find_value(env, ref.substr(7));
+      if (!value)
+        return fail(ErrorCode::invalid_input, "component " + component + ": ${{ " + std::string(ref) +
+                                                  " }} is not set in environment " + env.name);
+      out += node_text(value->value);
+    } else if (ref.starts_with("secrets.")) {
+      std::string name(ref.substr(8));
+      auto it = generations.find(name);
+      out += "<secret " + name + " generation " + std::to_string(it == generations.end() ? 0 : it->second) + ">";
+    } else {
+      out.append(text.substr(open, close + 2 - open));
+    }
+    at = close + 2;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+void flatten_vars(const yaml::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (node.is_mapping()) {
+    for (const auto& entry : node.entries()) flatten_vars(entry.value, prefix + "." + entry.key.text(), out);
+  } else {
+    out[prefix] = node_text(node);
+  }
+}
+
+std::map<std::string, std::string> infra_config(const model::Infrastructure& infra) {
+  std::map<std::string, std::string> config;
+  config["module"] = infra.module;
+  if (!infra.vars.is_null()) flatten_vars(infra.vars, "vars", config);
+  return config;
+}
+
+std::vector<std::string> changed_keys(const std::map<std::string, std::string>& config, const nlohmann::json& applied) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : config) {
+    auto it = applied.find(key);
+    if (it == applied.end() || !it->is_string() || it->get<std::string>() != sha256_hex(value)) keys.push_back(key);
+  }
+  for (auto it = applied.begin(); it != applied.end(); ++it)
+    if (!config.contains(it.key())) keys.push_back(it.key());
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> component_config(const model::Component& component,
+                                                            const model::ResolvedEnvironment& env,
+                                                            const std::map<std::string, int>& generations) {
+  std::map<std::string, std::string> config;
+  const model::Platform& platform = env.platform;
+  config["platform"] = model::platform_kind_name(platform.kind);
+  switch (platform.kind) {
+    case model::PlatformKind::process: {
+      if (!component.deploy.process) break;
+      const model::ProcessDeploy& p = *component.deploy.process;
+      config["command"] = p.command.empty() ? join(p.argv, " ") : p.command;
+      config["cwd"] = p.cwd;
+      config["host"] = platform.host;
+      if (p.port) config["port"] = std::to_string(*p.port + platform.port_offset);
+      const char* kinds[] = {"none", "http", "tcp"};
+      config["health"] = std::string(kinds[static_cast<int>(p.health.kind)]) + " " + p.health.http_path + " " +
+                         std::to_string(p.health.timeout_seconds) + "s x" + std::to_string(p.health.retries);
+      for (const auto& [name, value] : p.env) {
+        Result<std::string> text = render(value, component.name, env, generations);
+        if (!text) return std::unexpected(text.error());
+        config["env." + name] = std::move(*text);
+      }
+      break;
+    }
+    case model::PlatformKind::helm:
+      if (component.deploy.helm) {
+        config["chart"] = component.deploy.helm->chart;
+        config["namespace"] = platform.namespace_name;
+        if (!component.deploy.helm->values.is_null()) flatten_vars(component.deploy.helm->values, "values", config);
+      }
+      break;
+    case model::PlatformKind::kubectl:
+      if (component.deploy.kubectl) config["manifests"] = join(component.deploy.kubectl->manifests, ",");
+      config["namespace"] = platform.namespace_name;
+      break;
+    case model::PlatformKind::terraform:
+      if (component.deploy.terraform) {
+        config["module"] = component.deploy.terraform->module;
+        if (!component.deploy.terraform->vars.is_null()) flatten_vars(component.deploy.terraform->vars, "vars", config);
+      }
+      break;
+    case model::PlatformKind::script:
+      if (component.deploy.script) config["apply"] = component.deploy.script->apply;
+      break;
+  }
+  // Values reach helm/terraform/script drivers whole: each leaf is a key there.
+  if (platform.kind != model::PlatformKind::process)
+    for (const model::ResolvedValue& v : env.flat) config["value." + v.path] = node_text(v.value);
+  return config;
+}
+
+std::string config_digest(const std::map<std::string, std::string>& config) {
+  std::string text;
+  for (const auto& [key, value] : config) {
+    text += key;
+    text += '\0';
+    text += sha256_hex(value);
+    text += '\n';
+  }
+  return sha256_hex(text);
+}
+
+nlohmann::json config_key_digests(const std::map<std::string, std::string>& config) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : config) out[key] = sha256_hex(value);
+  return out;
+}
+
+Result<Plan> make_plan(const PlanInput& input) {
+  const model::ResolvedEnvironment& env = *input.environment;
+  const model::Workspace& ws = *input.workspace;
+  Plan plan;
+  plan.environment = env.name;
+  std::unordered_map<std::string, const store::AppliedTarget*> applied;
+  for (const store::AppliedTarget& t : input.applied) applied.emplace(t.target, &t);
+  std::unordered_map<std::string, int> wave_of;
+  std::unordered_map<std::string, bool> desired;
+
+  auto decide = [&](PlanEntry& entry) {
+    auto found = applied.find(entry.target);
+    entry.config_digest = config_digest(entry.config);
+    auto seen = input.observed.find(entry.target);
+    if (found == applied.end()) {
+      entry.action = PlanAction::install;
+      entry.why = "not applied yet";
+      if (seen != input.observed.end() && seen->second.present) entry.drift = "found running but not recorded";
+      return;
+    }
+    const store::AppliedTarget& now = *found->second;
+    entry.from_version = now.version;
+    bool version_changed = now.version != entry.to_version || (!entry.digest.empty() && now.digest != entry.digest);
+    bool config_changed = now.config_digest != entry.config_digest;
+    if (config_changed) entry.changed_keys = changed_keys(entry.config, now.config);
+    if (version_changed) {
+      entry.action = PlanAction::upgrade;
+      entry.why = now.version == entry.to_version ? now.version + " rebuilt (artifact digest changed)"
+                                                  : now.version + " -> " + entry.to_version;
+      if (config_changed) entry.why += "; configuration: " + join(entry.changed_keys, ", ");
+    } else if (config_changed) {
+      entry.action = PlanAction::configure;
+      entry.why = "configuration: " + join(entry.changed_keys, ", ");
+    } else {
+      entry.why = "up to date";
+    }
+    if (seen != input.observed.end()) {
+      if (!seen->second.present) {
+        entry.drift = "recorded as applied but not running";
+      } else if (!seen->second.version.empty() && seen->second.version != now.version) {
+        entry.drift = "running " + seen->second.version + ", recorded " + now.version;
+      }
+      if (!entry.drift.empty() && entry.action == PlanAction::nothing) {
+        entry.action = PlanAction::repair;
+        entry.why = "drift: " + entry.drift;
+      }
+    }
+  };
+
+  for (const model::Infrastructure& infra : env.infrastructure) {
+    PlanEntry entry;
+    entry.target = "infra:" + infra.name;
+    entry.config = infra_config(infra);
+    entry.wave = 0;
+    decide(entry);
+    desired[entry.target] = true;
+    plan.entries.push_back(std::move(entry));
+  }
+  std::vector<std::string> names;
+  for (const std::string& name : env.components) names.push_back(name);  // already in dependency order
+  for (const std::string& name : names) {
+    const model::Component* component = ws.component(name);
+    if (!component) return fail(ErrorCode::not_found, "unknown component '" + name + "'");
+    auto wanted = input.wanted.find(name);
+    if (wanted == input.wanted.end())
+      return fail(ErrorCode::invalid_input,
+                  "no version of component '" + name + "' is known for environment '" + env.name + "'");
+    PlanEntry entry;
+    entry.target = name;
+    entry.to_version = wanted->second.version;
+    entry.digest = wanted->second.digest;
+    Result<std::map<std::string, std::string>> config = component_config(*component, env, input.secret_generations);
+    if (!config) return std::unexpected(config.error());
+    entry.config = std::move(*config);
+    int wave = 1;
+    for (const model::NameRef& dep : component->depends_on) {
+      auto w = wave_of.find(dep.name);
+      if (w != wave_of.end()) wave = std::max(wave, w->second + 1);
+    }
+    wave_of[name] = wave;
+    entry.wave = wave;
+    decide(entry);
+    desired[name] = true;
+    plan.entries.push_back(std::move(entry));
+  }
+  // Removes: what is applied but no longer desired, dependants first.
+  std::vector<const store::AppliedTarget*> gone;
+  for (const store::AppliedTarget& t : input.applied)
+    if (!desired.contains(t.target)) gone.push_back(&t);
+  auto declared_index = [&](const std::string& target) -> int {
+    for (size_t i = 0; i < ws.components.size(); ++i)
+      if (ws.components[i].name == target) return static_cast<int>(i);
+    return -1;  // no longer declared, or infrastructure: after the components
+  };
+  std::stable_sort(gone.begin(), gone.end(), [&](const store::AppliedTarget* a, const store::AppliedTarget* b) {
+    return declared_index(a->target) > declared_index(b->target);
+  });
+  int next_wave = plan.waves();
+  for (const store::AppliedTarget* t : gone) {
+    PlanEntry entry;
+    entry.target = t->target;
+    entry.action = PlanAction::remove;
+    entry.from_version = t->version;
+    entry.why = "no longer in environment " + env.name;
+    entry.wave = next_wave++;
+    plan.entries.push_back(std::move(entry));
+  }
+  std::stable_sort(plan.entries.begin(), plan.entries.end(),
+                   [](const PlanEntry& a, const PlanEntry& b) { return a.wave < b.wave; });
+  return plan;
+}
+
+std::string format_plan(const Plan& plan) {
+  std::string out;
+  int changes = 0;
+  for (const PlanEntry& e : plan.entries) {
+    if (e.action != PlanAction::nothing) ++changes;
+    std::string line = "  " + std::string(plan_action_name(e.action));
+    line.resize(std::max<size_t>(line.size() + 1, 12), ' ');
+    line += e.target;
+    if (e.action == PlanAction::install && !e.to_version.empty()) line += " " + e.to_version;
+    line += "  (" + e.why + ")";
+    if (!e.drift.empty() && e.action != PlanAction::repair) line += "  drift: " + e.drift;
+    out += line + "\n";
+  }
+  out = "plan for " + plan.environment + ": " +
+        (changes == 0 ? std::string("no changes") : std::to_string(changes) + " change" + (changes == 1 ? "" : "s")) +
+        "\n" + out;
+  return out;
+}
+
+}  // namespace slipway::deploy
