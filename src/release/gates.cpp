@@ -4,7 +4,10 @@
 // policy holds:
 //   1. promote_from: the release was applied successfully to the source
 //      environment at some point (not necessarily still running there: a
-//      later release in staging does not un-qualify an approved one).
+//      later release in staging does not un-qualify an approved one), or it
+//      was created from the source environment (`release create --from dev`
+//      with pins: every build of the tracked branch ran in the auto source,
+//      so the list is made of versions that ran there).
 //   2. approvals: for each {role, count}, at least `count` DISTINCT people
 //      holding `role` approved this release for THIS environment. With
 //      `distinct_approvers`, the promoter's own approval does not count.

@@ -24,7 +24,9 @@ struct GateFacts {
   std::string release;
   std::string promoter;
   bool force = false;
-  bool applied_to_source = false;  // the release was applied successfully to promote_from
+  // The release was applied successfully to promote_from, or was created from
+  // it (`release create --from SRC`: made of what ran there).
+  bool applied_to_source = false;
   std::vector<store::ApprovalRecord> approvals;  // for this release and environment
   TimePoint now;
 };

@@ -194,7 +194,7 @@ Result<GateDecision> ReleaseService::gates(const Release& release, const model::
   if (env.policy.promote_from) {
     Result<bool> applied = was_applied(release.id, env.policy.promote_from->name);
     if (!applied) return std::unexpected(applied.error());
-    facts.applied_to_source = *applied;
+    facts.applied_to_source = *applied || release.source == "env:" + env.policy.promote_from->name;
   }
   Result<std::vector<store::ApprovalRecord>> approvals = m_store.releases().approvals(release.id, env.name);
   if (!approvals) return std::unexpected(approvals.error());

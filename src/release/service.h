@@ -35,8 +35,8 @@ namespace slipway::release {
 
 struct CreateOptions {
   std::string from;                           // the environment whose applied versions start the list
-  std::map<std::string, std::string> pins;    // component → version
-  std::vector<std::string> excludes;
+  std::map<std::string, std::string> pins = {};    // component → version
+  std::vector<std::string> excludes = {};
 };
 
 struct PromoteOptions {
