@@ -89,6 +89,9 @@ Result<expr::Value> Expander::evaluate(const std::string& text, const Position& 
   if (!expression) return std::unexpected(expression.error());
   expr::Context context;
   context.phase = expr::Phase::compile_time;
+  // Azure refuses to read a parameter the template never declared.
+  static const std::vector<std::string> k_strict{"parameters"};
+  context.strict_members = k_strict;
   context.named_values.reserve(scope.locals.size() + 2);
   for (auto local = scope.locals.rbegin(); local != scope.locals.rend(); ++local)
     context.named_values.push_back(*local);
@@ -98,8 +101,20 @@ Result<expr::Value> Expander::evaluate(const std::string& text, const Position& 
   context.named_values.emplace_back("variables",
                                     expr::Value::object(reads_variables ? scope.variables : expr::Value::Object{}));
   Result<expr::Value> value = (*expression)->evaluate(context);
-  if (!value) return std::unexpected(wrap(value.error(), where));
+  if (!value) return std::unexpected(wrap(named_value_error(text, where, context).value_or(value.error()), where));
   return value;
+}
+
+// Azure checks named values when it parses, before it evaluates anything, so an
+// unknown name wins over an evaluation error. Only the failure path pays for it.
+std::optional<Error> Expander::named_value_error(const std::string& text, const Position& where,
+                                                 const expr::Context& context) {
+  std::vector<std::string> known;
+  for (const auto& named : context.named_values) known.push_back(named.first);
+  Result<expr::Expression> checked =
+      expr::Expression::parse(text, where, expr::Phase::compile_time, known);
+  if (checked) return std::nullopt;
+  return checked.error();
 }
 
 Status Expander::check_text(const yaml::Node& scalar, bool is_key) {

@@ -46,6 +46,8 @@ class Expander {
   Status add_entry(yaml::Node key, yaml::Node value, Scope& scope, Slot slot, yaml::Node& out);
   Result<yaml::Node> interpolate(const yaml::Node& scalar, Scope& scope);
   Result<expr::Value> evaluate(const std::string& text, const Position& where, Scope& scope);
+  static std::optional<Error> named_value_error(const std::string& text, const Position& where,
+                                                const expr::Context& context);
   Result<const expr::Expression*> parse(const std::string& text, const Position& where);
   Status check_syntax(const yaml::Node& node, bool is_key = false);
   Status check_text(const yaml::Node& scalar, bool is_key);
