@@ -1,4 +1,6 @@
-// `slipway plan` and `slipway secret list|rotate|show`.
+// `slipway plan`, `slipway apply` and `slipway secret list|rotate|show`.
+//   apply ENV [--version C=V ...]: takes the environment's lock and applies
+//     (without gates: promotion goes through `slipway promote`).
 //   plan ENV [--version C=V ...]: what applying would change, and why.
 //     Versions come from --version, else from what is applied now (so the plan
 //     shows configuration changes, drift and removes).
@@ -13,6 +15,8 @@
 
 #include "cli/app.h"
 #include "core/strings.h"
+#include "deploy/driver.h"
+#include "deploy/engine.h"
 #include "deploy/plan.h"
 #include "deploy/secrets.h"
 #include "model/resolve.h"
@@ -128,6 +132,27 @@ Status secret_show(const GlobalOptions& options, const std::string& env, const s
   return {};
 }
 
+// Versions wanted: what is applied now, overridden by --version C=V.
+Result<std::map<std::string, deploy::WantedComponent>> wanted_versions(const DeployContext& context,
+                                                                        const std::vector<store::AppliedTarget>& applied,
+                                                                        const std::vector<std::string>& versions) {
+  std::map<std::string, deploy::WantedComponent> wanted;
+  for (const store::AppliedTarget& t : applied) wanted[t.target] = {t.version, t.digest};
+  for (const std::string& pair : versions) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size())
+      return fail(ErrorCode::invalid_input, "--version takes COMPONENT=VERSION, got '" + pair + "'");
+    std::string name = pair.substr(0, eq);
+    if (!context.workspace.component(name)) {
+      std::vector<std::string> names;
+      for (const model::Component& c : context.workspace.components) names.push_back(c.name);
+      return fail(ErrorCode::not_found, "unknown component '" + name + "'" + did_you_mean(name, names));
+    }
+    wanted[name] = {pair.substr(eq + 1), ""};
+  }
+  return wanted;
+}
+
 Status plan_command(const GlobalOptions& options, const std::string& env, const std::vector<std::string>& versions) {
   Result<DeployContext> context = open_context(options, env);
   if (!context) return std::unexpected(context.error());
@@ -137,26 +162,28 @@ Status plan_command(const GlobalOptions& options, const std::string& env, const 
   Result<std::vector<store::AppliedTarget>> applied = context->store->deploys().applied(env);
   if (!applied) return std::unexpected(applied.error());
   input.applied = std::move(*applied);
-  for (const store::AppliedTarget& t : input.applied) input.wanted[t.target] = {t.version, t.digest};
-  for (const std::string& pair : versions) {
-    size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size())
-      return fail(ErrorCode::invalid_input, "--version takes COMPONENT=VERSION, got '" + pair + "'");
-    std::string name = pair.substr(0, eq);
-    if (!context->workspace.component(name)) {
-      std::vector<std::string> names;
-      for (const model::Component& c : context->workspace.components) names.push_back(c.name);
-      return fail(ErrorCode::not_found, "unknown component '" + name + "'" + did_you_mean(name, names));
-    }
-    input.wanted[name] = {pair.substr(eq + 1), ""};
-  }
+  Result<std::map<std::string, deploy::WantedComponent>> wanted = wanted_versions(*context, input.applied, versions);
+  if (!wanted) return std::unexpected(wanted.error());
+  input.wanted = std::move(*wanted);
   Result<std::vector<store::SecretRecord>> secrets = context->store->deploys().secrets(env);
   if (!secrets) return std::unexpected(secrets.error());
   for (const store::SecretRecord& s : *secrets) input.secret_generations[s.name] = s.generation;
+  // The driver: missing or not ready is said here, before any apply.
+  std::vector<std::string> problems;
+  Result<std::unique_ptr<deploy::Driver>> driver = deploy::make_driver(context->environment.platform.kind);
+  if (!driver) {
+    problems.push_back(driver.error().message);
+  } else {
+    deploy::DriverContext dc{&context->workspace, &context->environment, {}, {}, {}};
+    problems = (*driver)->check(dc);
+    for (const store::AppliedTarget& t : input.applied)
+      if (std::optional<deploy::Observation> seen = (*driver)->observe(t.target, dc)) input.observed[t.target] = *seen;
+  }
   Result<deploy::Plan> plan = deploy::make_plan(input);
   if (!plan) return std::unexpected(plan.error());
   if (options.json) {
-    nlohmann::ordered_json out{{"environment", env}, {"changes", plan->has_changes()}, {"entries", nlohmann::json::array()}};
+    nlohmann::ordered_json out{{"environment", env}, {"changes", plan->has_changes()},
+                               {"driver_problems", problems}, {"entries", nlohmann::json::array()}};
     for (const deploy::PlanEntry& e : plan->entries)
       out["entries"].push_back(nlohmann::ordered_json{{"target", e.target},
                                                       {"action", deploy::plan_action_name(e.action)},
@@ -169,7 +196,52 @@ Status plan_command(const GlobalOptions& options, const std::string& env, const 
     std::cout << out.dump(2) << "\n";
   } else {
     std::cout << deploy::format_plan(*plan);
+    for (const std::string& p : problems) std::cout << "driver problem: " << p << "\n";
   }
+  return {};
+}
+
+// apply ENV: takes the environment's lock, applies, releases it.
+Status apply_command(const GlobalOptions& options, const std::string& env, const std::vector<std::string>& versions) {
+  Result<DeployContext> context = open_context(options, env);
+  if (!context) return std::unexpected(context.error());
+  Result<std::vector<store::AppliedTarget>> applied = context->store->deploys().applied(env);
+  if (!applied) return std::unexpected(applied.error());
+  Result<std::map<std::string, deploy::WantedComponent>> wanted = wanted_versions(*context, *applied, versions);
+  if (!wanted) return std::unexpected(wanted.error());
+  Result<deploy::MasterKey> key =
+      deploy::load_master_key(deploy::key_file_for(state_path(options)), deploy::process_env("SLIPWAY_MASTER_KEY"));
+  if (!key) return std::unexpected(key.error());
+  Result<std::unique_ptr<deploy::Driver>> driver = deploy::make_driver(context->environment.platform.kind);
+  if (!driver) return std::unexpected(driver.error());
+  constexpr Millis k_ttl{30000};
+  Result<store::LockAttempt> lock =
+      context->store->locks().try_acquire("env:" + env, {"apply " + env, context->actor}, k_ttl);
+  if (!lock) return std::unexpected(lock.error());
+  if (!lock->acquired)
+    return fail(ErrorCode::conflict, "environment " + env + " is locked by " + lock->lease.holder + ", " +
+                                         lock->lease.actor + " since " + format_utc(lock->lease.acquired));
+  store::Lease lease = lock->lease;
+  deploy::ApplyRequest request;
+  request.workspace = &context->workspace;
+  request.environment = env;
+  request.wanted = std::move(*wanted);
+  request.actor = context->actor;
+  request.state_dir = std::filesystem::path(state_path(options)).parent_path();
+  request.keep_alive = [&]() -> Status {
+    Result<store::Lease> renewed = context->store->locks().heartbeat(lease, k_ttl);
+    if (!renewed) return std::unexpected(renewed.error());
+    lease = *renewed;
+    return {};
+  };
+  Result<deploy::ApplyResult> result = deploy::apply_environment(*context->store, **driver, *key, request);
+  (void)context->store->locks().release(lease);
+  if (!result) return std::unexpected(result.error());
+  for (const deploy::StepResult& step : result->steps)
+    std::cout << (step.succeeded ? "  ok      " : "  FAILED  ") << step.action << " " << step.target << ": "
+              << step.message << "\n";
+  if (!result->succeeded) return fail(ErrorCode::io, "apply of " + env + " failed: " + result->message);
+  std::cout << env << ": " << result->message << "\n";
   return {};
 }
 
@@ -187,6 +259,13 @@ void add_deploy_commands(CLI::App& app, GlobalOptions& options) {
   plan->add_option("--version", *plan_versions, "COMPONENT=VERSION wanted (repeatable)");
   plan->add_flag("--json", options.json, "print JSON");
   plan->callback([=, &options] { run([&] { return plan_command(options, *plan_env, *plan_versions); }); });
+
+  CLI::App* apply = app.add_subcommand("apply", "make an environment match the wanted versions");
+  auto apply_env = std::make_shared<std::string>();
+  auto apply_versions = std::make_shared<std::vector<std::string>>();
+  apply->add_option("environment", *apply_env, "environment")->required();
+  apply->add_option("--version", *apply_versions, "COMPONENT=VERSION wanted (repeatable)");
+  apply->callback([=, &options] { run([&] { return apply_command(options, *apply_env, *apply_versions); }); });
 
   CLI::App* secret = app.add_subcommand("secret", "list, rotate or reveal an environment's secrets");
   secret->require_subcommand(1);
