@@ -38,6 +38,7 @@ void add_pipeline_commands(CLI::App& app, GlobalOptions& options);
 void add_version_commands(CLI::App& app, GlobalOptions& options);
 void add_init_commands(CLI::App& app, GlobalOptions& options);
 void add_run_commands(CLI::App& app, GlobalOptions& options);
+void add_release_commands(CLI::App& app, GlobalOptions& options);
 void add_deploy_commands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace slipway::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add_version_commands(app, options);
   add_init_commands(app, options);
   add_run_commands(app, options);
+  add_release_commands(app, options);
   add_deploy_commands(app, options);
 
   try {

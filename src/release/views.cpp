@@ -112,7 +112,7 @@ Result<Diff> diff(store::Store& store, const model::Workspace& workspace, Releas
     for (const std::string& n : names) {
       bool in_a = sa->secrets.count(n) > 0, in_b = sb->secrets.count(n) > 0;
       // Values live with the deploy module and are never read here: only presence is compared.
-      d.secrets.push_back({n, in_a && in_b ? "unchanged" : in_a ? "removed" : "added", "", ""});
+      d.secrets.push_back({n, in_a && in_b ? "in both" : in_a ? "removed" : "added", "", ""});
     }
   } else if (!sa->is_env && !sb->is_env) {
     d.config = sa->config_digest == sb->config_digest ? "same" : "different";

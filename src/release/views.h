@@ -43,7 +43,7 @@ struct Diff {
   std::string a, b;
   std::vector<Change> components;
   std::vector<Change> values;     // flattened key paths (environments only)
-  std::vector<Change> secrets;    // by name: added / removed / unchanged (values are never read)
+  std::vector<Change> secrets;    // by name: "added", "removed", "in both" (values are never read here)
   std::vector<Change> blocks;
   std::vector<Change> platform;
   std::string config;             // releases: "same" / "different" configuration digest
