@@ -169,12 +169,14 @@ Result<std::map<std::string, std::string>> component_config(const model::Compone
 }
 
 std::string config_digest(const std::map<std::string, std::string>& config) {
+  // One hash over "key\0size\0value" records (sizes keep the framing unambiguous).
   std::string text;
   for (const auto& [key, value] : config) {
     text += key;
     text += '\0';
-    text += sha256_hex(value);
-    text += '\n';
+    text += std::to_string(value.size());
+    text += '\0';
+    text += value;
   }
   return sha256_hex(text);
 }
@@ -192,6 +194,9 @@ Result<Plan> make_plan(const PlanInput& input) {
   plan.environment = env.name;
   std::unordered_map<std::string, const store::AppliedTarget*> applied;
   for (const store::AppliedTarget& t : input.applied) applied.emplace(t.target, &t);
+  std::unordered_map<std::string_view, const model::Component*> components;
+  components.reserve(ws.components.size());
+  for (const model::Component& c : ws.components) components.emplace(c.name, &c);
   std::unordered_map<std::string, int> wave_of;
   std::unordered_map<std::string, bool> desired;
 
@@ -246,7 +251,8 @@ Result<Plan> make_plan(const PlanInput& input) {
   std::vector<std::string> names;
   for (const std::string& name : env.components) names.push_back(name);  // already in dependency order
   for (const std::string& name : names) {
-    const model::Component* component = ws.component(name);
+    auto known = components.find(name);
+    const model::Component* component = known == components.end() ? nullptr : known->second;
     if (!component) return fail(ErrorCode::not_found, "unknown component '" + name + "'");
     auto wanted = input.wanted.find(name);
     if (wanted == input.wanted.end())
