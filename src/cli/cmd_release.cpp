@@ -30,6 +30,7 @@ struct ReleaseArgs {
   std::string as;
   std::string from, file, id, env, to, a, b;
   std::vector<std::string> pins, excludes;
+  std::string component, version, digest, branch = "main", run_id;
   bool force = false;
   double wait_seconds = 5;
 };
@@ -180,6 +181,34 @@ Status rollback(const GlobalOptions& options, const ReleaseArgs& args) {
   return finish(*done);
 }
 
+// A successful build reported by hand (the build flow calls
+// ReleaseService::on_build_succeeded directly): records the version and
+// moves the auto environments tracking the branch.
+Status built(const GlobalOptions& options, const ReleaseArgs& args) {
+  Result<std::unique_ptr<Context>> c = open(options);
+  if (!c) return std::unexpected(c.error());
+  Result<std::unique_ptr<release::Applier>> applier = make_applier(options, **c);
+  if (!applier) {
+    if (!(*c)->workspace.component(args.component))
+      return fail(ErrorCode::invalid_input, "unknown component '" + args.component + "'");
+    if (Status s = (*c)->store->releases().record_component_version(
+            {args.component, args.version, args.digest, args.run_id, args.branch, {}});
+        !s)
+      return s;
+    Error e = applier.error();
+    e.message = "recorded " + args.component + " " + args.version + ", but " + e.message;
+    return std::unexpected(e);
+  }
+  Result<std::vector<release::ApplyRecord>> done = (*c)->service->on_build_succeeded(
+      args.component, args.version, args.digest, args.branch, args.run_id, **applier);
+  if (!done) return std::unexpected(done.error());
+  std::cout << "recorded " << args.component << " " << args.version << "\n";
+  Status result;
+  for (const release::ApplyRecord& r : *done)
+    if (Status s = finish(r); !s && result) result = s;
+  return result;
+}
+
 Status status(const GlobalOptions& options) {
   Result<std::unique_ptr<Context>> c = open(options);
   if (!c) return std::unexpected(c.error());
@@ -277,6 +306,14 @@ void add_release_commands(CLI::App& app, GlobalOptions& options) {
   CLI::App* list_cmd = rel->add_subcommand("list", "every release, oldest first");
   json(list_cmd);
   list_cmd->callback(run([](const GlobalOptions& o, const ReleaseArgs&) { return list(o); }, args));
+
+  CLI::App* built_cmd = rel->add_subcommand("built", "record a successful build (auto environments follow)");
+  built_cmd->add_option("component", args->component, "component")->required();
+  built_cmd->add_option("version", args->version, "version")->required();
+  built_cmd->add_option("--digest", args->digest, "artifact digest")->required();
+  built_cmd->add_option("--branch", args->branch, "branch built (default main)");
+  built_cmd->add_option("--run", args->run_id, "run id");
+  built_cmd->callback(run(built, args));
 
   CLI::App* approve_cmd = app.add_subcommand("approve", "approve a release for an environment");
   approve_cmd->add_option("release", args->id, "release id")->required();
