@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# slipway plan / apply / secret on a workspace whose platform is `script`
+# (real /bin/sh commands recording their calls): reentrant apply, a failing
+# component reverted, secrets generated once, masked in logs, key file 0600,
+# reveal only for admins.
+source "$(dirname "$0")/common.sh"
+ws=$TMP/ws
+mkdir -p "$ws/repos/db" "$ws/repos/api"
+for c in db api; do printf 'steps:\n- script: echo %s\n' "$c" >"$ws/repos/$c/azure-pipelines.yml"; done
+cat >"$ws/slipway.yaml" <<'YAML'
+product: {name: tiny, version: "1.0"}
+components:
+  db:
+    repo: repos/db
+    deploy:
+      script:
+        apply: echo "apply db $SLIPWAY_VERSION" >> calls.txt; echo "token=$SECRET_TOKEN"
+        rollback: echo "rollback db $SLIPWAY_VERSION" >> calls.txt
+  api:
+    repo: repos/api
+    depends_on: [db]
+    deploy:
+      script:
+        apply: echo "apply api $SLIPWAY_VERSION" >> calls.txt; test "$SLIPWAY_VERSION" != bad
+        rollback: echo "rollback api $SLIPWAY_VERSION" >> calls.txt
+blocks:
+  core:
+    components: [db, api]
+    secrets:
+      token: {generate: {length: 30, charset: alphanumeric}}
+environments:
+  test:
+    platform: {kind: script}
+    blocks: [core]
+    policy: {mode: manual}
+roles:
+  admin: [frank]
+YAML
+export SLIPWAY_USER=alice
+unset SLIPWAY_MASTER_KEY
+
+expect_exit 0 "$SLIPWAY" -C "$ws" plan test --version db=1.0.0 --version api=2.0.0
+expect_contains "$OUT" "install   db 1.0.0  (not applied yet)"
+expect_exit 0 "$SLIPWAY" -C "$ws" apply test --version db=1.0.0 --version api=2.0.0
+expect_contains "$OUT" "test: applied 2 changes"
+[[ $(stat -c %a "$ws/.slipway/master.key") == 600 ]] || die "key file mode is not 0600"
+
+expect_exit 0 "$SLIPWAY" -C "$ws" apply test
+expect_contains "$OUT" "test: no changes"
+[[ $(wc -l <"$ws/calls.txt") == 2 ]] || die "a no-change apply called a driver: $(cat "$ws/calls.txt")"
+
+expect_exit 1 "$SLIPWAY" -C "$ws" apply test --version api=bad
+expect_contains "$ERR" "slipway: error: apply of test failed: api: script apply failed (exit 1)"
+expect_contains "$(tail -1 "$ws/calls.txt")" "rollback api 2.0.0"
+expect_exit 0 "$SLIPWAY" -C "$ws" plan test
+expect_contains "$OUT" "plan for test: no changes"
+
+# Secrets: generated once, masked, revealed only to admins (recorded).
+expect_exit 1 "$SLIPWAY" -C "$ws" secret show test token --reveal
+expect_contains "$ERR" "secret show --reveal needs role admin; alice does not have it"
+SLIPWAY_USER=frank expect_exit 0 "$SLIPWAY" -C "$ws" secret show test token --reveal
+token=$OUT
+[[ ${#token} == 30 ]] || die "token has length ${#token}"
+grep -q "token=\*\*\*" "$ws/.slipway/logs/test/db.log" || die "secret not masked: $(cat "$ws/.slipway/logs/test/db.log")"
+! grep -rq "$token" "$ws/.slipway/logs" || die "secret value found in logs"
+expect_exit 0 "$SLIPWAY" -C "$ws" apply test --version db=1.0.1
+SLIPWAY_USER=frank expect_exit 0 "$SLIPWAY" -C "$ws" secret show test token --reveal
+[[ $OUT == "$token" ]] || die "the secret changed without a rotation"
+expect_exit 0 "$SLIPWAY" -C "$ws" secret rotate test token
+expect_exit 0 "$SLIPWAY" -C "$ws" secret list test
+expect_contains "$OUT" "(generation 2)"
+echo "ok"
