@@ -4,8 +4,16 @@
 // at the end whatever happened. State is recorded in one transaction after
 // the Applier returns, so a crash mid-apply leaves the previous state and the
 // lock expires to be taken over (the store records the takeover).
+//
+// Heartbeat: besides the Applier's keep_alive calls, a background thread
+// renews the lease every third of its length through its own store
+// connection (a Store is single-threaded), so one long driver step (a slow
+// health check) cannot lose the lock. In-memory stores have no second
+// connection; there only keep_alive renews.
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "core/strings.h"
@@ -23,6 +31,42 @@ bool newer(const std::string& a, const std::string& b) {
 }
 
 std::string since_text(TimePoint t) { return format_utc(t).substr(11, 8) + " UTC"; }
+
+class BackgroundHeartbeat {
+ public:
+  BackgroundHeartbeat(const std::string& location, const Clock& clock, store::Lease lease, Millis ttl) {
+    if (location == ":memory:") return;
+    m_thread = std::thread([this, location, &clock, lease, ttl] {
+      std::unique_lock lock(m_mutex);
+      std::unique_ptr<store::Store> store;
+      while (!m_cv.wait_for(lock, ttl / 3, [this] { return m_stop; })) {
+        if (!store) {
+          Result<std::unique_ptr<store::Store>> opened = store::open_store(location, {.clock = &clock});
+          if (!opened) return;
+          store = std::move(*opened);
+        }
+        if (!store->locks().heartbeat(lease, ttl)) return;  // lost: keep_alive reports it
+      }
+    });
+  }
+  ~BackgroundHeartbeat() {
+    if (!m_thread.joinable()) return;
+    {
+      std::lock_guard lock(m_mutex);
+      m_stop = true;
+    }
+    m_cv.notify_all();
+    m_thread.join();
+  }
+  BackgroundHeartbeat(const BackgroundHeartbeat&) = delete;
+  BackgroundHeartbeat& operator=(const BackgroundHeartbeat&) = delete;
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  bool m_stop = false;
+  std::thread m_thread;
+};
 
 nlohmann::json outcome_json(const ApplyOutcome& outcome) {
   nlohmann::json components = nlohmann::json::array();
@@ -103,7 +147,10 @@ Result<ApplyRecord> ReleaseService::run_locked(const Release& release, const mod
     lease = *renewed;
     return {};
   };
-  Result<ApplyOutcome> applied = applier.apply(m_workspace, env, release, context);
+  Result<ApplyOutcome> applied = [&] {
+    BackgroundHeartbeat heartbeat(m_store.location(), m_clock, lease, options.lease);
+    return applier.apply(m_workspace, env, release, context);
+  }();
   ApplyRecord record{env.name, release.id, reason, {}, decision.overridden, attempt.taken_over_from};
   if (applied) {
     record.outcome = *applied;

@@ -4,6 +4,9 @@
 // prod-cloud and prod-acme; failed applies; rollback then a new build.
 #include "release_fixture.h"
 
+#include <chrono>
+#include <thread>
+
 namespace slipway::release::test {
 namespace {
 
@@ -114,6 +117,43 @@ TEST_F(ReleaseTest, RollbackToANamedReleaseAndWithoutHistory) {
   Result<ApplyRecord> never = service->rollback("staging", first, "erin", applier);
   ASSERT_FALSE(never);
   EXPECT_EQ(never.error().message, "release " + first + " was never applied to staging");
+}
+
+}  // namespace
+}  // namespace slipway::release::test
+
+namespace slipway::release::test {
+namespace {
+
+// An Applier that works longer than the lease without calling keep_alive, and
+// checks from a second connection that nobody could take the lock meanwhile.
+class SlowApplier final : public Applier {
+ public:
+  explicit SlowApplier(std::string state) : m_state(std::move(state)) {}
+  bool someone_got_in = true;
+  Result<ApplyOutcome> apply(const model::Workspace&, const model::Environment& env, const Release&,
+                             const ApplyContext&) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1800));
+    auto other = store::open_store(m_state);
+    if (!other) return std::unexpected(other.error());
+    auto tried = (*other)->locks().try_acquire("env:" + env.name, {"intruder", "mallory"}, Millis(1000));
+    if (!tried) return std::unexpected(tried.error());
+    someone_got_in = tried->acquired;
+    return ApplyOutcome{true, "slow", {}};
+  }
+
+ private:
+  std::string m_state;
+};
+
+TEST_F(ReleaseTest, TheLeaseIsRenewedWhileALongApplyRuns) {
+  build_everything();
+  // The real clock here: leases must really expire without the heartbeat.
+  ReleaseService real(*store, workspace, system_clock());
+  SlowApplier slow(state_path);
+  Result<ApplyRecord> done = real.apply(dev_release(), "dev", "alice", slow, {.lease = Millis(900)});
+  ASSERT_TRUE(done) << done.error().to_string();
+  EXPECT_FALSE(slow.someone_got_in);
 }
 
 }  // namespace
