@@ -120,7 +120,79 @@ CREATE TABLE counters (
     // Reserved slots, so engineers working at once never take the same number;
     // each is replaced by its concern's tables when that concern lands (drop
     // `.placeholder`; databases that recorded the placeholder then run it).
-    Migration{.version = 4, .name = "runs (reserved)", .sqlite = "", .placeholder = true},
+    Migration{
+        .version = 4,
+        .name = "runs",
+        .sqlite = R"sql(
+CREATE TABLE runs (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  id           TEXT NOT NULL UNIQUE,
+  pipeline     TEXT NOT NULL,
+  build_number TEXT NOT NULL DEFAULT '',
+  branch       TEXT NOT NULL DEFAULT '',
+  commit_sha   TEXT NOT NULL DEFAULT '',
+  state        TEXT NOT NULL CHECK (state IN ('running', 'finished')),
+  result       TEXT NOT NULL,
+  reason       TEXT NOT NULL DEFAULT '',
+  retry_of     TEXT NOT NULL DEFAULT '',
+  owner_pid    INTEGER NOT NULL DEFAULT 0,
+  owner_host   TEXT NOT NULL DEFAULT '',
+  start_ms     INTEGER NOT NULL DEFAULT 0,
+  finish_ms    INTEGER NOT NULL DEFAULT 0,
+  document     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(document))
+) STRICT;
+CREATE INDEX runs_by_pipeline ON runs (pipeline, seq);
+CREATE INDEX runs_by_state ON runs (state);
+
+CREATE TABLE run_jobs (
+  run_id    TEXT NOT NULL REFERENCES runs (id),
+  job_id    TEXT NOT NULL,
+  seq       INTEGER NOT NULL,
+  stage     TEXT NOT NULL,
+  result    TEXT NOT NULL,
+  reason    TEXT NOT NULL DEFAULT '',
+  start_ms  INTEGER NOT NULL DEFAULT 0,
+  finish_ms INTEGER NOT NULL DEFAULT 0,
+  outputs   TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(outputs)),
+  PRIMARY KEY (run_id, job_id)
+) STRICT;
+
+CREATE TABLE run_steps (
+  run_id       TEXT NOT NULL,
+  job_id       TEXT NOT NULL,
+  idx          INTEGER NOT NULL,
+  name         TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  result       TEXT NOT NULL,
+  reason       TEXT NOT NULL DEFAULT '',
+  start_ms     INTEGER NOT NULL DEFAULT 0,
+  finish_ms    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, job_id, idx),
+  FOREIGN KEY (run_id, job_id) REFERENCES run_jobs (run_id, job_id)
+) STRICT;
+
+CREATE TABLE run_artifacts (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id     TEXT NOT NULL,
+  job_id     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  digest     TEXT NOT NULL,
+  size       INTEGER NOT NULL CHECK (size >= 0),
+  files      INTEGER NOT NULL CHECK (files >= 0),
+  component  TEXT NOT NULL DEFAULT '',
+  version    TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  UNIQUE (run_id, name)
+) STRICT;
+CREATE INDEX run_artifacts_by_digest ON run_artifacts (digest);
+
+CREATE TABLE run_triggers (
+  key     TEXT PRIMARY KEY,
+  run_id  TEXT NOT NULL DEFAULT '',
+  seen_ms INTEGER NOT NULL
+) STRICT;
+)sql",
+    },
     Migration{
         .version = 5,
         .name = "releases",

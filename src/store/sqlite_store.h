@@ -13,6 +13,7 @@
 #include "store/sqlite_locks.h"
 #include "store/sqlite_meta.h"
 #include "store/sqlite_releases.h"
+#include "store/sqlite_runs.h"
 #include "store/store.h"
 
 namespace slipway::store {
@@ -34,6 +35,7 @@ class SqliteStore final : public Store {
   LockStore& locks() override { return m_locks; }
   ReleaseStore& releases() override { return m_releases; }
   DeployStore& deploys() override { return m_deploys; }
+  RunStore& runs() override { return m_runs; }
   const std::string& location() const override { return m_db->path(); }
   Status run_transaction(const std::function<Status()>& body) override {
     return m_db->transaction(body);
@@ -46,7 +48,8 @@ class SqliteStore final : public Store {
         m_events(*m_db, clock),
         m_locks(*m_db, clock, m_events),
         m_releases(*m_db, clock),
-        m_deploys(*m_db, clock) {}
+        m_deploys(*m_db, clock),
+        m_runs(*m_db) {}
 
   std::unique_ptr<SqliteDb> m_db;
   SqliteMetaStore m_meta;
@@ -54,6 +57,7 @@ class SqliteStore final : public Store {
   SqliteLockStore m_locks;
   SqliteReleaseStore m_releases;
   SqliteDeployStore m_deploys;
+  SqliteRunStore m_runs;
 };
 
 }  // namespace slipway::store

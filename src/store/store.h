@@ -50,6 +50,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "store/deploy_store.h"
+#include "store/run_store.h"
 
 namespace slipway::store {
 
@@ -246,6 +247,7 @@ class Store {
   virtual LockStore& locks() = 0;
   virtual DeployStore& deploys() = 0;  // store/deploy_store.h
   virtual ReleaseStore& releases() = 0;
+  virtual RunStore& runs() = 0;  // store/run_store.h
 
   // Where this store lives (a path or a URL), for messages.
   virtual const std::string& location() const = 0;

@@ -1,0 +1,33 @@
+// RunStore on SQLite: tables runs, run_jobs, run_steps, run_artifacts and
+// run_triggers (migration 4 in migrations.cpp).
+#pragma once
+
+#include "core/clock.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace slipway::store {
+
+class SqliteRunStore final : public RunStore {
+ public:
+  explicit SqliteRunStore(SqliteDb& db) : m_db(db) {}
+
+  Status save_run(const StoredRun& run) override;
+  Result<std::optional<StoredRun>> run(const std::string& id) override;
+  Result<std::vector<StoredRun>> runs(const std::optional<std::string>& pipeline) override;
+  Result<std::vector<StoredRun>> running_runs() override;
+  Status add_artifact(const StoredArtifact& artifact) override;
+  Result<std::vector<StoredArtifact>> artifacts(const std::optional<std::string>& run_id) override;
+  Result<bool> claim_trigger(const std::string& key, std::int64_t at_ms) override;
+  Status set_trigger_run(const std::string& key, const std::string& run_id) override;
+  Result<std::optional<std::string>> trigger_run(const std::string& key) override;
+
+ private:
+  Result<std::vector<StoredRun>> query_runs(const std::string& where, const std::optional<std::string>& arg,
+                                            bool with_jobs);
+  Status load_jobs(StoredRun& run);
+
+  SqliteDb& m_db;
+};
+
+}  // namespace slipway::store

@@ -1,0 +1,100 @@
+// The runs concern of the store: runs with jobs and steps, artifact metadata,
+// trigger dedupe. Real database files in temp folders.
+#include <gtest/gtest.h>
+
+#include "store/store.h"
+#include "support/test_support.h"
+
+namespace slipway::store {
+namespace {
+
+using test::TempDir;
+
+StoredRun sample_run(const std::string& id, const std::string& state) {
+  StoredRun run;
+  run.id = id;
+  run.pipeline = "billing";
+  run.build_number = "20261125.1";
+  run.state = state;
+  run.result = state == "running" ? "succeeded" : "failed";
+  run.owner_pid = 42;
+  run.owner_host = "h";
+  run.start_ms = 1000;
+  run.document = {{"id", id}};
+  StoredJob job{"build.compile", "build", "succeeded", "", 1000, 2000, {{"s.v", "1"}}, {}};
+  job.steps.push_back({"s", "Step", "succeeded", "", 1000, 1500});
+  job.steps.push_back({"", "Second", "failed", "exit 1", 1500, 2000});
+  run.jobs.push_back(job);
+  return run;
+}
+
+TEST(RunStore, SavedRunComesBackWithJobsAndStepsAndIsReplacedOnSave) {
+  TempDir dir;
+  {
+    auto store = open_store((dir / "state.db").string());
+    ASSERT_TRUE(store) << store.error().to_string();
+    ASSERT_TRUE((*store)->runs().save_run(sample_run("1", "running")));
+    StoredRun done = sample_run("1", "finished");
+    done.jobs[0].steps.pop_back();
+    ASSERT_TRUE((*store)->runs().save_run(done));
+    ASSERT_TRUE((*store)->runs().save_run(sample_run("2", "running")));
+  }
+  auto store = open_store((dir / "state.db").string());
+  ASSERT_TRUE(store);
+  auto run = (*store)->runs().run("1");
+  ASSERT_TRUE(run && *run);
+  EXPECT_EQ((*run)->state, "finished");
+  EXPECT_EQ((*run)->result, "failed");
+  EXPECT_EQ((*run)->owner_pid, 42);
+  EXPECT_EQ((*run)->document["id"], "1");
+  ASSERT_EQ((*run)->jobs.size(), 1u);
+  EXPECT_EQ((*run)->jobs[0].outputs["s.v"], "1");
+  ASSERT_EQ((*run)->jobs[0].steps.size(), 1u);
+  EXPECT_EQ((*run)->jobs[0].steps[0].display_name, "Step");
+  EXPECT_FALSE(*(*store)->runs().run("3"));
+  auto all = (*store)->runs().runs();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "1");
+  EXPECT_EQ((*store)->runs().runs(std::string("other"))->size(), 0u);
+  auto running = (*store)->runs().running_runs();
+  ASSERT_TRUE(running);
+  ASSERT_EQ(running->size(), 1u);
+  EXPECT_EQ((*running)[0].id, "2");
+  EXPECT_EQ((*running)[0].jobs[0].steps.size(), 2u);
+}
+
+TEST(RunStore, ArtifactNamesAreUniquePerRun) {
+  auto store = open_store(":memory:");
+  ASSERT_TRUE(store);
+  RunStore& runs = (*store)->runs();
+  StoredArtifact a{"1", "build.compile", "bin", "abc", 10, 2, "billing", "1.2.3", 5};
+  ASSERT_TRUE(runs.add_artifact(a));
+  Status again = runs.add_artifact(a);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message, "artifact 'bin' already exists in run 1");
+  a.run_id = "2";
+  ASSERT_TRUE(runs.add_artifact(a));
+  auto of_one = runs.artifacts(std::string("1"));
+  ASSERT_TRUE(of_one);
+  ASSERT_EQ(of_one->size(), 1u);
+  EXPECT_EQ((*of_one)[0].version, "1.2.3");
+  EXPECT_EQ((*of_one)[0].size, 10);
+  EXPECT_EQ(runs.artifacts(std::nullopt)->size(), 2u);
+}
+
+TEST(RunStore, SameTriggerIsClaimedOnce) {
+  TempDir dir;
+  auto first = open_store((dir / "state.db").string());
+  auto second = open_store((dir / "state.db").string());
+  ASSERT_TRUE(first && second);
+  EXPECT_FALSE((*first)->runs().trigger_run("push:a").value());
+  EXPECT_TRUE((*first)->runs().claim_trigger("push:a", 1).value());
+  EXPECT_FALSE((*second)->runs().claim_trigger("push:a", 2).value());
+  ASSERT_TRUE((*first)->runs().set_trigger_run("push:a", "7"));
+  EXPECT_EQ((*second)->runs().trigger_run("push:a").value(), std::optional<std::string>("7"));
+  EXPECT_FALSE((*first)->runs().set_trigger_run("push:b", "7"));
+}
+
+}  // namespace
+}  // namespace slipway::store
