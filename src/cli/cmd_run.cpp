@@ -20,6 +20,7 @@
 #include "run/artifacts.h"
 #include "run/run_files.h"
 #include "run/scheduler.h"
+#include "run/store_recorder.h"
 #include "store/store.h"
 
 namespace slipway::cli {
@@ -43,6 +44,17 @@ struct RunArgs {
 };
 
 fs::path state_dir(const GlobalOptions& options) { return fs::path(state_path(options)).parent_path(); }
+
+Result<std::unique_ptr<store::Store>> open_state(const GlobalOptions& options) {
+  return store::open_store(state_path(options));
+}
+
+// The JSON document of a recorded run; not_found "no run ID".
+Result<nlohmann::json> load_run(const GlobalOptions& options, const std::string& id) {
+  Result<std::unique_ptr<store::Store>> store = open_state(options);
+  if (!store) return std::unexpected(store.error());
+  return run::load_run_document((*store)->runs(), id);
+}
 
 // Prints live lines with --follow, and passes everything on.
 class FollowRecorder final : public run::RunRecorder {
@@ -112,10 +124,12 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
   run_options.artifact_dir = dir / "artifacts";
   run_options.cancel = &g_cancel;
 
-  run::DirectoryRecorder files(dir / "runs");
+  run::StoreRecorder files(**store, dir / "runs");
   if (!run_options.retry_of.empty()) {
     // The reused jobs' artifacts belong to the new run too (same digests, nothing copied).
-    for (run::ArtifactRecord artifact : run::load_artifacts(dir / "runs", run_options.retry_of)) {
+    Result<std::vector<run::ArtifactRecord>> reused = run::stored_artifacts((*store)->runs(), run_options.retry_of);
+    if (!reused) return report(reused.error());
+    for (run::ArtifactRecord artifact : *reused) {
       artifact.run_id = run_options.run_id;
       if (Status s = files.add_artifact(artifact); !s) return report(s.error());
     }
@@ -213,8 +227,10 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
 
 // Marks runs whose slipway process died (kill -9) as failed; quiet unless it finds some.
 void recover(const GlobalOptions& options) {
+  Result<std::unique_ptr<store::Store>> store = open_state(options);
   Result<std::vector<std::string>> marked =
-      run::recover_orphaned_runs(state_dir(options) / "runs", host_name(), process_alive);
+      store ? run::recover_orphaned_runs((*store)->runs(), host_name(), process_alive)
+            : Result<std::vector<std::string>>(std::unexpected(store.error()));
   if (!marked) {
     std::cerr << "slipway: warning: " << marked.error().to_string() << "\n";
     return;
@@ -224,8 +240,7 @@ void recover(const GlobalOptions& options) {
 }
 
 int retry_run(const std::string& id, const RunArgs& args, const GlobalOptions& options) {
-  fs::path root = state_dir(options) / "runs";
-  Result<nlohmann::json> old = run::load_run_json(root, id);
+  Result<nlohmann::json> old = load_run(options, id);
   if (!old) return report(old.error());
   if (old->value("state", "") == "running")
     return report(Error{ErrorCode::conflict, "run " + id + " is still running", {}});
@@ -259,7 +274,7 @@ int retry_run(const std::string& id, const RunArgs& args, const GlobalOptions& o
 
 // Asks the slipway process that owns a running run to cancel it (SIGINT, as Ctrl-C would).
 int cancel_run(const std::string& id, const GlobalOptions& options) {
-  Result<nlohmann::json> run = run::load_run_json(state_dir(options) / "runs", id);
+  Result<nlohmann::json> run = load_run(options, id);
   if (!run) return report(run.error());
   if (run->value("state", "") != "running")
     return report(Error{ErrorCode::conflict, "run " + id + " is not running (" + run->value("result", "") + ")", {}});
@@ -274,16 +289,13 @@ int cancel_run(const std::string& id, const GlobalOptions& options) {
 }
 
 int list_runs(const GlobalOptions& options) {
-  fs::path root = state_dir(options) / "runs";
+  Result<std::unique_ptr<store::Store>> store = open_state(options);
+  if (!store) return report(store.error());
+  Result<std::vector<store::StoredRun>> stored = (*store)->runs().runs();
+  if (!stored) return report(stored.error());
   std::vector<std::pair<long long, nlohmann::json>> runs;
-  std::error_code ec;
-  for (fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) {
-    Result<nlohmann::json> json = run::load_run_json(root, it->path().filename().string());
-    if (!json) continue;
-    long long id = std::atoll(it->path().filename().c_str());
-    runs.emplace_back(id, *json);
-  }
-  std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const store::StoredRun& r : *stored) runs.emplace_back(std::atoll(r.id.c_str()), r.document);
+  std::stable_sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   if (options.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& [id, json] : runs)
@@ -301,7 +313,7 @@ int list_runs(const GlobalOptions& options) {
 
 int print_logs(const std::string& run_id, const std::string& job_filter, const GlobalOptions& options) {
   fs::path root = state_dir(options) / "runs";
-  Result<nlohmann::json> json = run::load_run_json(root, run_id);
+  Result<nlohmann::json> json = load_run(options, run_id);
   if (!json) return report(json.error());
   bool any = false;
   for (const nlohmann::json& stage : (*json)["stages"]) {
@@ -325,19 +337,23 @@ int print_logs(const std::string& run_id, const std::string& job_filter, const G
 }
 
 int list_artifacts(const std::string& run_id, const GlobalOptions& options) {
-  fs::path root = state_dir(options) / "runs";
+  Result<std::unique_ptr<store::Store>> store = open_state(options);
+  if (!store) return report(store.error());
   std::vector<std::string> ids;
   if (!run_id.empty()) {
-    if (!run::load_run_json(root, run_id)) return report(Error{ErrorCode::not_found, "no run " + run_id, {}});
+    if (!run::load_run_document((*store)->runs(), run_id)) return report(Error{ErrorCode::not_found, "no run " + run_id, {}});
     ids.push_back(run_id);
   } else {
-    std::error_code ec;
-    for (fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) ids.push_back(it->path().filename().string());
-    std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) { return std::atoll(a.c_str()) < std::atoll(b.c_str()); });
+    Result<std::vector<store::StoredRun>> stored = (*store)->runs().runs();
+    if (!stored) return report(stored.error());
+    for (const store::StoredRun& r : *stored) ids.push_back(r.id);
+    std::stable_sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) { return std::atoll(a.c_str()) < std::atoll(b.c_str()); });
   }
   nlohmann::json list = nlohmann::json::array();
   for (const std::string& id : ids) {
-    for (const run::ArtifactRecord& a : run::load_artifacts(root, id)) {
+    Result<std::vector<run::ArtifactRecord>> artifacts = run::stored_artifacts((*store)->runs(), id);
+    if (!artifacts) return report(artifacts.error());
+    for (const run::ArtifactRecord& a : *artifacts) {
       if (options.json)
         list.push_back({{"run", a.run_id}, {"job", a.job_id}, {"name", a.name}, {"digest", a.digest}, {"size", a.size}, {"files", a.files}});
       else
@@ -351,8 +367,12 @@ int list_artifacts(const std::string& run_id, const GlobalOptions& options) {
 int get_artifact(const std::string& name, const std::string& run_id, const std::string& to, const GlobalOptions& options) {
   if (Status s = run::check_artifact_name(name); !s) return report(s.error());
   fs::path dir = state_dir(options);
-  if (!run::load_run_json(dir / "runs", run_id)) return report(Error{ErrorCode::not_found, "no run " + run_id, {}});
-  for (const run::ArtifactRecord& a : run::load_artifacts(dir / "runs", run_id)) {
+  Result<std::unique_ptr<store::Store>> state = open_state(options);
+  if (!state) return report(state.error());
+  if (!run::load_run_document((*state)->runs(), run_id)) return report(Error{ErrorCode::not_found, "no run " + run_id, {}});
+  Result<std::vector<run::ArtifactRecord>> artifacts = run::stored_artifacts((*state)->runs(), run_id);
+  if (!artifacts) return report(artifacts.error());
+  for (const run::ArtifactRecord& a : *artifacts) {
     if (a.name != name) continue;
     run::ArtifactStore store(dir / "artifacts");
     if (Status s = store.get(a.digest, to); !s) return report(s.error());

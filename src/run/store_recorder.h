@@ -1,0 +1,60 @@
+// The RunRecorder the CLI uses: runs, jobs, steps and artifact metadata go to
+// the state store (store/run_store.h); step logs stay beside it as files in
+// DirectoryRecorder's layout (<log root>/<run>/logs/<job>/<n>.log), which is
+// what `slipway logs` reads. While a run is going its record is saved at most
+// every 200 ms (the final state always): each save is one transaction, so a
+// killed process leaves the last complete record.
+//
+// Thread-safety: every method may be called from many threads; calls to the
+// store are serialized by a mutex. The store must outlive the recorder and
+// must not be used by anyone else while a run records into it.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+
+#include "run/run_files.h"
+#include "run/run_record.h"
+#include "store/store.h"
+
+namespace slipway::run {
+
+class StoreRecorder final : public RunRecorder {
+ public:
+  StoreRecorder(store::Store& store, std::filesystem::path log_root);
+
+  Status save(const RunRecord& run) override;
+  void log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
+           std::string_view line) override;
+  Status add_artifact(const ArtifactRecord& artifact) override;
+  Result<std::vector<ArtifactRecord>> artifacts(const std::string& run_id) override;
+
+  // Flushes and closes every open log file.
+  void close_logs() { m_logs.close_logs(); }
+
+ private:
+  store::Store& m_store;
+  DirectoryRecorder m_logs;  // used for log() only
+  std::mutex m_mutex;
+  std::map<std::string, std::int64_t> m_last_save_ms;
+};
+
+// The stored form of a run (columns, jobs, steps; document = run_to_json).
+store::StoredRun to_stored(const RunRecord& run);
+
+// The run's JSON document (as run_to_json wrote it); `not_found` "no run ID".
+Result<nlohmann::json> load_run_document(store::RunStore& runs, const std::string& run_id);
+
+// Artifact metadata of a run from the store, as ArtifactRecords; empty when none.
+Result<std::vector<ArtifactRecord>> stored_artifacts(store::RunStore& runs, const std::string& run_id);
+
+// Crash recovery on the store: every "running" run owned by a process of
+// `host` that `alive` says is gone is marked finished and failed with the
+// reason "the slipway process running it (pid N) died", and so are its
+// started, unfinished jobs and stages. Returns the ids it marked.
+Result<std::vector<std::string>> recover_orphaned_runs(store::RunStore& runs, const std::string& host,
+                                                       const std::function<bool(long)>& alive);
+
+}  // namespace slipway::run
