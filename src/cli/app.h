@@ -40,5 +40,6 @@ void add_init_commands(CLI::App& app, GlobalOptions& options);
 void add_run_commands(CLI::App& app, GlobalOptions& options);
 void add_release_commands(CLI::App& app, GlobalOptions& options);
 void add_deploy_commands(CLI::App& app, GlobalOptions& options);
+void add_service_commands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace slipway::cli

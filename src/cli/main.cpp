@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_run_commands(app, options);
   add_release_commands(app, options);
   add_deploy_commands(app, options);
+  add_service_commands(app, options);
 
   try {
     app.parse(argc, argv);

@@ -5,6 +5,7 @@
 
 #include "core/process.h"
 #include "deploy/driver.h"
+#include "deploy/process_driver.h"
 
 namespace slipway::deploy {
 
@@ -86,6 +87,7 @@ std::unique_ptr<Driver> make_script_driver() { return std::make_unique<ScriptDri
 
 Result<std::unique_ptr<Driver>> make_driver(model::PlatformKind kind) {
   if (kind == model::PlatformKind::script) return make_script_driver();
+  if (kind == model::PlatformKind::process) return make_process_driver();
   return fail(ErrorCode::unsupported,
               std::string("the ") + model::platform_kind_name(kind) + " driver is not available yet");
 }

@@ -1,0 +1,327 @@
+// The process driver (process_driver.h). It talks to the supervisor only
+// through files: desired.json with a fresh request id, answered in
+// state.json; so it keeps no state between calls and a killed slipway leaves
+// the services running and observable.
+#include "deploy/process_driver.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "core/files.h"
+#include "core/process.h"
+#include "run/artifacts.h"
+
+namespace slipway::deploy {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+fs::path service_dir(const fs::path& state_dir, const std::string& environment, const std::string& component) {
+  return state_dir / "services" / environment / component;
+}
+
+namespace {
+
+std::string env_name(const std::string& key) {
+  std::string out;
+  for (char c : key) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
+  return out;
+}
+
+json read_json(const fs::path& path) {
+  Result<std::string> text = read_text_file(path);
+  if (!text) return json::object();
+  json j = json::parse(*text, nullptr, false);
+  return j.is_discarded() ? json::object() : j;
+}
+
+// The supervisor's pid when one runs for `dir`, else 0.
+int supervisor_pid(const fs::path& dir) {
+  Result<std::string> text = read_text_file(dir / "supervisor.pid");
+  if (!text) return 0;
+  int pid = std::atoi(text->c_str());
+  if (pid <= 0 || ::kill(pid, 0) != 0) return 0;
+  std::string cmdline = read_text_file("/proc/" + std::to_string(pid) + "/cmdline").value_or("");
+  if (cmdline.find("supervise") == std::string::npos) return 0;  // a reused pid
+  return pid;
+}
+
+bool wait_exit(int pid, std::chrono::seconds limit) {
+  auto until = Clock::now() + limit;
+  while (::kill(pid, 0) == 0) {
+    if (Clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+std::string fresh_request() {
+  std::random_device device;
+  return std::to_string(::getpid()) + "-" + std::to_string(device()) + "-" +
+         std::to_string(Clock::now().time_since_epoch().count());
+}
+
+std::string instance_name(const std::string& version, const std::string& config_digest) {
+  std::string out = version.empty() ? "unversioned" : version;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
+  return out + "-" + config_digest.substr(0, 12);
+}
+
+class ProcessDriver final : public Driver {
+ public:
+  explicit ProcessDriver(fs::path exe) : m_exe(std::move(exe)) {}
+
+  const char* name() const override { return "process"; }
+
+  std::vector<std::string> check(const DriverContext& context) override {
+    std::vector<std::string> problems;
+    for (const std::string& name : context.environment->components) {
+      const model::Component* c = context.workspace->component(name);
+      if (c && !c->deploy.process) problems.push_back("component " + name + " has no deploy.process section");
+    }
+    return problems;
+  }
+
+  std::optional<Observation> observe(const std::string& target, const DriverContext& context) override {
+    fs::path dir = service_dir(context.state_dir, context.environment->name, target);
+    Observation seen;
+    seen.present = false;
+    if (!supervisor_pid(dir)) return seen;
+    json state = read_json(dir / "state.json");
+    int child = state.value("child", 0);
+    if (child <= 0 || ::kill(child, 0) != 0) return seen;
+    seen.present = true;
+    seen.version = state.value("version", "");
+    return seen;
+  }
+
+  Status apply(const PlanEntry& entry, const DriverContext& context) override {
+    const model::Component* c = context.workspace->component(entry.target);
+    if (!c || !c->deploy.process)
+      return fail(ErrorCode::invalid_input, "component " + entry.target + " has no deploy.process section");
+    fs::path dir = service_dir(context.state_dir, context.environment->name, entry.target);
+    std::string instance = instance_name(entry.to_version, entry.config_digest);
+    if (Status s = prepare(entry, *c->deploy.process, context, dir / "versions" / instance); !s) return s;
+    int port = 0;
+    if (auto it = entry.config.find("port"); it != entry.config.end()) port = std::atoi(it->second.c_str());
+    return request(dir, json{{"instance", instance}}, port, context.environment->platform.host, entry.target, context);
+  }
+
+  Status rollback(const PlanEntry& entry, const store::AppliedTarget* previous,
+                  const DriverContext& context) override {
+    fs::path dir = service_dir(context.state_dir, context.environment->name, entry.target);
+    if (!previous) return stop(dir, entry.target, context);
+    std::string instance = instance_name(previous->version, previous->config_digest);
+    if (!fs::exists(dir / "versions" / instance / "launch.json"))
+      return fail(ErrorCode::not_found, entry.target + ": version " + previous->version +
+                                            " is no longer unpacked here; apply it again");
+    json config = read_json(dir / "supervisor.json");
+    return request(dir, json{{"instance", instance}}, config.value("port", 0), config.value("host", "127.0.0.1"),
+                   entry.target, context);
+  }
+
+  Status remove(const PlanEntry& entry, const DriverContext& context) override {
+    return stop(service_dir(context.state_dir, context.environment->name, entry.target), entry.target, context);
+  }
+
+ private:
+  // Unpacks the artifact and writes the launch file of one instance.
+  Status prepare(const PlanEntry& entry, const model::ProcessDeploy& p, const DriverContext& context,
+                 const fs::path& folder) {
+    if (entry.digest.empty())
+      return fail(ErrorCode::invalid_input, entry.target + ": version " + entry.to_version + " has no artifact to deploy");
+    fs::path app = folder / "app";
+    std::error_code ec;
+    if (!fs::exists(app)) {
+      fs::path unpack = folder / "artifact";
+      fs::remove_all(unpack, ec);
+      run::ArtifactStore artifacts(context.state_dir / "artifacts");
+      if (Status s = artifacts.get(entry.digest, unpack); !s) return s;
+      fs::path staging = folder / "app.partial";
+      fs::remove_all(staging, ec);
+      fs::create_directories(staging, ec);
+      bool archive = false;
+      for (const fs::directory_entry& e : fs::directory_iterator(unpack, ec)) {
+        std::string name = e.path().filename().string();
+        if (!name.ends_with(".tar.gz") && !name.ends_with(".tgz")) continue;
+        archive = true;
+        ProcessOptions tar;
+        tar.argv = {"tar", "-xzf", e.path().string(), "-C", staging.string()};
+        Result<ProcessResult> r = run_process(tar);
+        if (!r) return std::unexpected(r.error());
+        if (!r->succeeded()) return fail(ErrorCode::io, entry.target + ": cannot unpack " + name);
+      }
+      if (archive) {
+        fs::remove_all(unpack, ec);
+      } else {
+        fs::remove_all(staging, ec);
+        staging = unpack;
+      }
+      fs::rename(staging, app, ec);
+      if (ec) return fail(ErrorCode::io, entry.target + ": cannot place the unpacked artifact: " + ec.message());
+    }
+    std::vector<std::string> env;
+    for (const char* name : {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR"})
+      if (const char* value = std::getenv(name)) env.push_back(std::string(name) + "=" + value);
+    env.push_back("PYTHONUNBUFFERED=1");
+    env.push_back("VERSION=" + entry.to_version);
+    env.push_back("SLIPWAY_ENV=" + context.environment->name);
+    env.push_back("SLIPWAY_COMPONENT=" + entry.target);
+    for (const auto& [key, value] : entry.config) {
+      if (!key.starts_with("env.")) continue;
+      std::string text = value;
+      for (const auto& [name, secret] : context.secrets) {
+        std::string prefix = "<secret " + name + " generation ";
+        for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
+          size_t end = text.find('>', at);
+          if (end == std::string::npos) break;
+          text.replace(at, end + 1 - at, secret);
+          at += secret.size();
+        }
+      }
+      env.push_back(key.substr(4) + "=" + text);
+    }
+    for (const auto& [name, secret] : context.secrets) env.push_back("SECRET_" + env_name(name) + "=" + secret);
+    const char* kinds[] = {"none", "http", "tcp"};
+    json spec = {{"version", entry.to_version},
+                 {"argv", p.command.empty() ? p.argv : std::vector<std::string>{"/bin/sh", "-c", p.command}},
+                 {"cwd", (app / p.cwd).lexically_normal().string()},
+                 {"env", env},
+                 {"grace_ms", 5000},
+                 {"health", {{"kind", kinds[static_cast<int>(p.health.kind)]},
+                             {"path", p.health.http_path.empty() ? "/" : p.health.http_path},
+                             {"timeout", p.health.timeout_seconds},
+                             {"retries", p.health.retries}}}};
+    if (Status s = write_file_atomic(folder / "launch.json", spec.dump()); !s) return s;
+    fs::permissions(folder / "launch.json", fs::perms::owner_read | fs::perms::owner_write, ec);
+    return {};
+  }
+
+  Status request(const fs::path& dir, json desired, int port, const std::string& host, const std::string& target,
+                 const DriverContext& context) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    int pid = supervisor_pid(dir);
+    json config = {{"host", host}, {"port", port}};
+    if (pid && read_json(dir / "supervisor.json") != config) {  // the stable address changed
+      context.log(target, "the service's address changed; restarting its supervisor");
+      ::kill(pid, SIGTERM);
+      wait_exit(pid, std::chrono::seconds(30));
+      pid = 0;
+    }
+    std::string id = fresh_request();
+    desired["request"] = id;
+    if (Status s = write_file_atomic(dir / "desired.json", desired.dump()); !s) return s;
+    if (!pid) {
+      if (Status s = write_file_atomic(dir / "supervisor.json", config.dump()); !s) return s;
+      Result<int> started = spawn(dir);
+      if (!started) return std::unexpected(started.error());
+      pid = *started;
+    }
+    for (;;) {
+      json state = read_json(dir / "state.json");
+      if (state.value("request", "") == id) {
+        std::string message = state.value("message", "");
+        if (state.value("outcome", "") == "ok") {
+          context.log(target, message);
+          return {};
+        }
+        return fail(ErrorCode::io, target + ": " + message);
+      }
+      if (::kill(pid, 0) != 0) {
+        std::string log = read_text_file(dir / "supervisor.log").value_or("");
+        while (!log.empty() && log.back() == '\n') log.pop_back();
+        size_t nl = log.rfind('\n');
+        return fail(ErrorCode::io, target + ": the supervisor stopped: " + (nl == std::string::npos ? log : log.substr(nl + 1)));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  // Starts `slipway supervise DIR` detached (own session, double fork).
+  Result<int> spawn(const fs::path& dir) {
+    fs::path exe = m_exe.empty() ? fs::read_symlink("/proc/self/exe") : m_exe;
+    std::error_code ec;
+    fs::remove(dir / "supervisor.pid", ec);
+    std::string exe_s = exe.string(), dir_s = dir.string(), log_s = (dir / "supervisor.log").string();
+    char* argv[] = {exe_s.data(), const_cast<char*>("supervise"), dir_s.data(), nullptr};
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return fail(ErrorCode::io, "pipe failed");
+    int log_fd = ::open(log_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    pid_t middle = ::fork();
+    if (middle == 0) {
+      ::setsid();
+      pid_t pid = ::fork();
+      if (pid == 0) {
+        ::dup2(null_fd, 0);
+        ::dup2(log_fd, 1);
+        ::dup2(log_fd, 2);
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::execv(argv[0], argv);
+        ::_exit(127);
+      }
+      (void)!::write(fds[1], &pid, sizeof pid);
+      ::_exit(0);
+    }
+    ::close(fds[1]);
+    ::close(log_fd);
+    ::close(null_fd);
+    int status = 0;
+    ::waitpid(middle, &status, 0);
+    pid_t pid = 0;
+    ssize_t n = ::read(fds[0], &pid, sizeof pid);
+    ::close(fds[0]);
+    if (n != sizeof pid || pid <= 0) return fail(ErrorCode::io, "cannot start the supervisor " + exe_s);
+    return static_cast<int>(pid);
+  }
+
+  Status stop(const fs::path& dir, const std::string& target, const DriverContext& context) {
+    int pid = supervisor_pid(dir);
+    if (!pid) return {};
+    ::kill(pid, SIGTERM);
+    if (!wait_exit(pid, std::chrono::seconds(60))) return fail(ErrorCode::io, target + ": the supervisor did not stop");
+    context.log(target, "stopped");
+    std::error_code ec;
+    fs::remove_all(dir / "versions", ec);
+    return {};
+  }
+
+  fs::path m_exe;
+};
+
+}  // namespace
+
+std::unique_ptr<Driver> make_process_driver(fs::path supervisor_exe) {
+  return std::make_unique<ProcessDriver>(std::move(supervisor_exe));
+}
+
+int stop_services(const fs::path& state_dir, const std::string& environment) {
+  std::error_code ec;
+  std::vector<int> pids;
+  fs::path root = state_dir / "services";
+  for (const fs::directory_entry& env : fs::directory_iterator(root, ec)) {
+    if (!environment.empty() && env.path().filename() != environment) continue;
+    for (const fs::directory_entry& component : fs::directory_iterator(env.path(), ec))
+      if (int pid = supervisor_pid(component.path())) {
+        ::kill(pid, SIGTERM);
+        pids.push_back(pid);
+      }
+  }
+  for (int pid : pids) wait_exit(pid, std::chrono::seconds(60));
+  return static_cast<int>(pids.size());
+}
+
+}  // namespace slipway::deploy
