@@ -21,6 +21,7 @@
 #include "run/run_files.h"
 #include "run/scheduler.h"
 #include "run/store_recorder.h"
+#include "run/triggers.h"
 #include "store/store.h"
 
 namespace slipway::cli {
@@ -41,6 +42,10 @@ struct RunArgs {
   int agents = 0;
   bool follow = false;
   std::vector<std::string> templates;
+  // Set by notify/watch: the push event; the run starts only when the pipeline's
+  // trigger matches, and the run's id is recorded for trigger_key.
+  std::string trigger_ref;
+  std::string trigger_key;
 };
 
 fs::path state_dir(const GlobalOptions& options) { return fs::path(state_path(options)).parent_path(); }
@@ -123,6 +128,8 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
   run_options.work_dir = dir / "work";
   run_options.artifact_dir = dir / "artifacts";
   run_options.cancel = &g_cancel;
+  if (!args.trigger_key.empty())
+    if (Status s = (*store)->runs().set_trigger_run(args.trigger_key, run_options.run_id); !s) return report(s.error());
 
   run::StoreRecorder files(**store, dir / "runs");
   if (!run_options.retry_of.empty()) {
@@ -210,6 +217,18 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
     return k_exit_bad_input;
   }
+  if (!args.trigger_ref.empty()) {
+    Result<run::TriggerDecision> decision =
+        run::evaluate_trigger(expanded->root.get("trigger"), run::PushEvent{args.trigger_ref, {}});
+    if (!decision) {
+      std::cerr << "slipway: error: " << decision.error().to_string() << "\n";
+      return k_exit_bad_input;
+    }
+    if (!decision->run) {
+      std::cout << name << ": " << args.trigger_ref << " starts no run (" << decision->reason << ")\n";
+      return k_exit_ok;
+    }
+  }
   Result<run::PipelineSpec> spec = run::read_pipeline(expanded->root);
   if (!spec) {
     std::cerr << "slipway: error: " << spec.error().to_string() << "\n";
@@ -223,6 +242,71 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   if (fs::is_directory(repo)) run_options.repository = fs::absolute(repo).string();
   run_options.source = fs::absolute(file).string();
   return execute_run(*spec, run_options, args, options);
+}
+
+// A push of `sha` to `ref` in the repo of `component`: starts the run its
+// trigger asks for, once per (component, ref, sha) however often it is told.
+int on_push(const model::Component& component, const std::string& ref, const std::string& sha, RunArgs args,
+            const GlobalOptions& options) {
+  std::string key = "push:" + component.name + ":" + ref + ":" + sha;
+  {
+    Result<std::unique_ptr<store::Store>> store = open_state(options);
+    if (!store) return report(store.error());
+    Result<bool> first = (*store)->runs().claim_trigger(key, to_epoch_ms(system_clock().now()));
+    if (!first) return report(first.error());
+    if (!*first) {
+      Result<std::optional<std::string>> run = (*store)->runs().trigger_run(key);
+      std::string started = run && *run && !(*run)->empty() ? "run " + **run : "no run";
+      std::cout << component.name << ": " << ref << " " << sha << " was already notified (" << started << ")\n";
+      return k_exit_ok;
+    }
+  }
+  args.component = component.name;
+  args.file.clear();
+  args.branch = ref;
+  args.commit = sha;
+  args.trigger_ref = ref;
+  args.trigger_key = key;
+  return run_pipeline_command(args, options);
+}
+
+bool same_folder(const fs::path& a, const fs::path& b) {
+  std::error_code ec1, ec2;
+  return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2) && !ec1 && !ec2;
+}
+
+int notify_push(const std::string& repo, const std::string& ref, const std::string& sha, const RunArgs& args,
+                const GlobalOptions& options) {
+  Result<model::Workspace> workspace = model::load_workspace(options.workspace);
+  if (!workspace) return report(workspace.error());
+  for (const model::Component& component : workspace->components) {
+    if (component.repo_is_url || !same_folder(workspace->repo_location(component), repo)) continue;
+    return on_push(component, ref, sha, args, options);
+  }
+  return report(Error{ErrorCode::not_found, "no component of the workspace has its repo at " + repo, {}});
+}
+
+// One pass over every local component repo: each branch head is a push event.
+int watch_once(const RunArgs& args, const GlobalOptions& options) {
+  Result<model::Workspace> workspace = model::load_workspace(options.workspace);
+  if (!workspace) return report(workspace.error());
+  int worst = k_exit_ok;
+  for (const model::Component& component : workspace->components) {
+    if (component.repo_is_url) continue;
+    std::vector<std::pair<std::string, std::string>> heads;
+    ProcessOptions p;
+    p.argv = {"git", "-C", workspace->repo_location(component), "for-each-ref", "--format=%(refname) %(objectname)",
+              "refs/heads"};
+    p.on_line = [&](OutputStream stream, std::string_view line) {
+      size_t space = line.find(' ');
+      if (stream == OutputStream::out && space != std::string_view::npos)
+        heads.emplace_back(std::string(line.substr(0, space)), std::string(line.substr(space + 1)));
+    };
+    Result<ProcessResult> r = run_process(p);
+    if (!r || !r->succeeded()) continue;  // not a git repo (yet)
+    for (const auto& [ref, sha] : heads) worst = std::max(worst, on_push(component, ref, sha, args, options));
+  }
+  return worst;
 }
 
 // Marks runs whose slipway process died (kill -9) as failed; quiet unless it finds some.
@@ -435,6 +519,31 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   get->callback([artifact_args, &options] {
     const auto& a = *artifact_args;
     options.exit_code = get_artifact(a[0], a[1], a[2], options);
+  });
+
+  auto notify_args = std::make_shared<std::array<std::string, 3>>();  // repo, ref, sha
+  CLI::App* notify = app.add_subcommand("notify", "a push happened (for a git post-receive hook): start the runs its trigger asks for");
+  notify->add_option("--repo", (*notify_args)[0], "the component's repository folder")->required();
+  notify->add_option("--ref", (*notify_args)[1], "the pushed ref, e.g. refs/heads/main")->required();
+  notify->add_option("--sha", (*notify_args)[2], "the pushed commit")->required();
+  notify->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
+  notify->callback([notify_args, args, &options] {
+    recover(options);
+    const auto& n = *notify_args;
+    options.exit_code = notify_push(n[0], n[1], n[2], *args, options);
+  });
+  auto watch_args = std::make_shared<std::pair<bool, double>>(false, 10.0);  // once, interval seconds
+  CLI::App* watch = app.add_subcommand("watch", "poll the workspace's component repos and start runs for new pushes");
+  watch->add_flag("--once", watch_args->first, "one pass, then exit");
+  watch->add_option("--interval", watch_args->second, "seconds between passes (default 10)");
+  watch->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
+  watch->callback([watch_args, args, &options] {
+    recover(options);
+    for (;;) {
+      options.exit_code = watch_once(*args, options);
+      if (watch_args->first) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(watch_args->second * 1000)));
+    }
   });
 
   auto log_args = std::make_shared<std::pair<std::string, std::string>>();

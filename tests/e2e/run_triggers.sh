@@ -1,0 +1,48 @@
+# `slipway notify` (post-receive hook) and `slipway watch --once` start the
+# runs a component's trigger asks for; the same push twice starts one run.
+source "$(dirname "$0")/common.sh"
+mkdir -p "$TMP/ws/repos/orders"
+cd "$TMP/ws"
+cat > slipway.yaml <<'YAML'
+product:
+  name: shop
+  version: "1.0"
+components:
+  orders:
+    repo: repos/orders
+YAML
+cd repos/orders
+git init -q -b main .
+git config user.email t@example.com; git config user.name t
+cat > azure-pipelines.yml <<'YAML'
+trigger:
+  branches:
+    include: [main, release/*]
+    exclude: [release/old*]
+steps:
+- bash: echo "built $(Build.SourceVersion)"
+YAML
+git add . && git commit -q -m one
+sha=$(git rev-parse HEAD)
+cd "$TMP/ws"
+
+expect_exit 0 "$SLIPWAY" notify --repo repos/orders --ref refs/heads/main --sha "$sha"
+expect_contains "$OUT" "run 1 (orders"
+expect_exit 0 "$SLIPWAY" notify --repo "$TMP/ws/repos/orders" --ref refs/heads/main --sha "$sha"
+expect_contains "$OUT" "orders: refs/heads/main $sha was already notified (run 1)"
+expect_exit 0 "$SLIPWAY" notify --repo repos/orders --ref refs/heads/release/old-1 --sha "$sha"
+expect_contains "$OUT" "starts no run"
+expect_exit 2 "$SLIPWAY" notify --repo "$TMP" --ref refs/heads/main --sha "$sha"
+expect_contains "$ERR" "no component of the workspace has its repo at $TMP"
+
+# watch: the main head was already notified; a new branch head starts one run, once.
+git -C repos/orders branch release/2.0
+git -C repos/orders branch feature/x
+expect_exit 0 "$SLIPWAY" watch --once
+expect_contains "$OUT" "was already notified (run 1)"
+expect_contains "$OUT" "refs/heads/feature/x starts no run"
+expect_contains "$OUT" "run 2 (orders"
+expect_exit 0 "$SLIPWAY" watch --once
+[[ $OUT != *"run 3"* ]] || die "watch started a run for the same push twice: $OUT"
+expect_exit 0 "$SLIPWAY" runs
+[[ $(grep -c orders <<<"$OUT") == 2 ]] || die "expected 2 runs, got: $OUT"
