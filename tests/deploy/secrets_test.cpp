@@ -140,7 +140,10 @@ TEST_F(VaultTest, StoreHoldsNoPlaintext) {
   SecretVault vault(*store, key, fake_env);
   ASSERT_TRUE(vault.ensure("dev", declared, "alice"));
   std::string value = vault.values("dev").value().at("api_key");
-  for (const store::SecretRecord& r : store->deploys().secrets("dev").value())
+  // Keep the Result alive: a range-for over a temporary's value() dangles.
+  Result<std::vector<store::SecretRecord>> records = store->deploys().secrets("dev");
+  ASSERT_TRUE(records);
+  for (const store::SecretRecord& r : *records)
     EXPECT_EQ(r.sealed.find(value), std::string::npos);
 }
 
