@@ -16,6 +16,7 @@
 #include "core/process.h"
 #include "core/strings.h"
 #include "run/conditions.h"
+#include "run/git_checkout.h"
 #include "run/logging_commands.h"
 
 namespace slipway::run {
@@ -219,17 +220,25 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
         runner.log("no repository to check out");
         return {};
       }
-      // A git repository (path or URL) is fetched at the commit; a plain local
-      // folder (not yet a repository) is copied, without slipway's state folder.
+      // A git repository (path or URL) is fetched at the commit with libgit2; a
+      // plain local folder (not yet a repository) is copied, without slipway's
+      // state folder.
+      std::error_code ec;
+      bool plain_folder = fs::is_directory(uri->value, ec) && !fs::exists(fs::path(uri->value) / ".git", ec);
+      if (!plain_folder) {
+        Result<std::string> checked_out =
+            fetch_and_checkout({state.sources, uri->value, sha ? sha->value : std::string(), false});
+        if (!checked_out) {
+          runner.log("##[error]" + checked_out.error().message);
+          return Attempt{TaskResult::failed, -1, checked_out.error().message};
+        }
+        runner.log("checked out " + *checked_out + " from " + uri->value);
+        return {};
+      }
       std::string script =
           "set -e\n"
-          "if [ -d \"$SLIPWAY_CHECKOUT_URI\" ] && [ ! -e \"$SLIPWAY_CHECKOUT_URI/.git\" ]; then\n"
-          "  tar --exclude=./.slipway -C \"$SLIPWAY_CHECKOUT_URI\" -cf - . | tar -xf -\n"
-          "  echo \"copied $SLIPWAY_CHECKOUT_URI\"; exit 0\n"
-          "fi\n"
-          "if [ ! -d .git ]; then git init -q .; fi\n"
-          "git fetch -q --no-tags \"$SLIPWAY_CHECKOUT_URI\" \"${SLIPWAY_CHECKOUT_SHA:-HEAD}\"\n"
-          "git checkout -q --force FETCH_HEAD\n";
+          "tar --exclude=./.slipway -C \"$SLIPWAY_CHECKOUT_URI\" -cf - . | tar -xf -\n"
+          "echo \"copied $SLIPWAY_CHECKOUT_URI\"\n";
       StepSpec copy = step;
       copy.env.emplace_back("SLIPWAY_CHECKOUT_URI", uri->value);
       copy.env.emplace_back("SLIPWAY_CHECKOUT_SHA", sha ? sha->value : "");
