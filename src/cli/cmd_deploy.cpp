@@ -132,7 +132,8 @@ Status secret_show(const GlobalOptions& options, const std::string& env, const s
   return {};
 }
 
-// Versions wanted: what is applied now, overridden by --version C=V.
+// Versions wanted: what is applied now, overridden by --version C=V (with the
+// artifact digest a build recorded for that version, if any).
 Result<std::map<std::string, deploy::WantedComponent>> wanted_versions(const DeployContext& context,
                                                                         const std::vector<store::AppliedTarget>& applied,
                                                                         const std::vector<std::string>& versions) {
@@ -148,7 +149,12 @@ Result<std::map<std::string, deploy::WantedComponent>> wanted_versions(const Dep
       for (const model::Component& c : context.workspace.components) names.push_back(c.name);
       return fail(ErrorCode::not_found, "unknown component '" + name + "'" + did_you_mean(name, names));
     }
-    wanted[name] = {pair.substr(eq + 1), ""};
+    // The artifact of that version, when a build recorded it (`release built`).
+    std::string version = pair.substr(eq + 1), digest;
+    Result<std::optional<store::ComponentVersionRecord>> built = context.store->releases().component_version(name, version);
+    if (!built) return std::unexpected(built.error());
+    if (*built) digest = (*built)->artifact_digest;
+    wanted[name] = {version, digest};
   }
   return wanted;
 }
@@ -174,7 +180,8 @@ Status plan_command(const GlobalOptions& options, const std::string& env, const 
   if (!driver) {
     problems.push_back(driver.error().message);
   } else {
-    deploy::DriverContext dc{&context->workspace, &context->environment, {}, {}, {}};
+    deploy::DriverContext dc{&context->workspace, &context->environment, {},
+                             std::filesystem::path(state_path(options)).parent_path(), {}};
     problems = (*driver)->check(dc);
     for (const store::AppliedTarget& t : input.applied)
       if (std::optional<deploy::Observation> seen = (*driver)->observe(t.target, dc)) input.observed[t.target] = *seen;
