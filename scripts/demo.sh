@@ -21,4 +21,110 @@ step "slipway env list (examples/acme)"
 step "slipway env show prod-acme: blocks merged, values layered, with their origin"
 "$slipway" -C "$root/examples/acme" env show prod-acme
 
-$check && echo "demo-check: every step worked"
+# ---------------------------------------------------------------------------
+# The flow: example repos → builds → dev → staging → prod-cloud and prod-acme,
+# every service on the process platform (one `slipway supervise` each).
+# A step that does not work yet is named in the summary; --check then exits 1.
+work=$(mktemp -d "${TMPDIR:-/tmp}/slipway-demo.XXXXXX")
+ws=$work/acme
+problems=()
+problem() { problems+=("$*"); printf '  !! %s\n' "$*"; }
+cleanup() {
+  "$slipway" -C "$ws" service-stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+sw() { "$slipway" -C "$ws" "$@"; }
+
+step "make the example repositories ($ws)"
+bash "$root/scripts/make-example-repos.sh" "$ws" >/dev/null
+
+components=(billing orders worker web acme-bridge)
+declare -A version digest
+step "build every component: slipway run COMPONENT, then slipway release built"
+for c in "${components[@]}"; do
+  if ! out=$(sw run "$c" --json 2>&1); then problem "slipway run $c failed: $(tail -n1 <<<"$out")"; continue; fi
+  digest[$c]=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(a["digest"] for a in d["artifacts"] if a["name"]==sys.argv[1]))' "$c" <<<"$out") || { problem "run $c published no artifact named $c"; continue; }
+  version[$c]=$(sw version "$c")
+  echo "  $c ${version[$c]} sha256:${digest[$c]:0:12}"
+done
+# Recording the builds moves dev (mode auto) along; the first builds cannot
+# deploy dev yet (its other components have no version), the last one can.
+for c in "${components[@]}"; do
+  [[ -n ${version[$c]:-} ]] || continue
+  SLIPWAY_USER=alice sw release built "$c" "${version[$c]}" --digest "${digest[$c]}" 2>&1 | sed 's/^/  /' || true
+done
+
+# probe ENV OFFSET [quiet]: every component of ENV answers on its port.
+probe() {
+  local env=$1 offset=$2 quiet=${3:-} ok=true
+  declare -A port=([web]=18080 [orders]=18081 [billing]=18082 [worker]=18083 [acme-bridge]=18084)
+  for c in $(sw env show "$env" --json 2>/dev/null | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["components"]))' 2>/dev/null || echo billing orders worker web); do
+    local p=$((port[$c] + offset))
+    if [[ $c == worker ]]; then
+      if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "  $env $c tcp 127.0.0.1:$p ok"; else
+        ok=false; [[ -n $quiet ]] || problem "$env: $c does not accept connections on $p"; fi
+    elif body=$(curl -fsS -m 5 "http://127.0.0.1:$p/health" 2>&1); then
+      echo "  $env $c http://127.0.0.1:$p/health $body"
+    else
+      ok=false; [[ -n $quiet ]] || problem "$env: $c does not answer on http://127.0.0.1:$p/health"
+    fi
+  done
+  $ok
+}
+
+step "dev: probe every service"
+if ! probe dev 0 quiet >/dev/null 2>&1; then
+  problem "dev was not deployed by 'slipway release built' (auto environment); applying it with 'slipway apply dev --version ...'"
+  args=(); for c in billing orders worker web; do args+=(--version "$c=${version[$c]:-}"); done
+  SLIPWAY_USER=alice sw apply dev "${args[@]}" | sed 's/^/  /' || problem "slipway apply dev failed"
+fi
+probe dev 0 || true
+
+release=""
+step "release create --from dev (erin, release-manager)"
+if out=$(SLIPWAY_USER=erin sw release create --from dev --pin "acme-bridge=${version[acme-bridge]:-}" --json 2>&1); then
+  release=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out" 2>/dev/null) || release=""
+  echo "  release $release"
+else
+  problem "not available yet: 'slipway release create --from dev': $(tail -n1 <<<"$out")"
+  printf 'components:\n' >"$work/release.yaml"
+  for c in "${components[@]}"; do printf '  %s: "%s"\n' "$c" "${version[$c]:-}" >>"$work/release.yaml"; done
+  echo "  trying 'slipway release create --file' with the built versions instead"
+  if out=$(SLIPWAY_USER=erin sw release create --file "$work/release.yaml" --json 2>&1); then
+    release=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out" 2>/dev/null) || release=""
+    echo "  release $release"
+  else
+    problem "not available yet: 'slipway release create --file' failed (exit $?): $(tail -n1 <<<"$out")"
+  fi
+fi
+
+promote() {  # promote ENV OFFSET [APPROVER]
+  local env=$1 offset=$2 approver=${3:-}
+  step "promote $release to $env${approver:+ (approved by $approver, qa)}"
+  if [[ -z $release ]]; then problem "$env: skipped, there is no release to promote"; return; fi
+  if [[ -n $approver ]]; then
+    SLIPWAY_USER=$approver sw approve "$release" --env "$env" 2>&1 | sed 's/^/  /' || problem "$env: 'slipway approve' by $approver failed"
+  fi
+  SLIPWAY_USER=erin sw promote "$release" --to "$env" --wait 60 2>&1 | sed 's/^/  /' || problem "$env: 'slipway promote $release --to $env' failed"
+  probe "$env" "$offset" || true
+}
+promote staging 100
+promote prod-cloud 200 carol
+promote prod-acme 300 dave
+
+step "slipway status"
+sw status || problem "slipway status failed"
+
+if ((${#problems[@]})); then
+  step "demo: ${#problems[@]} step(s) did not work"
+  printf '  - %s\n' "${problems[@]}"
+  $check && exit 1
+else
+  $check && { echo "demo-check: every step worked"; exit 0; }
+fi
+if ! $check; then
+  step "serving until Ctrl-C (logs: slipway -C $ws service-logs ENV COMPONENT)"
+  while true; do sleep 3600; done
+fi
