@@ -18,11 +18,13 @@
 #include "model/workspace.h"
 #include "pipeline/pipeline.h"
 #include "run/artifacts.h"
+#include "run/builtin_tasks.h"
 #include "run/run_files.h"
 #include "run/scheduler.h"
 #include "run/store_recorder.h"
 #include "run/triggers.h"
 #include "store/store.h"
+#include "version/pipeline_step.h"
 
 namespace slipway::cli {
 
@@ -469,6 +471,19 @@ int get_artifact(const std::string& name, const std::string& run_id, const std::
 }  // namespace
 
 void add_run_commands(CLI::App& app, GlobalOptions& options) {
+  // `task: SlipwayVersion@1` runs in the agent through the run module's hook.
+  run::register_builtin_task("SlipwayVersion@1", [](const fs::path& sources,
+                                                    std::map<std::string, std::string> inputs,
+                                                    const std::string& branch) -> Result<run::TaskVariables> {
+    bool has_branch = false;
+    for (const auto& [key, value] : inputs) has_branch = has_branch || iequals(key, "branch");
+    if (!has_branch && !branch.empty()) inputs["branch"] = branch;
+    Result<std::vector<version::StepVariable>> set = version::run_version_step(sources, inputs);
+    if (!set) return std::unexpected(set.error());
+    run::TaskVariables out;
+    for (const version::StepVariable& v : *set) out.emplace_back(v.name, v.value);
+    return out;
+  });
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = app.add_subcommand("run", "run a component's pipeline (or a pipeline file) now");
   run->add_option("component", args->component, "a workspace component");

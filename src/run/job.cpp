@@ -16,7 +16,7 @@ constexpr std::pair<TaskResult, const char*> k_results[] = {
 
 constexpr std::pair<StepKind, const char*> k_kinds[] = {
     {StepKind::script, "script"},   {StepKind::bash, "bash"},         {StepKind::checkout, "checkout"},
-    {StepKind::publish, "publish"}, {StepKind::download, "download"},
+    {StepKind::publish, "publish"}, {StepKind::download, "download"}, {StepKind::task, "task"},
 };
 
 nlohmann::json name_values_json(const NameValues& values) {
@@ -49,6 +49,7 @@ nlohmann::json step_json(const StepSpec& step) {
           {"workingDirectory", step.working_directory},
           {"artifact", step.artifact},
           {"path", step.path},
+          {"inputs", name_values_json(step.inputs)},
           {"where", step.where.to_string()}};
 }
 
@@ -72,6 +73,7 @@ Result<StepSpec> step_from(const nlohmann::json& json) {
   step.working_directory = json.at("workingDirectory").get<std::string>();
   step.artifact = json.at("artifact").get<std::string>();
   step.path = json.at("path").get<std::string>();
+  if (json.contains("inputs")) step.inputs = name_values_from(json.at("inputs"));
   step.where.file = json.value("where", "");
   return step;
 }

@@ -169,6 +169,9 @@ Result<StepSpec> read_step(const yaml::Node& node) {
       step.body = "current";
       step.artifact = input(inputs, {"artifact", "artifactName"});
       step.path = input(inputs, {"path", "targetPath", "downloadPath"});
+    } else if (iequals(task, "SlipwayVersion@1")) {
+      step.kind = StepKind::task;
+      step.inputs = inputs;
     } else {
       return fail(ErrorCode::unsupported, "task '" + task + "' is not supported", node.get("task")->position());
     }

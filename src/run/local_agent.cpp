@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/process.h"
 #include "core/strings.h"
+#include "run/builtin_tasks.h"
 #include "run/conditions.h"
 #include "run/git_checkout.h"
 #include "run/logging_commands.h"
@@ -256,6 +257,31 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
       }
       runner.log("published artifact '" + name + "' (" + std::to_string(info->files) + " files, " +
                  std::to_string(info->size) + " bytes, sha256 " + info->digest + ")");
+      return {};
+    }
+    case StepKind::task: {
+      std::optional<BuiltinTask> handler = find_builtin_task(step.task);
+      if (!handler) {
+        std::string reason = "task '" + step.task + "' is not available in this agent";
+        runner.log("##[error]" + reason);
+        return Attempt{TaskResult::failed, -1, reason};
+      }
+      std::map<std::string, std::string> inputs;
+      for (const auto& [key, value] : step.inputs) inputs[key] = state.variables.expand(value);
+      const Variable* branch = state.variables.find("Build.SourceBranchName");
+      Result<TaskVariables> set = (*handler)(state.sources, inputs, branch ? branch->value : std::string());
+      if (!set) {
+        runner.log("##[error]" + set.error().message);
+        return Attempt{TaskResult::failed, -1, set.error().message};
+      }
+      for (const auto& [name, value] : *set) {
+        state.variables.set(name, value, false);
+        runner.log(name + " = " + value);
+        if (!step.name.empty()) {
+          state.variables.set(step.name + "." + name, value, false);
+          state.outcome.outputs.push_back({step.name + "." + name, value, false});
+        }
+      }
       return {};
     }
     case StepKind::download: {

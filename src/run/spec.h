@@ -19,7 +19,7 @@ namespace slipway::run {
 
 using NameValues = std::vector<std::pair<std::string, std::string>>;
 
-enum class StepKind { script, bash, checkout, publish, download };
+enum class StepKind { script, bash, checkout, publish, download, task };
 
 struct StepSpec {
   StepKind kind = StepKind::script;
@@ -36,6 +36,7 @@ struct StepSpec {
   std::string working_directory;   // empty: the sources directory
   std::string artifact;            // publish/download: the artifact name
   std::string path;                // download: the target folder
+  NameValues inputs;               // kind task (a built-in hooked task, builtin_tasks.h): its inputs
   Position where;
 };
 
