@@ -151,7 +151,9 @@ TEST_F(EngineTest, ReleaseApplierAppliesTheReleaseComponents) {
 }
 
 TEST(MakeDriver, PlatformsWithoutADriverSaySo) {
-  EXPECT_EQ(make_driver(model::PlatformKind::helm).error().message, "the helm driver is not available yet");
+  EXPECT_EQ(make_driver(model::PlatformKind::kubectl).error().message, "the kubectl driver is not available yet");
+  EXPECT_STREQ(make_driver(model::PlatformKind::helm).value()->name(), "helm");
+  EXPECT_STREQ(make_driver(model::PlatformKind::terraform).value()->name(), "terraform");
 }
 
 }  // namespace
