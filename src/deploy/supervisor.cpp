@@ -229,7 +229,7 @@ Result<Child> Supervisor::start(const std::string& instance) {
   return child;
 }
 
-// Tries every 250 ms until the check passes, the child exits, or the health
+// Tries every 100 ms until the check passes, the child exits, or the health
 // timeout passes (and at least `retries` attempts were made).
 bool Supervisor::healthy(const Child& child, const json& health) {
   std::string kind = health.value("kind", "none");
@@ -267,7 +267,7 @@ bool Supervisor::healthy(const Child& child, const json& health) {
       log("version " + child.version + " failed its " + kind + " health check");
       return false;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 
