@@ -79,6 +79,7 @@ class StepRunner {
     options.env = environment(step);
     bool after_cancel = m_state.canceled;
     milliseconds timeout{0};
+    bool bound_by_job_deadline = false;  // the job's deadline, not the step's own limit, sets the timeout
     if (step.timeout_minutes > 0) timeout = m_state.minute * step.timeout_minutes;
     if (after_cancel) {
       int minutes = m_state.job.cancel_timeout_minutes > 0 ? m_state.job.cancel_timeout_minutes : 5;
@@ -88,7 +89,10 @@ class StepRunner {
       if (m_state.deadline) {
         auto left = std::chrono::duration_cast<milliseconds>(*m_state.deadline - SteadyClock::now());
         if (left.count() <= 0) left = milliseconds(1);
-        if (timeout.count() == 0 || left < timeout) timeout = left;
+        if (timeout.count() == 0 || left < timeout) {
+          timeout = left;
+          bound_by_job_deadline = true;
+        }
       }
     }
     options.timeout = timeout;
@@ -106,7 +110,9 @@ class StepRunner {
       attempt.result = TaskResult::canceled;
       attempt.reason = "canceled";
     } else if (result->timed_out) {
-      bool job_deadline = m_state.deadline && SteadyClock::now() >= *m_state.deadline && !after_cancel;
+      // Decided by which limit applied, not by comparing clocks: the timeout was
+      // rounded down to milliseconds, so it may fire a fraction before the deadline.
+      bool job_deadline = bound_by_job_deadline && !after_cancel;
       if (job_deadline) {
         m_state.timed_out = true;
         m_state.canceled = true;
