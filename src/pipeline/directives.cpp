@@ -8,15 +8,6 @@ namespace slipway::pipeline {
 
 namespace {
 
-enum class Directive { none, if_, elseif, else_, each, insert, expression };
-
-struct Parsed {
-  Directive kind = Directive::none;
-  std::string expression;  // condition, collection, or the whole expression
-  std::string variable;    // each
-  Position where;
-};
-
 // Classifies a scalar: not an expression, a directive, or a whole ${{ }} expression.
 Result<Parsed> classify(const yaml::Node& scalar) {
   Parsed parsed;
@@ -268,6 +259,33 @@ Status Expander::add_entry(yaml::Node key, yaml::Node value, Scope& scope, Slot 
   return {};
 }
 
+// Whether the body of an if / elseif / else directive is expanded, advancing
+// `state` along the chain. Branches not taken still have their expression
+// syntax checked, as Azure does; only a taken chain's conditions are evaluated.
+Result<bool> Expander::take_branch(const Parsed& parsed, const yaml::Node& key, Scope& scope,
+                                   IfState& state) {
+  if (parsed.kind != Directive::if_ && state == IfState::none)
+    return std::unexpected(
+        error(key.position(), "'" + key.text() + "' must follow '${{ if }}' or '${{ elseif }}'"));
+  bool run = false;
+  if (parsed.kind == Directive::else_ || (parsed.kind == Directive::elseif && state == IfState::taken)) {
+    run = parsed.kind == Directive::else_ && state == IfState::not_taken;
+    if (parsed.kind == Directive::elseif) {
+      if (auto checked = parse(parsed.expression, parsed.where); !checked)
+        return std::unexpected(checked.error());
+    }
+  } else {
+    Result<expr::Value> condition = evaluate(parsed.expression, parsed.where, scope);
+    if (!condition) return std::unexpected(condition.error());
+    run = condition->to_boolean();
+  }
+  if (parsed.kind == Directive::else_)
+    state = IfState::none;
+  else if (state != IfState::taken)
+    state = run ? IfState::taken : IfState::not_taken;
+  return run;
+}
+
 Status Expander::expand_entry(const yaml::Node::Entry& entry, Scope& scope, Slot slot, Mode mode,
                               IfState& state, yaml::Node& out) {
   const yaml::Node& key = entry.key;
@@ -292,26 +310,9 @@ Status Expander::expand_entry(const yaml::Node::Entry& entry, Scope& scope, Slot
     case Directive::if_:
     case Directive::elseif:
     case Directive::else_: {
-      if (parsed.kind != Directive::if_ && state == IfState::none)
-        return std::unexpected(error(key.position(), "'" + key.text() +
-                                                         "' must follow '${{ if }}' or '${{ elseif }}'"));
-      bool run = false;
-      if (parsed.kind == Directive::else_ || (parsed.kind == Directive::elseif && state == IfState::taken)) {
-        run = parsed.kind == Directive::else_ && state == IfState::not_taken;
-        if (parsed.kind == Directive::elseif) {
-          if (auto checked = parse(parsed.expression, parsed.where); !checked)
-            return std::unexpected(checked.error());
-        }
-      } else {
-        Result<expr::Value> condition = evaluate(parsed.expression, parsed.where, scope);
-        if (!condition) return std::unexpected(condition.error());
-        run = condition->to_boolean();
-      }
-      if (parsed.kind == Directive::else_)
-        state = IfState::none;
-      else if (state != IfState::taken)
-        state = run ? IfState::taken : IfState::not_taken;
-      if (!run) return check_syntax(entry.value);
+      Result<bool> run = take_branch(parsed, key, scope, state);
+      if (!run) return std::unexpected(run.error());
+      if (!*run) return check_syntax(entry.value);
       return merge_body(entry.value);
     }
     case Directive::each: {
@@ -431,26 +432,9 @@ Status Expander::expand_item(const yaml::Node& item, Scope& scope, Slot slot, Mo
     case Directive::if_:
     case Directive::elseif:
     case Directive::else_: {
-      if (parsed.kind != Directive::if_ && state == IfState::none)
-        return std::unexpected(error(key->position(), "'" + key->text() +
-                                                          "' must follow '${{ if }}' or '${{ elseif }}'"));
-      bool run = false;
-      if (parsed.kind == Directive::else_ || (parsed.kind == Directive::elseif && state == IfState::taken)) {
-        run = parsed.kind == Directive::else_ && state == IfState::not_taken;
-        if (parsed.kind == Directive::elseif) {
-          if (auto checked = parse(parsed.expression, parsed.where); !checked)
-            return std::unexpected(checked.error());
-        }
-      } else {
-        Result<expr::Value> condition = evaluate(parsed.expression, parsed.where, scope);
-        if (!condition) return std::unexpected(condition.error());
-        run = condition->to_boolean();
-      }
-      if (parsed.kind == Directive::else_)
-        state = IfState::none;
-      else if (state != IfState::taken)
-        state = run ? IfState::taken : IfState::not_taken;
-      if (!run) return check_syntax(*body);
+      Result<bool> run = take_branch(parsed, *key, scope, state);
+      if (!run) return std::unexpected(run.error());
+      if (!*run) return check_syntax(*body);
       return splice(*body);
     }
     case Directive::each: {

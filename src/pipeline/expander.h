@@ -9,6 +9,15 @@
 
 namespace slipway::pipeline {
 
+// A scalar classified by the directive walk (directives.cpp).
+enum class Directive { none, if_, elseif, else_, each, insert, expression };
+struct Parsed {
+  Directive kind = Directive::none;
+  std::string expression;  // condition, collection, or the whole expression
+  std::string variable;    // each
+  Position where;
+};
+
 class Expander {
  public:
   Expander(const ExpandOptions& options, Loader& loader);
@@ -46,6 +55,7 @@ class Expander {
   Status add_entry(yaml::Node key, yaml::Node value, Scope& scope, Slot slot, yaml::Node& out);
   Result<yaml::Node> interpolate(const yaml::Node& scalar, Scope& scope);
   Result<expr::Value> evaluate(const std::string& text, const Position& where, Scope& scope);
+  Result<bool> take_branch(const Parsed& parsed, const yaml::Node& key, Scope& scope, IfState& state);
   static std::optional<Error> named_value_error(const std::string& text, const Position& where,
                                                 const expr::Context& context);
   Result<const expr::Expression*> parse(const std::string& text, const Position& where);
