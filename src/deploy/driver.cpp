@@ -4,7 +4,16 @@
 #include "deploy/process_driver.h"
 #include "deploy/terraform_driver.h"
 
+#include <cctype>
+
 namespace slipway::deploy {
+
+std::string env_var_name(const std::string& key) {
+  std::string out;
+  for (char c : key)
+    out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
+  return out;
+}
 
 Result<std::unique_ptr<Driver>> make_driver(model::PlatformKind kind) {
   if (kind == model::PlatformKind::script) return make_script_driver();

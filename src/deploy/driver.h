@@ -60,4 +60,8 @@ Result<std::unique_ptr<Driver>> make_driver(model::PlatformKind kind);
 // SECRET_<NAME> and the platform's `env`.
 std::unique_ptr<Driver> make_script_driver();
 
+// A value or secret key as an environment variable name: upper case, every
+// character other than a letter or digit replaced by '_' ("api-key" → "API_KEY").
+std::string env_var_name(const std::string& key);
+
 }  // namespace slipway::deploy

@@ -31,12 +31,6 @@ fs::path service_dir(const fs::path& state_dir, const std::string& environment, 
 
 namespace {
 
-std::string env_name(const std::string& key) {
-  std::string out;
-  for (char c : key) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
-  return out;
-}
-
 json read_json(const fs::path& path) {
   Result<std::string> text = read_text_file(path);
   if (!text) return json::object();
@@ -191,7 +185,7 @@ class ProcessDriver final : public Driver {
       }
       env.push_back(key.substr(4) + "=" + text);
     }
-    for (const auto& [name, secret] : context.secrets) env.push_back("SECRET_" + env_name(name) + "=" + secret);
+    for (const auto& [name, secret] : context.secrets) env.push_back("SECRET_" + env_var_name(name) + "=" + secret);
     const char* kinds[] = {"none", "http", "tcp"};
     json spec = {{"version", entry.to_version},
                  {"argv", p.command.empty() ? p.argv : std::vector<std::string>{"/bin/sh", "-c", p.command}},

@@ -10,12 +10,6 @@ namespace slipway::deploy {
 
 namespace {
 
-std::string env_name(const std::string& key) {
-  std::string out;
-  for (char c : key) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
-  return out;
-}
-
 class ScriptDriver final : public Driver {
  public:
   const char* name() const override { return "script"; }
@@ -63,8 +57,8 @@ class ScriptDriver final : public Driver {
     env.push_back("SLIPWAY_PREVIOUS_VERSION=" + previous);
     env.push_back("SLIPWAY_ACTION=" + action);
     env.push_back("SLIPWAY_ARTIFACT_DIGEST=" + entry.digest);
-    for (const auto& [key, value] : entry.config) env.push_back("SLIPWAY_CONFIG_" + env_name(key) + "=" + value);
-    for (const auto& [name, value] : context.secrets) env.push_back("SECRET_" + env_name(name) + "=" + value);
+    for (const auto& [key, value] : entry.config) env.push_back("SLIPWAY_CONFIG_" + env_var_name(key) + "=" + value);
+    for (const auto& [name, value] : context.secrets) env.push_back("SECRET_" + env_var_name(name) + "=" + value);
     for (const auto& [name, value] : platform.env) env.push_back(name + "=" + value);
     ProcessOptions options;
     options.argv = {"/bin/sh", "-c", command};
