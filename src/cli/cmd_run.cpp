@@ -22,6 +22,7 @@
 #include "run/run_files.h"
 #include "run/scheduler.h"
 #include "run/store_recorder.h"
+#include "run/step_logs.h"
 #include "run/triggers.h"
 #include "store/store.h"
 #include "version/pipeline_step.h"
@@ -76,6 +77,9 @@ class FollowRecorder final : public run::RunRecorder {
     std::cout << "[" << job_id << "] " << line << "\n";
   }
   Status add_artifact(const run::ArtifactRecord& a) override { return m_inner.add_artifact(a); }
+  void step_finished(const std::string& run_id, const std::string& job_id, int step) override {
+    m_inner.step_finished(run_id, job_id, step);
+  }
   Result<std::vector<run::ArtifactRecord>> artifacts(const std::string& id) override { return m_inner.artifacts(id); }
 
  private:
@@ -403,6 +407,18 @@ int print_logs(const std::string& run_id, const std::string& job_filter, const G
   if (!json) return report(json.error());
   bool any = false;
   for (const nlohmann::json& stage : (*json)["stages"]) {
+// `logs RUN --follow`: the lines of a run (running in another process) as they
+// are written, until it finishes; exits as the run did.
+int follow_logs(const std::string& run_id, const std::string& job_filter, const GlobalOptions& options) {
+  Result<nlohmann::json> done = run::follow_run_logs(
+      state_dir(options) / "runs", run_id, job_filter, [&] { return load_run(options, run_id); },
+      [](const std::string& job, std::string_view line) { std::cout << "[" << job << "] " << line << std::endl; });
+  if (!done) return report(done.error());
+  std::string result = done->value("result", "");
+  std::cout << "run " << run_id << ": " << result << "\n";
+  return result == "succeeded" || result == "succeededWithIssues" ? k_exit_ok : k_exit_failed;
+}
+
     for (const nlohmann::json& job : stage["jobs"]) {
       std::string id = job.value("id", "");
       if (!job_filter.empty() && !iequals(id, job_filter) && !iequals(job.value("name", ""), job_filter)) continue;
@@ -410,9 +426,8 @@ int print_logs(const std::string& run_id, const std::string& job_filter, const G
       int index = 0;
       for (const nlohmann::json& step : job["steps"]) {
         std::cout << "== " << id << " / " << step.value("displayName", "") << " (" << step.value("result", "") << ")\n";
-        std::ifstream in(run::step_log_path(root, run_id, id, index));
-        std::string line;
-        while (std::getline(in, line)) std::cout << line << "\n";
+        run::read_step_log(run::step_log_path(root, run_id, id, index),
+                           [](std::string_view line) { std::cout << line << "\n"; });
         ++index;
       }
     }
@@ -561,11 +576,15 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
     }
   });
 
-  auto log_args = std::make_shared<std::pair<std::string, std::string>>();
+  auto log_args = std::make_shared<std::tuple<std::string, std::string, bool>>();  // run, job, follow
   CLI::App* logs = app.add_subcommand("logs", "print the step logs of a run");
-  logs->add_option("run", log_args->first, "the run id")->required();
-  logs->add_option("--job", log_args->second, "only this job (id or name)");
-  logs->callback([log_args, &options] { options.exit_code = print_logs(log_args->first, log_args->second, options); });
+  logs->add_option("run", std::get<0>(*log_args), "the run id")->required();
+  logs->add_option("--job", std::get<1>(*log_args), "only this job (id or name)");
+  logs->add_flag("--follow", std::get<2>(*log_args), "stream a running run's lines until it finishes; exit as it did");
+  logs->callback([log_args, &options] {
+    const auto& [id, job, follow] = *log_args;
+    options.exit_code = follow ? follow_logs(id, job, options) : print_logs(id, job, options);
+  });
 }
 
 }  // namespace slipway::cli

@@ -10,12 +10,44 @@ namespace fs = std::filesystem;
 
 DirectoryRecorder::DirectoryRecorder(fs::path root) : m_root(std::move(root)) {}
 
-DirectoryRecorder::~DirectoryRecorder() { close_logs(); }
+DirectoryRecorder::~DirectoryRecorder() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_wake.notify_all();
+  if (m_flusher.joinable()) m_flusher.join();
+  close_logs();
+}
 
 void DirectoryRecorder::close_logs() {
   std::lock_guard lock(m_mutex);
   for (auto& [key, file] : m_logs) std::fclose(file);
   m_logs.clear();
+}
+
+// Lines reach the files within 100 ms, so another process can follow them,
+// without a write() per line.
+void DirectoryRecorder::flush_loop() {
+  std::unique_lock lock(m_mutex);
+  while (!m_stopping) {
+    m_wake.wait_for(lock, std::chrono::milliseconds(100));
+    if (!m_dirty) continue;
+    for (auto& [key, file] : m_logs) std::fflush(file);
+    m_dirty = false;
+  }
+}
+
+void DirectoryRecorder::step_finished(const std::string& run_id, const std::string& job_id, int step) {
+  {
+    std::lock_guard lock(m_mutex);
+    auto it = m_logs.find(run_id + "/" + job_id + "/" + std::to_string(step));
+    if (it == m_logs.end()) return;
+    std::fclose(it->second);
+    m_logs.erase(it);
+  }
+  // Failing to compress leaves the plain log, which readers read as well.
+  (void)compress_step_log(step_log_path(m_root, run_id, job_id, step));
 }
 
 Status DirectoryRecorder::save(const RunRecord& run) {
@@ -59,7 +91,9 @@ void DirectoryRecorder::log(const std::string& run_id, const std::string& job_id
     std::FILE* file = std::fopen(path.c_str(), "ab");
     if (!file) return;  // logging must not fail the step; the record still has results
     it = m_logs.emplace(key, file).first;
+    if (!m_flusher.joinable()) m_flusher = std::thread([this] { flush_loop(); });
   }
+  m_dirty = true;
   std::fwrite(stamp.data(), 1, stamp.size(), it->second);
   std::fputc(' ', it->second);
   std::fwrite(line.data(), 1, line.size(), it->second);
@@ -89,10 +123,6 @@ Result<std::vector<ArtifactRecord>> DirectoryRecorder::artifacts(const std::stri
   for (const ArtifactRecord& a : m_artifacts)
     if (a.run_id == run_id) out.push_back(a);
   return out;
-}
-
-fs::path step_log_path(const fs::path& root, const std::string& run_id, const std::string& job_id, int step) {
-  return root / folder_name(run_id) / "logs" / folder_name(job_id) / (std::to_string(step) + ".log");
 }
 
 Result<nlohmann::json> load_run_json(const fs::path& root, const std::string& run_id) {

@@ -89,6 +89,10 @@ class RunRecorder {
   // One masked log line of a step.
   virtual void log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
                    std::string_view line) = 0;
+  // A step of a job finished: no more log lines come for it (a recorder may close or compress its log).
+  virtual void step_finished(const std::string& run_id, const std::string& job_id, int step) {
+    (void)run_id, (void)job_id, (void)step;
+  }
   virtual Status add_artifact(const ArtifactRecord& artifact) = 0;
   // Artifacts of a run; empty when none.
   virtual Result<std::vector<ArtifactRecord>> artifacts(const std::string& run_id) = 0;

@@ -133,7 +133,10 @@ class Scheduler final : public JobHost {
 
   // ---- JobHost ----
   void step_started(const JobMessage& job, int step, const StepRecord& record) override { set_step(job, step, record); }
-  void step_finished(const JobMessage& job, int step, const StepRecord& record) override { set_step(job, step, record); }
+  void step_finished(const JobMessage& job, int step, const StepRecord& record) override {
+    m_recorder.step_finished(m_run.id, job.id, step);
+    set_step(job, step, record);
+  }
   void log(const JobMessage& job, int step, std::int64_t at_ms, std::string_view line) override {
     m_recorder.log(m_run.id, job.id, step, at_ms, line);
   }

@@ -1,6 +1,6 @@
 // The RunRecorder the CLI uses: runs, jobs, steps and artifact metadata go to
 // the state store (store/run_store.h); step logs stay beside it as files in
-// DirectoryRecorder's layout (<log root>/<run>/logs/<job>/<n>.log), which is
+// DirectoryRecorder's layout (<log root>/<run>/logs/<job>/<n>.log[.gz]), which is
 // what `slipway logs` reads. While a run is going its record is saved at most
 // every 200 ms (the final state always): each save is one transaction, so a
 // killed process leaves the last complete record.
@@ -28,6 +28,9 @@ class StoreRecorder final : public RunRecorder {
   Status save(const RunRecord& run) override;
   void log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
            std::string_view line) override;
+  void step_finished(const std::string& run_id, const std::string& job_id, int step) override {
+    m_logs.step_finished(run_id, job_id, step);
+  }
   Status add_artifact(const ArtifactRecord& artifact) override;
   Result<std::vector<ArtifactRecord>> artifacts(const std::string& run_id) override;
 
