@@ -7,7 +7,12 @@
 // applied before (nullptr when nothing was), which must put that back. All
 // output a driver writes goes through DriverContext::log, which masks secrets.
 // A driver holds no state between calls beyond its configuration, so a killed
-// slipway leaves nothing a retry cannot redo. Not thread-safe.
+// slipway leaves nothing a retry cannot redo.
+//
+// Thread-safety: the engine calls observe/apply/rollback/remove of one driver
+// from several threads at once, for DIFFERENT targets (the entries of one
+// wave); calls for one target never overlap. DriverContext::log may be called
+// from any thread. check() is called alone, before anything else.
 #pragma once
 
 #include <filesystem>

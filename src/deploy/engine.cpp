@@ -6,7 +6,7 @@
 // (plan.h); then apply the plan's entries wave by wave. After each entry
 // succeeds its new state is written to the store at once (one small
 // transaction): the store is therefore always a true, per-component record of
-// what was applied, and a killed slipway leaves at most the one entry that was
+// what was applied, and a killed slipway leaves at most the entries that were
 // in flight unrecorded, which the next plan shows as still to do (and the
 // driver's observation shows as drift if it half happened). A retry plans
 // again and does only what is left. An entry with action `nothing` never
@@ -14,22 +14,31 @@
 //
 // Atomic per component: when the driver fails an entry, the engine asks it
 // to roll that entry back to what the store says was applied before, records
-// both steps, stops (later waves depend on this one) and reports the run as
-// failed; the store keeps the previous state for that component. Product
-// version and release bookkeeping belong to the caller (release/applier.h),
-// which records them only on success.
+// both steps and reports the run as failed; the store keeps the previous
+// state for that component. Entries of the same wave already running finish
+// (and are recorded), no further entry starts (later waves depend on this
+// one). Product version and release bookkeeping belong to the caller
+// (release/applier.h), which records them only on success.
 //
 // Runs left "running" by a killed process are marked failed when the next
 // apply of the environment starts (the caller holds the environment's lock,
 // so no other apply can be live).
 //
-// Why waves run sequentially for now: drivers share one log sink and one
-// store connection; running a wave's entries on threads needs a Store per
-// thread. The plan already groups independent entries, so this is a local
-// change when a driver needs it.
+// Parallelism. The entries of one wave are independent (plan.h), so they run
+// concurrently on up to `ApplyRequest::parallelism` threads; waves still run
+// one after another, and removes are one entry per wave (dependants first).
+// Driver calls for different targets run at the same time (driver.h allows
+// it); the Store is one connection for one thread at a time (store.h), so
+// every store call and keep_alive (which renews the lock through the same
+// store) happens under one mutex, as do the log files and the result.
 #include "deploy/engine.h"
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 namespace slipway::deploy {
 
@@ -84,12 +93,14 @@ Result<ApplyResult> apply_environment(store::Store& store, Driver& driver, const
   fs::path log_dir = request.state_dir / "logs" / env->name;
   std::error_code ec;
   fs::create_directories(log_dir, ec);
+  std::mutex log_mutex;
   std::map<std::string, std::ofstream> logs;
   DriverContext context{&workspace, &*env, *secrets, request.state_dir,
                         [&](const std::string& target, const std::string& line) {
                           std::string file = target;
                           for (char& c : file)
                             if (c == '/' || c == ':') c = '_';
+                          std::lock_guard lock(log_mutex);
                           std::ofstream& out = logs[file];
                           if (!out.is_open()) out.open(log_dir / (file + ".log"), std::ios::app);
                           out << masker.mask(line) << "\n";
@@ -130,42 +141,82 @@ Result<ApplyResult> apply_environment(store::Store& store, Driver& driver, const
       if (t.target == target) return &t;
     return nullptr;
   };
+
+  // Shared by the workers of a wave; everything below is guarded by `mutex`.
+  std::mutex mutex;
+  std::optional<Error> store_error;  // a store write failed: the apply cannot be trusted to go on
+  std::string failure;               // the first entry's failure message
+  int changes = 0;
   auto record = [&](const std::string& target, const std::string& action, bool ok, const std::string& message) {
     result.steps.push_back({target, action, ok, message});
-    return store.deploys().add_apply_step(*run, target, action, ok ? "succeeded" : "failed", masker.mask(message));
+    Status s = store.deploys().add_apply_step(*run, target, action, ok ? "succeeded" : "failed", masker.mask(message));
+    if (!s && !store_error) store_error = s.error();
   };
+  auto stopped = [&] { return store_error.has_value() || !failure.empty(); };
 
-  int changes = 0;
-  for (const PlanEntry& entry : result.plan.entries) {
-    if (entry.action == PlanAction::nothing) continue;
-    if (Status alive = request.keep_alive(); !alive) {
-      (void)record(entry.target, plan_action_name(entry.action), false, alive.error().message);
-      (void)store.deploys().finish_apply(*run, "failed");
-      result.message = alive.error().message;
-      return result;
+  // One entry: the driver's action (and revert on failure), then its record.
+  auto apply_entry = [&](const PlanEntry& entry) {
+    {
+      std::lock_guard lock(mutex);
+      if (stopped()) return;
+      if (Status alive = request.keep_alive(); !alive) {
+        record(entry.target, plan_action_name(entry.action), false, alive.error().message);
+        failure = alive.error().message;
+        return;
+      }
     }
     Status done = entry.action == PlanAction::remove ? driver.remove(entry, context) : driver.apply(entry, context);
     if (!done) {
       std::string message = masker.mask(done.error().message);
-      if (Status s = record(entry.target, plan_action_name(entry.action), false, message); !s)
-        return std::unexpected(s.error());
-      if (entry.action != PlanAction::remove) {
-        Status back = driver.rollback(entry, previous_of(entry.target), context);
-        std::string what = back ? "back to " + (previous_of(entry.target) ? previous_of(entry.target)->version
-                                                                           : std::string("nothing"))
-                                : masker.mask(back.error().message);
-        if (Status s = record(entry.target, "revert", back.has_value(), what); !s) return std::unexpected(s.error());
+      std::optional<Status> back;
+      if (entry.action != PlanAction::remove) back = driver.rollback(entry, previous_of(entry.target), context);
+      std::lock_guard lock(mutex);
+      record(entry.target, plan_action_name(entry.action), false, message);
+      if (back) {
+        const store::AppliedTarget* previous = previous_of(entry.target);
+        std::string what = *back ? "back to " + (previous ? previous->version : std::string("nothing"))
+                                 : masker.mask(back->error().message);
+        record(entry.target, "revert", back->has_value(), what);
       }
-      if (Status s = store.deploys().finish_apply(*run, "failed"); !s) return std::unexpected(s.error());
-      result.message = message;
-      return result;
+      if (failure.empty()) failure = message;
+      return;
     }
+    std::lock_guard lock(mutex);
     Status saved = entry.action == PlanAction::remove ? store.deploys().remove_applied(env->name, entry.target)
                                                       : store.deploys().put_applied(applied_row(env->name, entry));
-    if (!saved) return std::unexpected(saved.error());
-    if (Status s = record(entry.target, plan_action_name(entry.action), true, entry.why); !s)
-      return std::unexpected(s.error());
+    if (!saved) {
+      if (!store_error) store_error = saved.error();
+      return;
+    }
+    record(entry.target, plan_action_name(entry.action), true, entry.why);
     ++changes;
+  };
+
+  unsigned threads = request.parallelism ? request.parallelism : std::max(4u, std::thread::hardware_concurrency());
+  for (size_t first = 0; first < result.plan.entries.size() && !stopped();) {
+    std::vector<const PlanEntry*> wave;
+    size_t next = first;
+    for (; next < result.plan.entries.size() && result.plan.entries[next].wave == result.plan.entries[first].wave;
+         ++next)
+      if (result.plan.entries[next].action != PlanAction::nothing) wave.push_back(&result.plan.entries[next]);
+    first = next;
+    if (wave.size() <= 1 || threads <= 1) {
+      for (const PlanEntry* entry : wave) apply_entry(*entry);
+      continue;
+    }
+    std::atomic<size_t> taken{0};
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < std::min<size_t>(threads, wave.size()); ++i)
+      workers.emplace_back([&] {
+        for (size_t at = taken++; at < wave.size(); at = taken++) apply_entry(*wave[at]);
+      });
+    for (std::thread& worker : workers) worker.join();
+  }
+  if (store_error) return std::unexpected(*store_error);
+  if (!failure.empty()) {
+    if (Status s = store.deploys().finish_apply(*run, "failed"); !s) return std::unexpected(s.error());
+    result.message = failure;
+    return result;
   }
   if (Status s = store.deploys().finish_apply(*run, "succeeded"); !s) return std::unexpected(s.error());
   result.succeeded = true;

@@ -5,7 +5,9 @@
 // waves → record. See engine.cpp for the design and its invariants.
 //
 // The caller holds the environment's lock (the release flow, or the `apply`
-// command). Not thread-safe: one apply per Store at a time.
+// command). Not thread-safe: one apply per Store at a time. Inside, the
+// entries of one wave run on worker threads (driver calls concurrently, store
+// calls one at a time); everything has finished when apply_environment returns.
 #pragma once
 
 #include <filesystem>
@@ -28,7 +30,10 @@ struct ApplyRequest {
   std::string release;                            // for the record; may be empty
   std::string actor;
   std::filesystem::path state_dir;                // logs go to state_dir/logs/ENV/TARGET.log
+  // Called before each entry starts (never concurrently); an error stops the apply.
   std::function<Status()> keep_alive = [] { return Status{}; };
+  // How many entries of one wave may run at once; 0 = max(4, hardware threads).
+  unsigned parallelism = 0;
 };
 
 struct StepResult {
