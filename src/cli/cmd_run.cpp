@@ -182,6 +182,7 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     return report(Error{ErrorCode::invalid_input, "give either a COMPONENT or --file PATH", {}});
   if (args.agents < 0) return report(Error{ErrorCode::invalid_input, "--agents must be at least 1", {}});
   pipeline::ExpandOptions expand;
+  run::RunOptions run_options;
   fs::path file;
   std::string name;
   fs::path repo;
@@ -207,6 +208,7 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     repo = workspace->repo_location(*component);
     file = repo / component->pipeline;
     name = component->name;
+    run_options.component = component->name;
     expand.self_root = repo;
     expand.display_root = workspace->dir;
     for (const model::TemplateSource& source : workspace->template_sources)
@@ -241,7 +243,6 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     return k_exit_bad_input;
   }
 
-  run::RunOptions run_options;
   run_options.pipeline = name;
   run_options.branch = args.branch;
   run_options.commit = args.commit.empty() ? git_head(repo) : args.commit;
@@ -352,6 +353,7 @@ int retry_run(const std::string& id, const RunArgs& args, const GlobalOptions& o
   }
   run::RunOptions run_options;
   run_options.pipeline = old->value("pipeline", "");
+  run_options.component = old->value("component", "");
   run_options.branch = old->value("branch", "");
   run_options.commit = old->value("commit", "");
   std::optional<fs::path> repo = git_root(fs::path(source).parent_path());
@@ -401,12 +403,6 @@ int list_runs(const GlobalOptions& options) {
   return k_exit_ok;
 }
 
-int print_logs(const std::string& run_id, const std::string& job_filter, const GlobalOptions& options) {
-  fs::path root = state_dir(options) / "runs";
-  Result<nlohmann::json> json = load_run(options, run_id);
-  if (!json) return report(json.error());
-  bool any = false;
-  for (const nlohmann::json& stage : (*json)["stages"]) {
 // `logs RUN --follow`: the lines of a run (running in another process) as they
 // are written, until it finishes; exits as the run did.
 int follow_logs(const std::string& run_id, const std::string& job_filter, const GlobalOptions& options) {
@@ -419,6 +415,12 @@ int follow_logs(const std::string& run_id, const std::string& job_filter, const 
   return result == "succeeded" || result == "succeededWithIssues" ? k_exit_ok : k_exit_failed;
 }
 
+int print_logs(const std::string& run_id, const std::string& job_filter, const GlobalOptions& options) {
+  fs::path root = state_dir(options) / "runs";
+  Result<nlohmann::json> json = load_run(options, run_id);
+  if (!json) return report(json.error());
+  bool any = false;
+  for (const nlohmann::json& stage : (*json)["stages"]) {
     for (const nlohmann::json& job : stage["jobs"]) {
       std::string id = job.value("id", "");
       if (!job_filter.empty() && !iequals(id, job_filter) && !iequals(job.value("name", ""), job_filter)) continue;
@@ -456,9 +458,12 @@ int list_artifacts(const std::string& run_id, const GlobalOptions& options) {
     if (!artifacts) return report(artifacts.error());
     for (const run::ArtifactRecord& a : *artifacts) {
       if (options.json)
-        list.push_back({{"run", a.run_id}, {"job", a.job_id}, {"name", a.name}, {"digest", a.digest}, {"size", a.size}, {"files", a.files}});
+        list.push_back({{"run", a.run_id}, {"job", a.job_id}, {"name", a.name}, {"component", a.component},
+                        {"version", a.version}, {"digest", a.digest}, {"size", a.size}, {"files", a.files}});
       else
-        std::cout << a.run_id << "  " << a.name << "  " << a.size << " bytes  " << a.files << " files  sha256:" << a.digest << "\n";
+        std::cout << a.run_id << "  " << a.name << "  " << (a.component.empty() ? "-" : a.component) << "  "
+                  << (a.version.empty() ? "-" : a.version) << "  " << a.size << " bytes  " << a.files
+                  << " files  sha256:" << a.digest << "\n";
     }
   }
   if (options.json) std::cout << list.dump(2) << "\n";

@@ -99,9 +99,10 @@ class JobHost {
   virtual void step_finished(const JobMessage& job, int step, const StepRecord& record) = 0;
   // One log line of a step (secrets already masked), stamped by the agent.
   virtual void log(const JobMessage& job, int step, std::int64_t at_ms, std::string_view line) = 0;
-  // Stores the file or folder as artifact `name` of the job's run.
+  // Stores the file or folder as artifact `name` of the job's run; `version`
+  // is what the job knows of the version it built ("" when nothing).
   virtual Result<ArtifactInfo> publish_artifact(const JobMessage& job, const std::string& name,
-                                                const std::filesystem::path& from) = 0;
+                                                const std::filesystem::path& from, const std::string& version) = 0;
   // Writes artifact `name` of the run (every artifact, each in its own
   // folder, when name is empty) into `to`. not_found when absent.
   virtual Status download_artifact(const JobMessage& job, const std::string& name,

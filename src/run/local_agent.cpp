@@ -196,6 +196,14 @@ class StepRunner {
   const std::atomic<bool>& m_cancel;
 };
 
+// The version an artifact published now carries: Slipway.Version when the
+// versioning task set one, else the build number.
+std::string artifact_version(const Variables& variables) {
+  for (const char* name : {"Slipway.Version", "Build.BuildNumber"})
+    if (const Variable* v = variables.find(name); v && !v->value.empty()) return v->value;
+  return "";
+}
+
 Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
   switch (step.kind) {
     case StepKind::script:
@@ -256,7 +264,7 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
       std::string path = state.variables.expand(step.body);
       fs::path from = fs::path(path).is_absolute() ? fs::path(path) : state.sources / path;
       std::string name = step.artifact.empty() ? state.job.job : state.variables.expand(step.artifact);
-      Result<ArtifactInfo> info = state.host.publish_artifact(state.job, name, from);
+      Result<ArtifactInfo> info = state.host.publish_artifact(state.job, name, from, artifact_version(state.variables));
       if (!info) {
         runner.log("##[error]" + info.error().message);
         return Attempt{TaskResult::failed, -1, info.error().message};

@@ -110,7 +110,7 @@ Status DirectoryRecorder::add_artifact(const ArtifactRecord& artifact) {
   for (const ArtifactRecord& a : m_artifacts)
     if (a.run_id == artifact.run_id)
       list.push_back({{"name", a.name}, {"job", a.job_id}, {"digest", a.digest}, {"size", a.size}, {"files", a.files},
-                      {"created", a.created_ms}});
+                      {"created", a.created_ms}, {"component", a.component}, {"version", a.version}});
   fs::path dir = m_root / folder_name(artifact.run_id);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -175,7 +175,8 @@ std::vector<ArtifactRecord> load_artifacts(const fs::path& root, const std::stri
   if (!list.is_array()) return out;
   for (const nlohmann::json& a : list)
     out.push_back({run_id, a.value("job", ""), a.value("name", ""), a.value("digest", ""),
-                   a.value("size", std::int64_t{0}), a.value("files", std::int64_t{0}), a.value("created", std::int64_t{0})});
+                   a.value("size", std::int64_t{0}), a.value("files", std::int64_t{0}), a.value("created", std::int64_t{0}),
+                   a.value("component", ""), a.value("version", "")});
   return out;
 }
 

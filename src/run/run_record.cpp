@@ -35,6 +35,7 @@ nlohmann::ordered_json run_to_json(const RunRecord& run) {
   nlohmann::ordered_json out;
   out["id"] = run.id;
   out["pipeline"] = run.pipeline;
+  if (!run.component.empty()) out["component"] = run.component;
   out["buildNumber"] = run.build_number;
   out["branch"] = run.branch;
   out["commit"] = run.commit;
@@ -80,7 +81,8 @@ nlohmann::ordered_json run_to_json(const RunRecord& run) {
   out["stages"] = stages;
   nlohmann::ordered_json artifacts = nlohmann::ordered_json::array();
   for (const ArtifactRecord& a : run.artifacts)
-    artifacts.push_back({{"name", a.name}, {"job", a.job_id}, {"digest", a.digest}, {"size", a.size}, {"files", a.files}});
+    artifacts.push_back({{"name", a.name}, {"job", a.job_id}, {"digest", a.digest}, {"size", a.size}, {"files", a.files},
+                         {"component", a.component}, {"version", a.version}});
   out["artifacts"] = artifacts;
   return out;
 }

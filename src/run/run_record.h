@@ -51,6 +51,8 @@ struct ArtifactRecord {
   std::int64_t size = 0;
   std::int64_t files = 0;
   std::int64_t created_ms = 0;
+  std::string component;  // the component the run built, "" when not known
+  std::string version;    // Slipway.Version when set, else the build number at publish time
 };
 
 enum class RunState { running, finished };
@@ -58,6 +60,7 @@ enum class RunState { running, finished };
 struct RunRecord {
   std::string id;
   std::string pipeline;       // the pipeline's (component's) name
+  std::string component;      // the workspace component built, "" for a pipeline file of none
   std::string build_number;
   std::string branch;         // refs/heads/main
   std::string commit;

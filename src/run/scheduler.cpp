@@ -141,10 +141,10 @@ class Scheduler final : public JobHost {
     m_recorder.log(m_run.id, job.id, step, at_ms, line);
   }
   Result<ArtifactInfo> publish_artifact(const JobMessage& job, const std::string& name,
-                                        const std::filesystem::path& from) override {
+                                        const std::filesystem::path& from, const std::string& version) override {
     Result<ArtifactInfo> info = m_artifacts.put(name, from);
     if (!info) return info;
-    ArtifactRecord record{m_run.id, job.id, name, info->digest, info->size, info->files, now_ms()};
+    ArtifactRecord record{m_run.id, job.id, name, info->digest, info->size, info->files, now_ms(), m_options.component, version};
     if (Status s = m_recorder.add_artifact(record); !s) return std::unexpected(s.error());
     std::lock_guard lock(m_mutex);
     m_run.artifacts.push_back(record);
@@ -168,6 +168,7 @@ class Scheduler final : public JobHost {
   void build_records() {
     m_run.id = m_options.run_id;
     m_run.pipeline = m_options.pipeline;
+    m_run.component = m_options.component;
     m_run.branch = branch_ref(m_options.branch);
     m_run.commit = m_options.commit;
     m_run.source = m_options.source;

@@ -26,6 +26,7 @@ namespace slipway::run {
 struct RunOptions {
   std::string run_id = "1";
   std::string pipeline;                  // Build.DefinitionName, Build.Repository.Name
+  std::string component;                 // the workspace component built ("" when none): artifacts carry it
   std::string branch = "refs/heads/main";  // "main" is read as refs/heads/main
   std::string commit;                    // Build.SourceVersion
   std::string repository;                // what `checkout: self` fetches (a path or URL); may be empty

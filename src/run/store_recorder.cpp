@@ -52,7 +52,7 @@ void StoreRecorder::log(const std::string& run_id, const std::string& job_id, in
 
 Status StoreRecorder::add_artifact(const ArtifactRecord& a) {
   std::lock_guard lock(m_mutex);
-  return m_store.runs().add_artifact({a.run_id, a.job_id, a.name, a.digest, a.size, a.files, "", "", a.created_ms});
+  return m_store.runs().add_artifact({a.run_id, a.job_id, a.name, a.digest, a.size, a.files, a.component, a.version, a.created_ms});
 }
 
 Result<std::vector<ArtifactRecord>> StoreRecorder::artifacts(const std::string& run_id) {
@@ -72,7 +72,7 @@ Result<std::vector<ArtifactRecord>> stored_artifacts(store::RunStore& runs, cons
   if (!stored) return std::unexpected(stored.error());
   std::vector<ArtifactRecord> out;
   for (const store::StoredArtifact& a : *stored)
-    out.push_back({a.run_id, a.job_id, a.name, a.digest, a.size, a.files, a.created_ms});
+    out.push_back({a.run_id, a.job_id, a.name, a.digest, a.size, a.files, a.created_ms, a.component, a.version});
   return out;
 }
 

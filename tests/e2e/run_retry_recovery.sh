@@ -36,7 +36,7 @@ expect_contains "$OUT" " art"
 
 # Artifacts: listed per run, fetched by name, unsafe names refused.
 expect_exit 0 "$SLIPWAY" artifact list --run 1
-expect_contains "$OUT" "1  drop  4 bytes  1 files  sha256:"
+expect_contains "$OUT" "1  drop  -  $(date -u +%Y%m%d).1  4 bytes  1 files  sha256:"
 expect_exit 0 "$SLIPWAY" artifact get drop --run 2 --to "$TMP/fetched"
 [[ $(cat "$TMP/fetched/f") == art ]] || die "fetched artifact content differs"
 expect_exit 2 "$SLIPWAY" artifact get ../drop --run 1 --to "$TMP/x"

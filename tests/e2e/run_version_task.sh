@@ -18,18 +18,31 @@ stages:
       name: ver
       inputs:
         preset: conventionalcommits
-    - bash: echo "same job $(Slipway.Version)"
+    - bash: echo "same job $(Slipway.Version)"; mkdir -p out; echo v > out/v
+    - publish: out
+      artifact: versioned
   - job: after
     dependsOn: v
     variables:
       next: $[ dependencies.v.outputs['ver.Slipway.Version'] ]
     steps:
-    - bash: echo "next job $(next)"
+    - bash: echo "next job $(next)"; mkdir -p out; echo n > out/n
+    - publish: out
+      artifact: numbered
 Y
 git add p.yml && git commit -q -m "fix: add pipeline"
 expect_exit 0 "$SLIPWAY" run --file p.yml --follow
 expect_contains "$OUT" "[s.v] same job 1.0.1"
 expect_contains "$OUT" "[s.after] next job 1.0.1"
+build_number=$(sed -n 's/^run 1 ([^ ]* \(.*\)): succeeded$/\1/p' <<<"$OUT")
+[[ -n $build_number ]] || die "no build number in: $OUT"
+# Artifacts carry the version: Slipway.Version where the task set it, else the build number.
+expect_exit 0 "$SLIPWAY" artifact list --run 1
+expect_contains "$OUT" "1  versioned  -  1.0.1  "
+expect_contains "$OUT" "1  numbered  -  $build_number  "
+expect_exit 0 "$SLIPWAY" artifact list --json
+expect_contains "$OUT" '"version": "1.0.1"'
+expect_contains "$OUT" '"component": ""'
 
 # A bad input fails the step with the version module's message.
 sed -i 's/preset: conventionalcommits/preset: nope/' p.yml

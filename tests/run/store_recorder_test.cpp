@@ -17,6 +17,7 @@ Result<RunRecord> run_yaml(const std::string& yaml_text, const test::TempDir& di
   options.artifact_dir = dir / "artifacts";
   options.slots = 2;
   options.pipeline = "orders";
+  options.component = "orders";
   options.run_id = "1";
   Result<yaml::Node> node = yaml::parse(yaml_text, "pipeline.yml");
   if (!node) return std::unexpected(node.error());
@@ -39,6 +40,7 @@ stages:
     steps:
     - bash: mkdir -p out; echo x > out/f; echo "##vso[task.setvariable variable=v;isOutput=true]42"; echo hello
       name: s
+    - bash: echo "##vso[task.setvariable variable=Slipway.Version]2.1.0"
     - {publish: out, artifact: drop}
   - job: b
     dependsOn: a
@@ -57,7 +59,7 @@ stages:
   ASSERT_EQ(run.jobs.size(), 2u);
   EXPECT_EQ(run.jobs[0].result, "succeeded");
   EXPECT_EQ(run.jobs[0].outputs["s.v"], "42");
-  ASSERT_EQ(run.jobs[0].steps.size(), 2u);
+  ASSERT_EQ(run.jobs[0].steps.size(), 3u);
   EXPECT_EQ(run.jobs[1].result, "failed");
   EXPECT_GT(run.jobs[1].finish_ms, 0);
   EXPECT_EQ(run.document["result"], "failed");
@@ -66,6 +68,9 @@ stages:
   ASSERT_EQ(artifacts->size(), 1u);
   EXPECT_EQ((*artifacts)[0].name, "drop");
   EXPECT_EQ((*artifacts)[0].job_id, run.jobs[0].id);
+  EXPECT_EQ((*artifacts)[0].component, "orders");
+  EXPECT_EQ((*artifacts)[0].version, "2.1.0");
+  EXPECT_EQ(run.document["component"], "orders");
   // The finished step's log is compressed and reads back whole.
   std::filesystem::path log = step_log_path(dir / "runs", "1", run.jobs[0].id, 0);
   EXPECT_FALSE(std::filesystem::exists(log));
