@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "cli/build_hook.h"
 #include "core/strings.h"
 #include "model/workspace.h"
 #include "release/codec.h"
@@ -78,17 +79,17 @@ void print_release(const release::Release& r) {
     std::cout << "  " << c.name << " " << c.version << " " << c.artifact_digest << "\n";
 }
 
-void print_outcome(const release::ApplyRecord& record) {
-  std::cout << release::apply_reason_name(record.reason) << " " << record.release << " to " << record.environment
+void print_outcome(const release::ApplyRecord& record, std::ostream& out = std::cout) {
+  out << release::apply_reason_name(record.reason) << " " << record.release << " to " << record.environment
             << ": " << (record.outcome.succeeded ? "applied" : "FAILED") << " (" << record.outcome.message << ")\n";
-  for (const std::string& o : record.overridden) std::cout << "  forced: " << o << "\n";
+  for (const std::string& o : record.overridden) out << "  forced: " << o << "\n";
   if (record.took_over)
-    std::cout << "  took over the expired lock of " << record.took_over->holder << ", " << record.took_over->actor
+    out << "  took over the expired lock of " << record.took_over->holder << ", " << record.took_over->actor
               << "\n";
 }
 
-Status finish(const release::ApplyRecord& record) {
-  print_outcome(record);
+Status finish(const release::ApplyRecord& record, std::ostream& out = std::cout) {
+  print_outcome(record, out);
   if (record.outcome.succeeded) return {};
   return fail(ErrorCode::conflict, "applying " + record.release + " to " + record.environment +
                                        " failed: " + record.outcome.message);
@@ -225,7 +226,9 @@ Status status(const GlobalOptions& options) {
     for (const auto& [name, version] : e.components) {
       bool differs = std::find(e.differs_from_upstream.begin(), e.differs_from_upstream.end(), name) !=
                      e.differs_from_upstream.end();
-      std::cout << "  " << (differs ? "* " : "  ") << name << " " << (version.empty() ? "-" : version) << "\n";
+      bool unbuilt = std::find(e.not_built.begin(), e.not_built.end(), name) != e.not_built.end();
+      std::cout << "  " << (differs ? "* " : "  ") << name << " "
+                << (!version.empty() ? version : unbuilt ? "not yet built" : "-") << "\n";
     }
     for (const std::string& p : e.pending) std::cout << "  pending: " << p << "\n";
   }
@@ -278,6 +281,64 @@ Status history(const GlobalOptions& options, const ReleaseArgs& args) {
 }
 
 }  // namespace
+
+std::string short_branch(const std::string& ref) {
+  constexpr std::string_view prefix = "refs/heads/";
+  return ref.starts_with(prefix) ? ref.substr(prefix.size()) : ref;
+}
+
+Status after_component_build(const GlobalOptions& options, const std::string& component, const run::RunRecord& run) {
+  std::ostream& out = options.json ? std::cerr : std::cout;
+  const run::ArtifactRecord* artifact = nullptr;
+  for (const run::ArtifactRecord& a : run.artifacts)
+    if (a.name == component) artifact = &a;
+  if (!artifact) {
+    out << component << ": the run published no artifact named " << component << "; no release\n";
+    return {};
+  }
+  Result<std::unique_ptr<Context>> c = open(options);
+  if (!c) return std::unexpected(c.error());
+  const model::Component* declared = (*c)->workspace.component(component);
+  if (!declared) return fail(ErrorCode::invalid_input, "unknown component '" + component + "'");
+  const std::string branch = short_branch(run.branch);
+  Result<std::optional<BuiltVersion>> built = build_version((*c)->workspace, *declared, branch, run.commit);
+  if (!built && built.error().code == ErrorCode::not_found) {  // e.g. the repo is a plain folder
+    out << component << ": " << built.error().message << "; no release\n";
+    return {};
+  }
+  if (!built) return std::unexpected(built.error());
+  if (!*built) {
+    out << component << ": branch " << branch << " releases no version; no release\n";
+    return {};
+  }
+  const std::string& version = (*built)->version;
+  // A version is built once: a rebuild of it (same commits, new artifact) is not a new version.
+  Result<std::optional<store::ComponentVersionRecord>> known =
+      (*c)->store->releases().component_version(component, version);
+  if (!known) return std::unexpected(known.error());
+  if (*known && (*known)->artifact_digest != artifact->digest) {
+    out << component << " " << version << " was already built by run " << (*known)->run_id
+        << "; this build is not a new version (no release)\n";
+    return {};
+  }
+  Result<std::unique_ptr<release::Applier>> applier = make_applier(options, **c);
+  if (!applier) {  // a build without src/deploy: record the version, move nothing
+    if (Status s = (*c)->store->releases().record_component_version(
+            {component, version, artifact->digest, run.id, branch, {}});
+        !s)
+      return s;
+    out << "recorded " << component << " " << version << " (" << applier.error().message << ")\n";
+    return tag_built_version((*c)->workspace, *declared, **built);
+  }
+  Result<std::vector<release::ApplyRecord>> done =
+      (*c)->service->on_build_succeeded(component, version, artifact->digest, branch, run.id, **applier);
+  if (!done) return std::unexpected(done.error());
+  out << "recorded " << component << " " << version << "\n";
+  Status result = tag_built_version((*c)->workspace, *declared, **built);
+  for (const release::ApplyRecord& r : *done)
+    if (Status s = finish(r, out); !s && result) result = s;
+  return result;
+}
 
 void add_release_commands(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<ReleaseArgs>();

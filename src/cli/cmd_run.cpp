@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/app.h"
+#include "cli/build_hook.h"
 #include "core/clock.h"
 #include "core/host.h"
 #include "core/process.h"
@@ -173,7 +174,12 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
               << "): " << run::result_name(record->result) << "\n";
   }
   bool ok = record->result == run::TaskResult::succeeded || record->result == run::TaskResult::succeeded_with_issues;
-  return ok ? k_exit_ok : k_exit_failed;
+  if (!ok) return k_exit_failed;
+  // A component's build: its auto environments follow (cli/build_hook.h).
+  if (!args.component.empty()) {
+    if (Status s = after_component_build(options, args.component, *record); !s) return report(s.error());
+  }
+  return k_exit_ok;
 }
 
 

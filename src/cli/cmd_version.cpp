@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "cli/build_hook.h"
 #include "core/strings.h"
 #include "model/workspace.h"
 #include "version/next_version.h"
@@ -67,7 +68,14 @@ Status from_component(const GlobalOptions& global, const std::string& name, std:
     return fail(ErrorCode::unsupported,
                 "component '" + name + "' has a remote repo; versioning needs a local clone");
   repo = workspace->repo_location(*component);
-  const model::Versioning& v = component->versioning;
+  fill_options(*component, options);
+  return {};
+}
+
+}  // namespace
+
+void fill_options(const model::Component& component, version::VersionOptions& options) {
+  const model::Versioning& v = component.versioning;
   options.tag_format = v.tag_format;
   options.preset = v.preset == model::VersionPreset::angular ? version::Preset::angular
                                                              : version::Preset::conventionalcommits;
@@ -80,8 +88,32 @@ Status from_component(const GlobalOptions& global, const std::string& name, std:
       options.branches.push_back(std::move(rule));
     }
   }
+}
+
+Result<std::optional<BuiltVersion>> build_version(const model::Workspace& workspace, const model::Component& component,
+                                                  const std::string& branch, const std::string& commit) {
+  if (component.repo_is_url) return std::optional<BuiltVersion>();
+  version::VersionOptions options;
+  fill_options(component, options);
+  options.branch = branch;
+  if (!commit.empty()) options.head = commit;
+  Result<version::VersionResult> result = version::compute_next_version(workspace.repo_location(component), options);
+  if (!result) return std::unexpected(result.error());
+  if (result->next_version) return std::optional<BuiltVersion>(BuiltVersion{result->next_version->to_string(), *result});
+  if (result->head_is_released && result->last_version)
+    return std::optional<BuiltVersion>(BuiltVersion{result->last_version->to_string(), std::nullopt});
+  return std::optional<BuiltVersion>();
+}
+
+Status tag_built_version(const model::Workspace& workspace, const model::Component& component,
+                         const BuiltVersion& built) {
+  if (!built.untagged) return {};
+  Result<bool> tagged = version::create_release_tag(workspace.repo_location(component), *built.untagged);
+  if (!tagged) return std::unexpected(tagged.error());
   return {};
 }
+
+namespace {
 
 int run_version(const VersionArgs& args, const GlobalOptions& global) {
   version::VersionOptions options;

@@ -167,6 +167,10 @@ Result<std::vector<EnvironmentStatus>> status(store::Store& store, const model::
       const ReleaseComponent* rc = applied ? applied->component(c) : nullptr;
       s.components.emplace_back(c, rc ? rc->version : "");
       versions[e.name][c] = rc ? rc->version : "";
+      if (rc) continue;
+      Result<std::vector<store::ComponentVersionRecord>> built = store.releases().component_versions(c);
+      if (!built) return std::unexpected(built.error());
+      if (built->empty()) s.not_built.push_back(c);
     }
     if (!s.upstream.empty()) {
       for (const auto& [c, v] : s.components) {
@@ -202,7 +206,7 @@ nlohmann::json to_json(const std::vector<EnvironmentStatus>& status) {
                    {"release", s.release}, {"product_version", s.product_version},
                    {"last_result", s.last_result}, {"last_release", s.last_release},
                    {"components", components}, {"differs_from_upstream", s.differs_from_upstream},
-                   {"pending", s.pending}});
+                   {"pending", s.pending}, {"not_built", s.not_built}});
   }
   return out;
 }

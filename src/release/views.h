@@ -25,6 +25,7 @@ struct EnvironmentStatus {
   std::string last_release;
   std::vector<std::pair<std::string, std::string>> components;  // env's components → applied version ("" = none)
   std::vector<std::string> differs_from_upstream;               // component names
+  std::vector<std::string> not_built;  // env's components with no recorded build at all ("not yet built")
   std::vector<std::string> pending;  // e.g. "2.3.5: needs 1 approval by role qa on prod-cloud; has 0"
 };
 
