@@ -42,18 +42,17 @@ bash "$root/scripts/make-example-repos.sh" "$ws" >/dev/null
 
 components=(billing orders worker web acme-bridge)
 declare -A version digest
-step "build every component: slipway run COMPONENT, then slipway release built"
+step "build every component: slipway run COMPONENT (dev, mode auto, follows each successful build)"
 for c in "${components[@]}"; do
-  if ! out=$(sw run "$c" --json 2>&1); then problem "slipway run $c failed: $(tail -n1 <<<"$out")"; continue; fi
+  if ! out=$(sw run "$c" --json 2>"$work/run-$c.err"); then
+    problem "slipway run $c failed: $(tail -n1 "$work/run-$c.err")"; continue
+  fi
   digest[$c]=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(a["digest"] for a in d["artifacts"] if a["name"]==sys.argv[1]))' "$c" <<<"$out") || { problem "run $c published no artifact named $c"; continue; }
-  version[$c]=$(sw version "$c")
-  echo "  $c ${version[$c]} sha256:${digest[$c]:0:12}"
-done
-# Recording the builds moves dev (mode auto) along; the first builds cannot
-# deploy dev yet (its other components have no version), the last one can.
-for c in "${components[@]}"; do
-  [[ -n ${version[$c]:-} ]] || continue
-  SLIPWAY_USER=alice sw release built "$c" "${version[$c]}" --digest "${digest[$c]}" 2>&1 | sed 's/^/  /' || true
+  # The run records the version it built (and tags it), then applies dev.
+  version[$c]=$(sed -n "s/^recorded $c //p" "$work/run-$c.err")
+  [[ -n ${version[$c]} ]] || problem "slipway run $c recorded no version: $(tail -n1 "$work/run-$c.err")"
+  echo "  $c ${version[$c]:-?} sha256:${digest[$c]:0:12}"
+  grep -v "^recorded " "$work/run-$c.err" | sed 's/^/    /' || true
 done
 
 # probe ENV OFFSET [quiet]: every component of ENV answers on its port.
@@ -76,7 +75,7 @@ probe() {
 
 step "dev: probe every service"
 if ! probe dev 0 quiet >/dev/null 2>&1; then
-  problem "dev was not deployed by 'slipway release built' (auto environment); applying it with 'slipway apply dev --version ...'"
+  problem "dev was not deployed by the builds (auto environment); applying it with 'slipway apply dev --version ...'"
   args=(); for c in billing orders worker web; do args+=(--version "$c=${version[$c]:-}"); done
   SLIPWAY_USER=alice sw apply dev "${args[@]}" | sed 's/^/  /' || problem "slipway apply dev failed"
 fi
