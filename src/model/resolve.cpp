@@ -22,50 +22,109 @@ std::string ValueOrigin::describe() const {
 
 namespace {
 
-using Leaves = std::map<std::string, ResolvedValue>;
+using Leaves = std::map<std::string, ResolvedValue, std::less<>>;
 
 // Removes the leaves that `path` replaces (itself, its subtree, its
-// ancestors); returns their origins so the new leaf can list what it overrides.
+// ancestors); returns their origins so the new leaf can list what it overrides,
+// in path order (ancestors, then the path's own history, then its subtree).
+// Leaves are sorted by path, so each of those is one lookup or one range.
 std::vector<ValueOrigin> take_replaced(Leaves& leaves, const std::string& path) {
   std::vector<ValueOrigin> replaced;
-  for (auto it = leaves.begin(); it != leaves.end();) {
-    const std::string& key = it->first;
-    bool same = key == path;
-    bool below = key.size() > path.size() && key.starts_with(path) && key[path.size()] == '.';
-    bool above = path.size() > key.size() && path.starts_with(key) && path[key.size()] == '.';
-    if (same || below || above) {
-      if (same) replaced.insert(replaced.end(), it->second.overridden.begin(), it->second.overridden.end());
-      replaced.push_back(it->second.origin);
-      it = leaves.erase(it);
-    } else {
-      ++it;
-    }
+  auto take = [&](Leaves::iterator it) {
+    replaced.push_back(std::move(it->second.origin));
+    return leaves.erase(it);
+  };
+  // Ancestors: every prefix of `path` that ends before a '.'; shorter sorts first.
+  for (size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1))
+    if (auto it = leaves.find(std::string_view(path).substr(0, dot)); it != leaves.end()) take(it);
+  if (auto it = leaves.find(path); it != leaves.end()) {
+    std::vector<ValueOrigin>& before = it->second.overridden;
+    replaced.insert(replaced.end(), std::make_move_iterator(before.begin()), std::make_move_iterator(before.end()));
+    take(it);
   }
+  // The subtree: keys starting with "path." are one contiguous range.
+  std::string below = path + ".";
+  for (auto it = leaves.lower_bound(below); it != leaves.end() && it->first.starts_with(below);) it = take(it);
   return replaced;
 }
 
+// The entries of one mapping of the merged tree, found by key. Short mappings
+// are searched in place; long ones get a hash index once per merge, so a layer
+// of n keys over a mapping of m keys costs O(n + m), not O(n * m).
+class MappingIndex {
+ public:
+  static constexpr size_t k_linear_below = 16;
+
+  MappingIndex(yaml::Node& tree, size_t incoming) : m_tree(tree), m_existing(tree.entries().size()) {
+    std::vector<yaml::Node::Entry>& entries = tree.entries();
+    // No reallocation while this index lives: its keys point into the entries.
+    entries.reserve(entries.size() + incoming);
+    if (m_existing < k_linear_below) return;
+    m_index.reserve(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) m_index.emplace(entries[i].key.text(), i);
+  }
+
+  // The value under `key` among the entries that were there before this
+  // merge (the only ones a key of the layer can meet), or nullptr.
+  yaml::Node* find(std::string_view key) {
+    std::vector<yaml::Node::Entry>& entries = m_tree.entries();
+    if (m_index.empty()) {
+      for (size_t i = 0; i < m_existing; ++i)
+        if (entries[i].key.text() == key) return &entries[i].value;
+      return nullptr;
+    }
+    auto it = m_index.find(key);
+    return it == m_index.end() ? nullptr : &entries[it->second].value;
+  }
+
+  // Appends a key known to be absent (a layer's keys are unique, so a key the
+  // layer appends is never looked up again in the same merge); the key node
+  // carries no position, as yaml::Node::set makes it.
+  yaml::Node& append(std::string_view key, yaml::Node value) {
+    std::vector<yaml::Node::Entry>& entries = m_tree.entries();
+    entries.push_back(yaml::Node::Entry{yaml::Node::make_scalar(std::string(key)), std::move(value)});
+    return entries.back().value;
+  }
+
+ private:
+  yaml::Node& m_tree;
+  size_t m_existing;  // entries before this merge
+  std::unordered_map<std::string_view, size_t> m_index;
+};
+
 // Layers `layer` over `tree` and `leaves`; both start as what lower layers set.
-void merge(yaml::Node& tree, Leaves& leaves, const yaml::Node& layer, const std::string& prefix,
-           const ValueOrigin& base) {
+// `path` is the dotted path of `tree` ("" at the root); it is extended and
+// restored in place rather than rebuilt per key.
+void merge(yaml::Node& tree, Leaves& leaves, const yaml::Node& layer, std::string& path, const ValueOrigin& base) {
   if (!layer.is_mapping()) return;
+  MappingIndex index(tree, layer.entries().size());
+  const size_t prefix_size = path.size();
   for (const yaml::Node::Entry& entry : layer.entries()) {
-    std::string path = prefix.empty() ? entry.key.text() : prefix + "." + entry.key.text();
+    const std::string& key = entry.key.text();
+    if (prefix_size > 0) path += '.';
+    path += key;
     const yaml::Node& value = entry.value;
-    yaml::Node* existing = tree.get(entry.key.text());
+    yaml::Node* existing = index.find(key);
     if (value.is_mapping() && !value.entries().empty()) {
       if (!existing || !existing->is_mapping()) {
-        tree.set(entry.key.text(), yaml::Node::make_mapping(value.mark()));
-        existing = tree.get(entry.key.text());
+        if (existing)
+          *existing = yaml::Node::make_mapping(value.mark());
+        else
+          existing = &index.append(key, yaml::Node::make_mapping(value.mark()));
         take_replaced(leaves, path);
       }
       merge(*existing, leaves, value, path, base);
-      continue;
+    } else {
+      if (existing)
+        *existing = value;
+      else
+        index.append(key, value);
+      ValueOrigin origin = base;
+      origin.where = entry.key.position();
+      std::vector<ValueOrigin> overridden = take_replaced(leaves, path);
+      leaves.insert_or_assign(path, ResolvedValue{path, value, std::move(origin), std::move(overridden)});
     }
-    tree.set(entry.key.text(), value);
-    ValueOrigin origin = base;
-    origin.where = entry.key.position();
-    std::vector<ValueOrigin> overridden = take_replaced(leaves, path);
-    leaves[path] = ResolvedValue{path, value, origin, std::move(overridden)};
+    path.resize(prefix_size);
   }
 }
 
@@ -129,9 +188,11 @@ Result<ResolvedEnvironment> resolve_environment(const Workspace& ws, std::string
   out.policy = env->policy;
   out.values = yaml::Node::make_mapping();
   Leaves leaves;
+  std::string path;  // scratch for merge: the dotted path being merged
   std::vector<std::string> wanted;
+  std::unordered_set<std::string_view> wanted_set;
   auto want = [&](const std::string& component) {
-    if (std::find(wanted.begin(), wanted.end(), component) == wanted.end()) wanted.push_back(component);
+    if (wanted_set.insert(component).second) wanted.push_back(component);
   };
   for (const NameRef& ref : env->blocks) {
     const Block* block = ws.block(ref.name);
@@ -139,16 +200,17 @@ Result<ResolvedEnvironment> resolve_environment(const Workspace& ws, std::string
     out.blocks.push_back(block->name);
     for (const NameRef& c : block->components) want(c.name);
     ValueOrigin origin{ValueOrigin::Layer::block, block->name, {}};
-    merge(out.values, leaves, block->values, "", origin);
+    merge(out.values, leaves, block->values, path, origin);
     for (const SecretSpec& secret : block->secrets) out.secrets.push_back({secret, block->name});
     for (const Infrastructure& infra : block->infrastructure) out.infrastructure.push_back(infra);
   }
   for (const NameRef& c : env->components) want(c.name);
   if (env->platform)
-    merge(out.values, leaves, env->platform->values, "", {ValueOrigin::Layer::platform, {}, {}});
-  merge(out.values, leaves, env->values, "", {ValueOrigin::Layer::environment, {}, {}});
+    merge(out.values, leaves, env->platform->values, path, {ValueOrigin::Layer::platform, {}, {}});
+  merge(out.values, leaves, env->values, path, {ValueOrigin::Layer::environment, {}, {}});
   out.components = deploy_order(ws, wanted);
-  for (auto& [path, value] : leaves) out.flat.push_back(std::move(value));
+  out.flat.reserve(leaves.size());
+  for (auto& [leaf_path, value] : leaves) out.flat.push_back(std::move(value));
   return out;
 }
 
