@@ -1,6 +1,7 @@
 // The driver factory: which Driver serves each platform.
 #include "deploy/driver.h"
 #include "deploy/helm_driver.h"
+#include "deploy/kubectl_driver.h"
 #include "deploy/process_driver.h"
 #include "deploy/terraform_driver.h"
 
@@ -19,6 +20,8 @@ Result<std::unique_ptr<Driver>> make_driver(model::PlatformKind kind) {
   if (kind == model::PlatformKind::script) return make_script_driver();
   if (kind == model::PlatformKind::process) return make_process_driver();
   if (kind == model::PlatformKind::helm) return make_helm_driver(ToolLocator::from_environment(k_helm_override));
+  if (kind == model::PlatformKind::kubectl)
+    return make_kubectl_driver(ToolLocator::from_environment(k_kubectl_override));
   if (kind == model::PlatformKind::terraform)
     return make_terraform_driver(ToolLocator::from_environment(k_terraform_override));
   return fail(ErrorCode::unsupported,

@@ -43,7 +43,7 @@ class HelmDriver final : public Driver {
     Result<ToolRun> run = run_tool(argv, context.workspace->dir, target, context, true);
     if (!run) return std::nullopt;
     if (run->exit_code != 0) {
-      if (run->err.find("not found") != std::string::npos) return Observation{false, ""};
+      if (run->err.find("not found") != std::string::npos) return Observation{false, "", ""};
       return std::nullopt;
     }
     nlohmann::json status = nlohmann::json::parse(run->out, nullptr, false);

@@ -231,6 +231,8 @@ Result<Plan> make_plan(const PlanInput& input) {
         entry.drift = "recorded as applied but not running";
       } else if (!seen->second.version.empty() && seen->second.version != now.version) {
         entry.drift = "running " + seen->second.version + ", recorded " + now.version;
+      } else if (!seen->second.drift.empty()) {
+        entry.drift = seen->second.drift;
       }
       if (!entry.drift.empty() && entry.action == PlanAction::nothing) {
         entry.action = PlanAction::repair;
@@ -255,20 +257,9 @@ Result<Plan> make_plan(const PlanInput& input) {
     const model::Component* component = known == components.end() ? nullptr : known->second;
     if (!component) return fail(ErrorCode::not_found, "unknown component '" + name + "'");
     auto wanted = input.wanted.find(name);
-    if (wanted == input.wanted.end()) {
-      bool is_applied = applied.find(name) != applied.end();
-      if (is_applied)
-        return fail(ErrorCode::invalid_input,
-                    "no version of component '" + name + "' is known for environment '" + env.name + "'");
-      // Never built yet (an auto environment's first builds): left out, shown.
-      PlanEntry entry;
-      entry.target = name;
-      entry.why = "not yet built";
-      wave_of[name] = 1;
-      desired[name] = true;
-      plan.entries.push_back(std::move(entry));
-      continue;
-    }
+    if (wanted == input.wanted.end())
+      return fail(ErrorCode::invalid_input,
+                  "no version of component '" + name + "' is known for environment '" + env.name + "'");
     PlanEntry entry;
     entry.target = name;
     entry.to_version = wanted->second.version;

@@ -153,4 +153,13 @@ Result<ToolRun> run_tool(const std::vector<std::string>& argv, const std::filesy
   return run;
 }
 
+Status run_tool_checked(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                        const std::string& target, const std::string& what, const DriverContext& context) {
+  Result<ToolRun> run = run_tool(argv, cwd, target, context);
+  if (!run) return std::unexpected(run.error());
+  if (run->exit_code != 0)
+    return fail(ErrorCode::io, target + ": " + what + " failed (exit " + std::to_string(run->exit_code) + ")");
+  return {};
+}
+
 }  // namespace slipway::deploy

@@ -56,4 +56,9 @@ struct ToolRun {
 Result<ToolRun> run_tool(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                          const std::string& target, const DriverContext& context, bool quiet = false);
 
+// run_tool, then success only on exit 0: io "TARGET: WHAT failed (exit N)"
+// (WHAT e.g. "helm upgrade").
+Status run_tool_checked(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                        const std::string& target, const std::string& what, const DriverContext& context);
+
 }  // namespace slipway::deploy

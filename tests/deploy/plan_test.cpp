@@ -96,25 +96,15 @@ TEST_F(PlanTest, ComponentNoLongerWantedIsRemovedLast) {
 
 TEST_F(PlanTest, ServiceRecordedButNotRunningIsDriftToRepair) {
   record(make_plan(input).value());
-  input.observed["billing"] = Observation{false, ""};
+  input.observed["billing"] = Observation{false, "", ""};
   Plan plan = make_plan(input).value();
   EXPECT_EQ(entry(plan, "billing").action, PlanAction::repair);
   EXPECT_EQ(entry(plan, "billing").why, "drift: recorded as applied but not running");
 }
 
-TEST_F(PlanTest, AppliedComponentWithoutAVersionIsAnError) {
-  record(make_plan(input).value());
+TEST_F(PlanTest, ComponentWithoutAVersionIsAnError) {
   input.wanted.erase("worker");
   EXPECT_EQ(make_plan(input).error().message, "no version of component 'worker' is known for environment 'staging'");
-}
-
-TEST_F(PlanTest, ComponentNeverBuiltIsLeftOutAsNotYetBuilt) {
-  input.wanted.erase("worker");
-  Plan plan = make_plan(input).value();
-  EXPECT_EQ(entry(plan, "worker").action, PlanAction::nothing);
-  EXPECT_EQ(entry(plan, "worker").why, "not yet built");
-  EXPECT_EQ(entry(plan, "billing").action, PlanAction::install);
-  EXPECT_NE(format_plan(plan).find("  nothing   worker  (not yet built)\n"), std::string::npos) << format_plan(plan);
 }
 
 TEST_F(PlanTest, RotatedSecretChangesConfigurationWithoutShowingTheValue) {
