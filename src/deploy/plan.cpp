@@ -257,9 +257,20 @@ Result<Plan> make_plan(const PlanInput& input) {
     const model::Component* component = known == components.end() ? nullptr : known->second;
     if (!component) return fail(ErrorCode::not_found, "unknown component '" + name + "'");
     auto wanted = input.wanted.find(name);
-    if (wanted == input.wanted.end())
-      return fail(ErrorCode::invalid_input,
-                  "no version of component '" + name + "' is known for environment '" + env.name + "'");
+    if (wanted == input.wanted.end()) {
+      bool is_applied = applied.find(name) != applied.end();
+      if (is_applied)
+        return fail(ErrorCode::invalid_input,
+                    "no version of component '" + name + "' is known for environment '" + env.name + "'");
+      // Never built yet (an auto environment's first builds): left out, shown.
+      PlanEntry entry;
+      entry.target = name;
+      entry.why = "not yet built";
+      wave_of[name] = 1;
+      desired[name] = true;
+      plan.entries.push_back(std::move(entry));
+      continue;
+    }
     PlanEntry entry;
     entry.target = name;
     entry.to_version = wanted->second.version;

@@ -82,8 +82,10 @@ Result<std::map<std::string, std::string>> component_config(const model::Compone
 std::string config_digest(const std::map<std::string, std::string>& config);
 nlohmann::json config_key_digests(const std::map<std::string, std::string>& config);
 
-// The plan. A component of the environment without a wanted version:
-// invalid_input "no version of component 'C' is known for environment 'E'".
+// The plan. A component of the environment without a wanted version that was
+// never applied there is left alone: action nothing, why "not yet built". One
+// that is applied: invalid_input "no version of component 'C' is known for
+// environment 'E'".
 Result<Plan> make_plan(const PlanInput& input);
 
 // Human text, one line per entry (secrets never appear: only keys are named).

@@ -102,9 +102,19 @@ TEST_F(PlanTest, ServiceRecordedButNotRunningIsDriftToRepair) {
   EXPECT_EQ(entry(plan, "billing").why, "drift: recorded as applied but not running");
 }
 
-TEST_F(PlanTest, ComponentWithoutAVersionIsAnError) {
+TEST_F(PlanTest, AppliedComponentWithoutAVersionIsAnError) {
+  record(make_plan(input).value());
   input.wanted.erase("worker");
   EXPECT_EQ(make_plan(input).error().message, "no version of component 'worker' is known for environment 'staging'");
+}
+
+TEST_F(PlanTest, ComponentNeverBuiltIsLeftOutAsNotYetBuilt) {
+  input.wanted.erase("worker");
+  Plan plan = make_plan(input).value();
+  EXPECT_EQ(entry(plan, "worker").action, PlanAction::nothing);
+  EXPECT_EQ(entry(plan, "worker").why, "not yet built");
+  EXPECT_EQ(entry(plan, "billing").action, PlanAction::install);
+  EXPECT_NE(format_plan(plan).find("  nothing   worker  (not yet built)\n"), std::string::npos) << format_plan(plan);
 }
 
 TEST_F(PlanTest, RotatedSecretChangesConfigurationWithoutShowingTheValue) {
