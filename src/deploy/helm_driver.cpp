@@ -3,6 +3,11 @@
 // kept out of the log, everything else is logged (masked by the context).
 #include "deploy/helm_driver.h"
 
+#include <algorithm>
+
+#include "core/files.h"
+#include "core/strings.h"
+
 namespace slipway::deploy {
 
 namespace {
@@ -17,6 +22,23 @@ void overlay(nlohmann::ordered_json& base, const nlohmann::ordered_json& top) {
     if (base.contains(it.key())) overlay(base[it.key()], it.value());
     else base[it.key()] = it.value();
   }
+}
+
+// Dotted paths where `live` differs from `want` (objects compared key by key,
+// anything else whole), sorted.
+void changed_paths(const nlohmann::ordered_json& want, const nlohmann::ordered_json& live, const std::string& path,
+                   std::vector<std::string>& out) {
+  if (want.is_object() && live.is_object()) {
+    for (auto it = want.begin(); it != want.end(); ++it) {
+      std::string sub = path.empty() ? it.key() : path + "." + it.key();
+      if (!live.contains(it.key())) out.push_back(sub);
+      else changed_paths(it.value(), live[it.key()], sub, out);
+    }
+    for (auto it = live.begin(); it != live.end(); ++it)
+      if (!want.contains(it.key())) out.push_back(path.empty() ? it.key() : path + "." + it.key());
+    return;
+  }
+  if (want != live) out.push_back(path.empty() ? "(all values)" : path);
 }
 
 class HelmDriver final : public Driver {
@@ -53,6 +75,7 @@ class HelmDriver final : public Driver {
     bool deployed = state && state->value("status", "") == "deployed";
     if (deployed && status.contains("chart") && status["chart"].contains("metadata"))
       seen.version = status["chart"]["metadata"].value("version", "");
+    if (deployed) seen.drift = values_drift(*helm, target, context);
     return seen;
   }
 
@@ -112,6 +135,29 @@ class HelmDriver final : public Driver {
     return *helm;
   }
 
+  // "values changed: a.b, c" when the release's user-supplied values (helm
+  // get values) differ from the values file slipway applied; "" when they
+  // match or there is nothing to compare (no file, helm cannot answer).
+  static std::string values_drift(const std::filesystem::path& helm, const std::string& target,
+                                  const DriverContext& context) {
+    std::filesystem::path file = helm_values_path(context, target);
+    Result<std::string> text = read_text_file(file);
+    if (!text) return "";
+    nlohmann::ordered_json applied = nlohmann::ordered_json::parse(*text, nullptr, false);
+    if (applied.is_discarded()) return "";
+    std::vector<std::string> argv = {helm.string(), "get", "values", target, "-o", "json"};
+    scope(argv, context);
+    Result<ToolRun> run = run_tool(argv, context.workspace->dir, target, context, true);
+    if (!run || run->exit_code != 0) return "";
+    nlohmann::ordered_json live = nlohmann::ordered_json::parse(run->out, nullptr, false);
+    if (live.is_discarded()) return "";
+    if (live.is_null()) live = nlohmann::ordered_json::object();  // helm says null for "no values"
+    std::vector<std::string> paths;
+    changed_paths(applied, live, "", paths);
+    std::sort(paths.begin(), paths.end());
+    return paths.empty() ? "" : "values changed: " + join(paths, ", ");
+  }
+
   static void scope(std::vector<std::string>& argv, const DriverContext& context) {
     const model::Platform& platform = context.environment->platform;
     if (!platform.namespace_name.empty()) {
@@ -126,11 +172,7 @@ class HelmDriver final : public Driver {
 
   static Status run_checked(const std::vector<std::string>& argv, const std::string& target, const std::string& what,
                             const DriverContext& context) {
-    Result<ToolRun> run = run_tool(argv, context.workspace->dir, target, context);
-    if (!run) return std::unexpected(run.error());
-    if (run->exit_code != 0)
-      return fail(ErrorCode::io, target + ": helm " + what + " failed (exit " + std::to_string(run->exit_code) + ")");
-    return {};
+    return run_tool_checked(argv, context.workspace->dir, target, "helm " + what, context);
   }
 
   ToolLocator m_locator;

@@ -6,7 +6,10 @@
 //           deployed; else helm rollback C --wait; after a failed first
 //           install, helm uninstall when a release is left.
 // remove:   helm uninstall C --wait (a release already gone is success).
-// observe:  helm status C -o json: absent, or the deployed chart version.
+// observe:  helm status C -o json: absent, or the deployed chart version;
+//           then helm get values C -o json, compared with the values file
+//           slipway applied: drift "values changed: a.b, c" names the keys
+//           (never the values) that differ, were added or were removed.
 //
 // The values file is the environment's merged values (blocks, environment,
 // platform layers) overlaid with the component's `deploy.helm.values`, whose

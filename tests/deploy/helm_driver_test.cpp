@@ -66,11 +66,13 @@ case "$1" in
     fi ;;
   upgrade)
     release=$3; version=
-    while [ $# -gt 0 ]; do [ "$1" = --version ] && version=$2; shift; done
+    while [ $# -gt 0 ]; do [ "$1" = --version ] && version=$2; [ "$1" = -f ] && values=$2; shift; done
     if [ "$version" = bad ]; then echo "Error: UPGRADE FAILED: release api failed, and has been rolled back due to atomic being set" >&2; exit 1; fi
     [ -f "$dir/release.$release" ] && cp "$dir/release.$release" "$dir/previous.$release"
-    echo "$version" > "$dir/release.$release"
+    echo "$version" > "$dir/release.$release"; cp "$values" "$dir/values.$release"
     echo "Release \"$release\" has been upgraded. Happy Helming!" ;;
+  get)
+    if [ -f "$dir/values.$3" ]; then cat "$dir/values.$3"; else echo null; fi ;;
   rollback)
     mv "$dir/previous.$2" "$dir/release.$2"; echo "Rollback was a success! Happy Helming!" ;;
   uninstall)
@@ -168,7 +170,48 @@ TEST_F(HelmDriverTest, ObserveReadsStatusJson_StandIn) {
   Observation seen = driver->observe("api", context).value();
   EXPECT_TRUE(seen.present);
   EXPECT_EQ(seen.version, "1.0.0");
-  EXPECT_EQ(calls().back(), "status api -o json --namespace shop --kube-context kind-dev");
+  std::vector<std::string> seen_calls = calls();
+  ASSERT_EQ(seen_calls.size(), 4u);
+  EXPECT_EQ(seen_calls[2], "status api -o json --namespace shop --kube-context kind-dev");
+  EXPECT_EQ(seen_calls[3], "get values api -o json --namespace shop --kube-context kind-dev");
+}
+
+// helm drift: the release's values (STAND-IN `helm get values`) against the
+// values file slipway applied; the keys that differ are named, never values.
+TEST_F(HelmDriverTest, ObserveNamesValuesChangedOutsideSlipway_StandIn) {
+  ASSERT_TRUE(driver->apply(entry("", "1.0.0"), context));
+  EXPECT_EQ(driver->observe("api", context)->drift, "");
+  nlohmann::ordered_json live = nlohmann::ordered_json::parse(test::read_file(dir / "bin/values.api"));
+  live["replicaCount"] = 5;
+  live["image"]["tag"] = "hotfix";
+  live["debug"] = true;
+  live["podAnnotations"].erase("token");
+  test::write_file(dir / "bin/values.api", live.dump());
+  Observation seen = driver->observe("api", context).value();
+  EXPECT_EQ(seen.drift, "values changed: debug, image.tag, podAnnotations.token, replicaCount");
+  EXPECT_EQ(seen.version, "1.0.0");
+  // The plan shows it as drift to repair.
+  PlanInput input;
+  input.workspace = &workspace;
+  input.environment = &environment;
+  input.wanted = {{"api", {"1.0.0", ""}}};
+  store::AppliedTarget applied;
+  applied.environment = "test";
+  applied.target = "api";
+  applied.version = "1.0.0";
+  std::map<std::string, std::string> config =
+      component_config(*workspace.component("api"), environment, input.secret_generations).value();
+  applied.config_digest = config_digest(config);
+  applied.config = config_key_digests(config);
+  input.applied = {applied};
+  input.observed["api"] = seen;
+  Plan plan = make_plan(input).value();
+  ASSERT_EQ(plan.entries.size(), 1u);
+  EXPECT_EQ(plan.entries[0].action, PlanAction::repair);
+  EXPECT_EQ(plan.entries[0].why, "drift: values changed: debug, image.tag, podAnnotations.token, replicaCount");
+  // Nothing to compare with (no values file written by slipway): no drift claimed.
+  std::filesystem::remove(dir / "state/helm/test/api.values.yaml");
+  EXPECT_EQ(driver->observe("api", context)->drift, "");
 }
 
 TEST_F(HelmDriverTest, FailedUpgradeLeftByAtomicIsNotRolledBackTwice_StandIn) {
@@ -180,8 +223,9 @@ TEST_F(HelmDriverTest, FailedUpgradeLeftByAtomicIsNotRolledBackTwice_StandIn) {
   previous.version = "1.0.0";
   ASSERT_TRUE(driver->rollback(entry("1.0.0", "bad"), &previous, context));
   std::vector<std::string> seen = calls();
-  ASSERT_EQ(seen.size(), 3u);
+  ASSERT_EQ(seen.size(), 4u);
   EXPECT_EQ(seen[2], "status api -o json --namespace shop --kube-context kind-dev");  // 1.0.0 still there: no rollback
+  EXPECT_EQ(seen[3], "get values api -o json --namespace shop --kube-context kind-dev");
 }
 
 TEST_F(HelmDriverTest, RollbackWhenTheNewVersionIsDeployed_StandIn) {
