@@ -3,6 +3,8 @@
 // semantics via -input=false; output goes to the log (masked by the context).
 #include "deploy/terraform_driver.h"
 
+#include "core/strings.h"
+
 namespace slipway::deploy {
 
 namespace {
@@ -30,7 +32,30 @@ class TerraformDriver final : public Driver {
     return problems;
   }
 
-  std::optional<Observation> observe(const std::string&, const DriverContext&) override { return std::nullopt; }
+  // Drift = what `plan -refresh-only` finds changed outside terraform since
+  // the last apply, with the var file of that apply (so no secret is needed).
+  std::optional<Observation> observe(const std::string& target, const DriverContext& context) override {
+    std::optional<std::filesystem::path> tf = locate_tool(m_locator, {"terraform", "tofu"});
+    Result<Module> module = module_of(target, context);
+    std::filesystem::path vars = vars_path(target, context);
+    std::error_code ec;
+    if (!tf || !module || !std::filesystem::exists(vars, ec)) return std::nullopt;
+    Prepared ready{tf->string(), module->dir, vars, {}};
+    if (!std::filesystem::exists(module->dir / ".terraform", ec) &&
+        !query(ready, target, context, {ready.binary, "init", "-input=false"}, {0}))
+      return std::nullopt;
+    if (!query(ready, target, context, {ready.binary, "workspace", "select", context.environment->name}, {0}))
+      return std::nullopt;
+    std::string out;
+    Result<int> planned = query(ready, target, context,
+                                   {ready.binary, "plan", "-input=false", "-refresh-only", "-detailed-exitcode",
+                                    "-lock=false", "-var-file=" + vars.string()},
+                                   {0, 2}, &out);
+    if (!planned) return std::nullopt;
+    Observation seen;
+    if (*planned == 2) seen.drift = refresh_drift(out);
+    return seen;
+  }
 
   Status apply(const PlanEntry& entry, const DriverContext& context) override {
     Result<Prepared> ready = prepare(entry, context);
@@ -103,11 +128,10 @@ class TerraformDriver final : public Driver {
       if (!rendered) return std::unexpected(rendered.error());
       vars = std::move(*rendered);
     }
-    std::string file = entry.target;
-    for (char& ch : file)
-      if (ch == ':' || ch == '/') ch = '_';
-    std::filesystem::path folder = context.state_dir / "terraform" / context.environment->name;
-    Prepared ready{tf->string(), module->dir, folder / (file + ".tfvars.json"), folder / (file + ".tfplan")};
+    std::filesystem::path vars_file = vars_path(entry.target, context);
+    std::filesystem::path plan = vars_file;
+    plan.replace_extension().replace_extension(".tfplan");
+    Prepared ready{tf->string(), module->dir, vars_file, plan};
     if (Status written = write_private_file(ready.vars, vars.dump(2) + "\n"); !written)
       return std::unexpected(written.error());
     Result<int> init = run(entry.target, context, ready, {ready.binary, "init", "-input=false"}, "init");
@@ -117,6 +141,40 @@ class TerraformDriver final : public Driver {
                                "workspace select");
     if (!selected) return std::unexpected(selected.error());
     return ready;
+  }
+
+  // STATE/terraform/ENV/TARGET.tfvars.json (':' and '/' of the target as '_').
+  static std::filesystem::path vars_path(const std::string& target, const DriverContext& context) {
+    std::string file = target;
+    for (char& ch : file)
+      if (ch == ':' || ch == '/') ch = '_';
+    return context.state_dir / "terraform" / context.environment->name / (file + ".tfvars.json");
+  }
+
+  // "changed outside slipway: ADDR, ADDR" from the "# ADDR has changed" /
+  // "# ADDR has been deleted" lines of a refresh-only plan.
+  static std::string refresh_drift(const std::string& out) {
+    std::vector<std::string> addresses;
+    for (const std::string& line : split(out, '\n')) {
+      std::string_view text = trim(line);
+      if (!text.starts_with("# ")) continue;
+      for (std::string_view tail : {std::string_view(" has changed"), std::string_view(" has been deleted")})
+        if (text.ends_with(tail)) addresses.emplace_back(text.substr(2, text.size() - 2 - tail.size()));
+    }
+    if (addresses.empty()) return "terraform plan -refresh-only found changes made outside slipway";
+    return "changed outside slipway: " + join(addresses, ", ");
+  }
+
+  // Quiet run for observe: the exit code when accepted, else nullopt-worthy error.
+  static Result<int> query(const Prepared& ready, const std::string& target, const DriverContext& context,
+                              const std::vector<std::string>& argv, const std::vector<int>& accepted,
+                              std::string* out = nullptr) {
+    Result<ToolRun> done = run_tool(argv, ready.dir, target, context, true);
+    if (!done) return std::unexpected(done.error());
+    if (out) *out = done->out;
+    for (int code : accepted)
+      if (done->exit_code == code) return code;
+    return fail(ErrorCode::io, target + ": terraform failed (exit " + std::to_string(done->exit_code) + ")");
   }
 
   // The exit code when it is one of `accepted`, else "TARGET: terraform WHAT failed (exit N)".

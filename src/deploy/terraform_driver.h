@@ -12,7 +12,13 @@
 // rollback: terraform has none; it fails with "TARGET: terraform cannot roll
 //   back; the module's state is what the failed apply left" so the engine
 //   records the revert as failed rather than pretending.
-// observe: nullopt (a plan per target would be needed; not done at plan time).
+// observe: with the var file of the last apply (nullopt when there is none:
+//   nothing was applied through this state folder): T init -input=false (only
+//   when the module has no .terraform folder), T workspace select ENV,
+//   T plan -input=false -refresh-only -detailed-exitcode -lock=false
+//   -var-file=VARS; exit 0: no drift; exit 2: drift "changed outside slipway:
+//   ADDR, ..." from its "# ADDR has changed / has been deleted" lines; any
+//   failure: nullopt (cannot look). Its output is not logged.
 //
 // VARS is STATE/terraform/ENV/TARGET.tfvars.json (0600, 0700 folder): the
 // entry's vars with ${{ values.a.b }} / ${{ secrets.n }} references

@@ -54,6 +54,13 @@ case "$1" in
   init) echo "Terraform has been successfully initialized!" ;;
   workspace) echo "Switched to workspace \"$4\"." ;;
   plan)
+    case " $* " in *" -refresh-only "*)
+      if [ -f "$(dirname "$0")/drift.txt" ]; then
+        echo "Terraform detected the following changes made outside of Terraform since the last \"terraform apply\":"
+        sed 's/^/  # /' "$(dirname "$0")/drift.txt"; exit 2
+      fi
+      echo "No changes. Your infrastructure still matches the configuration."; exit 0 ;;
+    esac
     for a; do case "$a" in -var-file=*) vars=${a#-var-file=} ;; -out=*) out=${a#-out=} ;; esac; done
     if grep -q '"same"' "$vars"; then echo "No changes."; exit 0; fi
     echo plan > "$out"; echo "Plan: 1 to add, 0 to change, 0 to destroy."; exit 2 ;;
@@ -157,6 +164,32 @@ TEST_F(TerraformDriverTest, RemoveDestroysAndRollbackSaysItCannot_StandIn) {
             "tf terraform destroy -input=false -auto-approve -var-file=<dir>/state/terraform/staging/db.tfvars.json");
   EXPECT_EQ(driver->rollback(entry("db"), nullptr, context).error().message,
             "db: terraform cannot roll back; the module's state is what the failed apply left");
+}
+
+// Drift from a refresh-only plan (STAND-IN terraform: it prints the lines of
+// bin/drift.txt as "# ADDR has changed" and exits 2 when that file exists).
+TEST_F(TerraformDriverTest, ObserveReportsChangesMadeOutsideFromARefreshOnlyPlan_StandIn) {
+  EXPECT_FALSE(driver->observe("db", context).has_value());  // never applied here: cannot look
+  ASSERT_TRUE(driver->apply(entry("db"), context));
+  std::filesystem::remove(dir / "bin/calls.txt");
+  std::filesystem::create_directories(dir / "ws/repos/db/tf/.terraform");
+  Observation same = driver->observe("db", context).value();
+  EXPECT_TRUE(same.present);
+  EXPECT_EQ(same.drift, "");
+  EXPECT_EQ(calls(), (std::vector<std::string>{
+                         "tf terraform workspace select staging",
+                         "tf terraform plan -input=false -refresh-only -detailed-exitcode -lock=false "
+                         "-var-file=<dir>/state/terraform/staging/db.tfvars.json"}));
+  test::write_file(dir / "bin/drift.txt", "aws_db_instance.main has changed\naws_security_group.db has been deleted\n");
+  size_t lines_before = logged.size();
+  Observation drifted = driver->observe("db", context).value();
+  EXPECT_EQ(drifted.drift, "changed outside slipway: aws_db_instance.main, aws_security_group.db");
+  EXPECT_EQ(logged.size(), lines_before);  // the plan's output is not logged
+  // The secret in the var file is not needed at plan time: observe works with none.
+  context.secrets.clear();
+  EXPECT_EQ(driver->observe("db", context)->drift, drifted.drift);
+  std::filesystem::remove(dir / "bin/terraform");
+  EXPECT_FALSE(driver->observe("db", context).has_value());
 }
 
 TEST_F(TerraformDriverTest, MissingBinaryIsSaidByCheck) {
