@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "cli/leases.h"
 #include "core/strings.h"
 #include "deploy/driver.h"
 #include "deploy/engine.h"
@@ -222,12 +223,13 @@ Status apply_command(const GlobalOptions& options, const std::string& env, const
   Result<std::unique_ptr<deploy::Driver>> driver = deploy::make_driver(context->environment.platform.kind);
   if (!driver) return std::unexpected(driver.error());
   constexpr Millis k_ttl{30000};
-  Result<store::LockAttempt> lock =
-      context->store->locks().try_acquire("env:" + env, {"apply " + env, context->actor}, k_ttl);
+  Result<store::LockAttempt> lock = acquire_lease(*context->store, "env:" + env, {"apply " + env, context->actor}, k_ttl);
   if (!lock) return std::unexpected(lock.error());
   if (!lock->acquired)
     return fail(ErrorCode::conflict, "environment " + env + " is locked by " + lock->lease.holder + ", " +
                                          lock->lease.actor + " since " + format_utc(lock->lease.acquired));
+  if (lock->taken_over_from)
+    std::cout << "took over the lock of " << env << " from " << describe_holder(*lock->taken_over_from) << "\n";
   store::Lease lease = lock->lease;
   deploy::ApplyRequest request;
   request.workspace = &context->workspace;
