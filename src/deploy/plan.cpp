@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/hash.h"
 #include "core/strings.h"
@@ -44,6 +45,11 @@ int Plan::waves() const {
 
 namespace {
 
+// config[key] = value, constant time when `key` sorts after every key so far.
+void put(std::map<std::string, std::string>& config, std::string key, std::string value) {
+  config.insert_or_assign(config.end(), std::move(key), std::move(value));
+}
+
 std::string node_text(const yaml::Node& node) {
   if (node.is_scalar()) return node.text();
   if (node.is_null()) return "";
@@ -61,6 +67,7 @@ const model::ResolvedValue* find_value(const model::ResolvedEnvironment& env, st
 Result<std::string> render(std::string_view text, const std::string& component,
                            const model::ResolvedEnvironment& env, const std::map<std::string, int>& generations) {
   std::string out;
+  out.reserve(text.size());
   size_t at = 0;
   while (true) {
     size_t open = text.find("${{", at);
@@ -122,23 +129,25 @@ Result<std::map<std::string, std::string>> component_config(const model::Compone
                                                             const std::map<std::string, int>& generations) {
   std::map<std::string, std::string> config;
   const model::Platform& platform = env.platform;
-  config["platform"] = model::platform_kind_name(platform.kind);
   switch (platform.kind) {
     case model::PlatformKind::process: {
       if (!component.deploy.process) break;
+      // Keys go in in sorted order (command < cwd < env.* < health < host <
+      // platform < port), so each insert at the end hint is constant time.
       const model::ProcessDeploy& p = *component.deploy.process;
-      config["command"] = p.command.empty() ? join(p.argv, " ") : p.command;
-      config["cwd"] = p.cwd;
-      config["host"] = platform.host;
-      if (p.port) config["port"] = std::to_string(*p.port + platform.port_offset);
-      const char* kinds[] = {"none", "http", "tcp"};
-      config["health"] = std::string(kinds[static_cast<int>(p.health.kind)]) + " " + p.health.http_path + " " +
-                         std::to_string(p.health.timeout_seconds) + "s x" + std::to_string(p.health.retries);
+      put(config, "command", p.command.empty() ? join(p.argv, " ") : p.command);
+      put(config, "cwd", p.cwd);
       for (const auto& [name, value] : p.env) {
         Result<std::string> text = render(value, component.name, env, generations);
         if (!text) return std::unexpected(text.error());
-        config["env." + name] = std::move(*text);
+        put(config, "env." + name, std::move(*text));
       }
+      const char* kinds[] = {"none", "http", "tcp"};
+      put(config, "health",
+          std::string(kinds[static_cast<int>(p.health.kind)]) + " " + p.health.http_path + " " +
+              std::to_string(p.health.timeout_seconds) + "s x" + std::to_string(p.health.retries));
+      put(config, "host", platform.host);
+      if (p.port) put(config, "port", std::to_string(*p.port + platform.port_offset));
       break;
     }
     case model::PlatformKind::helm:
@@ -162,6 +171,7 @@ Result<std::map<std::string, std::string>> component_config(const model::Compone
       if (component.deploy.script) config["apply"] = component.deploy.script->apply;
       break;
   }
+  put(config, "platform", model::platform_kind_name(platform.kind));
   // Values reach helm/terraform/script drivers whole: each leaf is a key there.
   if (platform.kind != model::PlatformKind::process)
     for (const model::ResolvedValue& v : env.flat) config["value." + v.path] = node_text(v.value);
@@ -170,7 +180,10 @@ Result<std::map<std::string, std::string>> component_config(const model::Compone
 
 std::string config_digest(const std::map<std::string, std::string>& config) {
   // One hash over "key\0size\0value" records (sizes keep the framing unambiguous).
+  size_t size = 0;
+  for (const auto& [key, value] : config) size += key.size() + value.size() + 24;
   std::string text;
+  text.reserve(size);
   for (const auto& [key, value] : config) {
     text += key;
     text += '\0';
@@ -192,13 +205,24 @@ Result<Plan> make_plan(const PlanInput& input) {
   const model::Workspace& ws = *input.workspace;
   Plan plan;
   plan.environment = env.name;
-  std::unordered_map<std::string, const store::AppliedTarget*> applied;
+  // Lookups keyed by views of strings the inputs own (they outlive the plan).
+  std::unordered_map<std::string_view, const store::AppliedTarget*> applied;
+  applied.reserve(input.applied.size());
   for (const store::AppliedTarget& t : input.applied) applied.emplace(t.target, &t);
   std::unordered_map<std::string_view, const model::Component*> components;
   components.reserve(ws.components.size());
   for (const model::Component& c : ws.components) components.emplace(c.name, &c);
-  std::unordered_map<std::string, int> wave_of;
-  std::unordered_map<std::string, bool> desired;
+  std::unordered_map<std::string_view, int> wave_of;
+  wave_of.reserve(env.components.size());
+  // Every infrastructure entry and every component of the environment is desired.
+  std::vector<std::string> infra_targets;
+  infra_targets.reserve(env.infrastructure.size());
+  for (const model::Infrastructure& infra : env.infrastructure) infra_targets.push_back("infra:" + infra.name);
+  std::unordered_set<std::string_view> desired;
+  desired.reserve(infra_targets.size() + env.components.size());
+  desired.insert(infra_targets.begin(), infra_targets.end());
+  desired.insert(env.components.begin(), env.components.end());
+  plan.entries.reserve(env.infrastructure.size() + env.components.size() + input.applied.size());
 
   auto decide = [&](PlanEntry& entry) {
     auto found = applied.find(entry.target);
@@ -241,18 +265,15 @@ Result<Plan> make_plan(const PlanInput& input) {
     }
   };
 
-  for (const model::Infrastructure& infra : env.infrastructure) {
+  for (size_t i = 0; i < env.infrastructure.size(); ++i) {
     PlanEntry entry;
-    entry.target = "infra:" + infra.name;
-    entry.config = infra_config(infra);
+    entry.target = infra_targets[i];
+    entry.config = infra_config(env.infrastructure[i]);
     entry.wave = 0;
     decide(entry);
-    desired[entry.target] = true;
     plan.entries.push_back(std::move(entry));
   }
-  std::vector<std::string> names;
-  for (const std::string& name : env.components) names.push_back(name);  // already in dependency order
-  for (const std::string& name : names) {
+  for (const std::string& name : env.components) {  // already in dependency order
     auto known = components.find(name);
     const model::Component* component = known == components.end() ? nullptr : known->second;
     if (!component) return fail(ErrorCode::not_found, "unknown component '" + name + "'");
@@ -267,7 +288,6 @@ Result<Plan> make_plan(const PlanInput& input) {
       entry.target = name;
       entry.why = "not yet built";
       wave_of[name] = 1;
-      desired[name] = true;
       plan.entries.push_back(std::move(entry));
       continue;
     }
@@ -286,17 +306,16 @@ Result<Plan> make_plan(const PlanInput& input) {
     wave_of[name] = wave;
     entry.wave = wave;
     decide(entry);
-    desired[name] = true;
     plan.entries.push_back(std::move(entry));
   }
   // Removes: what is applied but no longer desired, dependants first.
   std::vector<const store::AppliedTarget*> gone;
   for (const store::AppliedTarget& t : input.applied)
     if (!desired.contains(t.target)) gone.push_back(&t);
-  auto declared_index = [&](const std::string& target) -> int {
-    for (size_t i = 0; i < ws.components.size(); ++i)
-      if (ws.components[i].name == target) return static_cast<int>(i);
-    return -1;  // no longer declared, or infrastructure: after the components
+  auto declared_index = [&](const std::string& target) -> std::ptrdiff_t {
+    auto it = components.find(target);  // the first component declared with that name
+    if (it == components.end()) return -1;  // no longer declared, or infrastructure: after the components
+    return it->second - ws.components.data();
   };
   std::stable_sort(gone.begin(), gone.end(), [&](const store::AppliedTarget* a, const store::AppliedTarget* b) {
     return declared_index(a->target) > declared_index(b->target);
@@ -311,8 +330,14 @@ Result<Plan> make_plan(const PlanInput& input) {
     entry.wave = next_wave++;
     plan.entries.push_back(std::move(entry));
   }
-  std::stable_sort(plan.entries.begin(), plan.entries.end(),
-                   [](const PlanEntry& a, const PlanEntry& b) { return a.wave < b.wave; });
+  // Stable by wave: waves are small non-negative numbers, so a counting sort
+  // moves each entry once (a comparison sort moved them n log n times).
+  std::vector<size_t> starts(static_cast<size_t>(plan.waves()) + 1, 0);
+  for (const PlanEntry& e : plan.entries) ++starts[static_cast<size_t>(e.wave) + 1];
+  for (size_t w = 1; w < starts.size(); ++w) starts[w] += starts[w - 1];
+  std::vector<PlanEntry> sorted(plan.entries.size());
+  for (PlanEntry& e : plan.entries) sorted[starts[static_cast<size_t>(e.wave)]++] = std::move(e);
+  plan.entries = std::move(sorted);
   return plan;
 }
 
