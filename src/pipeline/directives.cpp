@@ -66,17 +66,18 @@ bool is_list_slot(int slot_value, int stages, int jobs, int steps, int variables
 
 }  // namespace
 
-Result<const expr::Expression*> Expander::parse(const std::string& text, const Position& where) {
+Result<const ParsedExpression*> Expander::parse(const std::string& text, const Position& where) {
   std::string key = where.to_string() + "|" + text;
   auto* cache = m_loader.cache() ? &m_loader.cache()->expressions : &m_local_expressions;
   if (auto found = cache->find(key); found != cache->end()) return &found->second;
   Result<expr::Expression> parsed = expr::Expression::parse(text, where, expr::Phase::compile_time);
   if (!parsed) return std::unexpected(wrap(parsed.error(), where));
-  return &cache->emplace(std::move(key), std::move(*parsed)).first->second;
+  bool reads_variables = to_lower(text).find("variables") != std::string::npos;
+  return &cache->emplace(std::move(key), ParsedExpression{std::move(*parsed), reads_variables}).first->second;
 }
 
 Result<expr::Value> Expander::evaluate(const std::string& text, const Position& where, Scope& scope) {
-  Result<const expr::Expression*> expression = parse(text, where);
+  Result<const ParsedExpression*> expression = parse(text, where);
   if (!expression) return std::unexpected(expression.error());
   expr::Context context;
   context.phase = expr::Phase::compile_time;
@@ -88,10 +89,9 @@ Result<expr::Value> Expander::evaluate(const std::string& text, const Position& 
     context.named_values.push_back(*local);
   context.named_values.emplace_back("parameters", scope.parameters);
   // Building the variables object costs a copy; only expressions naming it need it.
-  bool reads_variables = to_lower(text).find("variables") != std::string::npos;
-  context.named_values.emplace_back("variables",
-                                    expr::Value::object(reads_variables ? scope.variables : expr::Value::Object{}));
-  Result<expr::Value> value = (*expression)->evaluate(context);
+  context.named_values.emplace_back(
+      "variables", expr::Value::object((*expression)->reads_variables ? scope.variables : expr::Value::Object{}));
+  Result<expr::Value> value = (*expression)->expression.evaluate(context);
   if (!value) return std::unexpected(wrap(named_value_error(text, where, context).value_or(value.error()), where));
   return value;
 }

@@ -58,7 +58,7 @@ class Expander {
   Result<bool> take_branch(const Parsed& parsed, const yaml::Node& key, Scope& scope, IfState& state);
   static std::optional<Error> named_value_error(const std::string& text, const Position& where,
                                                 const expr::Context& context);
-  Result<const expr::Expression*> parse(const std::string& text, const Position& where);
+  Result<const ParsedExpression*> parse(const std::string& text, const Position& where);
   Status check_syntax(const yaml::Node& node, bool is_key = false);
   Status check_text(const yaml::Node& scalar, bool is_key);
 
@@ -79,7 +79,7 @@ class Expander {
   Loader& m_loader;
   std::vector<Position> m_chain;  // where each open template was included, outermost first
   std::map<std::string, std::string> m_file_chains;  // display → " (included from ...)"
-  std::unordered_map<std::string, expr::Expression> m_local_expressions;
+  std::unordered_map<std::string, ParsedExpression> m_local_expressions;
 };
 
 }  // namespace slipway::pipeline

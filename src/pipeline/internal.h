@@ -30,9 +30,18 @@ struct SourceFile {
   std::shared_ptr<const yaml::Node> root;
 };
 
+// A parsed compile-time expression and what evaluating it needs to know,
+// worked out once when it is parsed (not on every evaluation).
+struct ParsedExpression {
+  expr::Expression expression;
+  // Its text mentions `variables` (in any case): only then does evaluation
+  // build the variables object (a copy of the scope's).
+  bool reads_variables = false;
+};
+
 struct TemplateCache::State {
   std::unordered_map<std::string, std::shared_ptr<const yaml::Node>> files;  // by path|display
-  std::unordered_map<std::string, expr::Expression> expressions;  // by position|text
+  std::unordered_map<std::string, ParsedExpression> expressions;  // by position|text
   // Template references already resolved: "including file|reference" → {path, repo, repo root}.
   struct Resolved {
     std::filesystem::path path;
