@@ -124,6 +124,7 @@ else
   $check && { echo "demo-check: every step worked"; exit 0; }
 fi
 if ! $check; then
-  step "serving until Ctrl-C (logs: slipway -C $ws service-logs ENV COMPONENT)"
-  while true; do sleep 3600; done
+  step "slipway serve: supervising every service until Ctrl-C (logs: slipway -C $ws service-logs ENV COMPONENT)"
+  trap ':' INT  # Ctrl-C is serve's: it stops the services, then the demo cleans up
+  sw serve --stop-services-on-exit || true
 fi

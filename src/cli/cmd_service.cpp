@@ -18,6 +18,8 @@ void add_service_commands(CLI::App& app, GlobalOptions& options) {
     if (Status s = body(); !s) options.exit_code = report(s.error());
   };
 
+  add_serve_command(app, options);
+
   CLI::App* supervise = app.add_subcommand("supervise", "run one service's supervisor (started by the process driver)");
   supervise->group("");
   auto dir = std::make_shared<std::string>();

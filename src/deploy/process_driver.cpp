@@ -17,6 +17,7 @@
 
 #include "core/files.h"
 #include "core/process.h"
+#include "deploy/service_host.h"
 #include "run/artifacts.h"
 
 namespace slipway::deploy {
@@ -29,6 +30,16 @@ fs::path service_dir(const fs::path& state_dir, const std::string& environment, 
   return state_dir / "services" / environment / component;
 }
 
+int running_supervisor(const fs::path& dir) {
+  Result<std::string> text = read_text_file(dir / "supervisor.pid");
+  if (!text) return 0;
+  int pid = std::atoi(text->c_str());
+  if (pid <= 0 || ::kill(pid, 0) != 0) return 0;
+  std::string cmdline = read_text_file("/proc/" + std::to_string(pid) + "/cmdline").value_or("");
+  if (cmdline.find("supervise") == std::string::npos) return 0;  // a reused pid, or a zombie
+  return pid;
+}
+
 namespace {
 
 json read_json(const fs::path& path) {
@@ -36,17 +47,6 @@ json read_json(const fs::path& path) {
   if (!text) return json::object();
   json j = json::parse(*text, nullptr, false);
   return j.is_discarded() ? json::object() : j;
-}
-
-// The supervisor's pid when one runs for `dir`, else 0.
-int supervisor_pid(const fs::path& dir) {
-  Result<std::string> text = read_text_file(dir / "supervisor.pid");
-  if (!text) return 0;
-  int pid = std::atoi(text->c_str());
-  if (pid <= 0 || ::kill(pid, 0) != 0) return 0;
-  std::string cmdline = read_text_file("/proc/" + std::to_string(pid) + "/cmdline").value_or("");
-  if (cmdline.find("supervise") == std::string::npos) return 0;  // a reused pid
-  return pid;
 }
 
 bool wait_exit(int pid, std::chrono::seconds limit) {
@@ -90,7 +90,7 @@ class ProcessDriver final : public Driver {
     fs::path dir = service_dir(context.state_dir, context.environment->name, target);
     Observation seen;
     seen.present = false;
-    if (!supervisor_pid(dir)) return seen;
+    if (!running_supervisor(dir)) return seen;
     json state = read_json(dir / "state.json");
     int child = state.value("child", 0);
     if (child <= 0 || ::kill(child, 0) != 0) return seen;
@@ -205,7 +205,7 @@ class ProcessDriver final : public Driver {
                  const DriverContext& context) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    int pid = supervisor_pid(dir);
+    int pid = running_supervisor(dir);
     json config = {{"host", host}, {"port", port}};
     if (pid && read_json(dir / "supervisor.json") != config) {  // the stable address changed
       context.log(target, "the service's address changed; restarting its supervisor");
@@ -218,7 +218,9 @@ class ProcessDriver final : public Driver {
     if (Status s = write_file_atomic(dir / "desired.json", desired.dump()); !s) return s;
     if (!pid) {
       if (Status s = write_file_atomic(dir / "supervisor.json", config.dump()); !s) return s;
-      Result<int> started = spawn(dir);
+      // A running `slipway serve` supervises it (service_host.h); else it runs detached.
+      std::optional<Result<int>> served = ask_serve_to_supervise(context.state_dir, dir);
+      Result<int> started = served ? *served : spawn(dir);
       if (!started) return std::unexpected(started.error());
       pid = *started;
     }
@@ -283,7 +285,7 @@ class ProcessDriver final : public Driver {
   }
 
   Status stop(const fs::path& dir, const std::string& target, const DriverContext& context) {
-    int pid = supervisor_pid(dir);
+    int pid = running_supervisor(dir);
     if (!pid) return {};
     ::kill(pid, SIGTERM);
     if (!wait_exit(pid, std::chrono::seconds(60))) return fail(ErrorCode::io, target + ": the supervisor did not stop");
@@ -309,7 +311,7 @@ int stop_services(const fs::path& state_dir, const std::string& environment) {
   for (const fs::directory_entry& env : fs::directory_iterator(root, ec)) {
     if (!environment.empty() && env.path().filename() != environment) continue;
     for (const fs::directory_entry& component : fs::directory_iterator(env.path(), ec))
-      if (int pid = supervisor_pid(component.path())) {
+      if (int pid = running_supervisor(component.path())) {
         ::kill(pid, SIGTERM);
         pids.push_back(pid);
       }

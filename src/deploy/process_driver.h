@@ -31,6 +31,9 @@ std::unique_ptr<Driver> make_process_driver(std::filesystem::path supervisor_exe
 std::filesystem::path service_dir(const std::filesystem::path& state_dir, const std::string& environment,
                                   const std::string& component);
 
+// The pid of the supervisor running for the service folder `dir`, else 0.
+int running_supervisor(const std::filesystem::path& dir);
+
 // Stops every supervisor (and so every service) under state_dir/services
 // (of `environment` only, when not empty) and waits for them to exit.
 // Returns how many were stopped.

@@ -172,6 +172,7 @@ class Supervisor {
   Result<Child> start(const std::string& instance);
   bool healthy(const Child& child, const json& health);
   void stop(Child& child, bool drain, const std::shared_ptr<Backend>& backend);
+  void stop_orphan(const Child& child);
   bool deploy(const std::string& instance);
 
   fs::path m_dir;
@@ -292,6 +293,14 @@ void Supervisor::stop(Child& child, bool drain, const std::shared_ptr<Backend>& 
   child = Child{};
 }
 
+void Supervisor::stop_orphan(const Child& child) {
+  ::kill(-child.pid, SIGTERM);
+  auto until = Clock::now() + std::chrono::milliseconds(m_grace_ms);
+  while (::kill(child.pid, 0) == 0 && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(-child.pid, SIGKILL);
+  log("stopped " + child.version + " (pid " + std::to_string(child.pid) + ") left by a previous supervisor");
+}
+
 // Starts `instance`, switches to it when healthy; false (old one kept) otherwise.
 bool Supervisor::deploy(const std::string& instance) {
   Result<Child> next = start(instance);
@@ -345,6 +354,15 @@ Status Supervisor::run() {
                                      std::strerror(errno));
     }
     acceptor = std::thread(accept_loop, listener, m_host);
+  }
+  // A previous supervisor of DIR that was killed left its child running (in
+  // its own process group): end it before bringing the desired instance back.
+  json previous = json::parse(read_text_file(m_dir / "state.json").value_or("{}"), nullptr, false);
+  if (int orphan = previous.is_object() ? previous.value("child", 0) : 0; orphan > 0 && ::getpgid(orphan) == orphan) {
+    Child left;
+    left.pid = orphan;
+    left.version = previous.value("version", "");
+    stop_orphan(left);
   }
   struct sigaction action{};
   action.sa_handler = on_signal;

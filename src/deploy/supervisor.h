@@ -1,10 +1,11 @@
 // The process platform's supervisor: one small detached `slipway supervise
 // DIR` process per component instance (DIR = <state>/services/ENV/COMPONENT).
 //
-// Why not one supervisor inside `slipway serve`: a process per instance makes
-// `slipway apply` work without a server running, survives the CLI exiting,
-// and keeps one service's trouble (a wedged proxy, a crash loop) away from
-// the others. All state is in files under DIR, so any slipway process can
+// Why not one supervisor thread inside `slipway serve`: a process per service
+// makes `slipway apply` work without a server running, survives the CLI
+// exiting, and keeps one service's trouble (a wedged proxy, a crash loop) away
+// from the others. When `slipway serve` runs, it is the parent of these
+// processes and restarts one that dies (service_host.h). All state is in files under DIR, so any slipway process can
 // look at it (observe → drift) and a killed supervisor is simply restarted by
 // the next apply.
 //
@@ -27,7 +28,9 @@
 // SIGTERM, then SIGKILL after the grace period. A failed health check stops
 // the new child and keeps the old one serving. A child that exits on its own
 // is restarted with backoff (1 s doubling to 30 s). SIGTERM or a stop request
-// stops the child and ends the supervisor.
+// stops the child and ends the supervisor (state.json outcome "stopped"). A
+// supervisor started after one that was killed first ends the child the
+// killed one left running (state.json "child", its own process group).
 #pragma once
 
 #include <filesystem>
