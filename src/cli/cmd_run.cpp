@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/host.h"
 #include "core/process.h"
+#include "core/process_marks.h"
 #include "core/strings.h"
 #include "model/workspace.h"
 #include "pipeline/pipeline.h"
@@ -322,8 +323,11 @@ int watch_once(const RunArgs& args, const GlobalOptions& options) {
   return worst;
 }
 
-// Marks runs whose slipway process died (kill -9) as failed; quiet unless it finds some.
+// Marks runs whose slipway process died (kill -9) as failed and kills the
+// processes their steps left behind (core/process_marks.h); quiet unless it finds some.
 void recover(const GlobalOptions& options) {
+  if (Result<int> killed = kill_orphaned_processes(); killed && *killed > 0)
+    std::cerr << "slipway: killed " << *killed << " process(es) left by runs whose slipway process died\n";
   Result<std::unique_ptr<store::Store>> store = open_state(options);
   Result<std::vector<std::string>> marked =
       store ? run::recover_orphaned_runs((*store)->runs(), host_name(), process_alive)

@@ -50,6 +50,8 @@ nlohmann::json step_json(const StepSpec& step) {
           {"artifact", step.artifact},
           {"path", step.path},
           {"inputs", name_values_json(step.inputs)},
+          {"clean", step.clean},
+          {"fetchDepth", step.fetch_depth},
           {"where", step.where.to_string()}};
 }
 
@@ -74,6 +76,8 @@ Result<StepSpec> step_from(const nlohmann::json& json) {
   step.artifact = json.at("artifact").get<std::string>();
   step.path = json.at("path").get<std::string>();
   if (json.contains("inputs")) step.inputs = name_values_from(json.at("inputs"));
+  step.clean = json.value("clean", false);
+  step.fetch_depth = json.value("fetchDepth", 0);
   step.where.file = json.value("where", "");
   return step;
 }

@@ -148,6 +148,12 @@ Result<StepSpec> read_step(const yaml::Node& node) {
   step.working_directory = wd;
   step.artifact = artifact;
   step.path = path;
+  if (step.kind == StepKind::checkout) {
+    SLIPWAY_TRY(clean, boolean(node, "clean", false));
+    SLIPWAY_TRY(depth, integer(node, "fetchDepth"));
+    step.clean = clean;
+    step.fetch_depth = depth;
+  }
   if (!step.task.empty()) {
     SLIPWAY_TRY(inputs, name_values(node, "inputs"));
     std::string task = step.task;

@@ -14,6 +14,7 @@
 
 #include "core/clock.h"
 #include "core/process.h"
+#include "core/process_marks.h"
 #include "core/strings.h"
 #include "run/builtin_tasks.h"
 #include "run/conditions.h"
@@ -52,6 +53,7 @@ struct JobState {
   std::optional<SteadyClock::time_point> deadline;
   milliseconds minute{60000};
   fs::path dir, sources, staging, binaries, temp;
+  std::string process_mark;    // in every step's environment (core/process_marks.h)
   JobOutcome outcome;
 };
 
@@ -148,6 +150,7 @@ class StepRunner {
     for (const std::string& entry : current_environment()) put(entry);
     for (const std::string& entry : m_state.variables.environment()) put(entry);
     put("TF_BUILD=True");
+    put(std::string(k_process_mark_variable) + "=" + m_state.process_mark);
     for (const auto& [name, value] : step.env) put(name + "=" + m_state.variables.expand(value));
     std::vector<std::string> out;
     out.reserve(order.size());
@@ -242,7 +245,7 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
       bool plain_folder = fs::is_directory(uri->value, ec) && !fs::exists(fs::path(uri->value) / ".git", ec);
       if (!plain_folder) {
         Result<std::string> checked_out =
-            fetch_and_checkout({state.sources, uri->value, sha ? sha->value : std::string(), false});
+            fetch_and_checkout({state.sources, uri->value, sha ? sha->value : std::string(), step.clean, step.fetch_depth});
         if (!checked_out) {
           runner.log("##[error]" + checked_out.error().message);
           return Attempt{TaskResult::failed, -1, checked_out.error().message};
@@ -359,6 +362,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.variables.set("Agent.OS", "Linux");
   state.variables.set("Agent.Name", "local");
   state.minute = m_minute;
+  state.process_mark = process_mark(job.run_id + "/" + folder_name(job.id));
   if (job.timeout_minutes > 0) state.deadline = SteadyClock::now() + m_minute * job.timeout_minutes;
 
   for (size_t i = 0; i < job.steps.size(); ++i) {
@@ -424,6 +428,10 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   } else if (state.canceled) {
     state.outcome.reason = "canceled";
   }
+  // No process started for the job outlives it: daemons that left the steps'
+  // process groups (setsid, nohup &) are found by their mark and killed.
+  // Without a readable /proc there is no other way to find them: ignored.
+  (void)kill_marked_processes(state.process_mark);
   // Outputs of the job keep their secret flag; values of secrets are not masked here
   // (later jobs need them) - recorders mask them when they print.
   return std::move(state.outcome);

@@ -37,6 +37,8 @@ struct StepSpec {
   std::string artifact;            // publish/download: the artifact name
   std::string path;                // download: the target folder
   NameValues inputs;               // kind task (a built-in hooked task, builtin_tasks.h): its inputs
+  bool clean = false;              // checkout: reset and delete untracked files first
+  int fetch_depth = 0;             // checkout: commits of history to fetch; 0 = all
   Position where;
 };
 

@@ -1,0 +1,43 @@
+# No process started by a run outlives it: a daemon that left its step's
+# process group (setsid) is killed when its job ends, and when the runner
+# itself is killed with SIGKILL, by the next slipway command's recovery.
+source "$(dirname "$0")/common.sh"
+cd "$TMP"
+
+running() {  # running PID: the process exists and is not a zombie
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || echo gone)
+  [[ $state != gone && $state != Z ]]
+}
+wait_gone() {  # wait_gone PID: up to 5 s for it to die
+  for _ in $(seq 1 250); do running "$1" || return 0; sleep 0.02; done
+  return 1
+}
+# A step that leaves `sleep 300` behind in its own session, writing its pid to $1.
+daemon_step() {
+  echo "- bash: setsid sleep 300 </dev/null >/dev/null 2>&1 & echo \$! > $TMP/$1.tmp; mv $TMP/$1.tmp $TMP/$1"
+}
+
+# 1. The job ends normally: its daemon goes with it.
+{ echo "steps:"; daemon_step daemon1; } > leaves.yml
+expect_exit 0 "$SLIPWAY" run --file leaves.yml
+[[ -s daemon1 ]] || die "the step did not start its daemon"
+wait_gone "$(cat daemon1)" || die "a daemon left by a step outlived its job"
+
+# 2. The runner is killed with SIGKILL mid-step: the daemon survives it (no
+# parent-death signal reaches a grandchild), and the next command kills it.
+{ echo "steps:"; daemon_step daemon2; echo "- bash: exec sleep 300"; } > killed.yml
+"$SLIPWAY" run --file killed.yml > /dev/null 2>&1 &
+runner=$!
+for _ in $(seq 1 500); do [[ -f daemon2 ]] && break; sleep 0.02; done
+[[ -f daemon2 ]] || die "the step never started its daemon"
+sleep 0.3  # let the runner record the job as started
+kill -KILL "$runner"
+set +e; wait "$runner"; set -e
+daemon=$(cat daemon2)
+running "$daemon" || die "precondition: the daemon should outlive the killed runner until recovery"
+expect_exit 0 "$SLIPWAY" runs
+expect_contains "$ERR" "run 2 was left running by a process that died; marked failed"
+expect_contains "$OUT" "2  "
+expect_contains "$OUT" "failed"
+wait_gone "$daemon" || { kill -KILL "$daemon"; die "the daemon of a killed runner outlived the next start's recovery"; }
