@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "cli/identity.h"
 #include "cli/leases.h"
 #include "core/strings.h"
 #include "deploy/driver.h"
@@ -37,9 +38,8 @@ struct DeployContext {
 };
 
 std::string current_actor() {
-  for (const char* name : {"SLIPWAY_USER", "USER"})
-    if (const char* value = std::getenv(name); value && *value) return value;
-  return "unknown";
+  Result<std::string> identity = acting_identity("");  // cli/identity.h: SLIPWAY_USER, else the config file
+  return identity ? *identity : "unknown";
 }
 
 Result<DeployContext> open_context(const GlobalOptions& options, const std::string& env) {

@@ -1,6 +1,6 @@
 // Releases and promotion: `release create|show|list`, `approve`, `promote`,
-// `status`, `diff`, `history`, `rollback`. The acting identity is `--as`, else
-// SLIPWAY_USER, else USER. Applying goes through src/deploy's Applier when
+// `status`, `diff`, `history`, `rollback`. The acting identity (cli/identity.h)
+// is `--as`, else SLIPWAY_USER, else `user:` of the user config file. Applying goes through src/deploy's Applier when
 // this build has it; otherwise promote/rollback refuse ("deploying is not
 // available in this build") and never pretend success.
 //   stdout: the result (or JSON with --json); stderr: "slipway: error: ..."
@@ -12,6 +12,7 @@
 
 #include "cli/app.h"
 #include "cli/build_hook.h"
+#include "cli/identity.h"
 #include "core/strings.h"
 #include "model/workspace.h"
 #include "release/codec.h"
@@ -21,6 +22,7 @@
 
 #if __has_include("deploy/release_applier.h")
 #include "deploy/release_applier.h"
+#include "deploy/secrets.h"
 #define SLIPWAY_HAS_DEPLOY 1
 #endif
 
@@ -36,12 +38,6 @@ struct ReleaseArgs {
   double wait_seconds = 5;
 };
 
-std::string actor(const ReleaseArgs& args) {
-  if (!args.as.empty()) return args.as;
-  for (const char* name : {"SLIPWAY_USER", "USER"})
-    if (const char* value = std::getenv(name); value && *value) return value;
-  return "unknown";
-}
 
 struct Context {
   model::Workspace workspace;
@@ -98,11 +94,13 @@ Status finish(const release::ApplyRecord& record, std::ostream& out = std::cout)
 Status create(const GlobalOptions& options, const ReleaseArgs& args) {
   if (args.file.empty() == args.from.empty())
     return fail(ErrorCode::invalid_input, "release create needs exactly one of --from ENV or --file RELEASE.yaml");
+  Result<std::string> actor = acting_identity(args.as);
+  if (!actor) return std::unexpected(actor.error());
   Result<std::unique_ptr<Context>> c = open(options);
   if (!c) return std::unexpected(c.error());
   Result<release::Release> r;
   if (!args.file.empty()) {
-    r = (*c)->service->create_from_file(args.file, actor(args));
+    r = (*c)->service->create_from_file(args.file, *actor);
   } else {
     release::CreateOptions create{args.from, {}, args.excludes};
     for (const std::string& pin : args.pins) {
@@ -111,7 +109,7 @@ Status create(const GlobalOptions& options, const ReleaseArgs& args) {
         return fail(ErrorCode::invalid_input, "--pin '" + pin + "': expected COMPONENT=VERSION");
       create.pins[pin.substr(0, eq)] = pin.substr(eq + 1);
     }
-    r = (*c)->service->create_from_environment(create, actor(args));
+    r = (*c)->service->create_from_environment(create, *actor);
   }
   if (!r) return std::unexpected(r.error());
   if (options.json) std::cout << release::to_json(*r).dump(2) << "\n";
@@ -144,10 +142,12 @@ Status list(const GlobalOptions& options) {
 }
 
 Status approve(const GlobalOptions& options, const ReleaseArgs& args) {
+  Result<std::string> actor = acting_identity(args.as);
+  if (!actor) return std::unexpected(actor.error());
   Result<std::unique_ptr<Context>> c = open(options);
   if (!c) return std::unexpected(c.error());
-  if (Status s = (*c)->service->approve(args.id, args.env, actor(args)); !s) return s;
-  std::cout << actor(args) << " approved " << args.id << " for " << args.env << "\n";
+  if (Status s = (*c)->service->approve(args.id, args.env, *actor); !s) return s;
+  std::cout << *actor << " approved " << args.id << " for " << args.env << "\n";
   return {};
 }
 
@@ -159,17 +159,21 @@ release::PromoteOptions promote_options(const ReleaseArgs& args) {
 }
 
 Status promote(const GlobalOptions& options, const ReleaseArgs& args) {
+  Result<std::string> actor = acting_identity(args.as);
+  if (!actor) return std::unexpected(actor.error());
   Result<std::unique_ptr<Context>> c = open(options);
   if (!c) return std::unexpected(c.error());
   Result<std::unique_ptr<release::Applier>> applier = make_applier(options, **c);
   if (!applier) return std::unexpected(applier.error());
   Result<release::ApplyRecord> done =
-      (*c)->service->promote(args.id, args.to, actor(args), **applier, promote_options(args));
+      (*c)->service->promote(args.id, args.to, *actor, **applier, promote_options(args));
   if (!done) return std::unexpected(done.error());
   return finish(*done);
 }
 
 Status rollback(const GlobalOptions& options, const ReleaseArgs& args) {
+  Result<std::string> actor = acting_identity(args.as);
+  if (!actor) return std::unexpected(actor.error());
   Result<std::unique_ptr<Context>> c = open(options);
   if (!c) return std::unexpected(c.error());
   Result<std::unique_ptr<release::Applier>> applier = make_applier(options, **c);
@@ -177,7 +181,7 @@ Status rollback(const GlobalOptions& options, const ReleaseArgs& args) {
   std::optional<std::string> to;
   if (!args.to.empty()) to = args.to;
   Result<release::ApplyRecord> done =
-      (*c)->service->rollback(args.env, to, actor(args), **applier, promote_options(args));
+      (*c)->service->rollback(args.env, to, *actor, **applier, promote_options(args));
   if (!done) return std::unexpected(done.error());
   return finish(*done);
 }
@@ -238,7 +242,23 @@ Status status(const GlobalOptions& options) {
 Status diff(const GlobalOptions& options, const ReleaseArgs& args) {
   Result<std::unique_ptr<Context>> c = open(options);
   if (!c) return std::unexpected(c.error());
-  Result<release::Diff> d = release::diff(*(*c)->store, (*c)->workspace, *(*c)->service, args.a, args.b);
+  release::SecretFingerprints fingerprints;
+#ifdef SLIPWAY_HAS_DEPLOY
+  // Secrets compare by keyed fingerprint; with no master key nothing was generated yet.
+  std::optional<std::string> key_value;
+  if (const char* k = std::getenv("SLIPWAY_MASTER_KEY"); k && *k) key_value = k;
+  std::filesystem::path key_file = deploy::key_file_for(state_path(options));
+  std::error_code ec;
+  if (key_value || std::filesystem::exists(key_file, ec)) {
+    Result<deploy::MasterKey> key = deploy::load_master_key(key_file, key_value);
+    if (!key) return std::unexpected(key.error());
+    fingerprints = [store = (*c)->store.get(), key = *key](const std::string& env) {
+      return deploy::secret_fingerprints(*store, key, env);
+    };
+  }
+#endif
+  Result<release::Diff> d =
+      release::diff(*(*c)->store, (*c)->workspace, *(*c)->service, args.a, args.b, fingerprints);
   if (!d) return std::unexpected(d.error());
   if (options.json) {
     std::cout << release::to_json(*d).dump(2) << "\n";
@@ -347,7 +367,7 @@ void add_release_commands(CLI::App& app, GlobalOptions& options) {
       if (Status s = body(options, *a); !s) options.exit_code = report(s.error());
     };
   };
-  auto as = [&](CLI::App* cmd) { cmd->add_option("--as", args->as, "acting identity (default: SLIPWAY_USER)"); };
+  auto as = [&](CLI::App* cmd) { cmd->add_option("--as", args->as, "acting identity (default: SLIPWAY_USER, else user: in the user config file)"); };
   auto json = [&](CLI::App* cmd) { cmd->add_flag("--json", options.json, "print JSON"); };
 
   CLI::App* rel = app.add_subcommand("release", "create, show and list releases");

@@ -268,4 +268,27 @@ Result<std::string> SecretVault::reveal(const std::string& environment, const st
   return plain;
 }
 
+std::string secret_fingerprint(const MasterKey& key, std::string_view value) {
+  unsigned char out[32];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(value.data()), value.size(), key.data(),
+                     key.size());
+  static const char* digits = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char b : out) {
+    hex += digits[b >> 4];
+    hex += digits[b & 15];
+  }
+  return hex;
+}
+
+Result<std::map<std::string, std::string>> secret_fingerprints(store::Store& store, const MasterKey& key,
+                                                               const std::string& environment) {
+  SecretVault vault(store, key);
+  Result<std::map<std::string, std::string>> values = vault.values(environment);
+  if (!values) return std::unexpected(values.error());
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : *values) out[name] = secret_fingerprint(key, value);
+  return out;
+}
+
 }  // namespace slipway::deploy

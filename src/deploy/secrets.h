@@ -110,4 +110,14 @@ class SecretVault {
   EnvLookup m_env;
 };
 
+// A keyed fingerprint of a secret's value (BLAKE2b keyed with the master key,
+// hex): equal values give equal fingerprints under one key; without the key it
+// tells nothing about the value. For comparing secrets (`slipway diff`)
+// without showing them.
+std::string secret_fingerprint(const MasterKey& key, std::string_view value);
+// name -> fingerprint of every secret generated in `environment` (absent: not
+// generated yet). Errors: those of unsealing (wrong master key).
+Result<std::map<std::string, std::string>> secret_fingerprints(store::Store& store, const MasterKey& key,
+                                                               const std::string& environment);
+
 }  // namespace slipway::deploy

@@ -35,6 +35,7 @@ Result<const model::Environment*> ReleaseService::environment(const std::string&
 
 Result<Release> ReleaseService::create(std::vector<ReleaseComponent> components, const std::string& source,
                                        const std::string& actor) {
+  if (components.empty()) return fail(ErrorCode::invalid_input, "a release needs at least one component");
   for (ReleaseComponent& c : components) {
     if (!m_workspace.component(c.name))
       return fail(ErrorCode::invalid_input,
@@ -127,9 +128,14 @@ Result<Release> ReleaseService::create_from_file(const std::string& path, const 
                 doc->position());
   std::vector<ReleaseComponent> components;
   for (const yaml::Node::Entry& entry : list->entries()) {
-    if (!entry.value.is_scalar())
+    if (!entry.value.is_scalar() || entry.value.text().empty())
       return fail(ErrorCode::invalid_input, "version of " + entry.key.text() + ": expected a version",
                   entry.value.position());
+    if (!m_workspace.component(entry.key.text()))
+      return fail(ErrorCode::invalid_input,
+                  "unknown component '" + entry.key.text() + "'" +
+                      did_you_mean(entry.key.text(), component_names(m_workspace)),
+                  entry.key.position());
     components.push_back({entry.key.text(), entry.value.text(), ""});
   }
   Result<Release> release = create(std::move(components), "file:" + path, actor);

@@ -91,7 +91,7 @@ Result<Side> load_side(store::Store& store, const model::Workspace& workspace, R
 }  // namespace
 
 Result<Diff> diff(store::Store& store, const model::Workspace& workspace, ReleaseService& service,
-                  const std::string& a, const std::string& b) {
+                  const std::string& a, const std::string& b, const SecretFingerprints& fingerprints) {
   Result<Side> sa = load_side(store, workspace, service, a);
   if (!sa) return std::unexpected(sa.error());
   Result<Side> sb = load_side(store, workspace, service, b);
@@ -109,10 +109,26 @@ Result<Diff> diff(store::Store& store, const model::Workspace& workspace, Releas
     compare_maps(sa->platform, sb->platform, d.platform, false);
     std::set<std::string> names(sa->secrets);
     names.insert(sb->secrets.begin(), sb->secrets.end());
+    // Values live with the deploy module and are never read here: only their fingerprints.
+    std::map<std::string, std::string> fa, fb;
+    if (fingerprints) {
+      Result<std::map<std::string, std::string>> got_a = fingerprints(a), got_b = fingerprints(b);
+      if (!got_a) return std::unexpected(got_a.error());
+      if (!got_b) return std::unexpected(got_b.error());
+      fa = std::move(*got_a);
+      fb = std::move(*got_b);
+    }
     for (const std::string& n : names) {
       bool in_a = sa->secrets.count(n) > 0, in_b = sb->secrets.count(n) > 0;
-      // Values live with the deploy module and are never read here: only presence is compared.
-      d.secrets.push_back({n, in_a && in_b ? "in both" : in_a ? "removed" : "added", "", ""});
+      if (!in_a || !in_b) {
+        d.secrets.push_back({n, in_a ? "removed" : "added", "", ""});
+        continue;
+      }
+      auto ia = fa.find(n), ib = fb.find(n);
+      if (ia == fa.end() || ib == fb.end())
+        d.secrets.push_back({n, "not generated yet", ia == fa.end() ? "" : "generated", ib == fb.end() ? "" : "generated"});
+      else
+        d.secrets.push_back({n, ia->second == ib->second ? "unchanged" : "changed", "", ""});
     }
   } else if (!sa->is_env && !sb->is_env) {
     d.config = sa->config_digest == sb->config_digest ? "same" : "different";

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,16 +46,23 @@ struct Diff {
   std::string a, b;
   std::vector<Change> components;
   std::vector<Change> values;     // flattened key paths (environments only)
-  std::vector<Change> secrets;    // by name: "added", "removed", "in both" (values are never read here)
+  std::vector<Change> secrets;    // by name: "added", "removed", "changed", "unchanged", "not generated yet"
   std::vector<Change> blocks;
   std::vector<Change> platform;
   std::string config;             // releases: "same" / "different" configuration digest
 };
 
+// name -> fingerprint of an environment's generated secrets (a digest that is
+// equal for equal values and shows nothing of them). src/deploy owns the
+// values; the front end passes its function in (release never reads secrets).
+using SecretFingerprints = std::function<Result<std::map<std::string, std::string>>(const std::string& environment)>;
+
 // `a` and `b` each name an environment or a release (environments first).
-// not_found "unknown environment or release 'x'".
+// Secrets declared on both sides are "changed" / "unchanged" by fingerprint,
+// "not generated yet" when a side has none (or no `fingerprints` is given);
+// values never appear. not_found "unknown environment or release 'x'".
 Result<Diff> diff(store::Store& store, const model::Workspace& workspace, ReleaseService& service,
-                  const std::string& a, const std::string& b);
+                  const std::string& a, const std::string& b, const SecretFingerprints& fingerprints = {});
 nlohmann::json to_json(const Diff& diff);
 
 struct HistoryEntry {

@@ -4,7 +4,8 @@
 # records the version built and applies a new release to `dev`; components
 # not built yet are left out ("not yet built" in status and plan); a rebuild of
 # the same version, a feature branch and a failed run move nothing; `--json`
-# keeps stdout the run's JSON.
+# keeps stdout the run's JSON. `slipway diff` compares secrets by keyed
+# fingerprint (changed / unchanged), never printing a value.
 source "$(dirname "$0")/common.sh"
 ws=$TMP/ws
 for c in api web; do
@@ -39,6 +40,8 @@ components:
 blocks:
   core:
     components: [api, web]
+    secrets:
+      token: {generate: {length: 30, charset: alphanumeric}}
 environments:
   dev:
     platform: {kind: script}
@@ -101,3 +104,39 @@ python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["result"] == "succ
   die "run --json stdout is not the run's JSON: $OUT"
 expect_contains "$ERR" "recorded api 1.1.0"
 [[ $(tail -1 "$ws/calls.txt") == "apply api 1.1.0" ]] || die "dev was not moved to api 1.1.0: $(cat "$ws/calls.txt")"
+
+# A deliberate rollback: dev goes back to api 1.0.0 and a build of the
+# rolled-back 1.1.0 does not bring it back; a newer version does.
+expect_exit 0 "$SLIPWAY" -C "$ws" rollback dev
+expect_contains "$OUT" "to dev: applied"
+[[ $(tail -1 "$ws/calls.txt") == "apply api 1.0.0" ]] || die "rollback did not apply api 1.0.0: $(cat "$ws/calls.txt")"
+calls=$(wc -l <"$ws/calls.txt")
+expect_exit 0 "$SLIPWAY" -C "$ws" run api
+[[ $(wc -l <"$ws/calls.txt") == "$calls" ]] || die "the rolled-back version was re-applied: $(cat "$ws/calls.txt")"
+git -C "$ws/repos/api" commit -q --allow-empty -m "fix: after the rollback"
+expect_exit 0 "$SLIPWAY" -C "$ws" run api
+expect_contains "$OUT" "recorded api 1.1.1"
+[[ $(tail -1 "$ws/calls.txt") == "apply api 1.1.1" ]] || die "dev did not get the newer api 1.1.1: $(cat "$ws/calls.txt")"
+expect_exit 0 "$SLIPWAY" -C "$ws" history dev
+expect_contains "$OUT" "(rollback)"
+
+# Secrets in a diff: each environment generated its own token (changed); a
+# value never appears, not even in --json.
+expect_exit 0 "$SLIPWAY" -C "$ws" diff dev staging
+expect_contains "$OUT" "token: not generated yet generated -> -"
+release=$("$SLIPWAY" -C "$ws" release create --from dev --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+expect_exit 0 "$SLIPWAY" -C "$ws" promote "$release" --to staging
+expect_exit 0 "$SLIPWAY" -C "$ws" diff dev staging
+expect_contains "$OUT" "secrets:
+  token: changed"
+diff_text=$OUT
+expect_exit 0 "$SLIPWAY" -C "$ws" diff dev staging --json
+diff_json=$OUT
+for env in dev staging; do
+  SLIPWAY_USER=frank expect_exit 0 "$SLIPWAY" -C "$ws" secret show "$env" token --reveal
+  value=$(tail -n1 <<<"$OUT")
+  [[ ${#value} -ge 30 ]] || die "secret show printed no value: $OUT"
+  [[ $diff_text$diff_json != *"$value"* ]] || die "diff printed the $env token's value"
+done
+expect_exit 0 "$SLIPWAY" -C "$ws" diff staging staging
+[[ $OUT != *"token: changed"* ]] || die "a secret differs from itself: $OUT"

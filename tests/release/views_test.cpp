@@ -48,8 +48,32 @@ TEST_F(ViewsTest, DiffOfStagingAndProdAcmeShowsTheBridgeAndTheValues) {
   EXPECT_EQ(offset->to, "300");
   const Change* secret = find(d->secrets, "billing_api_key");
   ASSERT_TRUE(secret);
-  EXPECT_EQ(secret->change, "in both");  // values live with src/deploy: never compared here
+  EXPECT_EQ(secret->change, "not generated yet");  // no fingerprints given: nothing to compare
   EXPECT_EQ(to_json(*d)["components"][0]["key"], "acme-bridge");
+}
+
+TEST_F(ViewsTest, DiffComparesSecretsByFingerprintNeverByValue) {
+  to_production();
+  std::map<std::string, std::map<std::string, std::string>> prints = {
+      {"staging", {{"billing_api_key", "f1"}}}, {"prod-acme", {{"billing_api_key", "f1"}}}, {"prod-cloud", {}}};
+  SecretFingerprints fingerprints = [&](const std::string& env) -> Result<std::map<std::string, std::string>> {
+    return prints[env];
+  };
+  auto secret_change = [&](const std::string& a, const std::string& b) {
+    Result<Diff> d = diff(*store, workspace, *service, a, b, fingerprints);
+    EXPECT_TRUE(d) << d.error().to_string();
+    const Change* secret = d ? find(d->secrets, "billing_api_key") : nullptr;
+    return secret ? secret->change + "|" + secret->from + "|" + secret->to : std::string("none");
+  };
+  EXPECT_EQ(secret_change("staging", "prod-acme"), "unchanged||");
+  prints["prod-acme"]["billing_api_key"] = "f2";
+  EXPECT_EQ(secret_change("staging", "prod-acme"), "changed||");
+  EXPECT_EQ(secret_change("staging", "prod-cloud"), "not generated yet|generated|");
+  SecretFingerprints broken = [](const std::string&) -> Result<std::map<std::string, std::string>> {
+    return fail(ErrorCode::corrupt, "secret billing_api_key cannot be decrypted (wrong master key?)");
+  };
+  EXPECT_EQ(diff(*store, workspace, *service, "staging", "prod-acme", broken).error().message,
+            "secret billing_api_key cannot be decrypted (wrong master key?)");
 }
 
 TEST_F(ViewsTest, DiffOfTwoReleasesGivesTheDirection) {
