@@ -2,8 +2,11 @@
 # bench/plan: time to plan every environment of a synthetic product of
 # COMPONENTS components (default 2000, each depending on up to three earlier
 # ones, each deployed as a process with environment references to values) in
-# ENVIRONMENTS environments (default 20), and peak RSS.
-# Usage: bench/plan/run.sh [BUILD_DIR] (default build-release).
+# ENVIRONMENTS environments (default 20), and peak RSS. Prints the median of
+# ROUNDS rounds (default 7) in wall and CPU time, all environments and per
+# environment; on a shared machine compare CPU times (wall time also counts
+# the time other processes held the cores).
+# Usage: [ROUNDS=N] bench/plan/run.sh [BUILD_DIR] (default build-release).
 set -euo pipefail
 build=$(cd "${1:-build-release}" && pwd)
 bench="$build/bench/plan/bench_plan"

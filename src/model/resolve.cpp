@@ -1,6 +1,7 @@
 #include "model/resolve.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <queue>
@@ -131,20 +132,24 @@ void merge(yaml::Node& tree, Leaves& leaves, const yaml::Node& layer, std::strin
 // Components in deploy order: each after what it depends on; ties keep the
 // workspace's declaration order. A cycle (only in an invalid workspace) is
 // appended in declaration order.
-std::vector<std::string> deploy_order(const Workspace& ws, const std::vector<std::string>& wanted) {
+std::vector<std::string> deploy_order(const Workspace& ws, const std::unordered_set<std::string_view>& wanted_set) {
   // Kahn's algorithm over the wanted components, always taking the ready one
   // declared first (a min-heap of declaration indexes).
-  std::unordered_set<std::string_view> wanted_set(wanted.begin(), wanted.end());
   std::vector<const Component*> nodes;
+  nodes.reserve(wanted_set.size());
   std::unordered_map<std::string_view, size_t> index_of;
+  index_of.reserve(wanted_set.size());
   for (const Component& c : ws.components)
     if (wanted_set.contains(c.name) && index_of.emplace(c.name, nodes.size()).second) nodes.push_back(&c);
   std::vector<size_t> waiting(nodes.size(), 0);
   std::vector<std::vector<size_t>> dependents(nodes.size());
+  // counted_for[j] == i: dependency j was already counted for node i (a
+  // dependency listed twice counts once).
+  std::vector<size_t> counted_for(nodes.size(), SIZE_MAX);
   for (size_t i = 0; i < nodes.size(); ++i) {
-    std::unordered_set<size_t> deps;
     for (const NameRef& dep : nodes[i]->depends_on)
-      if (auto it = index_of.find(dep.name); it != index_of.end() && deps.insert(it->second).second) {
+      if (auto it = index_of.find(dep.name); it != index_of.end() && counted_for[it->second] != i) {
+        counted_for[it->second] = i;
         dependents[it->second].push_back(i);
         ++waiting[i];
       }
@@ -154,6 +159,7 @@ std::vector<std::string> deploy_order(const Workspace& ws, const std::vector<std
     if (waiting[i] == 0) ready.push(i);
   std::vector<bool> placed(nodes.size(), false);
   std::vector<std::string> order;
+  order.reserve(nodes.size());
   size_t first_unplaced = 0;
   while (order.size() < nodes.size()) {
     if (ready.empty()) {  // a cycle (invalid workspace): release the first unplaced one
@@ -189,11 +195,8 @@ Result<ResolvedEnvironment> resolve_environment(const Workspace& ws, std::string
   out.values = yaml::Node::make_mapping();
   Leaves leaves;
   std::string path;  // scratch for merge: the dotted path being merged
-  std::vector<std::string> wanted;
-  std::unordered_set<std::string_view> wanted_set;
-  auto want = [&](const std::string& component) {
-    if (wanted_set.insert(component).second) wanted.push_back(component);
-  };
+  std::unordered_set<std::string_view> wanted_set;  // views of the workspace's names
+  auto want = [&](const std::string& component) { wanted_set.insert(component); };
   for (const NameRef& ref : env->blocks) {
     const Block* block = ws.block(ref.name);
     if (!block) continue;
@@ -205,10 +208,17 @@ Result<ResolvedEnvironment> resolve_environment(const Workspace& ws, std::string
     for (const Infrastructure& infra : block->infrastructure) out.infrastructure.push_back(infra);
   }
   for (const NameRef& c : env->components) want(c.name);
+  // The environment's own secrets: a name a block declares too is replaced.
+  for (const SecretSpec& secret : env->secrets) {
+    auto same = std::find_if(out.secrets.begin(), out.secrets.end(),
+                             [&](const ResolvedSecret& s) { return s.spec.name == secret.name; });
+    if (same != out.secrets.end()) *same = {secret, {}};
+    else out.secrets.push_back({secret, {}});
+  }
   if (env->platform)
     merge(out.values, leaves, env->platform->values, path, {ValueOrigin::Layer::platform, {}, {}});
   merge(out.values, leaves, env->values, path, {ValueOrigin::Layer::environment, {}, {}});
-  out.components = deploy_order(ws, wanted);
+  out.components = deploy_order(ws, wanted_set);
   out.flat.reserve(leaves.size());
   for (auto& [leaf_path, value] : leaves) out.flat.push_back(std::move(value));
   return out;
