@@ -100,6 +100,25 @@ std::optional<fs::path> git_root(fs::path dir) {
   return std::nullopt;
 }
 
+// The workspace component whose pipeline file is `file`; "" when none (or no workspace).
+std::string component_owning(const fs::path& file, const GlobalOptions& options) {
+  Result<model::Workspace> workspace = model::load_workspace(options.workspace);
+  if (!workspace) return "";
+  std::error_code ec;
+  for (const model::Component& c : workspace->components)
+    if (!c.repo_is_url && fs::weakly_canonical(fs::path(workspace->repo_location(c)) / c.pipeline, ec) == file) return c.name;
+  return "";
+}
+
+// A pipeline file of no component is named by its stem ("ci.yml" → "ci"), or
+// by its repository's folder when the stem is the generic "azure-pipelines".
+std::string file_pipeline_name(const fs::path& file, const fs::path& repo) {
+  std::string stem = file.stem().string();
+  if (stem.starts_with(".")) stem.erase(0, 1);
+  if (iequals(stem, "azure-pipelines") || stem.empty()) return repo.filename().string();
+  return stem;
+}
+
 std::string git_head(const fs::path& repo) {
   std::string sha;
   ProcessOptions p;
@@ -124,13 +143,15 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
   if (!store) return report(store.error());
   Result<std::int64_t> number = (*store)->meta().next_counter("run");
   if (!number) return report(number.error());
-  std::string today = format_utc(system_clock().now()).substr(0, 10);
-  Result<std::int64_t> revision = (*store)->meta().next_counter("revision:" + run_options.pipeline + ":" + today);
-  if (!revision) return report(revision.error());
 
   run_options.run_id = std::to_string(*number);
   run_options.build_id = *number;
-  run_options.revision = static_cast<int>(*revision);
+  // $(Rev:r) counts the runs of this pipeline whose build number is otherwise the same.
+  run_options.revision_counter = [&store, pipeline = run_options.pipeline](const std::string& key) -> Result<int> {
+    Result<std::int64_t> next = (*store)->meta().next_counter("revision:" + pipeline + ":" + key);
+    if (!next) return std::unexpected(next.error());
+    return static_cast<int>(*next);
+  };
   run_options.slots = args.agents;
   fs::path dir = fs::absolute(state_dir(options));
   run_options.work_dir = dir / "work";
@@ -194,12 +215,14 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   std::string name;
   fs::path repo;
   if (!args.file.empty()) {
-    file = args.file;
     std::error_code ec;
-    if (!fs::exists(file, ec)) return report(Error{ErrorCode::not_found, "no pipeline file " + args.file, {}});
-    std::optional<fs::path> root = git_root(file.parent_path().empty() ? fs::path(".") : file.parent_path());
-    repo = root ? *root : fs::absolute(file).parent_path();
-    name = root ? root->filename().string() : file.stem().string();
+    if (!fs::exists(args.file, ec)) return report(Error{ErrorCode::not_found, "no pipeline file " + args.file, {}});
+    file = fs::weakly_canonical(fs::absolute(args.file), ec);
+    std::optional<fs::path> root = git_root(file.parent_path());
+    repo = root ? *root : file.parent_path();
+    name = file_pipeline_name(file, repo);
+    run_options.component = component_owning(file, options);
+    if (!run_options.component.empty()) name = run_options.component;
   } else {
     Result<model::Workspace> workspace = model::load_workspace(options.workspace);
     if (!workspace) return report(workspace.error());

@@ -42,6 +42,8 @@ namespace {
 
 std::int64_t now_ms() { return to_epoch_ms(system_clock().now()); }
 
+constexpr std::string_view k_default_build_number = "$(Date:yyyyMMdd)$(Rev:.r)";
+
 enum class Phase { pending, running, done };
 
 struct JobNode {
@@ -92,7 +94,14 @@ class Scheduler final : public JobHost {
     build_records();
     m_run.start_ms = now_ms();
     Variables base = run_variables();
-    m_run.build_number = format_build_number(m_spec.name_format, m_run.start_ms, m_options.revision, base);
+    int revision = m_options.revision;
+    std::string_view format = m_spec.name_format.empty() ? k_default_build_number : m_spec.name_format;
+    if (m_options.revision_counter && format.find("$(Rev:") != std::string_view::npos) {
+      Result<int> next = m_options.revision_counter(build_number_revision_key(format, m_run.start_ms, base));
+      if (!next) return std::unexpected(next.error());
+      revision = *next;
+    }
+    m_run.build_number = format_build_number(format, m_run.start_ms, revision, base);
     if (Status s = m_recorder.save(m_run); !s) return std::unexpected(s.error());
 
     int slots = m_options.slots > 0 ? m_options.slots : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -614,9 +623,12 @@ TaskResult aggregate_results(const std::vector<TaskResult>& results) {
   return TaskResult::succeeded;
 }
 
-std::string format_build_number(std::string_view format, std::int64_t now_ms, int revision,
-                                 const Variables& variables) {
-  std::string text = format.empty() ? std::string("$(Date:yyyyMMdd)$(Rev:.r)") : std::string(format);
+namespace {
+
+// revision nullopt: every $(Rev:...) stays "$(Rev)".
+std::string format_number(std::string_view format, std::int64_t now_ms, std::optional<int> revision,
+                          const Variables& variables) {
+  std::string text(format.empty() ? k_default_build_number : format);
   std::string out;
   for (size_t i = 0; i < text.size();) {
     if (text.compare(i, 7, "$(Date:") == 0) {
@@ -633,7 +645,7 @@ std::string format_build_number(std::string_view format, std::int64_t now_ms, in
         std::string spec = text.substr(i + 6, end - i - 6);
         size_t rs = std::count(spec.begin(), spec.end(), 'r');
         size_t first = spec.find('r');
-        out += (first == std::string::npos ? spec : spec.substr(0, first)) + pad(revision, rs);
+        out += revision ? (first == std::string::npos ? spec : spec.substr(0, first)) + pad(*revision, rs) : "$(Rev)";
         i = end + 1;
         continue;
       }
@@ -641,6 +653,17 @@ std::string format_build_number(std::string_view format, std::int64_t now_ms, in
     out += text[i++];
   }
   return variables.expand(out);
+}
+
+}  // namespace
+
+std::string format_build_number(std::string_view format, std::int64_t now_ms, int revision,
+                                 const Variables& variables) {
+  return format_number(format, now_ms, revision, variables);
+}
+
+std::string build_number_revision_key(std::string_view format, std::int64_t now_ms, const Variables& variables) {
+  return format_number(format, now_ms, std::nullopt, variables);
 }
 
 Result<RunRecord> run_pipeline(const PipelineSpec& spec, const RunOptions& options, RunRecorder& recorder) {

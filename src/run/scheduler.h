@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -31,7 +32,10 @@ struct RunOptions {
   std::string commit;                    // Build.SourceVersion
   std::string repository;                // what `checkout: self` fetches (a path or URL); may be empty
   std::int64_t build_id = 1;             // Build.BuildId
-  int revision = 1;                      // $(Rev:r) of the build number
+  int revision = 1;                      // $(Rev:r) of the build number, when no revision_counter
+  // Azure's $(Rev:r): gives the next revision for a build number whose text,
+  // $(Rev) aside, is `key` (1 for a key never seen). Called once, before any job.
+  std::function<Result<int>(const std::string& key)> revision_counter;
   int slots = 0;                         // parallel jobs; 0: the number of cores
   std::filesystem::path work_dir;        // job folders (<work_dir>/<run>/<job>/)
   std::filesystem::path artifact_dir;    // the content-addressed artifact store
@@ -53,6 +57,8 @@ Result<RunRecord> run_pipeline(const PipelineSpec& spec, const RunOptions& optio
 // default "$(Date:yyyyMMdd)$(Rev:.r)".
 std::string format_build_number(std::string_view format, std::int64_t now_ms, int revision,
                                  const Variables& variables);
+// The build number with every $(Rev:...) left as "$(Rev)": what $(Rev:r) counts by.
+std::string build_number_revision_key(std::string_view format, std::int64_t now_ms, const Variables& variables);
 
 // Azure's aggregation of several results (instances of a job, jobs of a
 // stage, stages of a run): failed > canceled > succeededWithIssues >

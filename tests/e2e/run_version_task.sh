@@ -34,7 +34,7 @@ git add p.yml && git commit -q -m "fix: add pipeline"
 expect_exit 0 "$SLIPWAY" run --file p.yml --follow
 expect_contains "$OUT" "[s.v] same job 1.0.1"
 expect_contains "$OUT" "[s.after] next job 1.0.1"
-build_number=$(sed -n 's/^run 1 ([^ ]* \(.*\)): succeeded$/\1/p' <<<"$OUT")
+build_number=$(sed -n 's/^run 1 (p \(.*\)): succeeded$/\1/p' <<<"$OUT")
 [[ -n $build_number ]] || die "no build number in: $OUT"
 # Artifacts carry the version: Slipway.Version where the task set it, else the build number.
 expect_exit 0 "$SLIPWAY" artifact list --run 1

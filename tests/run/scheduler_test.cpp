@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "run/local_agent.h"
@@ -456,6 +457,23 @@ TEST(BuildNumber, FormatsDateRevisionAndMacros) {
   EXPECT_EQ(format_build_number("$(Build.DefinitionName)_$(Date:yyyyMMdd)$(Rev:.r)", 1795602660000, 3, vars),
             "orders_20261125.3");
   EXPECT_EQ(format_build_number("", 1795602660000, 12, vars), "20261125.12");
+  EXPECT_EQ(build_number_revision_key("$(Build.DefinitionName)_$(Date:yyyyMMdd)$(Rev:.r)", 1795602660000, vars),
+            "orders_20261125$(Rev)");
+}
+
+TEST(BuildNumber, RevisionCountsRunsWhoseBuildNumberIsOtherwiseTheSame) {
+  Fixture f;
+  std::map<std::string, int> counters;
+  f.options.revision_counter = [&](const std::string& key) -> Result<int> { return ++counters[key]; };
+  auto number = [&](const std::string& format) {
+    return f.run("name: " + format + "\nstages:\n- stage: s\n  jobs:\n  - job: j\n    steps:\n    - script: 'true'\n").build_number;
+  };
+  EXPECT_EQ(number("1.0.$(Rev:r)"), "1.0.1");
+  EXPECT_EQ(number("1.0.$(Rev:r)"), "1.0.2");
+  EXPECT_EQ(number("1.1.$(Rev:r)"), "1.1.1");  // another prefix starts again
+  EXPECT_EQ(number("1.0.$(Rev:r)"), "1.0.3");
+  EXPECT_EQ(number("fixed"), "fixed");          // no $(Rev): nothing counted
+  EXPECT_EQ(counters.size(), 2u);
 }
 
 TEST(Results, AggregateLikeAzure) {
