@@ -1,5 +1,8 @@
 #include "run/store_recorder.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "core/clock.h"
 
 namespace slipway::run {
@@ -36,13 +39,21 @@ store::StoredRun to_stored(const RunRecord& run) {
   return out;
 }
 
+// A save writes the whole run (every job and step) in one transaction, so
+// its cost grows with the pipeline; while running, the next save waits at
+// least 200 ms and at least 10 times as long as the last save took, which
+// keeps saving under a tenth of the run's time (the scheduler's lock is held
+// meanwhile). The final state is always saved at once.
 Status StoreRecorder::save(const RunRecord& run) {
   std::int64_t now = to_epoch_ms(system_clock().now());
   std::lock_guard lock(m_mutex);
-  std::int64_t& last = m_last_save_ms[run.id];
-  if (run.state == RunState::running && last != 0 && now - last < 200) return {};
-  last = now;
-  return m_store.runs().save_run(to_stored(run));
+  std::int64_t& next = m_next_save_ms[run.id];
+  if (run.state == RunState::running && now < next) return {};
+  auto started = std::chrono::steady_clock::now();
+  Status saved = m_store.runs().save_run(to_stored(run));
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  next = now + std::max<std::int64_t>(200, 10 * took.count());
+  return saved;
 }
 
 void StoreRecorder::log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
