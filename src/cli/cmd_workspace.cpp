@@ -285,7 +285,7 @@ void run_env_show(GlobalOptions& options, const std::string& name) {
   if (!env->secrets.empty()) {
     std::cout << "secrets:\n";
     for (const model::ResolvedSecret& s : env->secrets)
-      std::cout << "  " << s.spec.name << ": " << secret_text(s.spec) << " (block " << s.block << ")\n";
+      std::cout << "  " << s.spec.name << ": " << secret_text(s.spec) << " (" << s.origin() << ")\n";
   }
 }
 

@@ -49,7 +49,7 @@ class HelmDriver final : public Driver {
 
   std::vector<std::string> check(const DriverContext& context) override {
     std::vector<std::string> problems;
-    if (!locate_tool(m_locator, {"helm"})) problems.push_back(tool_missing_message("helm", k_helm_override));
+    if (Result<std::filesystem::path> helm = binary(context); !helm) problems.push_back(helm.error().message);
     for (const std::string& name : context.environment->components) {
       const model::Component* c = context.workspace->component(name);
       if (c && !c->deploy.helm) problems.push_back("component " + name + " has no deploy.helm section");
@@ -58,7 +58,7 @@ class HelmDriver final : public Driver {
   }
 
   std::optional<Observation> observe(const std::string& target, const DriverContext& context) override {
-    std::optional<std::filesystem::path> helm = locate_tool(m_locator, {"helm"});
+    Result<std::filesystem::path> helm = binary(context);
     if (!helm) return std::nullopt;
     std::vector<std::string> argv = {helm->string(), "status", target, "-o", "json"};
     scope(argv, context);
@@ -80,7 +80,7 @@ class HelmDriver final : public Driver {
   }
 
   Status apply(const PlanEntry& entry, const DriverContext& context) override {
-    Result<std::filesystem::path> helm = binary();
+    Result<std::filesystem::path> helm = binary(context);
     if (!helm) return std::unexpected(helm.error());
     const model::Component* c = context.workspace->component(entry.target);
     if (!c || !c->deploy.helm)
@@ -103,7 +103,7 @@ class HelmDriver final : public Driver {
 
   Status rollback(const PlanEntry& entry, const store::AppliedTarget* previous,
                   const DriverContext& context) override {
-    Result<std::filesystem::path> helm = binary();
+    Result<std::filesystem::path> helm = binary(context);
     if (!helm) return std::unexpected(helm.error());
     std::optional<Observation> seen = observe(entry.target, context);
     if (!previous) {
@@ -119,7 +119,7 @@ class HelmDriver final : public Driver {
   }
 
   Status remove(const PlanEntry& entry, const DriverContext& context) override {
-    Result<std::filesystem::path> helm = binary();
+    Result<std::filesystem::path> helm = binary(context);
     if (!helm) return std::unexpected(helm.error());
     std::optional<Observation> seen = observe(entry.target, context);
     if (seen && !seen->present) return {};
@@ -129,10 +129,8 @@ class HelmDriver final : public Driver {
   }
 
  private:
-  Result<std::filesystem::path> binary() const {
-    std::optional<std::filesystem::path> helm = locate_tool(m_locator, {"helm"});
-    if (!helm) return fail(ErrorCode::not_found, tool_missing_message("helm", k_helm_override));
-    return *helm;
+  Result<std::filesystem::path> binary(const DriverContext& context) const {
+    return find_tool(m_locator, {"helm", {"helm"}, k_helm_override}, context);
   }
 
   // "values changed: a.b, c" when the release's user-supplied values (helm

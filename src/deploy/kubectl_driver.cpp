@@ -183,7 +183,7 @@ class KubectlDriver final : public Driver {
 
   std::vector<std::string> check(const DriverContext& context) override {
     std::vector<std::string> problems;
-    if (!locate_tool(m_locator, {"kubectl"})) problems.push_back(tool_missing_message("kubectl", k_kubectl_override));
+    if (Result<fs::path> kubectl = binary(context); !kubectl) problems.push_back(kubectl.error().message);
     for (const std::string& name : context.environment->components) {
       const model::Component* c = context.workspace->component(name);
       if (!c) continue;
@@ -199,7 +199,7 @@ class KubectlDriver final : public Driver {
 
   std::optional<Observation> observe(const std::string& target, const DriverContext& context) override {
     std::vector<ordered_json> applied = read_objects(kubectl_folder(context, target) / "applied");
-    std::optional<fs::path> kubectl = locate_tool(m_locator, {"kubectl"});
+    Result<fs::path> kubectl = binary(context);
     if (applied.empty() || !kubectl) return std::nullopt;
     Result<std::vector<ordered_json>> live = list(*kubectl, target, types_of(applied), context);
     if (!live) return std::nullopt;
@@ -232,7 +232,7 @@ class KubectlDriver final : public Driver {
   }
 
   Status apply(const PlanEntry& entry, const DriverContext& context) override {
-    Result<fs::path> kubectl = binary();
+    Result<fs::path> kubectl = binary(context);
     if (!kubectl) return std::unexpected(kubectl.error());
     const model::Component* c = context.workspace->component(entry.target);
     if (!c || !c->deploy.kubectl)
@@ -254,7 +254,7 @@ class KubectlDriver final : public Driver {
   }
 
   Status rollback(const PlanEntry& entry, const store::AppliedTarget* previous, const DriverContext& context) override {
-    Result<fs::path> kubectl = binary();
+    Result<fs::path> kubectl = binary(context);
     if (!kubectl) return std::unexpected(kubectl.error());
     fs::path folder = kubectl_folder(context, entry.target);
     std::vector<ordered_json> applied = read_objects(folder / "applied");
@@ -277,7 +277,7 @@ class KubectlDriver final : public Driver {
   }
 
   Status remove(const PlanEntry& entry, const DriverContext& context) override {
-    Result<fs::path> kubectl = binary();
+    Result<fs::path> kubectl = binary(context);
     if (!kubectl) return std::unexpected(kubectl.error());
     fs::path folder = kubectl_folder(context, entry.target);
     std::set<std::string> types = types_of(read_objects(folder / "applied"));
@@ -298,10 +298,8 @@ class KubectlDriver final : public Driver {
  private:
   enum class Listing { in_platform_namespace, across_namespaces };
 
-  Result<fs::path> binary() const {
-    std::optional<fs::path> kubectl = locate_tool(m_locator, {"kubectl"});
-    if (!kubectl) return fail(ErrorCode::not_found, tool_missing_message("kubectl", k_kubectl_override));
-    return *kubectl;
+  Result<fs::path> binary(const DriverContext& context) const {
+    return find_tool(m_locator, {"kubectl", {"kubectl"}, k_kubectl_override}, context);
   }
 
   static std::string selector(const std::string& target, const DriverContext& context) {

@@ -23,8 +23,7 @@ class TerraformDriver final : public Driver {
 
   std::vector<std::string> check(const DriverContext& context) override {
     std::vector<std::string> problems;
-    if (!locate_tool(m_locator, {"terraform", "tofu"}))
-      problems.push_back("terraform (or tofu) not found on PATH (install it or set SLIPWAY_TERRAFORM to its path)");
+    if (Result<std::filesystem::path> tf = binary(context); !tf) problems.push_back(tf.error().message);
     for (const std::string& name : context.environment->components) {
       const model::Component* c = context.workspace->component(name);
       if (c && !c->deploy.terraform) problems.push_back("component " + name + " has no deploy.terraform section");
@@ -35,7 +34,7 @@ class TerraformDriver final : public Driver {
   // Drift = what `plan -refresh-only` finds changed outside terraform since
   // the last apply, with the var file of that apply (so no secret is needed).
   std::optional<Observation> observe(const std::string& target, const DriverContext& context) override {
-    std::optional<std::filesystem::path> tf = locate_tool(m_locator, {"terraform", "tofu"});
+    Result<std::filesystem::path> tf = binary(context);
     Result<Module> module = module_of(target, context);
     std::filesystem::path vars = vars_path(target, context);
     std::error_code ec;
@@ -114,12 +113,14 @@ class TerraformDriver final : public Driver {
     return Module{ws.dir / c->repo / c->deploy.terraform->module, &c->deploy.terraform->vars, "component " + target};
   }
 
+  Result<std::filesystem::path> binary(const DriverContext& context) const {
+    return find_tool(m_locator, {"terraform (or tofu)", {"terraform", "tofu"}, k_terraform_override}, context);
+  }
+
   // Binary, vars file written, init done and the environment's workspace selected.
   Result<Prepared> prepare(const PlanEntry& entry, const DriverContext& context) {
-    std::optional<std::filesystem::path> tf = locate_tool(m_locator, {"terraform", "tofu"});
-    if (!tf)
-      return fail(ErrorCode::not_found,
-                  "terraform (or tofu) not found on PATH (install it or set SLIPWAY_TERRAFORM to its path)");
+    Result<std::filesystem::path> tf = binary(context);
+    if (!tf) return std::unexpected(tf.error());
     Result<Module> module = module_of(entry.target, context);
     if (!module) return std::unexpected(module.error());
     nlohmann::ordered_json vars = nlohmann::ordered_json::object();

@@ -131,8 +131,29 @@ Status write_private_file(const std::filesystem::path& file, const std::string& 
   return {};
 }
 
-std::string tool_missing_message(const std::string& tool, const char* override_variable) {
-  return tool + " not found on PATH (install it or set " + override_variable + " to its path)";
+Result<std::filesystem::path> find_tool(const ToolLocator& locator, const ToolSpec& spec,
+                                        const DriverContext& context) {
+  auto executable = [](const std::filesystem::path& file) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(file, ec) && ::access(file.c_str(), X_OK) == 0;
+  };
+  if (!locator.override_binary.empty()) {
+    if (executable(locator.override_binary)) return std::filesystem::path(locator.override_binary);
+    return fail(ErrorCode::not_found, spec.label + ": " + spec.override_variable + "=" + locator.override_binary +
+                                          " is not an executable file");
+  }
+  const std::string& configured = context.environment ? context.environment->platform.binary : std::string();
+  if (!configured.empty()) {
+    std::filesystem::path file(configured);
+    if (file.is_relative() && context.workspace) file = context.workspace->dir / file;
+    if (executable(file)) return file;
+    return fail(ErrorCode::not_found, spec.label + ": " + file.string() +
+                                          " (binary of the platform of environment '" + context.environment->name +
+                                          "') is not an executable file");
+  }
+  if (std::optional<std::filesystem::path> found = locate_tool(locator, spec.names)) return *found;
+  return fail(ErrorCode::not_found, spec.label + " not found on PATH (" + locator.search_path +
+                                        "); install it, set the platform's binary or " + spec.override_variable);
 }
 
 Result<ToolRun> run_tool(const std::vector<std::string>& argv, const std::filesystem::path& cwd,

@@ -1,10 +1,11 @@
 // Finding an external tool (helm, kubectl, terraform/tofu) for a driver, and
 // running it with its output sent to the driver's log.
 //
-// Lookup order: the override variable (e.g. SLIPWAY_HELM=/opt/helm) when set
-// and non-empty, else each folder of `search_path` (a PATH-style list). The
-// caller passes both explicitly (ToolLocator) so tests never touch the
-// process environment. Thread-safe (no shared state).
+// Lookup order (find_tool): the override variable (e.g. SLIPWAY_HELM=/opt/helm)
+// when set and non-empty, else the environment's `platform.binary`, else each
+// folder of `search_path` (a PATH-style list). The caller passes the variable
+// and the path explicitly (ToolLocator) so tests never touch the process
+// environment. Thread-safe (no shared state).
 #pragma once
 
 #include <filesystem>
@@ -30,8 +31,22 @@ struct ToolLocator {
 // The tool's executable; nullopt when none of the candidate names is found.
 std::optional<std::filesystem::path> locate_tool(const ToolLocator& locator, const std::vector<std::string>& names);
 
-// "helm not found on PATH (install it or set SLIPWAY_HELM to its path)".
-std::string tool_missing_message(const std::string& tool, const char* override_variable);
+// What a driver runs: shown as `label` ("helm", "terraform (or tofu)"), any of
+// `names` on the search path, overridden by `override_variable`.
+struct ToolSpec {
+  std::string label;
+  std::vector<std::string> names;
+  const char* override_variable = "";
+};
+
+// The tool for a call in `context`. Order: the override variable (locator),
+// then the environment's `platform.binary` (relative to the workspace
+// folder), then the locator's search path. not_found, naming what was looked at:
+//   "helm: SLIPWAY_HELM=/x is not an executable file"
+//   "helm: /ws/bin/helm (binary of the platform of environment 'prod') is not an executable file"
+//   "helm not found on PATH (/usr/bin:/bin); install it, set the platform's binary or SLIPWAY_HELM"
+Result<std::filesystem::path> find_tool(const ToolLocator& locator, const ToolSpec& spec,
+                                        const DriverContext& context);
 
 // `node` (a values/vars tree) as JSON with ${{ values.a.b }} (from the
 // environment's merged values) and ${{ secrets.n }} (context.secrets)

@@ -66,17 +66,18 @@ void bad_word(Reader& reader, const std::string& prefix, const std::string& word
   reader.error(prefix + (hint.empty() ? ": expected " + expected : hint), where);
 }
 
-void read_secrets(Reader& reader, const std::string& block, const yaml::Node& node,
+// `owner`: "block 'core'" or "environment 'dev'".
+void read_secrets(Reader& reader, const std::string& owner, const yaml::Node& node,
                   const Position& where, std::vector<SecretSpec>& out) {
-  if (node.is_null() || !reader.mapping(node, "secrets of block '" + block + "'", where)) return;
+  if (node.is_null() || !reader.mapping(node, "secrets of " + owner, where)) return;
   for (const yaml::Node::Entry& entry : node.entries()) {
-    std::string what = "secret '" + entry.key.text() + "' of block '" + block + "'";
+    std::string what = "secret '" + entry.key.text() + "' of " + owner;
     SecretSpec secret;
     secret.name = entry.key.text();
     secret.where = entry.key.position();
     if (!valid_name(secret.name))
-      reader.error("invalid secret name '" + secret.name + "' in block '" + block +
-                       "': use letters, digits, '-', '_' and '.'",
+      reader.error("invalid secret name '" + secret.name + "' in " + owner +
+                       ": use letters, digits, '-', '_' and '.'",
                    secret.where);
     if (!reader.mapping(entry.value, what, secret.where)) continue;
     reader.check_keys(entry.value, what, {"generate", "from_env"});
@@ -139,7 +140,7 @@ std::optional<Platform> read_platform(Reader& reader, const std::string& env,
   const yaml::Node* kind_node = &node;
   if (node.is_mapping()) {
     reader.check_keys(node, what, {"kind", "values", "host", "port_offset", "namespace", "context",
-                                   "workdir", "env"});
+                                   "workdir", "env", "binary"});
     kind_node = node.get("kind");
     if (!kind_node) {
       reader.error(what + " has no kind", platform.where);
@@ -166,8 +167,8 @@ std::optional<Platform> read_platform(Reader& reader, const std::string& env,
   switch (platform.kind) {
     case PlatformKind::process: allowed = {"host", "port_offset"}; break;
     case PlatformKind::helm:
-    case PlatformKind::kubectl: allowed = {"namespace", "context"}; break;
-    case PlatformKind::terraform: allowed = {"workdir"}; break;
+    case PlatformKind::kubectl: allowed = {"namespace", "context", "binary"}; break;
+    case PlatformKind::terraform: allowed = {"workdir", "binary"}; break;
     case PlatformKind::script: allowed = {"workdir", "env"}; break;
   }
   for (const yaml::Node::Entry& entry : node.entries()) {
@@ -176,7 +177,7 @@ std::optional<Platform> read_platform(Reader& reader, const std::string& env,
     bool applies = false;
     for (std::string_view ok : allowed) applies = applies || ok == key;
     bool known = key == "host" || key == "port_offset" || key == "namespace" || key == "context" ||
-                 key == "workdir" || key == "env";
+                 key == "workdir" || key == "env" || key == "binary";
     if (known && !applies)
       reader.error("key '" + key + "' does not apply to platform '" + *kind + "' of environment '" +
                        env + "'",
@@ -196,6 +197,12 @@ std::optional<Platform> read_platform(Reader& reader, const std::string& env,
   if (const yaml::Node* workdir = node.get("workdir"))
     if (auto value = reader.string(*workdir, "workdir of " + what, platform.where))
       platform.workdir = *value;
+  if (const yaml::Node* binary = node.get("binary")) {
+    if (auto value = reader.string(*binary, "binary of " + what, platform.where)) {
+      if (value->empty()) reader.error("binary of " + what + " is empty", Reader::at(*binary, platform.where));
+      platform.binary = *value;
+    }
+  }
   platform.env = reader.string_map(field(node, "env"), "env of " + what, platform.where);
   platform.values = field(node, "values");
   if (!platform.values.is_null()) reader.mapping(platform.values, "values of " + what, platform.where);
@@ -332,7 +339,7 @@ std::optional<Block> read_block(Reader& reader, const std::string& name, const y
                                   key_position(node, "components", where));
   block.values = field(node, "values");
   if (!block.values.is_null()) reader.mapping(block.values, "values of " + what, where);
-  read_secrets(reader, name, field(node, "secrets"), key_position(node, "secrets", where),
+  read_secrets(reader, what, field(node, "secrets"), key_position(node, "secrets", where),
                block.secrets);
   read_infrastructure(reader, name, field(node, "infrastructure"),
                       key_position(node, "infrastructure", where), block.infrastructure);
@@ -346,10 +353,11 @@ std::optional<Environment> read_environment(Reader& reader, const std::string& n
   if (!reader.mapping(node, what, where)) return std::nullopt;
   if (name_key_allowed)
     reader.check_keys(node, what,
-                      {"name", "description", "platform", "blocks", "components", "values", "policy"});
+                      {"name", "description", "platform", "blocks", "components", "values", "secrets",
+                       "policy"});
   else
     reader.check_keys(node, what,
-                      {"description", "platform", "blocks", "components", "values", "policy"});
+                      {"description", "platform", "blocks", "components", "values", "secrets", "policy"});
   Environment env;
   env.name = name;
   env.where = where;
@@ -366,6 +374,7 @@ std::optional<Environment> read_environment(Reader& reader, const std::string& n
                                 key_position(node, "components", where));
   env.values = field(node, "values");
   if (!env.values.is_null()) reader.mapping(env.values, "values of " + what, where);
+  read_secrets(reader, what, field(node, "secrets"), key_position(node, "secrets", where), env.secrets);
   env.policy.where = where;
   if (const yaml::Node* policy = node.get("policy"))
     read_policy(reader, name, *policy, key_position(node, "policy", where), env.policy);

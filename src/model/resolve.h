@@ -39,7 +39,9 @@ struct ResolvedValue {
 
 struct ResolvedSecret {
   SecretSpec spec;
-  std::string block;  // the block declaring it
+  std::string block;  // the block declaring it; empty when the environment does
+  // "block core", or "environment" for the environment's own.
+  std::string origin() const { return block.empty() ? "environment" : "block " + block; }
 };
 
 struct ResolvedEnvironment {

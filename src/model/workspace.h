@@ -181,6 +181,9 @@ struct Platform {
   // terraform, script
   std::string workdir;
   std::vector<std::pair<std::string, std::string>> env;  // script: extra environment
+  // helm, kubectl, terraform: the tool's executable (absolute, or relative to
+  // the workspace folder); empty = found on PATH.
+  std::string binary;
   yaml::Node values;  // the platform layer of values (mapping or null)
   Position where;     // the `platform:` value
 };
@@ -219,6 +222,9 @@ struct Environment {
   std::vector<NameRef> blocks;
   std::vector<NameRef> components;  // extra components, beyond the blocks'
   yaml::Node values;                // mapping or null
+  // Secrets of the environment itself (same forms as a block's); one with
+  // the name of a block's secret replaces it in this environment.
+  std::vector<SecretSpec> secrets;
   Policy policy;
   Position where;
 };

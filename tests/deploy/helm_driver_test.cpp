@@ -131,13 +131,31 @@ const char* k_upgrade_1 =
 
 TEST_F(HelmDriverTest, MissingBinaryIsSaidByCheck) {
   std::unique_ptr<Driver> none = make_helm_driver(ToolLocator{(dir / "nowhere").string(), ""});
-  EXPECT_EQ(none->check(context),
-            (std::vector<std::string>{"helm not found on PATH (install it or set SLIPWAY_HELM to its path)"}));
-  EXPECT_EQ(none->apply(entry("", "1.0.0"), context).error().message,
-            "helm not found on PATH (install it or set SLIPWAY_HELM to its path)");
+  std::string missing = "helm not found on PATH (" + (dir / "nowhere").string() +
+                        "); install it, set the platform's binary or SLIPWAY_HELM";
+  EXPECT_EQ(none->check(context), (std::vector<std::string>{missing}));
+  EXPECT_EQ(none->apply(entry("", "1.0.0"), context).error().message, missing);
   std::unique_ptr<Driver> configured = make_helm_driver(ToolLocator{"", (dir / "bin/helm").string()});
   EXPECT_TRUE(configured->check(context).empty());
   EXPECT_TRUE(driver->check(context).empty());
+}
+
+// platform.binary (relative to the workspace folder) reaches the driver; the
+// override variable still wins; what is missing is named (STAND-IN helm).
+TEST_F(HelmDriverTest, PlatformBinaryIsUsedAndAMissingOneIsNamed_StandIn) {
+  std::unique_ptr<Driver> none = make_helm_driver(ToolLocator{(dir / "nowhere").string(), ""});
+  environment.platform.binary = "tools/helm";
+  EXPECT_EQ(none->check(context), (std::vector<std::string>{
+                                      "helm: " + (dir / "ws/tools/helm").string() +
+                                      " (binary of the platform of environment 'test') is not an executable file"}));
+  test::write_file(dir / "ws/tools/helm", k_stand_in);
+  std::filesystem::permissions(dir / "ws/tools/helm", std::filesystem::perms::owner_all);
+  EXPECT_TRUE(none->check(context).empty());
+  ASSERT_TRUE(none->apply(entry("", "1.0.0"), context));
+  EXPECT_NE(test::read_file(dir / "ws/tools/calls.txt").find("upgrade --install api"), std::string::npos);
+  std::unique_ptr<Driver> overridden = make_helm_driver(ToolLocator{"", (dir / "nope").string()});
+  EXPECT_EQ(overridden->check(context),
+            (std::vector<std::string>{"helm: SLIPWAY_HELM=" + (dir / "nope").string() + " is not an executable file"}));
 }
 
 TEST_F(HelmDriverTest, ValuesLayerEnvironmentComponentAndRealSecrets) {

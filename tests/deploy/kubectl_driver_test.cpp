@@ -192,10 +192,12 @@ TEST_F(KubectlDriverTest, BadManifestsAreNamedWithTheirPosition) {
 
 TEST_F(KubectlDriverTest, MissingBinaryIsSaidByCheck) {
   std::unique_ptr<Driver> none = make_kubectl_driver(ToolLocator{(dir / "nowhere").string(), ""});
-  EXPECT_EQ(none->check(context),
-            (std::vector<std::string>{"kubectl not found on PATH (install it or set SLIPWAY_KUBECTL to its path)"}));
-  EXPECT_EQ(none->apply(entry("", "1.0.0"), context).error().message,
-            "kubectl not found on PATH (install it or set SLIPWAY_KUBECTL to its path)");
+  std::string missing = "kubectl not found on PATH (" + (dir / "nowhere").string() +
+                        "); install it, set the platform's binary or SLIPWAY_KUBECTL";
+  EXPECT_EQ(none->check(context), (std::vector<std::string>{missing}));
+  EXPECT_EQ(none->apply(entry("", "1.0.0"), context).error().message, missing);
+  environment.platform.binary = (dir / "bin/kubectl").string();  // absolute: used as is
+  EXPECT_TRUE(none->check(context).empty());
   EXPECT_TRUE(driver->check(context).empty());
 }
 

@@ -195,8 +195,12 @@ TEST_F(TerraformDriverTest, ObserveReportsChangesMadeOutsideFromARefreshOnlyPlan
 TEST_F(TerraformDriverTest, MissingBinaryIsSaidByCheck) {
   std::unique_ptr<Driver> none = make_terraform_driver(ToolLocator{(dir / "nowhere").string(), ""});
   EXPECT_EQ(none->check(context), (std::vector<std::string>{
-                                      "terraform (or tofu) not found on PATH (install it or set SLIPWAY_TERRAFORM "
-                                      "to its path)"}));
+                                      "terraform (or tofu) not found on PATH (" + (dir / "nowhere").string() +
+                                      "); install it, set the platform's binary or SLIPWAY_TERRAFORM"}));
+  environment.platform.binary = "bin/tf";
+  EXPECT_EQ(none->check(context)[0], "terraform (or tofu): " + (dir / "ws/bin/tf").string() +
+                                         " (binary of the platform of environment 'staging') is not an executable file");
+  environment.platform.binary.clear();
   EXPECT_TRUE(driver->check(context).empty());
 }
 
