@@ -27,6 +27,7 @@
 #include "run/step_logs.h"
 #include "run/triggers.h"
 #include "store/store.h"
+#include "version/git_repo.h"
 #include "version/pipeline_step.h"
 
 namespace slipway::cli {
@@ -51,6 +52,7 @@ struct RunArgs {
   // trigger matches, and the run's id is recorded for trigger_key.
   std::string trigger_ref;
   std::string trigger_key;
+  std::vector<std::string> trigger_paths;  // the push's changed paths (empty: unknown)
 };
 
 fs::path state_dir(const GlobalOptions& options) { return fs::path(state_path(options)).parent_path(); }
@@ -257,13 +259,19 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   }
   if (!args.trigger_ref.empty()) {
     Result<run::TriggerDecision> decision =
-        run::evaluate_trigger(expanded->root.get("trigger"), run::PushEvent{args.trigger_ref, {}});
+        run::evaluate_trigger(expanded->root.get("trigger"), run::PushEvent{args.trigger_ref, args.trigger_paths});
     if (!decision) {
       std::cerr << "slipway: error: " << decision.error().to_string() << "\n";
       return k_exit_bad_input;
     }
     if (!decision->run) {
-      std::cout << name << ": " << args.trigger_ref << " starts no run (" << decision->reason << ")\n";
+      std::cout << name << ": " << args.trigger_ref << " starts no run (" << decision->reason;
+      if (decision->reason == "no changed path is included") {
+        std::cout << "; changed:";
+        for (size_t i = 0; i < args.trigger_paths.size() && i < 5; ++i) std::cout << " " << args.trigger_paths[i];
+        if (args.trigger_paths.size() > 5) std::cout << " and " << args.trigger_paths.size() - 5 << " more";
+      }
+      std::cout << ")\n";
       return k_exit_ok;
     }
   }
@@ -281,10 +289,17 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   return execute_run(*spec, run_options, args, options);
 }
 
-// A push of `sha` to `ref` in the repo of `component`: starts the run its
-// trigger asks for, once per (component, ref, sha) however often it is told.
-int on_push(const model::Component& component, const std::string& ref, const std::string& sha, RunArgs args,
-            const GlobalOptions& options) {
+// A push of `sha` to `ref` in `repo`, the repo of `component`: starts the run
+// its trigger asks for, once per (component, ref, sha) however often it is
+// told. The changed paths (for `trigger: paths:`) are the diff from the
+// commit's first parent: the store keeps no previous head per ref.
+int on_push(const model::Component& component, const fs::path& repo, const std::string& ref, const std::string& sha,
+            RunArgs args, const GlobalOptions& options) {
+  Result<version::GitRepository> git = version::GitRepository::open(repo);
+  if (!git) return report(git.error());
+  Result<std::vector<std::string>> paths = git->changed_paths("", sha);
+  if (!paths)
+    return report(Error{paths.error().code, component.name + ": " + paths.error().message + " in " + repo.string(), {}});
   std::string key = "push:" + component.name + ":" + ref + ":" + sha;
   {
     Result<std::unique_ptr<store::Store>> store = open_state(options);
@@ -304,6 +319,7 @@ int on_push(const model::Component& component, const std::string& ref, const std
   args.commit = sha;
   args.trigger_ref = ref;
   args.trigger_key = key;
+  args.trigger_paths = std::move(*paths);
   return run_pipeline_command(args, options);
 }
 
@@ -318,7 +334,7 @@ int notify_push(const std::string& repo, const std::string& ref, const std::stri
   if (!workspace) return report(workspace.error());
   for (const model::Component& component : workspace->components) {
     if (component.repo_is_url || !same_folder(workspace->repo_location(component), repo)) continue;
-    return on_push(component, ref, sha, args, options);
+    return on_push(component, workspace->repo_location(component), ref, sha, args, options);
   }
   return report(Error{ErrorCode::not_found, "no component of the workspace has its repo at " + repo, {}});
 }
@@ -330,18 +346,16 @@ int watch_once(const RunArgs& args, const GlobalOptions& options) {
   int worst = k_exit_ok;
   for (const model::Component& component : workspace->components) {
     if (component.repo_is_url) continue;
-    std::vector<std::pair<std::string, std::string>> heads;
-    ProcessOptions p;
-    p.argv = {"git", "-C", workspace->repo_location(component), "for-each-ref", "--format=%(refname) %(objectname)",
-              "refs/heads"};
-    p.on_line = [&](OutputStream stream, std::string_view line) {
-      size_t space = line.find(' ');
-      if (stream == OutputStream::out && space != std::string_view::npos)
-        heads.emplace_back(std::string(line.substr(0, space)), std::string(line.substr(space + 1)));
-    };
-    Result<ProcessResult> r = run_process(p);
-    if (!r || !r->succeeded()) continue;  // not a git repo (yet)
-    for (const auto& [ref, sha] : heads) worst = std::max(worst, on_push(component, ref, sha, args, options));
+    fs::path repo = workspace->repo_location(component);
+    Result<version::GitRepository> git = version::GitRepository::open(repo);
+    if (!git) continue;  // not a git repo (yet)
+    Result<std::vector<version::GitRef>> heads = git->local_branches();
+    if (!heads) {
+      worst = std::max(worst, report(heads.error()));
+      continue;
+    }
+    for (const version::GitRef& head : *heads)
+      worst = std::max(worst, on_push(component, repo, "refs/heads/" + head.name, head.commit, args, options));
   }
   return worst;
 }

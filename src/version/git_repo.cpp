@@ -199,6 +199,55 @@ Result<std::vector<GitRef>> GitRepository::branches() const {
   return local;
 }
 
+Result<std::vector<GitRef>> GitRepository::local_branches() const {
+  std::vector<GitRef> out;
+  git_branch_iterator* it = nullptr;
+  if (git_branch_iterator_new(&it, m_handle->repo, GIT_BRANCH_LOCAL) != 0) return git_fail("cannot list branches");
+  git_reference* ref = nullptr;
+  git_branch_t type;
+  while (git_branch_next(&ref, &type, it) == 0) {
+    if (const git_oid* target = git_reference_target(ref)) out.push_back({git_reference_shorthand(ref), oid_hex(target)});
+    git_reference_free(ref);
+  }
+  git_branch_iterator_free(it);
+  std::sort(out.begin(), out.end(), [](const GitRef& a, const GitRef& b) { return a.name < b.name; });
+  return out;
+}
+
+Result<std::vector<std::string>> GitRepository::changed_paths(const std::string& before,
+                                                              const std::string& after) const {
+  auto lookup = [&](const std::string& spec, Commit& commit) -> Status {
+    std::optional<std::string> sha = resolve(spec);
+    std::optional<git_oid> oid = sha ? parse_oid(*sha) : std::nullopt;
+    if (!oid || git_commit_lookup(commit.out(), m_handle->repo, &*oid) != 0)
+      return fail(ErrorCode::not_found, "no commit '" + spec + "'");
+    return {};
+  };
+  Commit new_commit, old_commit;
+  if (Status s = lookup(after, new_commit); !s) return std::unexpected(s.error());
+  if (!before.empty()) {
+    if (Status s = lookup(before, old_commit); !s) return std::unexpected(s.error());
+  } else if (git_commit_parentcount(new_commit.get()) > 0 && git_commit_parent(old_commit.out(), new_commit.get(), 0) != 0) {
+    return git_fail("cannot read the parent of " + after);
+  }
+  Tree new_tree, old_tree;
+  if (git_commit_tree(new_tree.out(), new_commit.get()) != 0 ||
+      (old_commit.get() && git_commit_tree(old_tree.out(), old_commit.get()) != 0))
+    return git_fail("cannot read a tree");
+  Owned<git_diff, git_diff_free> diff;
+  if (git_diff_tree_to_tree(diff.out(), m_handle->repo, old_tree.get(), new_tree.get(), nullptr) != 0)
+    return git_fail("cannot diff " + (before.empty() ? after + "^" : before) + " and " + after);
+  std::vector<std::string> paths;
+  for (size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    if (delta->old_file.path) paths.emplace_back(delta->old_file.path);
+    if (delta->new_file.path) paths.emplace_back(delta->new_file.path);
+  }
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  return paths;
+}
+
 Result<std::vector<GitRef>> GitRepository::tags() const {
   struct Context {
     git_repository* repo;

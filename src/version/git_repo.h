@@ -49,6 +49,8 @@ class GitRepository {
 
   // Local branches, then remote-tracking branches of origin not present locally.
   Result<std::vector<GitRef>> branches() const;
+  // Local branches only (refs/heads/*), short names, in ref-name order.
+  Result<std::vector<GitRef>> local_branches() const;
   // Every tag, peeled to its commit (tags of non-commits are skipped).
   Result<std::vector<GitRef>> tags() const;
   // True when `ancestor` is `commit` or one of its ancestors.
@@ -68,6 +70,13 @@ class GitRepository {
   // every parent's), like `git log -- PATHS`.
   Result<std::vector<GitCommit>> log(const std::string& tip, const std::vector<std::string>& hide,
                                      const std::vector<std::string>& paths) const;
+
+  // The paths a push changed: the tree diff from `before` to `after` (any
+  // spec resolve() takes), each changed file's old and new path (a rename
+  // gives both), sorted, without duplicates. `before` "" diffs against
+  // `after`'s first parent (a root commit: against the empty tree).
+  // not_found "no commit 'X'" when a spec names no commit.
+  Result<std::vector<std::string>> changed_paths(const std::string& before, const std::string& after) const;
 
   // Creates the annotated tag `name` on `commit` (tagger from the repository's
   // user config, else "slipway"). conflict when the tag exists.

@@ -46,3 +46,42 @@ expect_exit 0 "$SLIPWAY" watch --once
 [[ $OUT != *"run 3"* ]] || die "watch started a run for the same push twice: $OUT"
 expect_exit 0 "$SLIPWAY" runs
 [[ $(grep -c orders <<<"$OUT") == 2 ]] || die "expected 2 runs, got: $OUT"
+
+# paths: a push changing only docs/ starts no run and says why; one changing src/ does.
+mkdir -p repos/web
+cat >> slipway.yaml <<'YAML'
+  web:
+    repo: repos/web
+YAML
+(
+  cd repos/web
+  git init -q -b main .
+  git config user.email t@example.com; git config user.name t
+  cat > azure-pipelines.yml <<'YAML'
+trigger:
+  branches:
+    include: [main]
+  paths:
+    exclude: [docs/*]
+steps:
+- bash: echo web
+YAML
+  mkdir -p src docs && echo a > src/app.c && git add . && git commit -q -m one
+  echo guide > docs/guide.md && echo faq > docs/faq.md && git add . && git commit -q -m docs
+)
+docs_sha=$(git -C repos/web rev-parse HEAD)
+expect_exit 0 "$SLIPWAY" notify --repo repos/web --ref refs/heads/main --sha "$docs_sha"
+expect_contains "$OUT" "web: refs/heads/main starts no run (no changed path is included; changed: docs/faq.md docs/guide.md)"
+expect_exit 0 "$SLIPWAY" notify --repo repos/web --ref refs/heads/main --sha "$docs_sha"
+expect_contains "$OUT" "web: refs/heads/main $docs_sha was already notified (no run)"
+(cd repos/web && echo b > src/app.c && echo more >> docs/guide.md && git commit -q -am "src and docs")
+expect_exit 0 "$SLIPWAY" notify --repo repos/web --ref refs/heads/main --sha "$(git -C repos/web rev-parse HEAD)"
+expect_contains "$OUT" "run 3 (web"
+expect_exit 2 "$SLIPWAY" notify --repo repos/web --ref refs/heads/main --sha 0123456789012345678901234567890123456789
+expect_contains "$ERR" "web: no commit '0123456789012345678901234567890123456789' in $TMP/ws/repos/web"
+
+# watch (libgit2 heads): a new commit on a watched branch starts a run.
+(cd repos/orders && echo x > new.txt && git add new.txt && git commit -q -m two)
+expect_exit 0 "$SLIPWAY" watch --once
+expect_contains "$OUT" "run 4 (orders"
+expect_contains "$OUT" "web: refs/heads/main $(git -C repos/web rev-parse HEAD) was already notified (run 3)"
