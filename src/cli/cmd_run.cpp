@@ -8,6 +8,7 @@
 #include <atomic>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "cli/app.h"
@@ -291,13 +292,16 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
 
 // A push of `sha` to `ref` in `repo`, the repo of `component`: starts the run
 // its trigger asks for, once per (component, ref, sha) however often it is
-// told. The changed paths (for `trigger: paths:`) are the diff from the
-// commit's first parent: the store keeps no previous head per ref.
+// told. The changed paths (for `trigger: paths:`) are the diff from `before`
+// (the ref's previous head: the hook's old sha, or the head an earlier watch
+// pass saw), else from the commit's first parent; a new ref's all-zero old
+// sha counts as none.
 int on_push(const model::Component& component, const fs::path& repo, const std::string& ref, const std::string& sha,
-            RunArgs args, const GlobalOptions& options) {
+            std::string before, RunArgs args, const GlobalOptions& options) {
   Result<version::GitRepository> git = version::GitRepository::open(repo);
   if (!git) return report(git.error());
-  Result<std::vector<std::string>> paths = git->changed_paths("", sha);
+  if (before.find_first_not_of('0') == std::string::npos || before == sha) before.clear();
+  Result<std::vector<std::string>> paths = git->changed_paths(before, sha);
   if (!paths)
     return report(Error{paths.error().code, component.name + ": " + paths.error().message + " in " + repo.string(), {}});
   std::string key = "push:" + component.name + ":" + ref + ":" + sha;
@@ -328,19 +332,20 @@ bool same_folder(const fs::path& a, const fs::path& b) {
   return fs::weakly_canonical(a, ec1) == fs::weakly_canonical(b, ec2) && !ec1 && !ec2;
 }
 
-int notify_push(const std::string& repo, const std::string& ref, const std::string& sha, const RunArgs& args,
-                const GlobalOptions& options) {
+int notify_push(const std::string& repo, const std::string& ref, const std::string& sha, const std::string& before,
+                const RunArgs& args, const GlobalOptions& options) {
   Result<model::Workspace> workspace = model::load_workspace(options.workspace);
   if (!workspace) return report(workspace.error());
   for (const model::Component& component : workspace->components) {
     if (component.repo_is_url || !same_folder(workspace->repo_location(component), repo)) continue;
-    return on_push(component, workspace->repo_location(component), ref, sha, args, options);
+    return on_push(component, workspace->repo_location(component), ref, sha, before, args, options);
   }
   return report(Error{ErrorCode::not_found, "no component of the workspace has its repo at " + repo, {}});
 }
 
-// One pass over every local component repo: each branch head is a push event.
-int watch_once(const RunArgs& args, const GlobalOptions& options) {
+// One pass over every local component repo: each branch head is a push event,
+// its changes counted from the head the previous pass saw (`seen`, updated).
+int watch_once(const RunArgs& args, const GlobalOptions& options, std::map<std::string, std::string>& seen) {
   Result<model::Workspace> workspace = model::load_workspace(options.workspace);
   if (!workspace) return report(workspace.error());
   int worst = k_exit_ok;
@@ -354,8 +359,12 @@ int watch_once(const RunArgs& args, const GlobalOptions& options) {
       worst = std::max(worst, report(heads.error()));
       continue;
     }
-    for (const version::GitRef& head : *heads)
-      worst = std::max(worst, on_push(component, repo, "refs/heads/" + head.name, head.commit, args, options));
+    for (const version::GitRef& head : *heads) {
+      std::string ref = "refs/heads/" + head.name;
+      std::string& previous = seen[component.name + "\n" + ref];
+      worst = std::max(worst, on_push(component, repo, ref, head.commit, previous, args, options));
+      previous = head.commit;
+    }
   }
   return worst;
 }
@@ -603,16 +612,19 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
     options.exit_code = get_artifact(a[0], a[1], a[2], options);
   });
 
-  auto notify_args = std::make_shared<std::array<std::string, 3>>();  // repo, ref, sha
+  auto notify_args = std::make_shared<std::array<std::string, 4>>();  // repo, ref, sha, before
   CLI::App* notify = app.add_subcommand("notify", "a push happened (for a git post-receive hook): start the runs its trigger asks for");
   notify->add_option("--repo", (*notify_args)[0], "the component's repository folder")->required();
   notify->add_option("--ref", (*notify_args)[1], "the pushed ref, e.g. refs/heads/main")->required();
   notify->add_option("--sha", (*notify_args)[2], "the pushed commit")->required();
+  notify->add_option("--before", (*notify_args)[3],
+                     "the ref's previous commit (the hook's old sha); changed paths count from it "
+                     "(default: the pushed commit's first parent)");
   notify->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
   notify->callback([notify_args, args, &options] {
     recover(options);
     const auto& n = *notify_args;
-    options.exit_code = notify_push(n[0], n[1], n[2], *args, options);
+    options.exit_code = notify_push(n[0], n[1], n[2], n[3], *args, options);
   });
   auto watch_args = std::make_shared<std::pair<bool, double>>(false, 10.0);  // once, interval seconds
   CLI::App* watch = app.add_subcommand("watch", "poll the workspace's component repos and start runs for new pushes");
@@ -621,8 +633,9 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   watch->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
   watch->callback([watch_args, args, &options] {
     recover(options);
+    std::map<std::string, std::string> seen;  // component + ref -> head of the last pass
     for (;;) {
-      options.exit_code = watch_once(*args, options);
+      options.exit_code = watch_once(*args, options, seen);
       if (watch_args->first) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(watch_args->second * 1000)));
     }

@@ -85,3 +85,13 @@ expect_contains "$ERR" "web: no commit '0123456789012345678901234567890123456789
 expect_exit 0 "$SLIPWAY" watch --once
 expect_contains "$OUT" "run 4 (orders"
 expect_contains "$OUT" "web: refs/heads/main $(git -C repos/web rev-parse HEAD) was already notified (run 3)"
+
+# --before (the hook's old sha): paths count over the whole push, not only its last commit.
+old=$(git -C repos/web rev-parse HEAD)
+(cd repos/web && echo c > src/app.c && git commit -q -am src && echo d >> docs/faq.md && git commit -q -am docs)
+expect_exit 0 "$SLIPWAY" notify --repo repos/web --ref refs/heads/main --sha "$(git -C repos/web rev-parse HEAD)" --before "$old"
+expect_contains "$OUT" "run 5 (web"
+(cd repos/web && git checkout -q -b topic && echo e >> docs/faq.md && git commit -q -am docs)
+expect_exit 0 "$SLIPWAY" notify --repo repos/web --ref refs/heads/topic --sha "$(git -C repos/web rev-parse HEAD)" \
+  --before 0000000000000000000000000000000000000000
+expect_contains "$OUT" "web: refs/heads/topic starts no run (branch 'topic' is not included)"
