@@ -77,7 +77,8 @@ Status secret_list(const GlobalOptions& options, const std::string& env) {
   if (options.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const deploy::SecretInfo& s : *infos) {
-      nlohmann::ordered_json item{{"name", s.name}, {"block", s.block}, {"generated", s.exists}};
+      nlohmann::ordered_json item{{"name", s.name}, {"block", s.block.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.block)},
+                                   {"generated", s.exists}};
       if (s.exists) {
         item["generation"] = s.generation;
         item["created"] = format_utc(s.created);
@@ -89,7 +90,7 @@ Status secret_list(const GlobalOptions& options, const std::string& env) {
     return {};
   }
   for (const deploy::SecretInfo& s : *infos) {
-    std::cout << s.name << "  block " << s.block << "  ";
+    std::cout << s.name << "  " << (s.block.empty() ? "environment" : "block " + s.block) << "  ";
     if (!s.exists) {
       std::cout << "not generated yet\n";
     } else if (s.generation == 1) {
