@@ -3,7 +3,7 @@
 # same flow non-interactively and exits 0 only when every step worked.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-slipway=${SLIPWAY:-$root/build/slipway}
+slipway=$(realpath "${SLIPWAY:-$root/build/slipway}")  # absolute: the git hook runs elsewhere
 check=false
 [[ ${1:-} == --check ]] && check=true
 
@@ -112,6 +112,32 @@ promote() {  # promote ENV OFFSET [APPROVER]
 promote staging 100
 promote prod-cloud 200 carol
 promote prod-acme 300 dave
+
+# dev_version C: the version of C that dev runs now.
+dev_version() {
+  sw status --json | python3 -c 'import json,sys; print(next(e["components"].get(sys.argv[1], "") for e in json.load(sys.stdin) if e["environment"] == "dev"))' "$1"
+}
+
+step "bob pushes a fix to orders: the repo's post-receive hook calls slipway notify (build, version, dev)"
+orders_repo=$ws/repos/orders
+git -C "$orders_repo" config receive.denyCurrentBranch updateInstead
+cat >"$orders_repo/.git/hooks/post-receive" <<HOOK
+#!/bin/sh
+# Installed by the demo: every pushed ref is handed to slipway notify.
+while read old new ref; do "$slipway" -C "$ws" notify --repo "$orders_repo" --ref "\$ref" --sha "\$new" --before "\$old"; done
+HOOK
+chmod +x "$orders_repo/.git/hooks/post-receive"
+git clone -q "$orders_repo" "$work/bob-orders"
+printf '\nTotals are answered in cents.\n' >>"$work/bob-orders/README.md"
+git -C "$work/bob-orders" -c user.name=bob -c user.email=bob@acme.example commit -qam "fix: answer totals in cents"
+git -C "$work/bob-orders" push origin main 2>&1 | grep -v '^To \|^   ' | sed 's/^/  /' || true
+now=$(dev_version orders)
+if [[ -n $now && $now != "${version[orders]:-}" ]]; then
+  echo "  dev now runs orders $now (staging and the productions keep ${version[orders]:-?})"
+else
+  problem "the push to orders did not move dev (orders is ${now:-unknown} there)"
+fi
+probe dev 0 || true
 
 step "slipway status"
 sw status || problem "slipway status failed"
