@@ -6,7 +6,8 @@
 # ROUNDS rounds (default 7) in wall and CPU time, all environments and per
 # environment; on a shared machine compare CPU times (wall time also counts
 # the time other processes held the cores).
-# Usage: [ROUNDS=N] bench/plan/run.sh [BUILD_DIR] (default build-release).
+# Usage: [ROUNDS=N] [BENCH_WRAP="perf record -g"] bench/plan/run.sh [BUILD_DIR]
+# (default build-release; BENCH_WRAP prefixes the timed binary, e.g. a profiler).
 set -euo pipefail
 build=$(cd "${1:-build-release}" && pwd)
 bench="$build/bench/plan/bench_plan"
@@ -36,4 +37,4 @@ for e in range(m):
         out.write(f"platform: {{kind: process, port_offset: {e * 10}}}\nblocks: [core]\n"
                   f"values:\n  log: {{level: {'debug' if e % 2 else 'info'}}}\npolicy: {{mode: manual}}\n")
 PY
-"$bench" "$work"
+${BENCH_WRAP:-} "$bench" "$work"

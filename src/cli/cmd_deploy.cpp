@@ -136,10 +136,10 @@ Status secret_show(const GlobalOptions& options, const std::string& env, const s
 
 // Versions wanted: what is applied now, overridden by --version C=V (with the
 // artifact digest a build recorded for that version, if any).
-Result<std::map<std::string, deploy::WantedComponent>> wanted_versions(const DeployContext& context,
+Result<deploy::WantedVersions> wanted_versions(const DeployContext& context,
                                                                         const std::vector<store::AppliedTarget>& applied,
                                                                         const std::vector<std::string>& versions) {
-  std::map<std::string, deploy::WantedComponent> wanted;
+  deploy::WantedVersions wanted;
   for (const store::AppliedTarget& t : applied) wanted[t.target] = {t.version, t.digest};
   for (const std::string& pair : versions) {
     size_t eq = pair.find('=');
@@ -170,7 +170,7 @@ Status plan_command(const GlobalOptions& options, const std::string& env, const 
   Result<std::vector<store::AppliedTarget>> applied = context->store->deploys().applied(env);
   if (!applied) return std::unexpected(applied.error());
   input.applied = std::move(*applied);
-  Result<std::map<std::string, deploy::WantedComponent>> wanted = wanted_versions(*context, input.applied, versions);
+  Result<deploy::WantedVersions> wanted = wanted_versions(*context, input.applied, versions);
   if (!wanted) return std::unexpected(wanted.error());
   input.wanted = std::move(*wanted);
   Result<std::vector<store::SecretRecord>> secrets = context->store->deploys().secrets(env);
@@ -216,7 +216,7 @@ Status apply_command(const GlobalOptions& options, const std::string& env, const
   if (!context) return std::unexpected(context.error());
   Result<std::vector<store::AppliedTarget>> applied = context->store->deploys().applied(env);
   if (!applied) return std::unexpected(applied.error());
-  Result<std::map<std::string, deploy::WantedComponent>> wanted = wanted_versions(*context, *applied, versions);
+  Result<deploy::WantedVersions> wanted = wanted_versions(*context, *applied, versions);
   if (!wanted) return std::unexpected(wanted.error());
   Result<deploy::MasterKey> key =
       deploy::load_master_key(deploy::key_file_for(state_path(options)), deploy::process_env("SLIPWAY_MASTER_KEY"));

@@ -26,7 +26,7 @@ namespace slipway::deploy {
 struct ApplyRequest {
   const model::Workspace* workspace = nullptr;
   std::string environment;
-  std::map<std::string, WantedComponent> wanted;  // component -> version
+  WantedVersions wanted;
   std::string release;                            // for the record; may be empty
   std::string actor;
   std::filesystem::path state_dir;                // logs go to state_dir/logs/ENV/TARGET.log

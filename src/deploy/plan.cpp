@@ -12,6 +12,7 @@
 #include "deploy/plan.h"
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -179,19 +180,19 @@ Result<std::map<std::string, std::string>> component_config(const model::Compone
 }
 
 std::string config_digest(const std::map<std::string, std::string>& config) {
-  // One hash over "key\0size\0value" records (sizes keep the framing unambiguous).
-  size_t size = 0;
-  for (const auto& [key, value] : config) size += key.size() + value.size() + 24;
-  std::string text;
-  text.reserve(size);
+  // One hash over "key\0size\0value" records (sizes keep the framing unambiguous),
+  // streamed: no text of the whole configuration is built.
+  Sha256 hash;
+  char size[24];
   for (const auto& [key, value] : config) {
-    text += key;
-    text += '\0';
-    text += std::to_string(value.size());
-    text += '\0';
-    text += value;
+    hash.update(key);
+    hash.update(std::string_view("\0", 1));
+    auto end = std::to_chars(size, size + sizeof size, value.size()).ptr;
+    hash.update(std::string_view(size, static_cast<size_t>(end - size)));
+    hash.update(std::string_view("\0", 1));
+    hash.update(value);
   }
-  return sha256_hex(text);
+  return hash.finish_hex();
 }
 
 nlohmann::json config_key_digests(const std::map<std::string, std::string>& config) {

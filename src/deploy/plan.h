@@ -18,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/resolve.h"
@@ -33,6 +34,8 @@ struct WantedComponent {
   std::string version;
   std::string digest;  // artifact digest; empty when unknown
 };
+// component -> wanted version; hashed: the plan looks every component up once.
+using WantedVersions = std::unordered_map<std::string, WantedComponent>;
 
 // What a driver saw of a target in reality; absent targets were not looked at.
 struct Observation {
@@ -44,7 +47,7 @@ struct Observation {
 struct PlanInput {
   const model::Workspace* workspace = nullptr;
   const model::ResolvedEnvironment* environment = nullptr;
-  std::map<std::string, WantedComponent> wanted;             // component -> version
+  WantedVersions wanted;
   std::vector<store::AppliedTarget> applied;                 // from the store
   std::map<std::string, int> secret_generations;             // secret -> generation (0 = not yet)
   std::map<std::string, Observation> observed;               // target -> reality, when looked at
