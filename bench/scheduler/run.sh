@@ -3,7 +3,8 @@
 # (1) 200 jobs x 10 trivial steps (`true`) on 2 slots, in 20 chains of 10
 #     jobs (job k depends on job k-20), against `make -j2` running the same
 #     2000 commands with the same dependencies (one target per job, one
-#     recipe line per step). Prints totals, time per step and the ratio.
+#     recipe line per step), and against make running every line through bash
+#     as a script step is run. Prints totals, time per step and the ratios.
 # (2) One step printing 100 MB of log lines: throughput and slipway's peak RSS.
 # Usage: bench/scheduler/run.sh [BUILD_DIR]  (default build-release)
 set -euo pipefail
@@ -53,18 +54,24 @@ def measure(argv):
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-s_runs, m_runs = [], []
+s_runs, m_runs, b_runs = [], [], []
 for _ in range(repeats):
     shutil.rmtree(f"{tmp}/state", ignore_errors=True)
     s_runs.append(measure([slipway, "--state", f"{tmp}/state/state.db", "run", "--file", "pipeline.yml", "--agents", "2"]))
     m_runs.append(measure(["make", "-s", "-j2", "-f", "Makefile"]))
+    # make runs a bare `true` without a shell; a script step is a bash script, so
+    # the like-for-like reference runs each recipe line through bash too.
+    b_runs.append(measure(["make", "-s", "-j2", "-f", "Makefile", "SHELL=/bin/bash", ".SHELLFLAGS=-ec"]))
 sw, sc = statistics.median(r[0] for r in s_runs), statistics.median(r[1] for r in s_runs)
 mw, mc = statistics.median(r[0] for r in m_runs), statistics.median(r[1] for r in m_runs)
+bw, bc = statistics.median(r[0] for r in b_runs), statistics.median(r[1] for r in b_runs)
 print(f"scheduler: {n} steps (200 jobs x 10, 2 slots), median of {repeats}")
-print(f"  slipway  wall {sw:8.3f} s  {sw / n * 1000:7.3f} ms/step   cpu {sc:8.3f} s  {sc / n * 1000:7.3f} ms/step")
-print(f"  make -j2 wall {mw:8.3f} s  {mw / n * 1000:7.3f} ms/step   cpu {mc:8.3f} s  {mc / n * 1000:7.3f} ms/step")
+print(f"  slipway     wall {sw:8.3f} s  {sw / n * 1000:7.3f} ms/step   cpu {sc:8.3f} s  {sc / n * 1000:7.3f} ms/step")
+print(f"  make -j2    wall {mw:8.3f} s  {mw / n * 1000:7.3f} ms/step   cpu {mc:8.3f} s  {mc / n * 1000:7.3f} ms/step")
+print(f"  make, bash  wall {bw:8.3f} s  {bw / n * 1000:7.3f} ms/step   cpu {bc:8.3f} s  {bc / n * 1000:7.3f} ms/step")
 print(f"  overhead      {(sw - mw) / n * 1000:7.3f} ms/step wall over make")
 print(f"  ratio slipway/make  wall {sw / mw:5.2f}x   cpu {sc / mc:5.2f}x  (goal <= 1.5x)")
+print(f"  ratio slipway/make with every line through bash  wall {sw / bw:5.2f}x   cpu {sc / bc:5.2f}x")
 P
 
 # (2) 100 MB of log lines from one step.

@@ -50,6 +50,7 @@ struct JobNode {
   const JobSpec* spec = nullptr;
   Phase phase = Phase::pending;
   std::vector<size_t> instances;  // indexes into the stage record's jobs
+  std::vector<size_t> depends_on;  // indexes of the jobs of the stage this one waits for
   int running = 0;
   int unfinished = 0;
   TaskResult result = TaskResult::skipped;
@@ -211,6 +212,7 @@ class Scheduler final : public JobHost {
         for (const MatrixLeg& leg : job.legs) add(leg.name);
         node.jobs.push_back(std::move(jn));
       }
+      link_job_dependencies(node);
       m_stages.push_back(std::move(node));
       m_run.stages.push_back(std::move(record));
     }
@@ -349,6 +351,15 @@ class Scheduler final : public JobHost {
     return true;
   }
 
+  // Resolves each job's dependsOn names (case-insensitive, as Azure) to indexes
+  // once: advance_stage runs after every event and must not rescan names.
+  static void link_job_dependencies(StageNode& stage) {
+    for (JobNode& job : stage.jobs)
+      for (const std::string& dep : job.spec->depends_on)
+        for (size_t i = 0; i < stage.jobs.size(); ++i)
+          if (iequals(stage.jobs[i].spec->name, dep)) job.depends_on.push_back(i);
+  }
+
   bool advance_stage(StageNode& stage) {
     bool changed = false;
     size_t s = stage_index(stage);
@@ -357,12 +368,10 @@ class Scheduler final : public JobHost {
       StatusFacts facts;
       facts.canceled = m_cancel.load();
       bool ready = true;
-      for (const std::string& dep : job.spec->depends_on) {
-        for (const JobNode& other : stage.jobs) {
-          if (!iequals(other.spec->name, dep)) continue;
-          if (other.phase != Phase::done) ready = false;
-          else facts.previous.emplace_back(other.spec->name, other.result);
-        }
+      for (size_t d : job.depends_on) {
+        const JobNode& other = stage.jobs[d];
+        if (other.phase != Phase::done) ready = false;
+        else facts.previous.emplace_back(other.spec->name, other.result);
       }
       if (!ready) continue;
       changed = true;
