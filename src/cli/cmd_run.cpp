@@ -122,15 +122,12 @@ std::string file_pipeline_name(const fs::path& file, const fs::path& repo) {
   return stem;
 }
 
+// The commit HEAD names in `repo`; "" when it is not a git repo or has no commit.
 std::string git_head(const fs::path& repo) {
-  std::string sha;
-  ProcessOptions p;
-  p.argv = {"git", "-C", repo.string(), "rev-parse", "HEAD"};
-  p.on_line = [&](OutputStream stream, std::string_view line) {
-    if (stream == OutputStream::out) sha = std::string(line);
-  };
-  Result<ProcessResult> r = run_process(p);
-  return r && r->succeeded() ? sha : std::string();
+  Result<version::GitRepository> git = version::GitRepository::open(repo);
+  if (!git) return "";
+  Result<std::string> head = git->head_commit();
+  return head ? *head : std::string();
 }
 
 std::string duration_text(std::int64_t start, std::int64_t finish) {
