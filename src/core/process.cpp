@@ -155,6 +155,17 @@ bool kill_process_group(int pgid, int signal) {
   return ::kill(-pgid, signal) == 0;
 }
 
+void prepare_background_child(int in_fd, int out_fd) {
+  ::dup2(in_fd, 0);
+  ::dup2(out_fd, 1);
+  ::dup2(out_fd, 2);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGINT, SIG_DFL);
+}
+
 std::vector<std::string> current_environment() {
   std::vector<std::string> out;
   for (char** e = environ; e && *e; ++e) out.emplace_back(*e);

@@ -70,6 +70,11 @@ bool kill_process_group(int pgid, int signal);
 // The current environment as "NAME=value" entries.
 std::vector<std::string> current_environment();
 
+// For a background child between fork and exec (async-signal-safe calls
+// only): stdin from `in_fd`, stdout and stderr to `out_fd`, no blocked
+// signals, default SIGTERM/SIGINT, so the program starts as if from a shell.
+void prepare_background_child(int in_fd, int out_fd);
+
 // argv[0] resolved against PATH (or as given when it contains '/').
 std::optional<std::filesystem::path> find_program(std::string_view name);
 

@@ -260,12 +260,7 @@ class ProcessDriver final : public Driver {
       ::setsid();
       pid_t pid = ::fork();
       if (pid == 0) {
-        ::dup2(null_fd, 0);
-        ::dup2(log_fd, 1);
-        ::dup2(log_fd, 2);
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        prepare_background_child(null_fd, log_fd);
         ::execv(argv[0], argv);
         ::_exit(127);
       }

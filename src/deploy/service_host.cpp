@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/files.h"
+#include "core/process.h"
 #include "deploy/process_driver.h"
 
 namespace slipway::deploy {
@@ -136,14 +137,7 @@ Result<int> ServiceHost::spawn(const fs::path& dir) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setsid();  // away from serve's terminal: its Ctrl-C is serve's alone
-    ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGINT, SIG_DFL);
+    prepare_background_child(null_fd, log_fd);
     ::execv(argv[0], argv);
     ::_exit(127);
   }

@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "core/files.h"
+#include "core/process.h"
 
 namespace slipway::deploy {
 
@@ -209,14 +210,7 @@ Result<Child> Supervisor::start(const std::string& instance) {
   if (pid < 0) return fail(ErrorCode::io, "fork failed");
   if (pid == 0) {
     ::setpgid(0, 0);
-    ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGINT, SIG_DFL);
+    prepare_background_child(null_fd, log_fd);
     if (::chdir(cwd.c_str()) != 0) ::_exit(126);
     ::execvpe(args[0], args.data(), envp.data());
     ::_exit(127);
