@@ -369,6 +369,10 @@ void add_release_commands(CLI::App& app, GlobalOptions& options) {
   };
   auto as = [&](CLI::App* cmd) { cmd->add_option("--as", args->as, "acting identity (default: SLIPWAY_USER, else user: in the user config file)"); };
   auto json = [&](CLI::App* cmd) { cmd->add_flag("--json", options.json, "print JSON"); };
+  auto wait = [&](CLI::App* cmd) {
+    cmd->add_option("--wait", args->wait_seconds, "seconds to wait for the environment's lock (default 5)")
+        ->check(CLI::NonNegativeNumber);
+  };
 
   CLI::App* rel = app.add_subcommand("release", "create, show and list releases");
   rel->require_subcommand(1);
@@ -406,14 +410,14 @@ void add_release_commands(CLI::App& app, GlobalOptions& options) {
   promote_cmd->add_option("release", args->id, "release id")->required();
   promote_cmd->add_option("--to", args->to, "environment")->required();
   promote_cmd->add_flag("--force", args->force, "override the gates (admins only; recorded)");
-  promote_cmd->add_option("--wait", args->wait_seconds, "seconds to wait for the environment's lock (default 5)");
+  wait(promote_cmd);
   as(promote_cmd);
   promote_cmd->callback(run(promote, args));
 
   CLI::App* rollback_cmd = app.add_subcommand("rollback", "apply an earlier release again (no approvals)");
   rollback_cmd->add_option("environment", args->env, "environment")->required();
   rollback_cmd->add_option("--to", args->to, "release (default: the one before the current)");
-  rollback_cmd->add_option("--wait", args->wait_seconds, "seconds to wait for the environment's lock (default 5)");
+  wait(rollback_cmd);
   as(rollback_cmd);
   rollback_cmd->callback(run(rollback, args));
 

@@ -57,13 +57,6 @@ std::string node_text(const yaml::Node& node) {
   return to_yaml(node);
 }
 
-const model::ResolvedValue* find_value(const model::ResolvedEnvironment& env, std::string_view path) {
-  auto it = std::lower_bound(env.flat.begin(), env.flat.end(), path,
-                             [](const model::ResolvedValue& v, std::string_view p) { return v.path < p; });
-  if (it == env.flat.end() || it->path != path) return nullptr;
-  return &*it;
-}
-
 // Substitutes ${{ values.a.b }} and ${{ secrets.n }} (a secret by generation).
 Result<std::string> render(std::string_view text, const std::string& component,
                            const model::ResolvedEnvironment& env, const std::map<std::string, int>& generations) {
@@ -78,7 +71,7 @@ Result<std::string> render(std::string_view text, const std::string& component,
     out.append(text.substr(at, open - at));
     std::string_view ref = trim(text.substr(open + 3, close - open - 3));
     if (ref.starts_with("values.")) {
-      const model::ResolvedValue* value = find_value(env, ref.substr(7));
+      const model::ResolvedValue* value = env.value(ref.substr(7));
       if (!value)
         return fail(ErrorCode::invalid_input, "component " + component + ": ${{ " + std::string(ref) +
                                                   " }} is not set in environment " + env.name);

@@ -271,27 +271,27 @@ void Supervisor::stop(Child& child, bool drain, const std::shared_ptr<Backend>& 
   auto until = Clock::now() + std::chrono::milliseconds(m_grace_ms);
   while (drain && backend && backend->open > 0 && Clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ::kill(-child.pid, SIGTERM);
+  kill_process_group(child.pid, SIGTERM);
   until = Clock::now() + std::chrono::milliseconds(m_grace_ms);
   int status = 0;
   while (::waitpid(child.pid, &status, WNOHANG) == 0) {
     if (Clock::now() > until) {
-      ::kill(-child.pid, SIGKILL);
+      kill_process_group(child.pid, SIGKILL);
       ::waitpid(child.pid, &status, 0);
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ::kill(-child.pid, SIGKILL);  // leftovers of the group
+  kill_process_group(child.pid, SIGKILL);  // leftovers of the group
   log("stopped " + child.version + " (pid " + std::to_string(child.pid) + ")");
   child = Child{};
 }
 
 void Supervisor::stop_orphan(const Child& child) {
-  ::kill(-child.pid, SIGTERM);
+  kill_process_group(child.pid, SIGTERM);
   auto until = Clock::now() + std::chrono::milliseconds(m_grace_ms);
   while (::kill(child.pid, 0) == 0 && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ::kill(-child.pid, SIGKILL);
+  kill_process_group(child.pid, SIGKILL);
   log("stopped " + child.version + " (pid " + std::to_string(child.pid) + ") left by a previous supervisor");
 }
 
@@ -390,7 +390,7 @@ Status Supervisor::run() {
       if (long_run) backoff = 1;
       log("version " + m_child.version + " exited (status " + std::to_string(status) + "); restarting in " +
           std::to_string(backoff) + " s");
-      ::kill(-m_child.pid, SIGKILL);
+      kill_process_group(m_child.pid, SIGKILL);
       restart_instance = m_child.instance;
       restart_at = Clock::now() + std::chrono::seconds(backoff);
       backoff = std::min(backoff * 2, 30);

@@ -11,12 +11,6 @@ namespace slipway::deploy {
 
 namespace {
 
-const model::ResolvedValue* find_value(const model::ResolvedEnvironment& env, std::string_view path) {
-  for (const model::ResolvedValue& v : env.flat)
-    if (v.path == path) return &v;
-  return nullptr;
-}
-
 std::string json_text(const nlohmann::ordered_json& json) { return json.is_string() ? json.get<std::string>() : json.dump(); }
 
 // One scalar with its references substituted.
@@ -26,7 +20,7 @@ Result<nlohmann::ordered_json> substitute(const yaml::Node& scalar, const std::s
   const model::ResolvedEnvironment& env = *context.environment;
   auto resolve = [&](std::string_view ref) -> Result<nlohmann::ordered_json> {
     if (ref.starts_with("values.")) {
-      const model::ResolvedValue* value = find_value(env, ref.substr(7));
+      const model::ResolvedValue* value = env.value(ref.substr(7));
       if (!value)
         return fail(ErrorCode::invalid_input, owner + ": ${{ " + std::string(ref) +
                                                   " }} is not set in environment " + env.name);

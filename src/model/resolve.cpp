@@ -180,6 +180,12 @@ std::vector<std::string> deploy_order(const Workspace& ws, const std::unordered_
 
 }  // namespace
 
+const ResolvedValue* ResolvedEnvironment::value(std::string_view path) const {
+  auto it = std::lower_bound(flat.begin(), flat.end(), path,
+                             [](const ResolvedValue& v, std::string_view p) { return v.path < p; });
+  return it == flat.end() || it->path != path ? nullptr : &*it;
+}
+
 Result<ResolvedEnvironment> resolve_environment(const Workspace& ws, std::string_view name) {
   const Environment* env = ws.environment(name);
   if (!env) {

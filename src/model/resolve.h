@@ -54,6 +54,8 @@ struct ResolvedEnvironment {
   std::vector<std::string> components;
   yaml::Node values;                 // the merged tree (a mapping)
   std::vector<ResolvedValue> flat;   // the merged leaves, sorted by path
+  // The leaf at `path` (e.g. "log.level"); nullptr when none. Binary search.
+  const ResolvedValue* value(std::string_view path) const;
   std::vector<ResolvedSecret> secrets;
   std::vector<Infrastructure> infrastructure;
 };

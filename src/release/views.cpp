@@ -158,6 +158,7 @@ Result<std::vector<EnvironmentStatus>> status(store::Store& store, const model::
                                               ReleaseService& service) {
   std::vector<EnvironmentStatus> out;
   std::map<std::string, std::map<std::string, std::string>> versions;  // env → component → version
+  std::map<std::string, bool> ever_built;                              // component → has a version
   for (const model::Environment& e : workspace.environments) {
     EnvironmentStatus s;
     s.name = e.name;
@@ -184,9 +185,13 @@ Result<std::vector<EnvironmentStatus>> status(store::Store& store, const model::
       s.components.emplace_back(c, rc ? rc->version : "");
       versions[e.name][c] = rc ? rc->version : "";
       if (rc) continue;
-      Result<std::vector<store::ComponentVersionRecord>> built = store.releases().component_versions(c);
-      if (!built) return std::unexpected(built.error());
-      if (built->empty()) s.not_built.push_back(c);
+      auto known = ever_built.find(c);
+      if (known == ever_built.end()) {  // once per component, not once per environment
+        Result<std::vector<store::ComponentVersionRecord>> built = store.releases().component_versions(c);
+        if (!built) return std::unexpected(built.error());
+        known = ever_built.emplace(c, !built->empty()).first;
+      }
+      if (!known->second) s.not_built.push_back(c);
     }
     if (!s.upstream.empty()) {
       for (const auto& [c, v] : s.components) {
