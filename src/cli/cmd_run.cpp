@@ -626,7 +626,8 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   auto watch_args = std::make_shared<std::pair<bool, double>>(false, 10.0);  // once, interval seconds
   CLI::App* watch = app.add_subcommand("watch", "poll the workspace's component repos and start runs for new pushes");
   watch->add_flag("--once", watch_args->first, "one pass, then exit");
-  watch->add_option("--interval", watch_args->second, "seconds between passes (default 10)");
+  watch->add_option("--interval", watch_args->second, "seconds between passes (default 10)")
+      ->check(CLI::PositiveNumber);
   watch->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
   watch->callback([watch_args, args, &options] {
     recover(options);

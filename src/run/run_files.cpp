@@ -125,14 +125,6 @@ Result<std::vector<ArtifactRecord>> DirectoryRecorder::artifacts(const std::stri
   return out;
 }
 
-Result<nlohmann::json> load_run_json(const fs::path& root, const std::string& run_id) {
-  Result<std::string> text = read_text_file(root / folder_name(run_id) / "run.json");
-  if (!text) return fail(ErrorCode::not_found, "no run " + run_id);
-  nlohmann::json json = nlohmann::json::parse(*text, nullptr, false);
-  if (json.is_discarded()) return fail(ErrorCode::corrupt, "run " + run_id + ": run.json is not valid JSON");
-  return json;
-}
-
 }  // namespace slipway::run
 
 namespace slipway::run {
@@ -165,57 +157,6 @@ std::map<std::string, JobRecord> jobs_from_json(const nlohmann::json& run) {
     }
   }
   return out;
-}
-
-std::vector<ArtifactRecord> load_artifacts(const fs::path& root, const std::string& run_id) {
-  std::vector<ArtifactRecord> out;
-  Result<std::string> text = read_text_file(root / folder_name(run_id) / "artifacts.json");
-  if (!text) return out;
-  nlohmann::json list = nlohmann::json::parse(*text, nullptr, false);
-  if (!list.is_array()) return out;
-  for (const nlohmann::json& a : list)
-    out.push_back({run_id, a.value("job", ""), a.value("name", ""), a.value("digest", ""),
-                   a.value("size", std::int64_t{0}), a.value("files", std::int64_t{0}), a.value("created", std::int64_t{0}),
-                   a.value("component", ""), a.value("version", "")});
-  return out;
-}
-
-Result<std::vector<std::string>> recover_orphaned_runs(const fs::path& root, const std::string& host,
-                                                       const std::function<bool(long)>& alive) {
-  std::vector<std::string> marked;
-  std::error_code ec;
-  if (!fs::exists(root, ec)) return marked;
-  for (fs::directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) {
-    fs::path file = it->path() / "run.json";
-    Result<std::string> text = read_text_file(file);
-    if (!text) continue;
-    nlohmann::ordered_json run = nlohmann::ordered_json::parse(*text, nullptr, false);
-    if (run.is_discarded() || run.value("state", "") != "running") continue;
-    const nlohmann::ordered_json owner = run.value("owner", nlohmann::ordered_json::object());
-    long pid = owner.value("pid", 0L);
-    if (owner.value("host", "") != host || pid <= 0 || alive(pid)) continue;
-    std::string reason = "the slipway process running it (pid " + std::to_string(pid) + ") died";
-    run["state"] = "finished";
-    run["result"] = "failed";
-    run["reason"] = reason;
-    run["finish"] = format_utc(system_clock().now());
-    for (auto& stage : run["stages"]) {
-      bool touched = false;
-      for (auto& job : stage["jobs"]) {
-        if (!job["finish"].is_null() || job["start"].is_null()) continue;
-        job["result"] = "failed";
-        job["reason"] = reason;
-        touched = true;
-      }
-      if (touched || stage["finish"].is_null()) {
-        if (stage["start"].is_null()) continue;
-        stage["result"] = "failed";
-      }
-    }
-    if (Status s = write_file_atomic(file, run.dump(2) + "\n"); !s) return std::unexpected(s.error());
-    marked.push_back(run.value("id", ""));
-  }
-  return marked;
 }
 
 }  // namespace slipway::run

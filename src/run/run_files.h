@@ -58,23 +58,9 @@ class DirectoryRecorder : public RunRecorder {
   std::map<std::string, std::int64_t> m_last_save_ms;  // run id → when run.json was last written
 };
 
-// Reads run.json of a run; not_found when there is no such run.
-Result<nlohmann::json> load_run_json(const std::filesystem::path& root, const std::string& run_id);
-
 // The job records of a run.json (id, result, times, outputs, step results),
 // keyed by job instance id: what a retry reuses. Secret outputs were stored
 // as "***" and come back that way.
 std::map<std::string, JobRecord> jobs_from_json(const nlohmann::json& run);
-
-// The artifact records a DirectoryRecorder kept for a run; empty when none.
-std::vector<ArtifactRecord> load_artifacts(const std::filesystem::path& root, const std::string& run_id);
-
-// Crash recovery: every run under `root` still "running" whose owner process
-// is gone from this host (`alive` answers for a pid) is marked finished and
-// failed with the reason "the slipway process running it (pid N) died", its
-// unfinished jobs too. Returns the ids of the runs it marked.
-Result<std::vector<std::string>> recover_orphaned_runs(const std::filesystem::path& root,
-                                                       const std::string& host,
-                                                       const std::function<bool(long)>& alive);
 
 }  // namespace slipway::run

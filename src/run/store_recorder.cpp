@@ -25,7 +25,7 @@ store::StoredRun to_stored(const RunRecord& run) {
   out.owner_host = run.owner_host;
   out.start_ms = run.start_ms;
   out.finish_ms = run.finish_ms;
-  out.document = nlohmann::json::parse(run_to_json(run).dump());
+  out.document = nlohmann::json(run_to_json(run));  // converted, not printed and parsed again
   for (const StageRecord& stage : run.stages) {
     for (const JobRecord& job : stage.jobs) {
       store::StoredJob j{job.id, stage.name, result_name(job.result), job.reason, job.start_ms, job.finish_ms, {}, {}};
