@@ -69,7 +69,7 @@ struct JobMessage {
   std::vector<StepSpec> steps;
   int timeout_minutes = 0;          // 0: none
   int cancel_timeout_minutes = 0;   // time left to always() steps after a cancel; 0: 5
-  bool clean_workspace = false;
+  bool clean_workspace = false;    // workspace: clean (the local agent empties its folders for every job)
 };
 
 nlohmann::json to_json(const JobMessage& job);

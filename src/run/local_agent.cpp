@@ -20,6 +20,7 @@
 #include "run/conditions.h"
 #include "run/git_checkout.h"
 #include "run/logging_commands.h"
+#include "run/work_folder.h"
 
 namespace slipway::run {
 
@@ -52,8 +53,13 @@ struct JobState {
   bool timed_out = false;
   std::optional<SteadyClock::time_point> deadline;
   milliseconds minute{60000};
+  const WorkFolder* work = nullptr;
   fs::path dir, sources, staging, binaries, temp;
   std::string process_mark;    // in every step's environment (core/process_marks.h)
+  std::string bash;            // bash's path, looked up once per job
+  // Every step's environment but its own env: entries, as of variables revision base_env_revision.
+  std::vector<std::string> base_env;
+  std::optional<std::uint64_t> base_env_revision;
   JobOutcome outcome;
 };
 
@@ -138,24 +144,33 @@ class StepRunner {
   std::optional<TaskResult> forced_result;
 
  private:
+  // The agent's own environment, then the job's variables, then TF_BUILD and
+  // the process mark, then the step's env: entries; a later entry of a name
+  // replaces an earlier one in place. All but the step's entries are built
+  // again only when a variable changed.
   std::vector<std::string> environment(const StepSpec& step) {
-    std::map<std::string, std::string> merged;
-    std::vector<std::string> order;
-    auto put = [&](const std::string& entry) {
-      size_t eq = entry.find('=');
-      std::string name = entry.substr(0, eq);
-      if (!merged.count(name)) order.push_back(name);
-      merged[name] = eq == std::string::npos ? "" : entry.substr(eq + 1);
-    };
-    for (const std::string& entry : current_environment()) put(entry);
-    for (const std::string& entry : m_state.variables.environment()) put(entry);
-    put("TF_BUILD=True");
-    put(std::string(k_process_mark_variable) + "=" + m_state.process_mark);
-    for (const auto& [name, value] : step.env) put(name + "=" + m_state.variables.expand(value));
-    std::vector<std::string> out;
-    out.reserve(order.size());
-    for (const std::string& name : order) out.push_back(name + "=" + merged[name]);
+    if (m_state.base_env_revision != m_state.variables.revision()) {
+      m_state.base_env.clear();
+      for (const std::string& entry : current_environment()) put(m_state.base_env, entry);
+      for (const std::string& entry : m_state.variables.environment()) put(m_state.base_env, entry);
+      put(m_state.base_env, "TF_BUILD=True");
+      put(m_state.base_env, std::string(k_process_mark_variable) + "=" + m_state.process_mark);
+      m_state.base_env_revision = m_state.variables.revision();
+    }
+    std::vector<std::string> out = m_state.base_env;
+    for (const auto& [name, value] : step.env) put(out, name + "=" + m_state.variables.expand(value));
     return out;
+  }
+
+  static void put(std::vector<std::string>& env, std::string entry) {
+    std::string_view name = std::string_view(entry).substr(0, entry.find('='));
+    for (std::string& existing : env) {
+      if (existing.size() > name.size() && existing[name.size()] == '=' && existing.starts_with(name)) {
+        existing = std::move(entry);
+        return;
+      }
+    }
+    env.push_back(std::move(entry));
   }
 
   void handle_line(std::string_view line) {
@@ -211,21 +226,11 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
   switch (step.kind) {
     case StepKind::script:
     case StepKind::bash: {
-      fs::path script = state.temp / ("step-" + std::to_string(&step - state.job.steps.data()) + ".sh");
-      std::string body = state.variables.expand(step.body);
-      if (Status s = [&]() -> Status {
-            std::FILE* f = std::fopen(script.c_str(), "wb");
-            if (!f) return fail(ErrorCode::io, "cannot write " + script.string());
-            std::fwrite(body.data(), 1, body.size(), f);
-            std::fputc('\n', f);
-            std::fclose(f);
-            return {};
-          }();
-          !s)
-        return Attempt{TaskResult::failed, -1, s.error().message};
-      std::vector<std::string> argv = {"bash", "--noprofile", "--norc", "-e"};
+      Result<fs::path> script = state.work->write_script(state.variables.expand(step.body));
+      if (!script) return Attempt{TaskResult::failed, -1, script.error().message};
+      std::vector<std::string> argv = {state.bash, "--noprofile", "--norc", "-e"};
       if (step.kind == StepKind::script) argv.insert(argv.end(), {"-o", "pipefail"});
-      argv.push_back(script.string());
+      argv.push_back(script->string());
       return runner.run_process_step(argv, step);
     }
     case StepKind::checkout: {
@@ -261,7 +266,7 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
       copy.env.emplace_back("SLIPWAY_CHECKOUT_URI", uri->value);
       copy.env.emplace_back("SLIPWAY_CHECKOUT_SHA", sha ? sha->value : "");
       copy.working_directory.clear();
-      return runner.run_process_step({"bash", "--noprofile", "--norc", "-c", script}, copy);
+      return runner.run_process_step({state.bash, "--noprofile", "--norc", "-c", script}, copy);
     }
     case StepKind::publish: {
       std::string path = state.variables.expand(step.body);
@@ -333,17 +338,14 @@ LocalAgent::LocalAgent(fs::path work_root, milliseconds minute)
 
 Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) {
   JobState state{job, host};
-  state.dir = m_work_root / folder_name(job.run_id) / folder_name(job.id);
+  Result<WorkFolder> folder = WorkFolder::take(m_work_root);
+  if (!folder) return fail(folder.error().code, "job " + job.id + ": " + folder.error().message);
+  state.dir = folder->path();
   state.sources = state.dir / "s";
   state.staging = state.dir / "a";
   state.binaries = state.dir / "b";
   state.temp = state.dir / "tmp";
-  std::error_code ec;
-  if (job.clean_workspace) fs::remove_all(state.dir, ec);
-  for (const fs::path& dir : {state.sources, state.staging, state.binaries, state.temp}) {
-    fs::create_directories(dir, ec);
-    if (ec) return fail(ErrorCode::io, "job " + job.id + ": cannot create " + dir.string() + ": " + ec.message());
-  }
+  state.work = &*folder;
   for (const Variable& v : job.variables) {
     state.variables.set(v.name, v.value, v.secret);
     if (v.secret) state.masker.add(v.value);
@@ -363,6 +365,8 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.variables.set("Agent.Name", "local");
   state.minute = m_minute;
   state.process_mark = process_mark(job.run_id + "/" + folder_name(job.id));
+  std::optional<fs::path> bash = find_program("bash");
+  state.bash = bash ? bash->string() : "bash";  // not found: each step says so
   if (job.timeout_minutes > 0) state.deadline = SteadyClock::now() + m_minute * job.timeout_minutes;
 
   for (size_t i = 0; i < job.steps.size(); ++i) {
@@ -382,7 +386,9 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
     }
     state.variables.set("Agent.JobStatus", result_title(state.status));
     StatusFacts facts{state.canceled, {{"", state.status}}};
-    Result<bool> run = evaluate_condition(step.condition, step.where, step_named_values(state), facts);
+    // The default condition, succeeded(), reads no variables: none are built for it.
+    Result<bool> run = evaluate_condition(step.condition, step.where,
+                                          step.condition.empty() ? expr::Value::Object{} : step_named_values(state), facts);
     if (!run || !*run) {
       record.result = run ? TaskResult::skipped : TaskResult::failed;
       record.reason = run ? "condition '" + (step.condition.empty() ? std::string("succeeded()") : step.condition) + "' was false"

@@ -1,10 +1,10 @@
 // The in-process agent: runs one JobMessage's steps on this machine.
 //
-// Each job gets its own folders under `work_root/<run id>/<job id>/`: s
-// (sources; the default working directory), a (artifact staging), b
-// (binaries) and tmp (Agent.TempDirectory, where step scripts are written).
-// Nothing is shared between jobs but what artifacts and output variables
-// carry. Steps run through core/process (own process group, killed as a
+// Each job runs in a work folder of its own for its whole length,
+// `work_root/<n>/` (run/work_folder.h): s (sources; the default working
+// directory), a (artifact staging), b (binaries) and tmp
+// (Agent.TempDirectory), emptied before the job starts. Nothing is shared
+// between jobs but what artifacts and output variables carry. Steps run through core/process (own process group, killed as a
 // group on timeout, cancel and exit); `script` runs as `bash -e -o pipefail`,
 // `bash` as `bash -e`. Output lines are scanned for logging commands before
 // they are masked and handed to the JobHost.

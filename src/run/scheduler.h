@@ -37,7 +37,7 @@ struct RunOptions {
   // $(Rev) aside, is `key` (1 for a key never seen). Called once, before any job.
   std::function<Result<int>(const std::string& key)> revision_counter;
   int slots = 0;                         // parallel jobs; 0: the number of cores
-  std::filesystem::path work_dir;        // job folders (<work_dir>/<run>/<job>/)
+  std::filesystem::path work_dir;        // the local agent's work folders (<work_dir>/<n>/)
   std::filesystem::path artifact_dir;    // the content-addressed artifact store
   NameValues variables;                  // extra pipeline variables (override the file's)
   const std::atomic<bool>* cancel = nullptr;  // becoming true cancels the run

@@ -10,11 +10,14 @@ namespace slipway::run {
 void Variables::set(std::string_view name, std::string value, bool secret) {
   for (Variable& item : m_items) {
     if (iequals(item.name, name)) {
+      if (item.value == value && (item.secret || !secret)) return;
+      ++m_revision;
       item.value = std::move(value);
       item.secret = item.secret || secret;
       return;
     }
   }
+  ++m_revision;
   m_items.push_back(Variable{std::string(name), std::move(value), secret});
 }
 
@@ -58,6 +61,7 @@ std::string Variables::expand(std::string_view text) const {
 }
 
 void Variables::expand_values() {
+  ++m_revision;
   for (size_t i = 0; i < m_items.size(); ++i) m_items[i].value = expand(m_items[i].value);
 }
 

@@ -11,6 +11,7 @@
 // safe to use from many threads.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -44,8 +45,13 @@ class Variables {
   // "NAME=value" for every non-secret variable.
   std::vector<std::string> environment() const;
 
+  // Grows with every set(): what was derived from the set at one revision
+  // still holds while the revision is the same.
+  std::uint64_t revision() const { return m_revision; }
+
  private:
   std::vector<Variable> m_items;
+  std::uint64_t m_revision = 0;
 };
 
 // BUILD_SOURCEBRANCH for Build.SourceBranch.
