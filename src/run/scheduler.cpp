@@ -12,7 +12,8 @@
 //
 // Invariants: a job is queued only after all its dependencies are done, so
 // its condition sees their final results and outputs; every record change
-// happens under the mutex and is followed by recorder.save (serialised); the
+// happens under the mutex and marks the record for the saver thread, which
+// writes a copy off the lock (the final state is saved by run() itself); the
 // agent sees one cancel flag for the whole run. Skipping propagates by
 // evaluation, as in Azure (a dependant of a skipped job fails succeeded()).
 //
@@ -104,6 +105,7 @@ class Scheduler final : public JobHost {
     }
     m_run.build_number = format_build_number(format, m_run.start_ms, revision, base);
     if (Status s = m_recorder.save(m_run); !s) return std::unexpected(s.error());
+    std::thread saver([this] { save_loop(); });
 
     int slots = m_options.slots > 0 ? m_options.slots : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::thread> workers;
@@ -127,6 +129,8 @@ class Scheduler final : public JobHost {
     }
     m_work.notify_all();
     for (std::thread& t : workers) t.join();
+    m_save_wanted.notify_all();
+    saver.join();
 
     std::lock_guard lock(m_mutex);
     std::vector<TaskResult> results;
@@ -239,8 +243,33 @@ class Scheduler final : public JobHost {
     return m_running == 0;
   }
 
+  // Called under m_mutex on every job and stage change: the saver thread
+  // writes the record later, off the lock.
   void save() {
-    if (Status s = m_recorder.save(m_run); !s && !m_save_error) m_save_error = s.error();
+    m_dirty = true;
+    m_save_wanted.notify_one();
+  }
+
+  // Saves a copy of the record while the run goes, at most every 200 ms and
+  // at least 10 times the last save's duration apart. A save writes every
+  // job and step, tens of milliseconds for a big run; under the lock it held
+  // up every step's start and finish. run() saves the final state itself.
+  void save_loop() {
+    std::unique_lock lock(m_mutex);
+    while (true) {
+      m_save_wanted.wait(lock, [&] { return m_dirty || m_stopping; });
+      if (m_stopping) return;
+      RunRecord copy = m_run;
+      m_dirty = false;
+      lock.unlock();
+      auto started = std::chrono::steady_clock::now();
+      Status saved = m_recorder.save(copy);
+      auto took = std::chrono::steady_clock::now() - started;
+      lock.lock();
+      if (!saved && !m_save_error) m_save_error = saved.error();
+      m_save_wanted.wait_for(lock, std::max<std::chrono::steady_clock::duration>(std::chrono::milliseconds(200), 10 * took),
+                             [&] { return m_stopping; });
+    }
   }
 
   StageNode* find_stage(const std::string& name) {
@@ -578,6 +607,8 @@ class Scheduler final : public JobHost {
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::condition_variable m_work;
+  std::condition_variable m_save_wanted;
+  bool m_dirty = false;  // the record changed since the saver's last copy
   RunRecord m_run;
   std::vector<StageNode> m_stages;
   std::map<std::string, std::pair<size_t, size_t>> m_index;  // job id → (stage, record)

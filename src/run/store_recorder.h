@@ -1,10 +1,9 @@
 // The RunRecorder the CLI uses: runs, jobs, steps and artifact metadata go to
 // the state store (store/run_store.h); step logs stay beside it as files in
 // DirectoryRecorder's layout (<log root>/<run>/logs/<job>/<n>.log[.gz]), which is
-// what `slipway logs` reads. While a run is going its record is saved at most
-// every 200 ms, and less often when saves are slow (store_recorder.cpp); the
-// final state always. Each save is one transaction, so a killed process
-// leaves the last complete record.
+// what `slipway logs` reads. Each save is one transaction, so a killed
+// process leaves the last complete record (the scheduler paces the saves of
+// a running run).
 //
 // Thread-safety: every method may be called from many threads; calls to the
 // store are serialized by a mutex. The store must outlive the recorder and
@@ -42,7 +41,7 @@ class StoreRecorder final : public RunRecorder {
   store::Store& m_store;
   DirectoryRecorder m_logs;  // used for log() only
   std::mutex m_mutex;
-  std::map<std::string, std::int64_t> m_next_save_ms;  // run id → earliest next save while running
+  std::map<std::string, std::vector<store::StoredJob>> m_saved_jobs;  // run id → its jobs as last written
 };
 
 // The stored form of a run (columns, jobs, steps; document = run_to_json).

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct StoredStep {
   std::string reason;
   std::int64_t start_ms = 0;   // 0 = never started
   std::int64_t finish_ms = 0;  // 0 = not finished
+
+  bool operator==(const StoredStep&) const = default;
 };
 
 struct StoredJob {
@@ -39,6 +42,8 @@ struct StoredJob {
   std::int64_t finish_ms = 0;
   nlohmann::json outputs = nlohmann::json::object();  // "step.var" -> value (secrets as "***")
   std::vector<StoredStep> steps;                      // in order
+
+  bool operator==(const StoredJob&) const = default;
 };
 
 struct StoredRun {
@@ -76,6 +81,10 @@ class RunStore {
   virtual ~RunStore() = default;
   // Creates the run or replaces it with its jobs and steps, atomically.
   virtual Status save_run(const StoredRun& run) = 0;
+  // Writes the run's own columns and document and, of its jobs, only those at
+  // `changed` (indexes into run.jobs, with their steps), atomically; the other
+  // jobs stay as stored. For the saves of a running run, where few jobs move.
+  virtual Status update_run(const StoredRun& run, std::span<const size_t> changed) = 0;
   // The run with its jobs and steps, or nullopt when there is no such run.
   virtual Result<std::optional<StoredRun>> run(const std::string& id) = 0;
   // Every run (of `pipeline` when given), oldest first; without jobs (document only).

@@ -15,7 +15,13 @@ constexpr const char* k_run_columns =
 
 }  // namespace
 
-Status SqliteRunStore::save_run(const StoredRun& run) {
+Status SqliteRunStore::save_run(const StoredRun& run) { return write_run(run, nullptr); }
+
+Status SqliteRunStore::update_run(const StoredRun& run, std::span<const size_t> changed) {
+  return write_run(run, &changed);
+}
+
+Status SqliteRunStore::write_run(const StoredRun& run, const std::span<const size_t>* changed) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> upsert = m_db.prepare(
         "INSERT INTO runs (id, pipeline, build_number, branch, commit_sha, state, result, reason, retry_of, "
@@ -30,34 +36,51 @@ Status SqliteRunStore::save_run(const StoredRun& run) {
         .bind(10, static_cast<std::int64_t>(run.owner_pid)).bind(11, run.owner_host).bind(12, run.start_ms)
         .bind(13, run.finish_ms).bind(14, run.document.dump());
     if (Status s = upsert->run(); !s) return s;
+    if (changed) {
+      for (size_t index : *changed)
+        if (Status s = write_job(run, index); !s) return s;
+      return {};
+    }
     for (const char* sql : {"DELETE FROM run_steps WHERE run_id = ?1", "DELETE FROM run_jobs WHERE run_id = ?1"}) {
       Result<Statement> del = m_db.prepare(sql);
       if (!del) return std::unexpected(del.error());
       del->bind(1, run.id);
       if (Status s = del->run(); !s) return s;
     }
-    std::int64_t seq = 0;
-    for (const StoredJob& job : run.jobs) {
-      Result<Statement> insert = m_db.prepare(
-          "INSERT INTO run_jobs (run_id, job_id, seq, stage, result, reason, start_ms, finish_ms, outputs) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-      if (!insert) return std::unexpected(insert.error());
-      insert->bind(1, run.id).bind(2, job.id).bind(3, seq++).bind(4, job.stage).bind(5, job.result)
-          .bind(6, job.reason).bind(7, job.start_ms).bind(8, job.finish_ms).bind(9, job.outputs.dump());
-      if (Status s = insert->run(); !s) return s;
-      std::int64_t index = 0;
-      for (const StoredStep& step : job.steps) {
-        Result<Statement> st = m_db.prepare(
-            "INSERT INTO run_steps (run_id, job_id, idx, name, display_name, result, reason, start_ms, finish_ms) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-        if (!st) return std::unexpected(st.error());
-        st->bind(1, run.id).bind(2, job.id).bind(3, index++).bind(4, step.name).bind(5, step.display_name)
-            .bind(6, step.result).bind(7, step.reason).bind(8, step.start_ms).bind(9, step.finish_ms);
-        if (Status s = st->run(); !s) return s;
-      }
-    }
+    for (size_t index = 0; index < run.jobs.size(); ++index)
+      if (Status s = write_job(run, index); !s) return s;
     return {};
   });
+}
+
+// The job at `index` (its seq) and its steps, replacing what was stored.
+Status SqliteRunStore::write_job(const StoredRun& run, size_t index) {
+  if (index >= run.jobs.size()) return fail(ErrorCode::internal, "run " + run.id + " has no job " + std::to_string(index));
+  const StoredJob& job = run.jobs[index];
+  Result<Statement> del = m_db.prepare("DELETE FROM run_steps WHERE run_id = ?1 AND job_id = ?2");
+  if (!del) return std::unexpected(del.error());
+  del->bind(1, run.id).bind(2, job.id);
+  if (Status s = del->run(); !s) return s;
+  Result<Statement> upsert = m_db.prepare(
+      "INSERT INTO run_jobs (run_id, job_id, seq, stage, result, reason, start_ms, finish_ms, outputs) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+      "ON CONFLICT (run_id, job_id) DO UPDATE SET seq = ?3, stage = ?4, result = ?5, reason = ?6, "
+      "start_ms = ?7, finish_ms = ?8, outputs = ?9");
+  if (!upsert) return std::unexpected(upsert.error());
+  upsert->bind(1, run.id).bind(2, job.id).bind(3, static_cast<std::int64_t>(index)).bind(4, job.stage)
+      .bind(5, job.result).bind(6, job.reason).bind(7, job.start_ms).bind(8, job.finish_ms).bind(9, job.outputs.dump());
+  if (Status s = upsert->run(); !s) return s;
+  std::int64_t step_index = 0;
+  for (const StoredStep& step : job.steps) {
+    Result<Statement> st = m_db.prepare(
+        "INSERT INTO run_steps (run_id, job_id, idx, name, display_name, result, reason, start_ms, finish_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!st) return std::unexpected(st.error());
+    st->bind(1, run.id).bind(2, job.id).bind(3, step_index++).bind(4, step.name).bind(5, step.display_name)
+        .bind(6, step.result).bind(7, step.reason).bind(8, step.start_ms).bind(9, step.finish_ms);
+    if (Status s = st->run(); !s) return s;
+  }
+  return {};
 }
 
 Status SqliteRunStore::load_jobs(StoredRun& run) {

@@ -13,6 +13,7 @@ class SqliteRunStore final : public RunStore {
   explicit SqliteRunStore(SqliteDb& db) : m_db(db) {}
 
   Status save_run(const StoredRun& run) override;
+  Status update_run(const StoredRun& run, std::span<const size_t> changed) override;
   Result<std::optional<StoredRun>> run(const std::string& id) override;
   Result<std::vector<StoredRun>> runs(const std::optional<std::string>& pipeline) override;
   Result<std::vector<StoredRun>> running_runs() override;
@@ -26,6 +27,9 @@ class SqliteRunStore final : public RunStore {
   Result<std::vector<StoredRun>> query_runs(const std::string& where, const std::optional<std::string>& arg,
                                             bool with_jobs);
   Status load_jobs(StoredRun& run);
+  // The run row, then every job (`changed` null) or the jobs at *changed.
+  Status write_run(const StoredRun& run, const std::span<const size_t>* changed);
+  Status write_job(const StoredRun& run, size_t index);
 
   SqliteDb& m_db;
 };

@@ -81,6 +81,42 @@ stages:
   EXPECT_FALSE(std::filesystem::exists(dir / "runs" / "1" / "run.json"));
 }
 
+TEST(StoreRecorder, SavesOfARunningRunLeaveTheStoreEqualToTheRecord) {
+  test::TempDir dir;
+  auto store = store::open_store((dir / "state.db").string());
+  ASSERT_TRUE(store) << store.error().to_string();
+  StoreRecorder recorder(**store, dir / "runs");
+  RunRecord run;
+  run.id = "1";
+  run.pipeline = "orders";
+  run.state = RunState::running;
+  StageRecord stage{"s", "s", TaskResult::skipped, false, 1000, 0, "", {}};
+  for (const char* id : {"s.a", "s.b", "s.c"}) {
+    JobRecord job;
+    job.id = id;
+    job.steps.resize(2);
+    stage.jobs.push_back(job);
+  }
+  run.stages.push_back(stage);
+  auto stored_jobs = [&] { return (*store)->runs().run("1").value().value().jobs; };
+
+  ASSERT_TRUE(recorder.save(run));
+  EXPECT_EQ(stored_jobs(), to_stored(run).jobs);
+  run.stages[0].jobs[1].start_ms = 1500;
+  run.stages[0].jobs[1].steps[0].result = TaskResult::succeeded;
+  ASSERT_TRUE(recorder.save(run));
+  EXPECT_EQ(stored_jobs(), to_stored(run).jobs);
+  run.stages[0].jobs[2].outputs.push_back({"s.v", "7", false});
+  run.stages[0].jobs[0].steps[1].reason = "condition was false";
+  ASSERT_TRUE(recorder.save(run));
+  EXPECT_EQ(stored_jobs(), to_stored(run).jobs);
+  run.state = RunState::finished;
+  run.stages[0].jobs[1].result = TaskResult::failed;
+  ASSERT_TRUE(recorder.save(run));
+  EXPECT_EQ(stored_jobs(), to_stored(run).jobs);
+  EXPECT_EQ((*store)->runs().run("1").value().value().state, "finished");
+}
+
 TEST(StoreRecorder, RecoveryFailsRunsWhoseOwnerIsGoneOnly) {
   auto store = store::open_store(":memory:");
   ASSERT_TRUE(store);

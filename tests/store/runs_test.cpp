@@ -28,6 +28,43 @@ StoredRun sample_run(const std::string& id, const std::string& state) {
   return run;
 }
 
+TEST(RunStore, UpdateWritesOnlyTheListedJobsAndTheRunItself) {
+  TempDir dir;
+  auto store = open_store((dir / "state.db").string());
+  ASSERT_TRUE(store) << store.error().to_string();
+  StoredRun run = sample_run("1", "running");
+  StoredJob second{"build.test", "build", "succeeded", "", 0, 0, nlohmann::json::object(), {}};
+  second.steps.push_back({"t", "Test", "skipped", "", 0, 0});
+  run.jobs.push_back(second);
+  ASSERT_TRUE((*store)->runs().save_run(run));
+
+  // Both jobs change in memory; only the second is listed.
+  run.jobs[0].result = "failed";
+  run.jobs[1].result = "failed";
+  run.jobs[1].steps[0].result = "failed";
+  run.jobs[1].steps.push_back({"u", "Upload", "skipped", "", 0, 0});
+  run.build_number = "20261125.2";
+  ASSERT_TRUE((*store)->runs().update_run(run, std::vector<size_t>{1}));
+
+  auto back = (*store)->runs().run("1");
+  ASSERT_TRUE(back && *back);
+  EXPECT_EQ((*back)->build_number, "20261125.2");
+  ASSERT_EQ((*back)->jobs.size(), 2u);
+  EXPECT_EQ((*back)->jobs[0].id, "build.compile");
+  EXPECT_EQ((*back)->jobs[0].result, "succeeded");
+  EXPECT_EQ((*back)->jobs[0].steps.size(), 2u);
+  EXPECT_EQ((*back)->jobs[1].id, "build.test");
+  EXPECT_EQ((*back)->jobs[1].result, "failed");
+  ASSERT_EQ((*back)->jobs[1].steps.size(), 2u);
+  EXPECT_EQ((*back)->jobs[1].steps[0].result, "failed");
+  EXPECT_EQ((*back)->jobs[1].steps[1].display_name, "Upload");
+
+  EXPECT_FALSE((*store)->runs().update_run(run, std::vector<size_t>{7}));
+  auto unchanged = (*store)->runs().run("1");
+  ASSERT_TRUE(unchanged && *unchanged);
+  EXPECT_EQ((*unchanged)->jobs[1].steps.size(), 2u);
+}
+
 TEST(RunStore, SavedRunComesBackWithJobsAndStepsAndIsReplacedOnSave) {
   TempDir dir;
   {
