@@ -29,6 +29,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <mutex>
+#include <unordered_set>
 
 extern char** environ;
 
@@ -142,6 +145,19 @@ __attribute__((no_sanitize("address", "undefined"))) int child_main(void* arg) {
   ::_exit(127);
 }
 
+// The children run_process calls are waiting for, and how many calls are
+// between clone and registering their child: what unowned_children leaves out.
+struct OwnedChildren {
+  std::mutex mutex;
+  std::unordered_set<pid_t> pids;
+  int starting = 0;
+};
+
+OwnedChildren& owned_children() {
+  static OwnedChildren children;
+  return children;
+}
+
 bool child_has_exited(pid_t pid) {
   siginfo_t info{};
   if (::waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return true;
@@ -170,6 +186,33 @@ std::vector<std::string> current_environment() {
   std::vector<std::string> out;
   for (char** e = environ; e && *e; ++e) out.emplace_back(*e);
   return out;
+}
+
+std::optional<std::vector<int>> unowned_children() {
+  std::vector<int> out;
+  std::error_code ec;
+  bool listed = false;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream children(task.path() / "children");
+    if (!children) continue;
+    listed = true;
+    for (int pid; children >> pid;) out.push_back(pid);
+  }
+  if (!listed) return std::nullopt;
+  OwnedChildren& owned = owned_children();
+  std::lock_guard lock(owned.mutex);
+  std::erase_if(out, [&](int pid) { return owned.pids.count(pid) > 0; });
+  return out;
+}
+
+void reap_unowned_children() {
+  std::optional<std::vector<int>> children = unowned_children();
+  if (!children) return;
+  OwnedChildren& owned = owned_children();
+  std::lock_guard lock(owned.mutex);  // held while reaping: no clone can register meanwhile
+  if (owned.starting > 0) return;
+  for (int pid : *children)
+    if (!owned.pids.count(pid)) ::waitpid(pid, nullptr, WNOHANG);
 }
 
 std::optional<std::filesystem::path> find_program(std::string_view name) {
@@ -229,9 +272,19 @@ Result<ProcessResult> run_process(const ProcessOptions& options) {
   constexpr size_t k_stack_size = 64 * 1024;
   void* stack = ::mmap(nullptr, k_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) return fail(ErrorCode::io, std::string("run process: mmap: ") + std::strerror(errno));
+  OwnedChildren& owned = owned_children();
+  {
+    std::lock_guard lock(owned.mutex);
+    ++owned.starting;
+  }
   pid_t pid = ::clone(child_main, static_cast<char*>(stack) + k_stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
   int clone_errno = errno;
   ::munmap(stack, k_stack_size);  // CLONE_VFORK: the child has exec'd or exited by now
+  {
+    std::lock_guard lock(owned.mutex);
+    --owned.starting;
+    if (pid > 0) owned.pids.insert(pid);
+  }
   if (pid < 0) return fail(ErrorCode::io, std::string("run process: clone: ") + std::strerror(clone_errno));
   ::setpgid(pid, pid);  // also set here so kill(-pid) works before the child runs
   out_write.reset();
@@ -328,6 +381,10 @@ Result<ProcessResult> run_process(const ProcessOptions& options) {
       kill_process_group(pid, SIGKILL);
       int status = 0;
       while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      {
+        std::lock_guard lock(owned.mutex);
+        owned.pids.erase(pid);
       }
       if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
       if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);

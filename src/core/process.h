@@ -75,6 +75,17 @@ std::vector<std::string> current_environment();
 // signals, default SIGTERM/SIGINT, so the program starts as if from a shell.
 void prepare_background_child(int in_fd, int out_fd);
 
+// This process's children that no run_process call owns: processes it
+// adopted as their subreaper (core/process_marks.h), or children of other
+// code. nullopt when the kernel does not list children
+// (/proc/self/task/TID/children needs CONFIG_PROC_CHILDREN).
+std::optional<std::vector<int>> unowned_children();
+
+// Reaps the exited ones among unowned_children(), unless a run_process call
+// is starting a child at this moment (its pid is not registered yet): then
+// nothing is reaped and the next call does it.
+void reap_unowned_children();
+
 // argv[0] resolved against PATH (or as given when it contains '/').
 std::optional<std::filesystem::path> find_program(std::string_view name);
 

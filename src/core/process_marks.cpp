@@ -1,18 +1,24 @@
 #include "core/process_marks.h"
 
+#include "core/process.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 namespace slipway {
@@ -69,6 +75,34 @@ std::optional<std::string> mark_of(long pid) {
   return std::nullopt;
 }
 
+// How many OrphanAdoption guards are alive (the subreaper setting is on while > 0).
+std::mutex g_adoption_mutex;
+int g_adoptions = 0;
+
+bool adopting() {
+  std::lock_guard lock(g_adoption_mutex);
+  return g_adoptions > 0;
+}
+
+// The marked ones among this process's adopted children; nullopt when the
+// kernel does not list children.
+std::optional<std::vector<std::pair<long, std::string>>> marked_children() {
+  std::optional<std::vector<int>> children = unowned_children();
+  if (!children) return std::nullopt;
+  std::vector<std::pair<long, std::string>> out;
+  for (int pid : *children) {
+    std::optional<std::string> mark = mark_of(pid);
+    if (!mark && start_time(pid)) {
+      // Running but no mark read: it may be inside execve, between its old
+      // memory and its new stack, where its environment reads empty.
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      mark = mark_of(pid);
+    }
+    if (mark) out.emplace_back(pid, std::move(*mark));
+  }
+  return out;
+}
+
 // Every process of this user but the caller that carries a mark: (pid, mark).
 Result<std::vector<std::pair<long, std::string>>> marked_processes() {
   DIR* dir = ::opendir("/proc");
@@ -90,7 +124,8 @@ Result<std::vector<std::pair<long, std::string>>> marked_processes() {
 
 // SIGKILL to `pid` if it still carries `mark`, through a pidfd so a recycled
 // pid is never hit; then waits (up to 1 s) for it to die, so the next pass
-// does not see it again. True when the signal was sent.
+// does not see it again (its children are handed on by then), and reaps it
+// when it is this process's child. True when the signal was sent.
 bool kill_if_marked(long pid, const std::string& mark) {
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0));
   if (pidfd < 0) return false;
@@ -100,17 +135,23 @@ bool kill_if_marked(long pid, const std::string& mark) {
     pollfd exited{pidfd, POLLIN, 0};
     while (::poll(&exited, 1, 1000) < 0 && errno == EINTR) {
     }
+    siginfo_t info{};
+    ::waitid(P_PIDFD, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG);  // ECHILD when not ours
   }
   ::close(pidfd);
   return sent;
 }
 
 // Kills the marked processes `select` picks, pass after pass until a pass
-// finds none (at most 5 passes).
-Result<int> kill_selected(const std::function<bool(const std::string&)>& select) {
+// finds none (at most 5 passes). `children_only`: among this process's
+// adopted children when the kernel lists them.
+Result<int> kill_selected(const std::function<bool(const std::string&)>& select, bool children_only = false) {
   int killed = 0;
   for (int pass = 0; pass < 5; ++pass) {
-    Result<std::vector<std::pair<long, std::string>>> marked = marked_processes();
+    std::optional<std::vector<std::pair<long, std::string>>> children;
+    if (children_only) children = marked_children();
+    Result<std::vector<std::pair<long, std::string>>> marked =
+        children ? Result<std::vector<std::pair<long, std::string>>>(std::move(*children)) : marked_processes();
     if (!marked) return std::unexpected(marked.error());
     int this_pass = 0;
     for (const auto& [pid, mark] : *marked)
@@ -128,8 +169,22 @@ std::string process_mark(std::string_view scope) {
   return std::to_string(self) + "." + std::to_string(start_time(self).value_or(0)) + "/" + std::string(scope);
 }
 
+OrphanAdoption::OrphanAdoption() {
+  std::lock_guard lock(g_adoption_mutex);
+  if (g_adoptions++ == 0) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+OrphanAdoption::~OrphanAdoption() {
+  {
+    std::lock_guard lock(g_adoption_mutex);
+    if (--g_adoptions > 0) return;
+    ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+  }
+  reap_unowned_children();
+}
+
 Result<int> kill_marked_processes(std::string_view mark) {
-  return kill_selected([mark](const std::string& m) { return m == mark; });
+  return kill_selected([mark](const std::string& m) { return m == mark; }, adopting());
 }
 
 Result<int> kill_orphaned_processes() {

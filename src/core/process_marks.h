@@ -35,10 +35,28 @@ inline constexpr std::string_view k_process_mark_variable = "SLIPWAY_PROCESS_MAR
 // environment.
 std::string process_mark(std::string_view scope);
 
+// While one is alive, this process is the subreaper of its descendants
+// (PR_SET_CHILD_SUBREAPER): a process a step leaves behind (setsid, a
+// daemon's double fork) becomes this process's child once its parents in
+// the step are gone, and the step's group is gone when the step ends. So
+// kill_marked_processes looks among this process's children, a handful,
+// instead of reading the environment of every process of the user (tens to
+// hundreds, at every job's end). Guards nest; the last one to go turns the
+// setting off and reaps the adopted children that have exited.
+class OrphanAdoption {
+ public:
+  OrphanAdoption();
+  ~OrphanAdoption();
+  OrphanAdoption(const OrphanAdoption&) = delete;
+  OrphanAdoption& operator=(const OrphanAdoption&) = delete;
+};
+
 // SIGKILLs every process of this user (but the caller) whose mark is exactly
-// `mark`, repeating the scan until none is left (a process forking while it
-// is scanned is caught by the next pass, up to 5 passes). Returns how many
-// were killed. Errors: io when /proc cannot be read.
+// `mark`, repeating the search until none is left (a process forking while it
+// is searched is caught by the next pass, up to 5 passes). While an
+// OrphanAdoption is alive the search covers this process's adopted children
+// (and, pass after pass, theirs); otherwise every process in /proc. Returns
+// how many were killed. Errors: io when /proc cannot be read.
 Result<int> kill_marked_processes(std::string_view mark);
 
 // SIGKILLs every marked process of this user whose owner (the pid and start

@@ -4,8 +4,10 @@
 // `work_root/<n>/` (run/work_folder.h): s (sources; the default working
 // directory), a (artifact staging), b (binaries) and tmp
 // (Agent.TempDirectory), emptied before the job starts. Nothing is shared
-// between jobs but what artifacts and output variables carry. Steps run through core/process (own process group, killed as a
-// group on timeout, cancel and exit); `script` runs as `bash -e -o pipefail`,
+// between jobs but what artifacts and output variables carry. Steps run
+// through core/process (own process group, killed as a group on timeout,
+// cancel and exit); what left the group is found by its mark at the job's
+// end (core/process_marks.h). `script` runs as `bash -e -o pipefail`,
 // `bash` as `bash -e`. Output lines are scanned for logging commands before
 // they are masked and handed to the JobHost.
 //
@@ -16,6 +18,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/process_marks.h"
 #include "run/job.h"
 
 namespace slipway::run {
@@ -30,6 +33,7 @@ class LocalAgent final : public Agent {
  private:
   std::filesystem::path m_work_root;
   std::chrono::milliseconds m_minute;
+  OrphanAdoption m_adoption;  // a job's leftovers become this process's children
 };
 
 // A folder-safe form of a job id ("build.linux" stays, "a b/c" → "a_b_c").

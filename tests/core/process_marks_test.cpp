@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "core/process.h"
@@ -80,6 +82,41 @@ TEST(ProcessMarks, KillsOrphansWhoseOwnerIsGoneButNotThoseOfALiveOwner) {
   EXPECT_TRUE(running(owned));
   ASSERT_TRUE(kill_marked_processes(live));
   EXPECT_FALSE(still_running(owned));
+}
+
+TEST(ProcessMarks, WhileAdoptingLeftoversAreFoundAmongThisProcessesChildren) {
+  std::optional<OrphanAdoption> adoption(std::in_place);
+  if (!unowned_children()) GTEST_SKIP() << "this kernel does not list children (/proc/self/task/TID/children)";
+  std::string mark = process_mark(unique_scope("adopted"));
+  int marked = start_detached_sleep(mark);
+  ASSERT_GT(marked, 0);
+  std::vector<int> children = unowned_children().value();
+  EXPECT_NE(std::find(children.begin(), children.end(), marked), children.end())
+      << "the detached sleep should have been handed to this process when its parents died";
+
+  Result<int> killed = kill_marked_processes(mark);
+  ASSERT_TRUE(killed) << killed.error().to_string();
+  EXPECT_EQ(*killed, 1);
+  EXPECT_NE(::kill(marked, 0), 0) << "killed and reaped: not even a zombie is left";
+  adoption.reset();
+}
+
+TEST(ProcessMarks, ChildrenAdoptedFromAKilledGroupAreReapedWhenAdoptionEnds) {
+  std::optional<OrphanAdoption> adoption(std::in_place);
+  if (!unowned_children()) GTEST_SKIP() << "this kernel does not list children (/proc/self/task/TID/children)";
+  test::TempDir dir;
+  ProcessOptions options;
+  options.argv = {"bash", "-c", "sleep 300 & echo $! > pid"};
+  options.cwd = dir.path();
+  Result<ProcessResult> result = run_process(options);
+  ASSERT_TRUE(result && result->succeeded());
+  int background = std::atoi(test::read_file(dir / "pid").c_str());
+  ASSERT_GT(background, 0);
+  // Killed with its group when bash ended; its parent was gone, so it is a
+  // zombie child of this process until reaped.
+  EXPECT_FALSE(still_running(background));
+  adoption.reset();
+  EXPECT_NE(::kill(background, 0), 0) << "the zombie should have been reaped";
 }
 
 TEST(ProcessMarks, MarkNamesThisProcessAndTheScope) {
