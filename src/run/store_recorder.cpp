@@ -39,15 +39,16 @@ store::StoredRun to_stored(const RunRecord& run) {
   return out;
 }
 
-// The first save of a run and its final one write every job; the saves in
-// between write only the jobs that differ from what this recorder last wrote
-// (a job's rows hold all its steps; rewriting every job made each save of a
-// 2,000-step run cost tens of milliseconds).
+// The first save of a run in this recorder writes every job; later saves
+// write only the jobs that differ from what this recorder last wrote (a job's
+// rows hold all its steps; rewriting every job made each save of a
+// 2,000-step run cost tens of milliseconds). After a failed save the next one
+// writes everything again.
 Status StoreRecorder::save(const RunRecord& run) {
   store::StoredRun stored = to_stored(run);
   std::lock_guard lock(m_mutex);
   auto saved = m_saved_jobs.find(run.id);
-  bool whole = run.state == RunState::finished || saved == m_saved_jobs.end() || saved->second.size() != stored.jobs.size();
+  bool whole = saved == m_saved_jobs.end() || saved->second.size() != stored.jobs.size();
   Status status;
   if (whole) {
     status = m_store.runs().save_run(stored);
@@ -58,7 +59,7 @@ Status StoreRecorder::save(const RunRecord& run) {
     status = m_store.runs().update_run(stored, changed);
   }
   if (!status || run.state == RunState::finished) {
-    m_saved_jobs.erase(run.id);  // the next save writes everything again
+    m_saved_jobs.erase(run.id);
     return status;
   }
   m_saved_jobs[run.id] = std::move(stored.jobs);
