@@ -6,6 +6,7 @@
 #include "core/strings.h"
 #include "model/workspace.h"
 #include "pipeline/pipeline.h"
+#include "run/triggers.h"
 
 namespace slipway::cli {
 
@@ -70,6 +71,10 @@ int run_expand(const ExpandArgs& args, const GlobalOptions& options) {
   if (!expanded) {
     // Expansion problems are always bad input (exit 2), whatever their kind.
     std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
+    return k_exit_bad_input;
+  }
+  if (Status s = run::check_triggers(expanded->root.get("trigger"), expanded->root.get("pr")); !s) {
+    std::cerr << "slipway: error: " << s.error().to_string() << "\n";
     return k_exit_bad_input;
   }
   std::cout << (options.json ? pipeline::to_json_text(*expanded) : pipeline::to_yaml_text(*expanded));

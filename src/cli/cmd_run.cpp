@@ -255,7 +255,13 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
     return k_exit_bad_input;
   }
+  if (Status s = run::check_triggers(expanded->root.get("trigger"), expanded->root.get("pr")); !s) {
+    std::cerr << "slipway: error: " << s.error().to_string() << "\n";
+    return k_exit_bad_input;
+  }
   if (!args.trigger_ref.empty()) {
+    if (expanded->root.get("pr"))
+      std::cerr << "slipway: note: " << name << ": 'pr:' is not used: slipway starts runs for pushes, not pull requests\n";
     Result<run::TriggerDecision> decision =
         run::evaluate_trigger(expanded->root.get("trigger"), run::PushEvent{args.trigger_ref, args.trigger_paths});
     if (!decision) {
@@ -290,29 +296,47 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
 // A push of `sha` to `ref` in `repo`, the repo of `component`: starts the run
 // its trigger asks for, once per (component, ref, sha) however often it is
 // told. The changed paths (for `trigger: paths:`) are the diff from `before`
-// (the ref's previous head: the hook's old sha, or the head an earlier watch
-// pass saw), else from the commit's first parent; a new ref's all-zero old
-// sha counts as none.
+// (the hook's old sha), else from the ref's head the last push handled left
+// in the store (notify or watch), else from the commit's first parent; a new
+// ref's all-zero old sha counts as none.
 int on_push(const model::Component& component, const fs::path& repo, const std::string& ref, const std::string& sha,
             std::string before, RunArgs args, const GlobalOptions& options) {
   Result<version::GitRepository> git = version::GitRepository::open(repo);
   if (!git) return report(git.error());
-  if (before.find_first_not_of('0') == std::string::npos || before == sha) before.clear();
-  Result<std::vector<std::string>> paths = git->changed_paths(before, sha);
-  if (!paths)
-    return report(Error{paths.error().code, component.name + ": " + paths.error().message + " in " + repo.string(), {}});
   std::string key = "push:" + component.name + ":" + ref + ":" + sha;
+  std::string head_key = component.name + ":" + ref;
+  std::vector<std::string> paths;
   {
     Result<std::unique_ptr<store::Store>> store = open_state(options);
     if (!store) return report(store.error());
-    Result<bool> first = (*store)->runs().claim_trigger(key, to_epoch_ms(system_clock().now()));
-    if (!first) return report(first.error());
-    if (!*first) {
-      Result<std::optional<std::string>> run = (*store)->runs().trigger_run(key);
+    store::RunStore& runs = (*store)->runs();
+    auto already = [&]() {
+      Result<std::optional<std::string>> run = runs.trigger_run(key);
       std::string started = run && *run && !(*run)->empty() ? "run " + **run : "no run";
       std::cout << component.name << ": " << ref << " " << sha << " was already notified (" << started << ")\n";
       return k_exit_ok;
+    };
+    // Asked first, read-only: a watch pass sees every head again and needs no diff for those it handled.
+    Result<std::optional<std::string>> seen = runs.trigger_run(key);
+    if (!seen) return report(seen.error());
+    if (*seen) return already();
+    bool stored_before = false;
+    if (before.empty()) {
+      Result<std::optional<std::string>> head = runs.ref_head(head_key);
+      if (!head) return report(head.error());
+      if (*head) before = **head, stored_before = true;
     }
+    if (before.find_first_not_of('0') == std::string::npos || before == sha) before.clear();
+    Result<std::vector<std::string>> changed = git->changed_paths(before, sha);
+    if (!changed && stored_before) changed = git->changed_paths("", sha);  // that head is gone (force push, gc)
+    if (!changed)
+      return report(Error{changed.error().code, component.name + ": " + changed.error().message + " in " + repo.string(), {}});
+    paths = std::move(*changed);
+    std::int64_t now = to_epoch_ms(system_clock().now());
+    Result<bool> first = runs.claim_trigger(key, now);
+    if (!first) return report(first.error());
+    if (!*first) return already();
+    if (Status s = runs.set_ref_head(head_key, sha, now); !s) return report(s.error());
   }
   args.component = component.name;
   args.file.clear();
@@ -320,7 +344,7 @@ int on_push(const model::Component& component, const fs::path& repo, const std::
   args.commit = sha;
   args.trigger_ref = ref;
   args.trigger_key = key;
-  args.trigger_paths = std::move(*paths);
+  args.trigger_paths = std::move(paths);
   return run_pipeline_command(args, options);
 }
 
@@ -341,8 +365,8 @@ int notify_push(const std::string& repo, const std::string& ref, const std::stri
 }
 
 // One pass over every local component repo: each branch head is a push event,
-// its changes counted from the head the previous pass saw (`seen`, updated).
-int watch_once(const RunArgs& args, const GlobalOptions& options, std::map<std::string, std::string>& seen) {
+// its changes counted from the head the last handled push left (on_push).
+int watch_once(const RunArgs& args, const GlobalOptions& options) {
   Result<model::Workspace> workspace = model::load_workspace(options.workspace);
   if (!workspace) return report(workspace.error());
   int worst = k_exit_ok;
@@ -356,12 +380,8 @@ int watch_once(const RunArgs& args, const GlobalOptions& options, std::map<std::
       worst = std::max(worst, report(heads.error()));
       continue;
     }
-    for (const version::GitRef& head : *heads) {
-      std::string ref = "refs/heads/" + head.name;
-      std::string& previous = seen[component.name + "\n" + ref];
-      worst = std::max(worst, on_push(component, repo, ref, head.commit, previous, args, options));
-      previous = head.commit;
-    }
+    for (const version::GitRef& head : *heads)
+      worst = std::max(worst, on_push(component, repo, "refs/heads/" + head.name, head.commit, "", args, options));
   }
   return worst;
 }
@@ -616,7 +636,8 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   notify->add_option("--sha", (*notify_args)[2], "the pushed commit")->required();
   notify->add_option("--before", (*notify_args)[3],
                      "the ref's previous commit (the hook's old sha); changed paths count from it "
-                     "(default: the pushed commit's first parent)");
+                     "(default: the ref's head the last notify or watch handled, else the pushed commit's "
+                     "first parent)");
   notify->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
   notify->callback([notify_args, args, &options] {
     recover(options);
@@ -631,9 +652,8 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   watch->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
   watch->callback([watch_args, args, &options] {
     recover(options);
-    std::map<std::string, std::string> seen;  // component + ref -> head of the last pass
     for (;;) {
-      options.exit_code = watch_once(*args, options, seen);
+      options.exit_code = watch_once(*args, options);
       if (watch_args->first) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(watch_args->second * 1000)));
     }

@@ -52,6 +52,63 @@ Result<Filter> read_filter(const yaml::Node* node, const std::string& what) {
   return filter;
 }
 
+std::string key_list(std::initializer_list<std::string_view> keys) {
+  std::string out;
+  for (std::string_view key : keys) out += (out.empty() ? "" : ", ") + std::string(key);
+  return out;
+}
+
+// Every key of `node` (a mapping) is one of `keys`.
+Status only_keys(const yaml::Node& node, const std::string& what, std::initializer_list<std::string_view> keys) {
+  for (const yaml::Node::Entry& entry : node.entries()) {
+    bool known = false;
+    for (std::string_view key : keys) known = known || entry.key.text() == key;
+    if (!known)
+      return fail(ErrorCode::invalid_input,
+                  "unknown key '" + entry.key.text() + "' in " + what + " (expected " + key_list(keys) + ")",
+                  entry.key.position());
+  }
+  return {};
+}
+
+Status check_boolean(const yaml::Node* node, const std::string& what) {
+  if (!node) return {};
+  std::string text = node->is_scalar() ? to_lower(node->text()) : "";
+  if (text != "true" && text != "false")
+    return fail(ErrorCode::invalid_input, what + " must be true or false", node->position());
+  return {};
+}
+
+Status check_filter(const yaml::Node* node, const std::string& what) {
+  if (!node) return {};
+  if (node->is_mapping())
+    if (Status s = only_keys(*node, what, {"include", "exclude"}); !s) return s;
+  auto filter = read_filter(node, what);
+  if (!filter) return std::unexpected(filter.error());
+  return {};
+}
+
+// trigger: or pr: (`what`), with the mapping keys `keys` besides the filters.
+Status check_trigger_node(const yaml::Node* node, const std::string& what,
+                          std::initializer_list<std::string_view> keys, std::initializer_list<std::string_view> booleans,
+                          std::initializer_list<std::string_view> filters) {
+  if (!node || node->is_null()) return {};
+  if (node->is_scalar()) return {};  // none, or one branch name
+  if (node->is_sequence()) {
+    auto list = name_list(*node, what);
+    if (!list) return std::unexpected(list.error());
+    return {};
+  }
+  if (!node->is_mapping())
+    return fail(ErrorCode::invalid_input, what + " must be none, a list of branches or a mapping", node->position());
+  if (Status s = only_keys(*node, what, keys); !s) return s;
+  for (std::string_view key : booleans)
+    if (Status s = check_boolean(node->get(key), what + "." + std::string(key)); !s) return s;
+  for (std::string_view key : filters)
+    if (Status s = check_filter(node->get(key), what + "." + std::string(key)); !s) return s;
+  return {};
+}
+
 std::string strip(std::string_view name, std::string_view prefix) {
   return std::string(name.starts_with(prefix) ? name.substr(prefix.size()) : name);
 }
@@ -90,7 +147,17 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+Status check_triggers(const yaml::Node* trigger, const yaml::Node* pr) {
+  if (Status s = check_trigger_node(trigger, "trigger", {"batch", "branches", "paths", "tags"}, {"batch"},
+                                    {"branches", "paths", "tags"});
+      !s)
+    return s;
+  return check_trigger_node(pr, "pr", {"autoCancel", "branches", "paths", "drafts"}, {"autoCancel", "drafts"},
+                            {"branches", "paths"});
+}
+
 Result<TriggerDecision> evaluate_trigger(const yaml::Node* trigger, const PushEvent& event) {
+  if (Status s = check_triggers(trigger, nullptr); !s) return std::unexpected(s.error());
   bool is_tag = event.ref.starts_with("refs/tags/");
   std::string name = is_tag ? strip(event.ref, "refs/tags/") : strip(event.ref, "refs/heads/");
   std::string what = is_tag ? "tag '" + name + "'" : "branch '" + name + "'";

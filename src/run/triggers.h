@@ -35,6 +35,14 @@ struct TriggerDecision {
 // invalid_input (with position) for shapes Azure does not accept.
 Result<TriggerDecision> evaluate_trigger(const yaml::Node* trigger, const PushEvent& event);
 
+// The shape of a pipeline's `trigger:` and `pr:` (nullptr when absent), as
+// Azure checks it before any run: none, a list of branches, or a mapping of
+// the known keys only (trigger: batch, branches, paths, tags; pr:
+// autoCancel, branches, paths, drafts), filters of include/exclude lists,
+// booleans for batch, autoCancel and drafts. invalid_input with the
+// position of the first offence, e.g. a misspelt `includes:`.
+Status check_triggers(const yaml::Node* trigger, const yaml::Node* pr);
+
 // '*' and '?' wildcard match of a whole name.
 bool wildcard_match(std::string_view pattern, std::string_view text);
 

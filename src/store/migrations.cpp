@@ -287,6 +287,17 @@ CREATE TABLE deploy_steps (
 ) STRICT;
 )sql",
     },
+    Migration{
+        .version = 7,
+        .name = "ref heads",
+        .sqlite = R"sql(
+CREATE TABLE ref_heads (
+  key        TEXT PRIMARY KEY,
+  sha        TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+) STRICT;
+)sql",
+    },
 };
 
 }  // namespace

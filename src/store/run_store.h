@@ -105,6 +105,10 @@ class RunStore {
   virtual Status set_trigger_run(const std::string& key, const std::string& run_id) = 0;
   // The run a trigger started: nullopt when never claimed, "" when claimed without a run.
   virtual Result<std::optional<std::string>> trigger_run(const std::string& key) = 0;
+  // The last head seen of a ref (key names the component and the ref), so
+  // the next push's changes are counted from it; nullopt when none yet.
+  virtual Status set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) = 0;
+  virtual Result<std::optional<std::string>> ref_head(const std::string& key) = 0;
 };
 
 }  // namespace slipway::store

@@ -236,4 +236,25 @@ Result<std::optional<std::string>> SqliteRunStore::trigger_run(const std::string
   return std::optional<std::string>(q->column_text(0));
 }
 
+Status SqliteRunStore::set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) {
+  return m_db.transaction([&]() -> Status {
+    Result<Statement> upsert = m_db.prepare(
+        "INSERT INTO ref_heads (key, sha, updated_ms) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (key) DO UPDATE SET sha = ?2, updated_ms = ?3");
+    if (!upsert) return std::unexpected(upsert.error());
+    upsert->bind(1, key).bind(2, sha).bind(3, at_ms);
+    return upsert->run();
+  });
+}
+
+Result<std::optional<std::string>> SqliteRunStore::ref_head(const std::string& key) {
+  Result<Statement> q = m_db.prepare("SELECT sha FROM ref_heads WHERE key = ?1");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, key);
+  Result<bool> row = q->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(q->column_text(0));
+}
+
 }  // namespace slipway::store

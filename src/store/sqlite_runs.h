@@ -1,5 +1,5 @@
 // RunStore on SQLite: tables runs, run_jobs, run_steps, run_artifacts and
-// run_triggers (migration 4 in migrations.cpp).
+// run_triggers (migration 4 in migrations.cpp), ref_heads (migration 7).
 #pragma once
 
 #include "core/clock.h"
@@ -22,6 +22,8 @@ class SqliteRunStore final : public RunStore {
   Result<bool> claim_trigger(const std::string& key, std::int64_t at_ms) override;
   Status set_trigger_run(const std::string& key, const std::string& run_id) override;
   Result<std::optional<std::string>> trigger_run(const std::string& key) override;
+  Status set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) override;
+  Result<std::optional<std::string>> ref_head(const std::string& key) override;
 
  private:
   Result<std::vector<StoredRun>> query_runs(const std::string& where, const std::optional<std::string>& arg,

@@ -95,3 +95,35 @@ expect_contains "$OUT" "run 5 (web"
 expect_exit 0 "$SLIPWAY" notify --repo repos/web --ref refs/heads/topic --sha "$(git -C repos/web rev-parse HEAD)" \
   --before 0000000000000000000000000000000000000000
 expect_contains "$OUT" "web: refs/heads/topic starts no run (branch 'topic' is not included)"
+
+# Without --before, a push's changes count from the head the last notify or
+# watch of that ref handled (kept in the store): src then docs, last commit
+# docs only, still runs.
+git -C repos/web checkout -q main
+(cd repos/web && echo f > src/app.c && git commit -q -am src && echo g >> docs/faq.md && git commit -q -am docs)
+expect_exit 0 "$SLIPWAY" notify --repo repos/web --ref refs/heads/main --sha "$(git -C repos/web rev-parse HEAD)"
+expect_contains "$OUT" "run 6 (web"
+(cd repos/web && echo h >> docs/faq.md && git commit -q -am docs)
+expect_exit 0 "$SLIPWAY" watch --once
+expect_contains "$OUT" "web: refs/heads/main starts no run (no changed path is included; changed: docs/faq.md)"
+
+# A misspelt trigger key is bad input with its position, for a run and for
+# expand; pr: is reported as not used when a push is handled.
+cat > repos/web/azure-pipelines.yml <<'YAML'
+trigger:
+  branches:
+    includes: [main]
+pr:
+  branches: [main]
+steps:
+- bash: echo web
+YAML
+expect_exit 2 "$SLIPWAY" run web
+expect_contains "$ERR" "azure-pipelines.yml:3:5: unknown key 'includes' in trigger.branches (expected include, exclude)"
+expect_exit 2 "$SLIPWAY" pipeline expand web
+expect_contains "$ERR" "unknown key 'includes' in trigger.branches"
+sed -i 's/includes:/include:/' repos/web/azure-pipelines.yml
+(cd repos/web && echo i > src/app.c && git commit -q -am "src, fixed trigger")
+expect_exit 0 "$SLIPWAY" notify --repo repos/web --ref refs/heads/main --sha "$(git -C repos/web rev-parse HEAD)"
+expect_contains "$ERR" "web: 'pr:' is not used: slipway starts runs for pushes, not pull requests"
+expect_contains "$OUT" "run 7 (web"

@@ -66,6 +66,39 @@ TEST(Triggers, BadShapeIsAnErrorWithPosition) {
   EXPECT_EQ(d.error().to_string(), "p.yml:2:13: trigger.branches must be a mapping with include/exclude");
 }
 
+std::string shape_error(const std::string& yaml_text) {
+  Result<yaml::Node> node = yaml::parse(yaml_text, "p.yml");
+  EXPECT_TRUE(node);
+  Status s = check_triggers(node->get("trigger"), node->get("pr"));
+  return s ? std::string("ok") : s.error().to_string();
+}
+
+TEST(Triggers, MisspeltKeysAreErrorsWithTheirPosition) {
+  EXPECT_EQ(shape_error("trigger:\n  branches:\n    includes: [main]\n"),
+            "p.yml:3:5: unknown key 'includes' in trigger.branches (expected include, exclude)");
+  EXPECT_EQ(shape_error("trigger:\n  branch: [main]\n"),
+            "p.yml:2:3: unknown key 'branch' in trigger (expected batch, branches, paths, tags)");
+  EXPECT_EQ(shape_error("trigger:\n  batch: yes please\n"), "p.yml:2:10: trigger.batch must be true or false");
+  EXPECT_EQ(shape_error("pr:\n  autocancel: false\n"),
+            "p.yml:2:3: unknown key 'autocancel' in pr (expected autoCancel, branches, paths, drafts)");
+  EXPECT_EQ(shape_error("pr:\n  paths: {exclude: [docs], inclde: [src]}\n"),
+            "p.yml:2:28: unknown key 'inclde' in pr.paths (expected include, exclude)");
+  // A push is refused the same way.
+  Result<yaml::Node> node = yaml::parse("trigger:\n  branches:\n    includes: [main]\n", "p.yml");
+  ASSERT_TRUE(node);
+  EXPECT_FALSE(evaluate_trigger(node->get("trigger"), PushEvent{"main", {}}));
+}
+
+TEST(Triggers, EveryFormAzureAcceptsPassesTheShapeCheck) {
+  EXPECT_EQ(shape_error("steps: []\n"), "ok");
+  EXPECT_EQ(shape_error("trigger: none\npr: none\n"), "ok");
+  EXPECT_EQ(shape_error("trigger: [main, releases/*]\npr: [main]\n"), "ok");
+  EXPECT_EQ(shape_error("trigger:\n  batch: true\n  branches: {include: [main], exclude: [x]}\n"
+                        "  paths: {include: [src]}\n  tags: {include: ['v*']}\n"
+                        "pr:\n  autoCancel: false\n  drafts: true\n  branches: [main]\n  paths: {exclude: [docs]}\n"),
+            "ok");
+}
+
 TEST(Triggers, WildcardMatch) {
   EXPECT_TRUE(wildcard_match("a*c", "abbbc"));
   EXPECT_TRUE(wildcard_match("a?c", "abc"));
