@@ -226,14 +226,23 @@ Status SqliteRunStore::set_trigger_run(const std::string& key, const std::string
   });
 }
 
-Result<std::optional<std::string>> SqliteRunStore::trigger_run(const std::string& key) {
-  Result<Statement> q = m_db.prepare("SELECT run_id FROM run_triggers WHERE key = ?1");
+namespace {
+
+// The text in the first column of the row `sql` finds for `key` (?1); nullopt when none.
+Result<std::optional<std::string>> text_for_key(SqliteDb& db, std::string_view sql, const std::string& key) {
+  Result<Statement> q = db.prepare(sql);
   if (!q) return std::unexpected(q.error());
   q->bind(1, key);
   Result<bool> row = q->step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::optional<std::string>();
   return std::optional<std::string>(q->column_text(0));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> SqliteRunStore::trigger_run(const std::string& key) {
+  return text_for_key(m_db, "SELECT run_id FROM run_triggers WHERE key = ?1", key);
 }
 
 Status SqliteRunStore::set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) {
@@ -248,13 +257,7 @@ Status SqliteRunStore::set_ref_head(const std::string& key, const std::string& s
 }
 
 Result<std::optional<std::string>> SqliteRunStore::ref_head(const std::string& key) {
-  Result<Statement> q = m_db.prepare("SELECT sha FROM ref_heads WHERE key = ?1");
-  if (!q) return std::unexpected(q.error());
-  q->bind(1, key);
-  Result<bool> row = q->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::optional<std::string>();
-  return std::optional<std::string>(q->column_text(0));
+  return text_for_key(m_db, "SELECT sha FROM ref_heads WHERE key = ?1", key);
 }
 
 }  // namespace slipway::store
