@@ -5,8 +5,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 namespace slipway::store {
 
@@ -141,13 +143,28 @@ Error SqliteDb::last_error(int rc) const {
   return Error{code_for(rc), "state database " + m_path + ": " + detail, {}};
 }
 
+// Switching a new file to WAL needs it alone for a moment, and SQLite answers
+// SQLITE_BUSY at once, without the busy handler, when other processes opening
+// the same new file hold it: retried here for as long as the busy timeout.
 Status SqliteDb::enable_wal() {
-  Result<Statement> mode = prepare("PRAGMA journal_mode = WAL");
-  if (!mode) return std::unexpected(mode.error());
-  Result<bool> row = mode->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row || mode->column_text(0) != "wal")
-    return fail(ErrorCode::io, "state database " + m_path + ": cannot switch to write-ahead logging");
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
+  for (;;) {
+    char* message = nullptr;
+    std::string mode;
+    int rc = sqlite3_exec(
+        m_handle, "PRAGMA journal_mode = WAL",
+        [](void* out, int, char** values, char**) {
+          *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+          return 0;
+        },
+        &mode, &message);
+    sqlite3_free(message);
+    if (rc == SQLITE_OK && mode == "wal") break;
+    if (rc == SQLITE_OK || rc != SQLITE_BUSY || std::chrono::steady_clock::now() >= give_up)
+      return rc == SQLITE_OK ? fail(ErrorCode::io, "state database " + m_path + ": cannot switch to write-ahead logging")
+                             : std::unexpected(last_error(rc));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   return exec("PRAGMA synchronous = NORMAL");
 }
 
