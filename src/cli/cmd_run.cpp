@@ -205,6 +205,28 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
 }
 
 
+// The trigger "run" of a push held back by a running run of its ref (batch: true).
+constexpr std::string_view k_batched = "batched";
+
+// The ref_heads key naming the newest push a running run held back ("" when none).
+std::string batch_key(const std::string& component, const std::string& ref) { return "batched:" + component + ":" + ref; }
+
+int run_batched_head(const RunArgs& args, const GlobalOptions& options, const std::string& component,
+                     const fs::path& repo, const std::string& built);
+
+// The id of a run of `pipeline` on `ref` whose slipway process is alive on this host; nullopt when none.
+Result<std::optional<std::string>> running_run_of(const GlobalOptions& options, const std::string& pipeline,
+                                                  const std::string& ref) {
+  Result<std::unique_ptr<store::Store>> store = open_state(options);
+  if (!store) return std::unexpected(store.error());
+  Result<std::vector<store::StoredRun>> running = (*store)->runs().running_runs();
+  if (!running) return std::unexpected(running.error());
+  for (const store::StoredRun& run : *running)
+    if (run.pipeline == pipeline && run.branch == ref && run.owner_host == host_name() && process_alive(run.owner_pid))
+      return std::optional<std::string>(run.id);
+  return std::optional<std::string>();
+}
+
 int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   if (!args.file.empty() == !args.component.empty())
     return report(Error{ErrorCode::invalid_input, "give either a COMPONENT or --file PATH", {}});
@@ -259,6 +281,7 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     std::cerr << "slipway: error: " << s.error().to_string() << "\n";
     return k_exit_bad_input;
   }
+  bool batch = false;
   if (!args.trigger_ref.empty()) {
     if (expanded->root.get("pr"))
       std::cerr << "slipway: note: " << name << ": 'pr:' is not used: slipway starts runs for pushes, not pull requests\n";
@@ -278,6 +301,22 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
       std::cout << ")\n";
       return k_exit_ok;
     }
+    batch = decision->batch;
+    if (batch) {
+      Result<std::optional<std::string>> running = running_run_of(options, name, args.trigger_ref);
+      if (!running) return report(running.error());
+      if (*running) {
+        Result<std::unique_ptr<store::Store>> store = open_state(options);
+        if (!store) return report(store.error());
+        store::RunStore& runs = (*store)->runs();
+        if (Status s = runs.set_trigger_run(args.trigger_key, std::string(k_batched)); !s) return report(s.error());
+        if (Status s = runs.set_ref_head(batch_key(name, args.trigger_ref), args.commit, to_epoch_ms(system_clock().now())); !s)
+          return report(s.error());
+        std::cout << name << ": " << args.trigger_ref << " " << args.commit << " is batched: run " << **running
+                  << " of this ref is running; the newest head is built when it ends\n";
+        return k_exit_ok;
+      }
+    }
   }
   Result<run::PipelineSpec> spec = run::read_pipeline(expanded->root);
   if (!spec) {
@@ -290,7 +329,42 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   run_options.commit = args.commit.empty() ? git_head(repo) : args.commit;
   if (fs::is_directory(repo)) run_options.repository = fs::absolute(repo).string();
   run_options.source = fs::absolute(file).string();
-  return execute_run(*spec, run_options, args, options);
+  int result = execute_run(*spec, run_options, args, options);
+  if (!batch) return result;
+  return std::max(result, run_batched_head(args, options, name, repo, run_options.commit));
+}
+
+// After a run of a batched trigger (trigger: batch: true): when pushes to its
+// ref were held back while it ran, the ref's newest head is built now, once,
+// with every change since the commit the run built (Azure's batching).
+int run_batched_head(const RunArgs& args, const GlobalOptions& options, const std::string& component,
+                     const fs::path& repo, const std::string& built) {
+  std::string head;
+  {
+    Result<std::unique_ptr<store::Store>> store = open_state(options);
+    if (!store) return report(store.error());
+    store::RunStore& runs = (*store)->runs();
+    Result<std::optional<std::string>> held = runs.ref_head(batch_key(component, args.trigger_ref));
+    if (!held) return report(held.error());
+    if (!*held || (*held)->empty()) return k_exit_ok;
+    if (Status s = runs.set_ref_head(batch_key(component, args.trigger_ref), "", to_epoch_ms(system_clock().now())); !s)
+      return report(s.error());
+    Result<std::optional<std::string>> newest = runs.ref_head(component + ":" + args.trigger_ref);
+    if (!newest) return report(newest.error());
+    if (!*newest || **newest == built) return k_exit_ok;
+    head = **newest;
+  }
+  Result<version::GitRepository> git = version::GitRepository::open(repo);
+  if (!git) return report(git.error());
+  Result<std::vector<std::string>> paths = git->changed_paths(built, head);
+  if (!paths) paths = git->changed_paths("", head);
+  if (!paths) return report(paths.error());
+  std::cout << component << ": " << args.trigger_ref << " " << head << " was batched; building it now\n";
+  RunArgs next = args;
+  next.commit = head;
+  next.trigger_key = "push:" + component + ":" + args.trigger_ref + ":" + head;
+  next.trigger_paths = std::move(*paths);
+  return run_pipeline_command(next, options);
 }
 
 // A push of `sha` to `ref` in `repo`, the repo of `component`: starts the run
@@ -312,7 +386,7 @@ int on_push(const model::Component& component, const fs::path& repo, const std::
     store::RunStore& runs = (*store)->runs();
     auto already = [&]() {
       Result<std::optional<std::string>> run = runs.trigger_run(key);
-      std::string started = run && *run && !(*run)->empty() ? "run " + **run : "no run";
+      std::string started = !run || !*run || (*run)->empty() ? "no run" : **run == k_batched ? "batched" : "run " + **run;
       std::cout << component.name << ": " << ref << " " << sha << " was already notified (" << started << ")\n";
       return k_exit_ok;
     };

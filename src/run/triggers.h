@@ -8,7 +8,10 @@
 // character. Exclude wins over include. Paths are prefixes ("docs" covers
 // "docs/a.md") or wildcard patterns; with path filters a push runs when some
 // changed path is included and not excluded; an unknown change list passes.
-// Tags run when a tags filter includes them. `pr:` is not used by slipway.
+// Tags run when a tags filter includes them. `batch: true`: a push to a ref
+// while a run of that ref is going starts no run of its own; when the run
+// ends, the ref's newest head is built once (the CLI's notify and watch do
+// this). `pr:` is checked but not used by slipway.
 #pragma once
 
 #include <string>
