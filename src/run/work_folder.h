@@ -7,7 +7,10 @@
 // flock on <root>/<n>.lock, kept for the job and released when the holder
 // ends, SIGKILL included, so several slipway processes can share one root.
 // Taking a folder empties s, a, b and tmp, so nothing a job leaves reaches
-// the next one; the folders themselves stay.
+// the next one; the folders themselves stay. A lock is also held, for the
+// moment between clone and exec, by a child another thread is starting (it
+// has a copy of the descriptor table), so a job may now and then take the
+// next number up: more folders than slots, never a folder shared.
 //
 // Why reuse: a fresh folder tree per job (and a script file per step) created
 // about 3,000 inodes for 2,000 trivial steps, and ext4's inode allocation
