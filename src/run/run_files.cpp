@@ -24,6 +24,7 @@ void DirectoryRecorder::close_logs() {
   std::lock_guard lock(m_mutex);
   for (auto& [key, file] : m_logs) std::fclose(file);
   m_logs.clear();
+  m_last = {};
 }
 
 // Lines reach the files within 100 ms, so another process can follow them,
@@ -43,6 +44,7 @@ void DirectoryRecorder::step_finished(const std::string& run_id, const std::stri
     std::lock_guard lock(m_mutex);
     auto it = m_logs.find(run_id + "/" + job_id + "/" + std::to_string(step));
     if (it == m_logs.end()) return;
+    if (m_last.file == it->second) m_last = {};
     std::fclose(it->second);
     m_logs.erase(it);
   }
@@ -82,22 +84,29 @@ void DirectoryRecorder::log(const std::string& run_id, const std::string& job_id
                             std::string_view line) {
   std::string stamp = format_utc(from_epoch_ms(at_ms));
   std::lock_guard lock(m_mutex);
-  std::string key = run_id + "/" + job_id + "/" + std::to_string(step);
-  auto it = m_logs.find(key);
-  if (it == m_logs.end()) {
-    fs::path path = step_log_path(m_root, run_id, job_id, step);
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    std::FILE* file = std::fopen(path.c_str(), "ab");
-    if (!file) return;  // logging must not fail the step; the record still has results
-    it = m_logs.emplace(key, file).first;
-    if (!m_flusher.joinable()) m_flusher = std::thread([this] { flush_loop(); });
+  // A step's lines come in runs: the file of the last line is reused without
+  // building its key and looking it up.
+  std::FILE* file = m_last.file;
+  if (!file || m_last.step != step || m_last.job_id != job_id || m_last.run_id != run_id) {
+    std::string key = run_id + "/" + job_id + "/" + std::to_string(step);
+    auto it = m_logs.find(key);
+    if (it == m_logs.end()) {
+      fs::path path = step_log_path(m_root, run_id, job_id, step);
+      std::error_code ec;
+      fs::create_directories(path.parent_path(), ec);
+      std::FILE* opened = std::fopen(path.c_str(), "ab");
+      if (!opened) return;  // logging must not fail the step; the record still has results
+      it = m_logs.emplace(key, opened).first;
+      if (!m_flusher.joinable()) m_flusher = std::thread([this] { flush_loop(); });
+    }
+    file = it->second;
+    m_last = {run_id, job_id, step, file};
   }
   m_dirty = true;
-  std::fwrite(stamp.data(), 1, stamp.size(), it->second);
-  std::fputc(' ', it->second);
-  std::fwrite(line.data(), 1, line.size(), it->second);
-  std::fputc('\n', it->second);
+  stamp += ' ';
+  std::fwrite(stamp.data(), 1, stamp.size(), file);
+  std::fwrite(line.data(), 1, line.size(), file);
+  std::fputc('\n', file);
 }
 
 Status DirectoryRecorder::add_artifact(const ArtifactRecord& artifact) {

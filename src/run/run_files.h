@@ -50,6 +50,12 @@ class DirectoryRecorder : public RunRecorder {
   std::filesystem::path m_root;
   std::mutex m_mutex;
   std::map<std::string, std::FILE*> m_logs;  // "run/job/step" → open file
+  struct LastLog {
+    std::string run_id;
+    std::string job_id;
+    int step = -1;
+    std::FILE* file = nullptr;
+  } m_last;                                  // the file of the last line written
   bool m_dirty = false;                      // lines written since the last flush
   bool m_stopping = false;
   std::condition_variable m_wake;
