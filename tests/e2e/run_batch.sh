@@ -24,7 +24,8 @@ trigger:
 steps:
 - bash: |
     echo "building $(Build.SourceVersion)"
-    while [ ! -e "$RELEASE_FILE" ]; do sleep 0.05; done
+    for _ in $(seq 1 600); do [ -e "$RELEASE_FILE" ] && exit 0; sleep 0.05; done
+    exit 1
   env:
     RELEASE_FILE: $(Build.Repository.Uri)/../../release
 YAML
@@ -35,6 +36,7 @@ cd "$TMP/ws"
 # The first push runs; its step waits until the test lets it finish.
 "$SLIPWAY" notify --repo repos/api --ref refs/heads/main --sha "$first" >"$TMP/first.out" 2>"$TMP/first.err" &
 notifier=$!
+trap 'kill -INT "$notifier" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 for _ in $(seq 1 200); do
   "$SLIPWAY" runs >"$TMP/runs" 2>/dev/null || true
   grep -q running "$TMP/runs" && break
