@@ -338,7 +338,7 @@ LocalAgent::LocalAgent(fs::path work_root, milliseconds minute)
 
 Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) {
   JobState state{job, host};
-  Result<WorkFolder> folder = WorkFolder::take(m_work_root);
+  Result<WorkFolder> folder = WorkFolder::take(m_work_root, m_scripts.path());
   if (!folder) return fail(folder.error().code, "job " + job.id + ": " + folder.error().message);
   state.dir = folder->path();
   state.sources = state.dir / "s";

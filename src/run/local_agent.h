@@ -20,6 +20,7 @@
 
 #include "core/process_marks.h"
 #include "run/job.h"
+#include "run/work_folder.h"
 
 namespace slipway::run {
 
@@ -34,6 +35,7 @@ class LocalAgent final : public Agent {
   std::filesystem::path m_work_root;
   std::chrono::milliseconds m_minute;
   OrphanAdoption m_adoption;  // a job's leftovers become this process's children
+  ScriptFolder m_scripts;     // step scripts, on tmpfs
 };
 
 // A folder-safe form of a job id ("build.linux" stays, "a b/c" → "a_b_c").

@@ -2,11 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
+
+#include "core/host.h"
 
 namespace slipway::run {
 
@@ -53,7 +57,32 @@ Status empty_folder(const fs::path& dir) {
 
 }  // namespace
 
-Result<WorkFolder> WorkFolder::take(const fs::path& root) {
+ScriptFolder::ScriptFolder() {
+  const fs::path shm = "/dev/shm";
+  std::error_code ec;
+  if (!fs::is_directory(shm, ec) || ::access(shm.c_str(), W_OK | X_OK) != 0) return;
+  // Left by slipway processes that died without removing theirs.
+  for (auto it = fs::directory_iterator(shm, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!name.starts_with("slipway-")) continue;
+    long owner = std::strtol(name.c_str() + 8, nullptr, 10);
+    struct stat info {};
+    if (owner > 0 && !process_alive(owner) && ::lstat(it->path().c_str(), &info) == 0 && S_ISDIR(info.st_mode) &&
+        info.st_uid == ::getuid()) {
+      std::error_code remove_ec;
+      fs::remove_all(it->path(), remove_ec);
+    }
+  }
+  std::string pattern = (shm / ("slipway-" + std::to_string(::getpid()) + "-XXXXXX")).string();
+  if (::mkdtemp(pattern.data())) m_path = pattern;  // mode 0700
+}
+
+ScriptFolder::~ScriptFolder() {
+  std::error_code ec;
+  if (!m_path.empty()) fs::remove_all(m_path, ec);
+}
+
+Result<WorkFolder> WorkFolder::take(const fs::path& root, const fs::path& scripts) {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) return fail(ErrorCode::io, "cannot create " + root.string() + ": " + ec.message());
@@ -65,7 +94,8 @@ Result<WorkFolder> WorkFolder::take(const fs::path& root) {
       ::close(fd);
       continue;
     }
-    WorkFolder folder(root / std::to_string(n), fd);
+    fs::path path = root / std::to_string(n);
+    WorkFolder folder(path, scripts.empty() ? path / "step.sh" : scripts / (std::to_string(n) + ".sh"), fd);
     for (const char* sub : k_subfolders)
       if (Status s = empty_folder(folder.m_path / sub); !s) return std::unexpected(s.error());
     return folder;
@@ -74,21 +104,21 @@ Result<WorkFolder> WorkFolder::take(const fs::path& root) {
 }
 
 WorkFolder::WorkFolder(WorkFolder&& other) noexcept
-    : m_path(std::move(other.m_path)), m_lock_fd(std::exchange(other.m_lock_fd, -1)) {}
+    : m_path(std::move(other.m_path)), m_script(std::move(other.m_script)), m_lock_fd(std::exchange(other.m_lock_fd, -1)) {}
 
 WorkFolder::~WorkFolder() {
   if (m_lock_fd >= 0) ::close(m_lock_fd);  // releases the flock
 }
 
 Result<fs::path> WorkFolder::write_script(std::string_view body) const {
-  fs::path path = m_path / "step.sh";
+  const fs::path& path = m_script;
   // Truncating keeps the inode; O_NOFOLLOW: a symlink a step left here is
   // replaced, not written through.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0 && (errno == ELOOP || errno == ENOENT || errno == EISDIR)) {
     std::error_code ec;
     fs::remove_all(path, ec);
-    fs::create_directories(m_path, ec);
+    fs::create_directories(path.parent_path(), ec);
     fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   }
   if (fd < 0) return fail(ErrorCode::io, "cannot write " + path.string() + ": " + std::strerror(errno));

@@ -112,5 +112,33 @@ TEST(WorkFolder, AnotherProcessHoldingAFolderIsSkipped) {
   for (int fd : {ready[0], ready[1], release[0], release[1]}) ::close(fd);
 }
 
+TEST(ScriptFolder, IsPrivateOnTmpfsAndGoesAwayWithItsOwner) {
+  if (!fs::is_directory("/dev/shm")) GTEST_SKIP() << "no /dev/shm here";
+  pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  fs::path leftover = fs::path("/dev/shm") / ("slipway-" + std::to_string(dead) + "-left");
+  fs::create_directories(leftover);
+  test::write_file(leftover / "1.sh", "true\n");
+  fs::path made;
+  {
+    ScriptFolder scripts;
+    ASSERT_FALSE(scripts.path().empty());
+    made = scripts.path();
+    EXPECT_EQ(made.parent_path(), fs::path("/dev/shm"));
+    EXPECT_EQ(fs::status(made).permissions() & fs::perms::all, fs::perms::owner_all);
+    EXPECT_FALSE(fs::exists(leftover)) << "a dead process's script folder should have been removed";
+
+    test::TempDir root;
+    Result<WorkFolder> folder = WorkFolder::take(root.path(), scripts.path());
+    ASSERT_TRUE(folder);
+    Result<fs::path> script = folder->write_script("echo hi");
+    ASSERT_TRUE(script);
+    EXPECT_EQ(*script, made / "1.sh");
+    EXPECT_FALSE(fs::exists(folder->path() / "step.sh"));
+  }
+  EXPECT_FALSE(fs::exists(made));
+}
+
 }  // namespace
 }  // namespace slipway::run
