@@ -78,6 +78,7 @@ sup=$(cat "$svc/supervisor.pid")
 
 # A SIGKILLed supervisor is restarted by serve; the old one's child is ended.
 old_child=$(child_pid)
+((old_child > 0 && sup > 0)) || die "no supervisor or service pid (supervisor '$sup', service '$old_child')"
 kill -9 "$sup"
 wait_for "a new supervisor" bash -c "[[ -s '$svc/supervisor.pid' && \$(cat '$svc/supervisor.pid') != $sup ]]"
 wait_for "the service to answer again" answers
@@ -85,8 +86,11 @@ wait_for "the service to answer again" answers
 expect_contains "$(cat "$TMP/serve.out")" "test/web: supervisor (pid $sup) died; restarting in 1 s"
 expect_contains "$(cat "$TMP/serve.out")" "test/web: supervisor restarted"
 
-# A crashed service is restarted.
+# A crashed service is restarted. (Its pid in state.json is 0 for a moment
+# while a supervisor starts it: kill -9 0 would kill this test's whole group.)
+wait_for "the service's pid in its state" bash -c "[[ \$(python3 -c 'import json; print(json.load(open(\"$svc/state.json\"))[\"child\"])') != 0 ]]"
 crashed=$(child_pid)
+((crashed > 0)) || die "no service pid in $svc/state.json"
 kill -9 "$crashed"
 wait_for "a new service process" bash -c "[[ \$(python3 -c 'import json; print(json.load(open(\"$svc/state.json\"))[\"child\"])') != $crashed && \$(python3 -c 'import json; print(json.load(open(\"$svc/state.json\"))[\"child\"])') != 0 ]]"
 wait_for "the restarted service to answer" answers
