@@ -251,9 +251,9 @@ class Scheduler final : public JobHost {
   }
 
   // Saves a copy of the record while the run goes, at most every 200 ms and
-  // at least 10 times the last save's duration apart. A save writes every
-  // job and step, tens of milliseconds for a big run; under the lock it held
-  // up every step's start and finish. run() saves the final state itself.
+  // at least 10 times the last save's duration apart. A save of a big run
+  // takes milliseconds (tens of them when it wrote every job); under the lock
+  // it held up every step's start and finish. run() saves the final state.
   void save_loop() {
     std::unique_lock lock(m_mutex);
     while (true) {
