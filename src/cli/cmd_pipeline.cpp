@@ -73,10 +73,7 @@ int run_expand(const ExpandArgs& args, const GlobalOptions& options) {
     std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
     return k_exit_bad_input;
   }
-  if (Status s = run::check_triggers(expanded->root.get("trigger"), expanded->root.get("pr")); !s) {
-    std::cerr << "slipway: error: " << s.error().to_string() << "\n";
-    return k_exit_bad_input;
-  }
+  if (Status s = run::check_triggers(expanded->root.get("trigger"), expanded->root.get("pr")); !s) return report(s.error());
   std::cout << (options.json ? pipeline::to_json_text(*expanded) : pipeline::to_yaml_text(*expanded));
   return k_exit_ok;
 }

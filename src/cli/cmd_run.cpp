@@ -208,6 +208,14 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
 // The trigger "run" of a push held back by a running run of its ref (batch: true).
 constexpr std::string_view k_batched = "batched";
 
+// The trigger key of one push: a push is handled once, however often it is told.
+std::string push_key(const std::string& component, const std::string& ref, const std::string& sha) {
+  return "push:" + component + ":" + ref + ":" + sha;
+}
+
+// The ref_heads key of a ref's last handled head.
+std::string head_key(const std::string& component, const std::string& ref) { return component + ":" + ref; }
+
 // The ref_heads key naming the newest push a running run held back ("" when none).
 std::string batch_key(const std::string& component, const std::string& ref) { return "batched:" + component + ":" + ref; }
 
@@ -215,11 +223,9 @@ int run_batched_head(const RunArgs& args, const GlobalOptions& options, const st
                      const fs::path& repo, const std::string& built);
 
 // The id of a run of `pipeline` on `ref` whose slipway process is alive on this host; nullopt when none.
-Result<std::optional<std::string>> running_run_of(const GlobalOptions& options, const std::string& pipeline,
+Result<std::optional<std::string>> running_run_of(store::RunStore& runs, const std::string& pipeline,
                                                   const std::string& ref) {
-  Result<std::unique_ptr<store::Store>> store = open_state(options);
-  if (!store) return std::unexpected(store.error());
-  Result<std::vector<store::StoredRun>> running = (*store)->runs().running_runs();
+  Result<std::vector<store::StoredRun>> running = runs.running_runs();
   if (!running) return std::unexpected(running.error());
   for (const store::StoredRun& run : *running)
     if (run.pipeline == pipeline && run.branch == ref && run.owner_host == host_name() && process_alive(run.owner_pid))
@@ -277,10 +283,7 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
     return k_exit_bad_input;
   }
-  if (Status s = run::check_triggers(expanded->root.get("trigger"), expanded->root.get("pr")); !s) {
-    std::cerr << "slipway: error: " << s.error().to_string() << "\n";
-    return k_exit_bad_input;
-  }
+  if (Status s = run::check_triggers(expanded->root.get("trigger"), expanded->root.get("pr")); !s) return report(s.error());
   bool batch = false;
   if (!args.trigger_ref.empty()) {
     if (expanded->root.get("pr"))
@@ -303,12 +306,12 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
     }
     batch = decision->batch;
     if (batch) {
-      Result<std::optional<std::string>> running = running_run_of(options, name, args.trigger_ref);
+      Result<std::unique_ptr<store::Store>> store = open_state(options);
+      if (!store) return report(store.error());
+      store::RunStore& runs = (*store)->runs();
+      Result<std::optional<std::string>> running = running_run_of(runs, name, args.trigger_ref);
       if (!running) return report(running.error());
       if (*running) {
-        Result<std::unique_ptr<store::Store>> store = open_state(options);
-        if (!store) return report(store.error());
-        store::RunStore& runs = (*store)->runs();
         if (Status s = runs.set_trigger_run(args.trigger_key, std::string(k_batched)); !s) return report(s.error());
         if (Status s = runs.set_ref_head(batch_key(name, args.trigger_ref), args.commit, to_epoch_ms(system_clock().now())); !s)
           return report(s.error());
@@ -349,7 +352,7 @@ int run_batched_head(const RunArgs& args, const GlobalOptions& options, const st
     if (!*held || (*held)->empty()) return k_exit_ok;
     if (Status s = runs.set_ref_head(batch_key(component, args.trigger_ref), "", to_epoch_ms(system_clock().now())); !s)
       return report(s.error());
-    Result<std::optional<std::string>> newest = runs.ref_head(component + ":" + args.trigger_ref);
+    Result<std::optional<std::string>> newest = runs.ref_head(head_key(component, args.trigger_ref));
     if (!newest) return report(newest.error());
     if (!*newest || **newest == built) return k_exit_ok;
     head = **newest;
@@ -362,7 +365,7 @@ int run_batched_head(const RunArgs& args, const GlobalOptions& options, const st
   std::cout << component << ": " << args.trigger_ref << " " << head << " was batched; building it now\n";
   RunArgs next = args;
   next.commit = head;
-  next.trigger_key = "push:" + component + ":" + args.trigger_ref + ":" + head;
+  next.trigger_key = push_key(component, args.trigger_ref, head);
   next.trigger_paths = std::move(*paths);
   return run_pipeline_command(next, options);
 }
@@ -377,26 +380,24 @@ int on_push(const model::Component& component, const fs::path& repo, const std::
             std::string before, RunArgs args, const GlobalOptions& options) {
   Result<version::GitRepository> git = version::GitRepository::open(repo);
   if (!git) return report(git.error());
-  std::string key = "push:" + component.name + ":" + ref + ":" + sha;
-  std::string head_key = component.name + ":" + ref;
+  std::string key = push_key(component.name, ref, sha);
   std::vector<std::string> paths;
   {
     Result<std::unique_ptr<store::Store>> store = open_state(options);
     if (!store) return report(store.error());
     store::RunStore& runs = (*store)->runs();
-    auto already = [&]() {
-      Result<std::optional<std::string>> run = runs.trigger_run(key);
-      std::string started = !run || !*run || (*run)->empty() ? "no run" : **run == k_batched ? "batched" : "run " + **run;
+    auto already = [&](const std::string& run) {
+      std::string started = run.empty() ? "no run" : run == k_batched ? "batched" : "run " + run;
       std::cout << component.name << ": " << ref << " " << sha << " was already notified (" << started << ")\n";
       return k_exit_ok;
     };
     // Asked first, read-only: a watch pass sees every head again and needs no diff for those it handled.
     Result<std::optional<std::string>> seen = runs.trigger_run(key);
     if (!seen) return report(seen.error());
-    if (*seen) return already();
+    if (*seen) return already(**seen);
     bool stored_before = false;
     if (before.empty()) {
-      Result<std::optional<std::string>> head = runs.ref_head(head_key);
+      Result<std::optional<std::string>> head = runs.ref_head(head_key(component.name, ref));
       if (!head) return report(head.error());
       if (*head) before = **head, stored_before = true;
     }
@@ -409,8 +410,12 @@ int on_push(const model::Component& component, const fs::path& repo, const std::
     std::int64_t now = to_epoch_ms(system_clock().now());
     Result<bool> first = runs.claim_trigger(key, now);
     if (!first) return report(first.error());
-    if (!*first) return already();
-    if (Status s = runs.set_ref_head(head_key, sha, now); !s) return report(s.error());
+    if (!*first) {  // another process claimed it since
+      Result<std::optional<std::string>> run = runs.trigger_run(key);
+      if (!run) return report(run.error());
+      return already(run->value_or(""));
+    }
+    if (Status s = runs.set_ref_head(head_key(component.name, ref), sha, now); !s) return report(s.error());
   }
   args.component = component.name;
   args.file.clear();
