@@ -1,5 +1,7 @@
 #include "run/triggers.h"
 
+#include <algorithm>
+
 #include "core/strings.h"
 
 namespace slipway::run {
@@ -52,22 +54,15 @@ Result<Filter> read_filter(const yaml::Node* node, const std::string& what) {
   return filter;
 }
 
-std::string key_list(std::initializer_list<std::string_view> keys) {
-  std::string out;
-  for (std::string_view key : keys) out += (out.empty() ? "" : ", ") + std::string(key);
-  return out;
-}
+using Keys = std::vector<std::string>;
 
 // Every key of `node` (a mapping) is one of `keys`.
-Status only_keys(const yaml::Node& node, const std::string& what, std::initializer_list<std::string_view> keys) {
-  for (const yaml::Node::Entry& entry : node.entries()) {
-    bool known = false;
-    for (std::string_view key : keys) known = known || entry.key.text() == key;
-    if (!known)
+Status only_keys(const yaml::Node& node, const std::string& what, const Keys& keys) {
+  for (const yaml::Node::Entry& entry : node.entries())
+    if (std::find(keys.begin(), keys.end(), entry.key.text()) == keys.end())
       return fail(ErrorCode::invalid_input,
-                  "unknown key '" + entry.key.text() + "' in " + what + " (expected " + key_list(keys) + ")",
+                  "unknown key '" + entry.key.text() + "' in " + what + " (expected " + join(keys, ", ") + ")",
                   entry.key.position());
-  }
   return {};
 }
 
@@ -89,9 +84,8 @@ Status check_filter(const yaml::Node* node, const std::string& what) {
 }
 
 // trigger: or pr: (`what`), with the mapping keys `keys` besides the filters.
-Status check_trigger_node(const yaml::Node* node, const std::string& what,
-                          std::initializer_list<std::string_view> keys, std::initializer_list<std::string_view> booleans,
-                          std::initializer_list<std::string_view> filters) {
+Status check_trigger_node(const yaml::Node* node, const std::string& what, const Keys& keys, const Keys& booleans,
+                          const Keys& filters) {
   if (!node || node->is_null()) return {};
   if (node->is_scalar()) return {};  // none, or one branch name
   if (node->is_sequence()) {
@@ -102,10 +96,10 @@ Status check_trigger_node(const yaml::Node* node, const std::string& what,
   if (!node->is_mapping())
     return fail(ErrorCode::invalid_input, what + " must be none, a list of branches or a mapping", node->position());
   if (Status s = only_keys(*node, what, keys); !s) return s;
-  for (std::string_view key : booleans)
-    if (Status s = check_boolean(node->get(key), what + "." + std::string(key)); !s) return s;
-  for (std::string_view key : filters)
-    if (Status s = check_filter(node->get(key), what + "." + std::string(key)); !s) return s;
+  for (const std::string& key : booleans)
+    if (Status s = check_boolean(node->get(key), what + "." + key); !s) return s;
+  for (const std::string& key : filters)
+    if (Status s = check_filter(node->get(key), what + "." + key); !s) return s;
   return {};
 }
 
