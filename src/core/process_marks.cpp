@@ -75,6 +75,9 @@ std::optional<std::string> mark_of(long pid) {
   return std::nullopt;
 }
 
+// Marked processes as (pid, mark).
+using Marked = std::vector<std::pair<long, std::string>>;
+
 // How many OrphanAdoption guards are alive (the subreaper setting is on while > 0).
 std::mutex g_adoption_mutex;
 int g_adoptions = 0;
@@ -86,10 +89,10 @@ bool adopting() {
 
 // The marked ones among this process's adopted children; nullopt when the
 // kernel does not list children.
-std::optional<std::vector<std::pair<long, std::string>>> marked_children() {
+std::optional<Marked> marked_children() {
   std::optional<std::vector<int>> children = unowned_children();
   if (!children) return std::nullopt;
-  std::vector<std::pair<long, std::string>> out;
+  Marked out;
   for (int pid : *children) {
     std::optional<std::string> mark = mark_of(pid);
     if (!mark && start_time(pid)) {
@@ -104,10 +107,10 @@ std::optional<std::vector<std::pair<long, std::string>>> marked_children() {
 }
 
 // Every process of this user but the caller that carries a mark: (pid, mark).
-Result<std::vector<std::pair<long, std::string>>> marked_processes() {
+Result<Marked> marked_processes() {
   DIR* dir = ::opendir("/proc");
   if (!dir) return fail(ErrorCode::io, std::string("cannot read /proc: ") + std::strerror(errno));
-  std::vector<std::pair<long, std::string>> out;
+  Marked out;
   const long self = ::getpid();
   const uid_t uid = ::getuid();
   while (dirent* entry = ::readdir(dir)) {
@@ -120,6 +123,14 @@ Result<std::vector<std::pair<long, std::string>>> marked_processes() {
   }
   ::closedir(dir);
   return out;
+}
+
+// The marked processes to look at: this process's adopted children when
+// `children_only` and the kernel lists them, else every process in /proc.
+Result<Marked> marked_candidates(bool children_only) {
+  if (children_only)
+    if (std::optional<Marked> children = marked_children()) return std::move(*children);
+  return marked_processes();
 }
 
 // SIGKILL to `pid` if it still carries `mark`, through a pidfd so a recycled
@@ -148,10 +159,7 @@ bool kill_if_marked(long pid, const std::string& mark) {
 Result<int> kill_selected(const std::function<bool(const std::string&)>& select, bool children_only = false) {
   int killed = 0;
   for (int pass = 0; pass < 5; ++pass) {
-    std::optional<std::vector<std::pair<long, std::string>>> children;
-    if (children_only) children = marked_children();
-    Result<std::vector<std::pair<long, std::string>>> marked =
-        children ? Result<std::vector<std::pair<long, std::string>>>(std::move(*children)) : marked_processes();
+    Result<Marked> marked = marked_candidates(children_only);
     if (!marked) return std::unexpected(marked.error());
     int this_pass = 0;
     for (const auto& [pid, mark] : *marked)
