@@ -56,7 +56,7 @@ struct JobState {
   const WorkFolder* work = nullptr;
   fs::path dir, sources, staging, binaries, temp;
   std::string process_mark;    // in every step's environment (core/process_marks.h)
-  std::string bash;            // bash's path, looked up once per job
+  std::string bash;            // the agent's bash
   // Every step's environment but its own env: entries, as of variables revision base_env_revision.
   std::vector<std::string> base_env;
   std::optional<std::uint64_t> base_env_revision;
@@ -333,8 +333,11 @@ expr::Value::Object step_named_values(const JobState& state) {
 
 }  // namespace
 
+// bash is looked up on PATH once; not found, each step says so.
 LocalAgent::LocalAgent(fs::path work_root, milliseconds minute)
-    : m_work_root(fs::absolute(work_root)), m_minute(minute) {}
+    : m_work_root(fs::absolute(work_root)),
+      m_minute(minute),
+      m_bash(find_program("bash").value_or(fs::path("bash")).string()) {}
 
 Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) {
   JobState state{job, host};
@@ -365,8 +368,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.variables.set("Agent.Name", "local");
   state.minute = m_minute;
   state.process_mark = process_mark(job.run_id + "/" + folder_name(job.id));
-  std::optional<fs::path> bash = find_program("bash");
-  state.bash = bash ? bash->string() : "bash";  // not found: each step says so
+  state.bash = m_bash;
   if (job.timeout_minutes > 0) state.deadline = SteadyClock::now() + m_minute * job.timeout_minutes;
 
   for (size_t i = 0; i < job.steps.size(); ++i) {

@@ -34,6 +34,7 @@ class LocalAgent final : public Agent {
  private:
   std::filesystem::path m_work_root;
   std::chrono::milliseconds m_minute;
+  std::string m_bash;         // the path steps run bash from
   OrphanAdoption m_adoption;  // a job's leftovers become this process's children
   ScriptFolder m_scripts;     // step scripts, on tmpfs
 };
