@@ -15,13 +15,13 @@ constexpr const char* k_run_columns =
 
 }  // namespace
 
-Status SqliteRunStore::save_run(const StoredRun& run) { return write_run(run, nullptr); }
+Status SqliteRunStore::save_run(const StoredRun& run) { return write_run(run, std::nullopt); }
 
 Status SqliteRunStore::update_run(const StoredRun& run, std::span<const size_t> changed) {
-  return write_run(run, &changed);
+  return write_run(run, changed);
 }
 
-Status SqliteRunStore::write_run(const StoredRun& run, const std::span<const size_t>* changed) {
+Status SqliteRunStore::write_run(const StoredRun& run, std::optional<std::span<const size_t>> changed) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> upsert = m_db.prepare(
         "INSERT INTO runs (id, pipeline, build_number, branch, commit_sha, state, result, reason, retry_of, "

@@ -29,8 +29,8 @@ class SqliteRunStore final : public RunStore {
   Result<std::vector<StoredRun>> query_runs(const std::string& where, const std::optional<std::string>& arg,
                                             bool with_jobs);
   Status load_jobs(StoredRun& run);
-  // The run row, then every job (`changed` null) or the jobs at *changed.
-  Status write_run(const StoredRun& run, const std::span<const size_t>* changed);
+  // The run row, then every job (`changed` nullopt) or the jobs at *changed.
+  Status write_run(const StoredRun& run, std::optional<std::span<const size_t>> changed);
   Status write_job(const StoredRun& run, size_t index);
 
   SqliteDb& m_db;
