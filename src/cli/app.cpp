@@ -1,8 +1,10 @@
 #include "cli/app.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 namespace slipway::cli {
 
@@ -20,6 +22,37 @@ int exit_code_for(const Error& error) {
 int report(const Error& error) {
   std::cerr << "slipway: error: " << error.to_string() << "\n";
   return exit_code_for(error);
+}
+
+CLI::Validator agents_range() { return CLI::Range(1, k_max_agents); }
+
+namespace {
+
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;  // 0.1, 86400
+  return out.str();
+}
+
+}  // namespace
+
+CLI::Validator seconds_range(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        double value = 0;
+        try {
+          size_t used = 0;
+          value = std::stod(text, &used);
+          if (used != text.size()) return "not a number: " + text;
+        } catch (const std::exception&) {
+          return "not a number: " + text;
+        }
+        if (!std::isfinite(value) || value < min || value > max)
+          return "expected seconds from " + number_text(min) + " to " + number_text(max) +
+                 ", got " + text;
+        return {};
+      },
+      "SECONDS");
 }
 
 std::string state_path(const GlobalOptions& options) {

@@ -30,6 +30,12 @@ struct GlobalOptions {
 int report(const Error& error);
 int exit_code_for(const Error& error);
 
+// Checks for numeric options. CLI11's own ranges let NaN through (every
+// comparison with it is false), so these also require a finite number.
+inline constexpr int k_max_agents = 256;  // parallel job slots; each is a thread and a work folder
+CLI::Validator agents_range();            // 1 .. k_max_agents
+CLI::Validator seconds_range(double min, double max);  // finite, min .. max
+
 // The resolved path of the state database for these options.
 std::string state_path(const GlobalOptions& options);
 

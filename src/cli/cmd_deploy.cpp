@@ -24,6 +24,7 @@
 #include "model/resolve.h"
 #include "model/workspace.h"
 #include "store/store.h"
+#include "version/semver.h"
 
 namespace slipway::cli {
 
@@ -153,6 +154,9 @@ Result<deploy::WantedVersions> wanted_versions(const DeployContext& context,
     }
     // The artifact of that version, when a build recorded it (`release built`).
     std::string version = pair.substr(eq + 1), digest;
+    if (!version::parse_semver(version))
+      return fail(ErrorCode::invalid_input, "--version " + name + "=" + version +
+                                                ": not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD])");
     Result<std::optional<store::ComponentVersionRecord>> built = context.store->releases().component_version(name, version);
     if (!built) return std::unexpected(built.error());
     if (*built) digest = (*built)->artifact_digest;

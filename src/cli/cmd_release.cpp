@@ -371,7 +371,7 @@ void add_release_commands(CLI::App& app, GlobalOptions& options) {
   auto json = [&](CLI::App* cmd) { cmd->add_flag("--json", options.json, "print JSON"); };
   auto wait = [&](CLI::App* cmd) {
     cmd->add_option("--wait", args->wait_seconds, "seconds to wait for the environment's lock (default 5)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(seconds_range(0, 24 * 3600));
   };
 
   CLI::App* rel = app.add_subcommand("release", "create, show and list releases");

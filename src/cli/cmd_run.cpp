@@ -236,7 +236,6 @@ Result<std::optional<std::string>> running_run_of(store::RunStore& runs, const s
 int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
   if (!args.file.empty() == !args.component.empty())
     return report(Error{ErrorCode::invalid_input, "give either a COMPONENT or --file PATH", {}});
-  if (args.agents < 0) return report(Error{ErrorCode::invalid_input, "--agents must be at least 1", {}});
   pipeline::ExpandOptions expand;
   run::RunOptions run_options;
   fs::path file;
@@ -662,14 +661,14 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   run->add_option("--file", args->file, "run this pipeline file instead of a component's");
   run->add_option("--branch", args->branch, "the branch being built (default: main)");
   run->add_option("--commit", args->commit, "the commit being built (default: HEAD of the repository)");
-  run->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
+  run->add_option("--agents", args->agents, "parallel job slots (default: number of cores)")->check(agents_range());
   run->add_option("--templates", args->templates, "template source NAME=DIR (repeatable)");
   run->add_flag("--follow", args->follow, "print step output as it happens");
   run->add_flag("--json", options.json, "print the run as JSON");
   auto retry_id = std::make_shared<std::string>();
   CLI::App* retry = run->add_subcommand("retry", "rerun a run's failed and canceled jobs (and their dependants), reusing the rest");
   retry->add_option("id", *retry_id, "the run to retry")->required();
-  retry->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
+  retry->add_option("--agents", args->agents, "parallel job slots (default: number of cores)")->check(agents_range());
   retry->add_flag("--json", options.json, "print the run as JSON");
   retry->callback([args, retry_id, &options] {
     recover(options);
@@ -717,7 +716,7 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
                      "the ref's previous commit (the hook's old sha); changed paths count from it "
                      "(default: the ref's head the last notify or watch handled, else the pushed commit's "
                      "first parent)");
-  notify->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
+  notify->add_option("--agents", args->agents, "parallel job slots (default: number of cores)")->check(agents_range());
   notify->callback([notify_args, args, &options] {
     recover(options);
     const auto& n = *notify_args;
@@ -727,8 +726,8 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   CLI::App* watch = app.add_subcommand("watch", "poll the workspace's component repos and start runs for new pushes");
   watch->add_flag("--once", watch_args->first, "one pass, then exit");
   watch->add_option("--interval", watch_args->second, "seconds between passes (default 10)")
-      ->check(CLI::PositiveNumber);
-  watch->add_option("--agents", args->agents, "parallel job slots (default: number of cores)");
+      ->check(seconds_range(0.1, 24 * 3600));
+  watch->add_option("--agents", args->agents, "parallel job slots (default: number of cores)")->check(agents_range());
   watch->callback([watch_args, args, &options] {
     recover(options);
     for (;;) {

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "core/strings.h"
 #include "core/yaml.h"
 
 namespace slipway::cli {
@@ -10,6 +11,31 @@ namespace {
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
+}
+
+constexpr size_t k_max_identity_bytes = 128;
+
+// Names are printed in history, release lists and approvals, one per column:
+// a newline, a control character or an escape sequence in one would forge or
+// garble those lines, so only printable, non-blank UTF-8 is a name.
+bool is_plain_name(std::string_view name) {
+  if (name.empty() || name.size() > k_max_identity_bytes || invalid_utf8_offset(name)) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    auto byte = static_cast<unsigned char>(name[i]);
+    if (byte <= 0x20 || byte == 0x7F) return false;  // controls, space, DEL
+    // C1 controls U+0080..U+009F are C2 80..C2 9F in UTF-8.
+    if (byte == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) <= 0x9F) return false;
+  }
+  return true;
+}
+
+Result<std::string> checked(std::string name, std::string_view source, Position where = {}) {
+  if (is_plain_name(name)) return name;
+  return fail(ErrorCode::invalid_input,
+              std::string(source) + ": an identity is a plain name of at most " +
+                  std::to_string(k_max_identity_bytes) +
+                  " bytes, without spaces, control characters or line breaks",
+              std::move(where));
 }
 
 }  // namespace
@@ -21,8 +47,8 @@ std::filesystem::path user_config_path() {
 }
 
 Result<std::string> acting_identity(const std::string& as) {
-  if (!as.empty()) return as;
-  if (std::string user = env("SLIPWAY_USER"); !user.empty()) return user;
+  if (!as.empty()) return checked(as, "--as");
+  if (std::string user = env("SLIPWAY_USER"); !user.empty()) return checked(user, "SLIPWAY_USER");
   const std::filesystem::path path = user_config_path();
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
@@ -31,7 +57,7 @@ Result<std::string> acting_identity(const std::string& as) {
     const yaml::Node* user = doc->is_mapping() ? doc->get("user") : nullptr;
     if (user && (!user->is_scalar() || user->text().empty()))
       return fail(ErrorCode::invalid_input, "user: expected a name", user->position());
-    if (user) return user->text();
+    if (user) return checked(user->text(), "user", user->position());
   }
   return fail(ErrorCode::invalid_input, "no identity: give --as NAME, set SLIPWAY_USER, or write 'user: NAME' in " +
                                             path.string());

@@ -17,6 +17,11 @@ std::string_view trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// The byte offset of the first byte that does not belong to a well-formed
+// UTF-8 sequence (overlong forms, surrogates and code points above U+10FFFF
+// are ill-formed), or nullopt when all of `text` is valid UTF-8.
+std::optional<size_t> invalid_utf8_offset(std::string_view text);
+
 // Levenshtein distance, for suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
 

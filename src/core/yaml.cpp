@@ -2,10 +2,15 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unordered_set>
+
+#include "core/strings.h"
 
 namespace slipway::yaml {
 
@@ -71,55 +76,119 @@ Mark mark_of(const YAML::Mark& m, const std::shared_ptr<const std::string>& file
   return Mark{file, m.line + 1, m.column + 1};
 }
 
-Result<Node> convert(const YAML::Node& in, const std::shared_ptr<const std::string>& file) {
-  Mark mark = mark_of(in.Mark(), file);
-  switch (in.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: {
-      Node node;
-      node.set_mark(mark);
-      return node;
-    }
-    case YAML::NodeType::Scalar:
-      return Node::make_scalar(in.Scalar(), in.Tag() == "!", mark);
-    case YAML::NodeType::Sequence: {
-      Node node = Node::make_sequence(mark);
-      for (const YAML::Node& item : in) {
-        Result<Node> child = convert(item, file);
-        if (!child) return child;
-        node.append(std::move(*child));
+// Converts yaml-cpp's graph into a tree. yaml-cpp shares the node an alias
+// names instead of copying it, so a document can describe a cycle (`x: &r [*r]`)
+// or a tree exponentially larger than its text (nested aliases, "billion
+// laughs"). Both are refused: an ancestor met again is a cycle, and the tree
+// may hold at most `k_nodes_per_byte` nodes per byte of input (a document
+// without aliases never comes near that) plus a small allowance, and at most
+// `k_max_nodes` in all; scalar text is bounded the same way.
+class Converter {
+ public:
+  Converter(std::shared_ptr<const std::string> file, size_t input_size)
+      : m_file(std::move(file)),
+        m_budget(std::min(k_nodes_per_byte * input_size + k_node_allowance, k_max_nodes)) {}
+
+  Result<Node> convert(const YAML::Node& in) {
+    Mark mark = mark_of(in.Mark(), m_file);
+    if (++m_nodes > m_budget)
+      return fail(ErrorCode::invalid_input,
+                  "aliases expand this document beyond " + std::to_string(m_budget) + " nodes", mark.position());
+    switch (in.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null: {
+        Node node;
+        node.set_mark(mark);
+        return node;
       }
-      return node;
+      case YAML::NodeType::Scalar:
+        if ((m_scalar_bytes += in.Scalar().size()) > m_budget * k_bytes_per_node)
+          return fail(ErrorCode::invalid_input, "aliases expand this document beyond its size limit",
+                      mark.position());
+        return Node::make_scalar(in.Scalar(), in.Tag() == "!", mark);
+      case YAML::NodeType::Sequence:
+      case YAML::NodeType::Map:
+        return convert_collection(in, mark);
     }
-    case YAML::NodeType::Map: {
-      Node node = Node::make_mapping(mark);
-      for (const auto& pair : in) {
-        Result<Node> key = convert(pair.first, file);
-        if (!key) return key;
-        if (!key->is_scalar() && !key->is_null())
-          return fail(ErrorCode::invalid_input, "mapping keys must be scalars", key->position());
-        if (node.get(key->text()))
-          return fail(ErrorCode::invalid_input, "duplicate key '" + key->text() + "'",
-                      key->position());
-        Result<Node> value = convert(pair.second, file);
-        if (!value) return value;
-        node.entries().push_back(Node::Entry{std::move(*key), std::move(*value)});
-      }
-      return node;
-    }
+    return Node();
   }
-  return Node();
+
+ private:
+  static constexpr size_t k_nodes_per_byte = 2;
+  static constexpr size_t k_node_allowance = 10'000;
+  static constexpr size_t k_max_nodes = 2'000'000;  // about 300 MB of tree
+  static constexpr size_t k_bytes_per_node = 64;
+
+  Result<Node> convert_collection(const YAML::Node& in, const Mark& mark) {
+    for (const YAML::Node& ancestor : m_ancestors)
+      if (ancestor.is(in)) return fail(ErrorCode::invalid_input, "an alias refers to a node that contains it", mark.position());
+    m_ancestors.push_back(in);
+    Result<Node> node = in.IsSequence() ? convert_sequence(in, mark) : convert_mapping(in, mark);
+    m_ancestors.pop_back();
+    return node;
+  }
+
+  Result<Node> convert_sequence(const YAML::Node& in, const Mark& mark) {
+    Node node = Node::make_sequence(mark);
+    for (const YAML::Node& item : in) {
+      Result<Node> child = convert(item);
+      if (!child) return child;
+      node.append(std::move(*child));
+    }
+    return node;
+  }
+
+  Result<Node> convert_mapping(const YAML::Node& in, const Mark& mark) {
+    Node node = Node::make_mapping(mark);
+    std::unordered_set<std::string> keys;
+    for (const auto& pair : in) {
+      Result<Node> key = convert(pair.first);
+      if (!key) return key;
+      if (!key->is_scalar() && !key->is_null())
+        return fail(ErrorCode::invalid_input, "mapping keys must be scalars", key->position());
+      if (!keys.insert(key->text()).second)
+        return fail(ErrorCode::invalid_input, "duplicate key '" + key->text() + "'", key->position());
+      Result<Node> value = convert(pair.second);
+      if (!value) return value;
+      node.entries().push_back(Node::Entry{std::move(*key), std::move(*value)});
+    }
+    return node;
+  }
+
+  std::shared_ptr<const std::string> m_file;
+  size_t m_budget;
+  size_t m_nodes = 0;
+  size_t m_scalar_bytes = 0;
+  std::vector<YAML::Node> m_ancestors;
+};
+
+std::string hex_byte(char byte) {
+  char text[8];
+  std::snprintf(text, sizeof text, "0x%02X", static_cast<unsigned char>(byte));
+  return text;
+}
+
+// The line and column (1-based, columns in bytes) of byte `offset` of `text`.
+Position position_of(std::string_view text, size_t offset, const std::string& file) {
+  std::string_view before = text.substr(0, offset);
+  size_t line_start = before.rfind('\n');
+  int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  int column = static_cast<int>(offset - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+  return Position{file, line, column};
 }
 
 }  // namespace
 
 Result<Node> parse(std::string_view text, const std::string& file) {
+  if (std::optional<size_t> bad = invalid_utf8_offset(text))
+    return fail(ErrorCode::invalid_input, "not valid UTF-8 (byte " + hex_byte(text[*bad]) + ")",
+                position_of(text, *bad, file));
   auto file_name = std::make_shared<const std::string>(file);
   try {
     std::string copy(text);
     std::istringstream stream(copy);
     YAML::Node root = YAML::Load(stream);
-    return convert(root, file_name);
+    return Converter(file_name, text.size()).convert(root);
   } catch (const YAML::Exception& e) {
     return fail(ErrorCode::invalid_input, "YAML syntax error: " + e.msg,
                 mark_of(e.mark, file_name).position());
@@ -127,8 +196,14 @@ Result<Node> parse(std::string_view text, const std::string& file) {
 }
 
 Result<Node> load_file(const std::filesystem::path& path, const std::string& display_name) {
-  std::ifstream in(path, std::ios::binary);
   std::string name = display_name.empty() ? path.string() : display_name;
+  std::error_code ec;
+  std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return fail(ErrorCode::not_found, "cannot read " + name);
+  // A FIFO or a device would block or never end: only regular files are read.
+  if (!std::filesystem::is_regular_file(status))
+    return fail(ErrorCode::invalid_input, name + ": not a regular file");
+  std::ifstream in(path, std::ios::binary);
   if (!in) return fail(ErrorCode::not_found, "cannot read " + name);
   std::ostringstream content;
   content << in.rdbuf();

@@ -84,11 +84,13 @@ struct Node::Entry {
 };
 
 // Parses one YAML document. `file` is the name used in positions. An empty
-// document is a null node. Syntax errors and duplicate mapping keys are
-// invalid_input errors with the position.
+// document is a null node. Syntax errors, duplicate mapping keys, bytes that
+// are not UTF-8, aliases that contain themselves and aliases that expand the
+// document far beyond its text are invalid_input errors with the position.
 Result<Node> parse(std::string_view text, const std::string& file);
 
-// Reads and parses a file; `display_name` (default: the path) names it in positions.
+// Reads and parses a regular file (a FIFO or device is invalid_input, never
+// opened); `display_name` (default: the path) names it in positions.
 Result<Node> load_file(const std::filesystem::path& path, const std::string& display_name = {});
 
 // Block-style YAML, with a final newline. Quoted scalars that would read back

@@ -60,30 +60,27 @@ std::string node_text(const yaml::Node& node) {
 // Substitutes ${{ values.a.b }} and ${{ secrets.n }} (a secret by generation).
 Result<std::string> render(std::string_view text, const std::string& component,
                            const model::ResolvedEnvironment& env, const std::map<std::string, int>& generations) {
+  Result<std::vector<model::SettingReference>> refs = model::find_setting_references(text, "component " + component);
+  if (!refs) return std::unexpected(refs.error());
   std::string out;
   out.reserve(text.size());
   size_t at = 0;
-  while (true) {
-    size_t open = text.find("${{", at);
-    if (open == std::string_view::npos) break;
-    size_t close = text.find("}}", open);
-    if (close == std::string_view::npos) break;
-    out.append(text.substr(at, open - at));
-    std::string_view ref = trim(text.substr(open + 3, close - open - 3));
-    if (ref.starts_with("values.")) {
-      const model::ResolvedValue* value = env.value(ref.substr(7));
+  for (const model::SettingReference& ref : *refs) {
+    out.append(text.substr(at, ref.begin - at));
+    if (ref.inner.starts_with("values.")) {
+      const model::ResolvedValue* value = env.value(ref.inner.substr(7));
       if (!value)
-        return fail(ErrorCode::invalid_input, "component " + component + ": ${{ " + std::string(ref) +
+        return fail(ErrorCode::invalid_input, "component " + component + ": ${{ " + std::string(ref.inner) +
                                                   " }} is not set in environment " + env.name);
       out += node_text(value->value);
-    } else if (ref.starts_with("secrets.")) {
-      std::string name(ref.substr(8));
+    } else if (ref.inner.starts_with("secrets.")) {
+      std::string name(ref.inner.substr(8));
       auto it = generations.find(name);
       out += "<secret " + name + " generation " + std::to_string(it == generations.end() ? 0 : it->second) + ">";
     } else {
-      out.append(text.substr(open, close + 2 - open));
+      out.append(text.substr(ref.begin, ref.end - ref.begin));
     }
-    at = close + 2;
+    at = ref.end;
   }
   out.append(text.substr(at));
   return out;

@@ -39,24 +39,21 @@ Result<nlohmann::ordered_json> substitute(const yaml::Node& scalar, const std::s
     std::string_view ref = trim(whole.substr(3, whole.size() - 5));
     if (is_reference(ref)) return resolve(ref);
   }
-  if (text.find("${{") == std::string::npos) return yaml::to_json(scalar);
+  Result<std::vector<model::SettingReference>> refs = model::find_setting_references(text, owner);
+  if (!refs) return std::unexpected(refs.error());
+  if (refs->empty()) return yaml::to_json(scalar);
   std::string out;
   size_t at = 0;
-  while (true) {
-    size_t open = text.find("${{", at);
-    if (open == std::string::npos) break;
-    size_t close = text.find("}}", open);
-    if (close == std::string::npos) break;
-    out.append(text, at, open - at);
-    std::string_view ref = trim(std::string_view(text).substr(open + 3, close - open - 3));
-    if (is_reference(ref)) {
-      Result<nlohmann::ordered_json> value = resolve(ref);
+  for (const model::SettingReference& ref : *refs) {
+    out.append(text, at, ref.begin - at);
+    if (is_reference(ref.inner)) {
+      Result<nlohmann::ordered_json> value = resolve(ref.inner);
       if (!value) return std::unexpected(value.error());
       out += json_text(*value);
     } else {
-      out.append(text, open, close + 2 - open);
+      out.append(text, ref.begin, ref.end - ref.begin);
     }
-    at = close + 2;
+    at = ref.end;
   }
   out.append(text, at);
   return nlohmann::ordered_json(out);

@@ -16,6 +16,8 @@ std::optional<std::pair<int, int>> parse_major_minor(const std::string& text) {
   for (int i = 0; i < 2; ++i) {
     const std::string& part = parts[static_cast<size_t>(i)];
     if (part.empty() || part.size() > 6 || (part.size() > 1 && part[0] == '0')) return std::nullopt;
+    // from_chars takes a sign ("3.-1"); a version part is digits only.
+    if (part.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), numbers[i]);
     if (ec != std::errc() || end != part.data() + part.size()) return std::nullopt;
   }

@@ -1,5 +1,6 @@
 // Reading blocks and environments (platform, policy, approvals, freeze windows).
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 
 #include "core/strings.h"
@@ -38,8 +39,11 @@ bool valid_date(std::string_view text) {
   if (!digits(text, 0, 4) || text[4] != '-' || !digits(text, 5, 2) || text[7] != '-' ||
       !digits(text, 8, 2))
     return false;
-  int month = number(text, 5, 2), day = number(text, 8, 2);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  std::chrono::year_month_day date{std::chrono::year(number(text, 0, 4)),
+                                  std::chrono::month(static_cast<unsigned>(number(text, 5, 2))),
+                                  std::chrono::day(static_cast<unsigned>(number(text, 8, 2)))};
+  if (!date.ok()) return false;  // 2028-02-30, 2027-02-29, month 13
+
   if (text.size() == 16) return (text[10] == 'T' || text[10] == ' ') && valid_time(text.substr(11));
   return true;
 }

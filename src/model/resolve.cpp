@@ -230,4 +230,18 @@ Result<ResolvedEnvironment> resolve_environment(const Workspace& ws, std::string
   return out;
 }
 
+Result<std::vector<SettingReference>> find_setting_references(std::string_view text, const std::string& owner) {
+  std::vector<SettingReference> found;
+  for (size_t at = 0;;) {
+    size_t open = text.find("${{", at);
+    if (open == std::string_view::npos) return found;
+    size_t close = text.find("}}", open + 3);
+    if (close == std::string_view::npos)
+      return fail(ErrorCode::invalid_input,
+                  owner + ": '" + std::string(text.substr(open, 40)) + "' has no closing '}}'");
+    found.push_back({open, close + 2, trim(text.substr(open + 3, close - open - 3))});
+    at = close + 2;
+  }
+}
+
 }  // namespace slipway::model

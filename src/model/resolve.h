@@ -64,4 +64,17 @@ struct ResolvedEnvironment {
 // "unknown environment 'x' (did you mean 'y'?)".
 Result<ResolvedEnvironment> resolve_environment(const Workspace& workspace, std::string_view name);
 
+// One `${{ ... }}` in a deploy setting: `text.substr(begin, end - begin)` is
+// the whole reference, `inner` what is between the braces, trimmed
+// ("values.log.level", "secrets.db_password", or anything else, kept as is).
+struct SettingReference {
+  size_t begin = 0;
+  size_t end = 0;
+  std::string_view inner;
+};
+
+// Every reference of `text` in order. An opening `${{` that is never closed is
+// invalid_input naming `owner` (it used to pass through as literal text).
+Result<std::vector<SettingReference>> find_setting_references(std::string_view text, const std::string& owner);
+
 }  // namespace slipway::model

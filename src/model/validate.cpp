@@ -190,6 +190,19 @@ void check_blocks(Reader& reader, const Workspace& ws, const Index& index) {
   }
 }
 
+// The port a process listens on is its own plus the platform's offset; the
+// sum must still be a TCP port (it wrapped around when it was not).
+void check_port_after_offset(Reader& reader, const Component& component, const Platform& platform,
+                             const std::string& env) {
+  if (platform.kind != PlatformKind::process || !component.deploy.process || !component.deploy.process->port) return;
+  int port = *component.deploy.process->port + platform.port_offset;
+  if (port > 65535)
+    reader.error("environment '" + env + "' puts component '" + component.name + "' on port " +
+                     std::to_string(port) + " (" + std::to_string(*component.deploy.process->port) +
+                     " + port_offset " + std::to_string(platform.port_offset) + "), above 65535",
+                 platform.where);
+}
+
 void check_environment_contents(Reader& reader, const Workspace& ws, const Index& index,
                                 const Environment& env) {
   std::vector<std::string> block_names = names_of(ws.blocks);
@@ -236,6 +249,7 @@ void check_environment_contents(Reader& reader, const Workspace& ws, const Index
       reader.error("component '" + c->name + "' has no " + platform +
                        " deploy settings, needed by environment '" + env.name + "'",
                    where);
+    check_port_after_offset(reader, *c, *env.platform, env.name);
     for (const NameRef& dep : c->depends_on) {
       if (!deployed_names.contains(dep.name) && index.component(dep.name))
         reader.error("component '" + c->name + "' in environment '" + env.name + "' depends on '" +

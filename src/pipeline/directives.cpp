@@ -1,6 +1,8 @@
 // The generic walk of the expander: ${{ if }}, ${{ elseif }}, ${{ else }},
 // ${{ each }}, ${{ insert }}, key expressions, whole-scalar and embedded
 // expressions, in mappings and sequences. See expander.cpp for the design.
+#include <algorithm>
+
 #include "core/strings.h"
 #include "pipeline/expander.h"
 
@@ -90,7 +92,7 @@ Result<expr::Value> Expander::evaluate(const std::string& text, const Position& 
   context.named_values.emplace_back("parameters", scope.parameters);
   // Building the variables object costs a copy; only expressions naming it need it.
   context.named_values.emplace_back(
-      "variables", expr::Value::object((*expression)->reads_variables ? scope.variables : expr::Value::Object{}));
+      "variables", expr::Value::object((*expression)->reads_variables ? scope.variables.values : expr::Value::Object{}));
   Result<expr::Value> value = (*expression)->expression.evaluate(context);
   if (!value) return std::unexpected(wrap(named_value_error(text, where, context).value_or(value.error()), where));
   return value;
@@ -212,7 +214,7 @@ Result<yaml::Node> Expander::expand(const yaml::Node& in, Scope& scope, Slot slo
       yaml::Node out = yaml::Node::make_mapping(in.mark());
       if (slot == Slot::stage || slot == Slot::job) {
         // Variables defined by a stage or job are seen only inside it.
-        expr::Value::Object saved = scope.variables;
+        Variables saved = scope.variables;
         Status status = expand_mapping_into(in, scope, slot, mode, out);
         scope.variables = std::move(saved);
         if (!status) return std::unexpected(status.error());
@@ -233,6 +235,18 @@ Status Expander::expand_mapping_into(const yaml::Node& in, Scope& scope, Slot sl
     return std::unexpected(error(in.position(), std::string("expected a mapping here, got a ") +
                                                     in.kind_name()));
   }
+  bool opened = m_open_mappings.empty() || m_open_mappings.back().node != &out;
+  if (opened) {
+    OpenMapping open{&out, {}};
+    for (const auto& entry : out.entries()) open.keys.insert(entry.key.text());
+    m_open_mappings.push_back(std::move(open));
+  }
+  Status status = expand_mapping_entries(in, scope, slot, mode, out);
+  if (opened) m_open_mappings.pop_back();
+  return status;
+}
+
+Status Expander::expand_mapping_entries(const yaml::Node& in, Scope& scope, Slot slot, Mode mode, yaml::Node& out) {
   IfState state = IfState::none;
   // Variables first: later expressions of the same object may read them.
   bool scoped = slot == Slot::root || slot == Slot::stage || slot == Slot::job;
@@ -252,8 +266,12 @@ Status Expander::expand_mapping_into(const yaml::Node& in, Scope& scope, Slot sl
 }
 
 Status Expander::add_entry(yaml::Node key, yaml::Node value, Scope& scope, Slot slot, yaml::Node& out) {
-  if (out.get(key.text()))
-    return std::unexpected(error(key.position(), "'" + key.text() + "' is already defined"));
+  bool defined = false;
+  auto open = std::find_if(m_open_mappings.rbegin(), m_open_mappings.rend(),
+                           [&](const OpenMapping& m) { return m.node == &out; });
+  if (open != m_open_mappings.rend()) defined = !open->keys.insert(key.text()).second;
+  else defined = out.get(key.text()) != nullptr;
+  if (defined) return std::unexpected(error(key.position(), "'" + key.text() + "' is already defined"));
   if (slot == Slot::variables) register_variable(key.text(), value, scope);
   out.entries().push_back({std::move(key), std::move(value)});
   return {};

@@ -82,13 +82,13 @@ Error Expander::wrap(const Error& inner, const Position& fallback) const {
 }
 
 void Expander::register_variable(const std::string& name, const yaml::Node& value, Scope& scope) {
-  expr::Value text = value.is_scalar() ? expr::Value::string(value.text()) : to_value(value);
-  for (auto& [existing, old] : scope.variables)
-    if (iequals(existing, name)) {
-      old = std::move(text);
-      return;
-    }
-  scope.variables.emplace_back(name, std::move(text));
+  scope.variables.set(name, value.is_scalar() ? expr::Value::string(value.text()) : to_value(value));
+}
+
+void Expander::Variables::set(const std::string& name, expr::Value value) {
+  auto [slot, added] = slots.emplace(to_lower(name), values.size());
+  if (added) values.emplace_back(name, std::move(value));
+  else values[slot->second].second = std::move(value);
 }
 
 Result<yaml::Node> Expander::run(const SourceFile& root) {
@@ -162,6 +162,10 @@ Result<std::pair<const SourceFile*, expr::Value>> Expander::open_template(const 
   if (m_loader.template_count() > k_max_included_files)
     return std::unexpected(error(path.position(), "more than " + std::to_string(k_max_included_files) +
                                                       " template files are included"));
+  if ((m_instantiated_bytes += (*file)->size) > k_max_expanded_bytes)
+    return std::unexpected(error(path.position(), "the templates included expand beyond " +
+                                                      std::to_string(k_max_expanded_bytes / (1024 * 1024)) +
+                                                      " MB"));
   m_chain.push_back(path.position());
   if (!m_file_chains.contains((*file)->display)) {
     std::string text = chain_text(Position{});

@@ -28,6 +28,7 @@ struct SourceFile {
   std::string repo;               // "self" or a template source name
   std::filesystem::path repo_root;  // canonical
   std::shared_ptr<const yaml::Node> root;
+  std::size_t size = 0;  // text_size(*root): what one inclusion of it adds, about
 };
 
 // A parsed compile-time expression and what evaluating it needs to know,

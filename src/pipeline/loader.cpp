@@ -75,6 +75,7 @@ Result<const SourceFile*> Loader::load(const fs::path& path, std::string repo, f
   file->display = display;
   file->repo = std::move(repo);
   file->repo_root = std::move(repo_root);
+  file->size = text_size(*root);
   file->root = std::move(root);
   const SourceFile* raw = file.get();
   m_files[display] = std::move(file);
@@ -85,8 +86,9 @@ Result<const SourceFile*> Loader::load(const fs::path& path, std::string repo, f
 Result<const SourceFile*> Loader::load_root(const fs::path& file) {
   fs::path path = canonical_or_normal(file);
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    return fail(ErrorCode::not_found, "pipeline file not found: " + file.string());
+  fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) return fail(ErrorCode::not_found, "pipeline file not found: " + file.string());
+  if (!fs::is_regular_file(status)) return fail(ErrorCode::invalid_input, file.string() + ": not a regular file");
   fs::path root = m_options.self_root.empty() ? find_repo_root(path)
                                               : canonical_or_normal(m_options.self_root);
   return load(path, "self", root);

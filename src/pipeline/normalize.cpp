@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
 #include "core/strings.h"
 #include "pipeline/internal.h"
@@ -29,11 +30,15 @@ void put(Node& out, const char* key, Node value) {
 
 Result<Node> normalize_variables(const Node& in, const ChainOf& chain_of) {
   Node out = Node::make_mapping(in.mark());
+  std::unordered_map<std::string, size_t> slots;  // a later definition replaces an earlier one in place
   auto set = [&](const Node& key, const Node& value) -> Status {
     if (value.is_mapping() || value.is_sequence())
       return problem(chain_of, value, "variable '" + key.text() + "' must have a string value, got a " +
                                           value.kind_name());
-    out.set(key.text(), value.is_null() ? Node::make_scalar("", true, value.mark()) : value);
+    Node text = value.is_null() ? Node::make_scalar("", true, value.mark()) : value;
+    auto [slot, added] = slots.emplace(key.text(), out.entries().size());
+    if (added) out.entries().push_back({Node::make_scalar(key.text()), std::move(text)});
+    else out.entries()[slot->second].value = std::move(text);
     return {};
   };
   if (in.is_mapping()) {

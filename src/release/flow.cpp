@@ -97,22 +97,10 @@ Result<ApplyRecord> ReleaseService::run_locked(const Release& release, const mod
     decision = *checked;
   }
 
-  // Take the environment's lock, waiting up to options.wait.
   store::LockOwner owner{std::string(apply_reason_name(reason)) + " " + release.id, actor};
-  const auto deadline = std::chrono::steady_clock::now() + options.wait;
-  store::LockAttempt attempt;
-  for (;;) {
-    Result<store::LockAttempt> tried = m_store.locks().try_acquire(subject, owner, options.lease);
-    if (!tried) return std::unexpected(tried.error());
-    attempt = *tried;
-    if (attempt.acquired) break;
-    if (std::chrono::steady_clock::now() >= deadline)
-      return fail(ErrorCode::conflict, subject + " is locked by " + attempt.lease.holder + ", " +
-                                           attempt.lease.actor + ", since " + since_text(attempt.lease.acquired));
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  store::Lease lease = attempt.lease;
-  auto unlock = [&] { (void)m_store.locks().release(lease); };
+  Result<store::LockAttempt> attempt = acquire_env_lock(subject, owner, options);
+  if (!attempt) return std::unexpected(attempt.error());
+  auto unlock = [&] { (void)m_store.locks().release(attempt->lease); };
 
   if (gated) {  // the facts may have changed while we waited
     Result<GateDecision> checked = gates(release, env, actor, options.force);
@@ -123,7 +111,29 @@ Result<ApplyRecord> ReleaseService::run_locked(const Release& release, const mod
     }
     decision = *checked;
   }
+  return apply_held(release, env, actor, reason, applier, options, decision, *attempt);
+}
 
+Result<store::LockAttempt> ReleaseService::acquire_env_lock(const std::string& subject, const store::LockOwner& owner,
+                                                           const PromoteOptions& options) {
+  const auto deadline = std::chrono::steady_clock::now() + options.wait;
+  for (;;) {
+    Result<store::LockAttempt> tried = m_store.locks().try_acquire(subject, owner, options.lease);
+    if (!tried || tried->acquired) return tried;
+    if (std::chrono::steady_clock::now() >= deadline)
+      return fail(ErrorCode::conflict, subject + " is locked by " + tried->lease.holder + ", " +
+                                           tried->lease.actor + ", since " + since_text(tried->lease.acquired));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+Result<ApplyRecord> ReleaseService::apply_held(const Release& release, const model::Environment& env,
+                                               const std::string& actor, ApplyReason reason, Applier& applier,
+                                               const PromoteOptions& options, const GateDecision& decision,
+                                               const store::LockAttempt& attempt) {
+  const std::string subject = "env:" + env.name;
+  store::Lease lease = attempt.lease;
+  auto unlock = [&] { (void)m_store.locks().release(lease); };
   Result<std::optional<store::EnvironmentState>> state = m_store.releases().environment_state(env.name);
   if (!state) {
     unlock();
@@ -232,6 +242,38 @@ Result<ApplyRecord> ReleaseService::rollback(const std::string& environment_name
   return run_locked(*release, **env, actor, ApplyReason::rollback, applier, options, false);
 }
 
+Result<std::optional<Release>> ReleaseService::compose_auto_release(const model::Environment& env,
+                                                                   const std::string& component,
+                                                                   const std::string& version) {
+  Result<std::optional<store::EnvironmentState>> state = m_store.releases().environment_state(env.name);
+  if (!state) return std::unexpected(state.error());
+  std::optional<Release> current;
+  if (*state && !(*state)->release.empty()) {
+    Result<Release> c = get((*state)->release);
+    if (!c) return std::unexpected(c.error());
+    current = *c;
+    nlohmann::json held = (*state)->extra.value("held", nlohmann::json::object());
+    if (held.contains(component) && !newer(version, held[component].get<std::string>())) return std::nullopt;
+    if (const ReleaseComponent* has = current->component(component); has && has->version == version)
+      return std::nullopt;
+  }
+  std::vector<ReleaseComponent> components;
+  for (const model::Component& c : m_workspace.components) {
+    if (c.name == component) {
+      components.push_back({c.name, version, ""});
+    } else if (const ReleaseComponent* has = current ? current->component(c.name) : nullptr) {
+      components.push_back({c.name, has->version, ""});
+    } else {
+      Result<std::vector<store::ComponentVersionRecord>> built = m_store.releases().component_versions(c.name);
+      if (!built) return std::unexpected(built.error());
+      if (!built->empty()) components.push_back({c.name, built->back().version, ""});
+    }
+  }
+  Result<Release> release = create(std::move(components), "build:" + component + "@" + version, "slipway");
+  if (!release) return std::unexpected(release.error());
+  return std::optional<Release>(std::move(*release));
+}
+
 Result<std::vector<ApplyRecord>> ReleaseService::on_build_succeeded(const std::string& component,
                                                                     const std::string& version,
                                                                     const std::string& digest,
@@ -250,33 +292,20 @@ Result<std::vector<ApplyRecord>> ReleaseService::on_build_succeeded(const std::s
     if (std::find(resolved->components.begin(), resolved->components.end(), component) ==
         resolved->components.end())
       continue;
-    Result<std::optional<store::EnvironmentState>> state = m_store.releases().environment_state(env.name);
-    if (!state) return std::unexpected(state.error());
-    std::optional<Release> current;
-    if (*state && !(*state)->release.empty()) {
-      Result<Release> c = get((*state)->release);
-      if (!c) return std::unexpected(c.error());
-      current = *c;
-      nlohmann::json held = (*state)->extra.value("held", nlohmann::json::object());
-      if (held.contains(component) && !newer(version, held[component].get<std::string>())) continue;
-      if (const ReleaseComponent* has = current->component(component); has && has->version == version) continue;
+    // The release is composed from the environment's state as found under its
+    // lock: composed before, two builds finishing together each copied the
+    // same state and the second apply reverted the first one's component.
+    store::LockOwner owner{"automatic " + component + "@" + version, "slipway"};
+    Result<store::LockAttempt> attempt = acquire_env_lock("env:" + env.name, owner, PromoteOptions{});
+    if (!attempt) return std::unexpected(attempt.error());
+    Result<std::optional<Release>> release = compose_auto_release(env, component, version);
+    if (!release || !*release) {
+      (void)m_store.locks().release(attempt->lease);
+      if (!release) return std::unexpected(release.error());
+      continue;
     }
-    std::vector<ReleaseComponent> components;
-    for (const model::Component& c : m_workspace.components) {
-      if (c.name == component) {
-        components.push_back({c.name, version, ""});
-      } else if (const ReleaseComponent* has = current ? current->component(c.name) : nullptr) {
-        components.push_back({c.name, has->version, ""});
-      } else {
-        Result<std::vector<store::ComponentVersionRecord>> built = m_store.releases().component_versions(c.name);
-        if (!built) return std::unexpected(built.error());
-        if (!built->empty()) components.push_back({c.name, built->back().version, ""});
-      }
-    }
-    Result<Release> release = create(std::move(components), "build:" + component + "@" + version, "slipway");
-    if (!release) return std::unexpected(release.error());
     Result<ApplyRecord> applied =
-        run_locked(*release, env, "slipway", ApplyReason::automatic, applier, PromoteOptions{}, false);
+        apply_held(**release, env, "slipway", ApplyReason::automatic, applier, PromoteOptions{}, {}, *attempt);
     if (!applied) return std::unexpected(applied.error());
     out.push_back(std::move(*applied));
   }

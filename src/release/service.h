@@ -109,6 +109,19 @@ class ReleaseService {
   Result<ApplyRecord> run_locked(const Release& release, const model::Environment& env, const std::string& actor,
                                  ApplyReason reason, Applier& applier, const PromoteOptions& options,
                                  bool gated);
+  // Takes the lock `subject`, polling up to options.wait; conflict naming its holder when busy.
+  Result<store::LockAttempt> acquire_env_lock(const std::string& subject, const store::LockOwner& owner,
+                                              const PromoteOptions& options);
+  // Applies `release` under the lock `attempt` holds, records state and
+  // history in one transaction, and releases the lock.
+  Result<ApplyRecord> apply_held(const Release& release, const model::Environment& env, const std::string& actor,
+                                 ApplyReason reason, Applier& applier, const PromoteOptions& options,
+                                 const GateDecision& decision, const store::LockAttempt& attempt);
+  // The release an auto environment gets for a new build of `component`: the
+  // environment's current versions with this one; nullopt when it already
+  // runs it or holds it back after a rollback. Called under the lock.
+  Result<std::optional<Release>> compose_auto_release(const model::Environment& env, const std::string& component,
+                                                      const std::string& version);
 
   store::Store& m_store;
   const model::Workspace& m_workspace;

@@ -29,6 +29,7 @@
 #include <set>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "core/clock.h"
 #include "core/host.h"
@@ -61,7 +62,17 @@ struct StageNode {
   const StageSpec* spec = nullptr;
   Phase phase = Phase::pending;
   std::vector<JobNode> jobs;
+  std::vector<size_t> depends_on;  // indexes of the stages this one waits for
 };
+
+// Names → indexes, case-insensitive as Azure compares them; built once so a
+// dependency is found in constant time, not by scanning every name.
+template <class Nodes>
+std::unordered_map<std::string, size_t> index_by_lower_name(const Nodes& nodes) {
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < nodes.size(); ++i) index.emplace(to_lower(nodes[i].spec->name), i);
+  return index;
+}
 
 struct Work {
   size_t stage = 0;
@@ -190,7 +201,8 @@ class Scheduler final : public JobHost {
     m_run.owner_pid = current_pid();
     m_run.owner_host = host_name();
     for (const StageSpec& stage : m_spec.stages) {
-      StageNode node{&stage, Phase::pending, {}};
+      StageNode node;
+      node.spec = &stage;
       StageRecord record{stage.name, stage.display_name, TaskResult::skipped, false, 0, 0, {}, {}};
       for (const JobSpec& job : stage.jobs) {
         JobNode jn;
@@ -220,6 +232,7 @@ class Scheduler final : public JobHost {
       m_stages.push_back(std::move(node));
       m_run.stages.push_back(std::move(record));
     }
+    link_stage_dependencies();
   }
 
   Variables run_variables() const {
@@ -272,12 +285,6 @@ class Scheduler final : public JobHost {
     }
   }
 
-  StageNode* find_stage(const std::string& name) {
-    for (StageNode& s : m_stages)
-      if (iequals(s.spec->name, name)) return &s;
-    return nullptr;
-  }
-
   size_t stage_index(const StageNode& node) const { return static_cast<size_t>(&node - m_stages.data()); }
 
   // {result, outputs} of a job for `dependencies.<job>`; matrix outputs keyed "leg.step.var".
@@ -291,9 +298,12 @@ class Scheduler final : public JobHost {
                                 {"outputs", outputs_value(outputs, "")}});
   }
 
-  expr::Value stage_dependencies_value() const {
+  // `stageDependencies.<stage>.<job>`: the jobs of the stages `stage` depends
+  // on, as Azure gives them (built from every finished stage, each stage
+  // start cost time in proportion to the stages before it).
+  expr::Value stage_dependencies_value(const StageNode& stage) const {
     expr::Value::Object stages;
-    for (size_t s = 0; s < m_stages.size(); ++s) {
+    for (size_t s : stage.depends_on) {
       if (m_stages[s].phase != Phase::done) continue;
       expr::Value::Object jobs;
       for (const JobNode& j : m_stages[s].jobs) jobs.emplace_back(j.spec->name, job_value(s, j));
@@ -352,19 +362,18 @@ class Scheduler final : public JobHost {
     StatusFacts facts;
     facts.canceled = m_cancel.load();
     expr::Value::Object deps;
-    for (const std::string& dep : stage.spec->depends_on) {
-      StageNode* d = find_stage(dep);
-      if (d->phase != Phase::done) return false;
-      size_t ds = stage_index(*d);
-      facts.previous.emplace_back(d->spec->name, m_run.stages[ds].result);
-      deps.emplace_back(d->spec->name, stage_value(ds));
+    for (size_t ds : stage.depends_on) {
+      const StageNode& d = m_stages[ds];
+      if (d.phase != Phase::done) return false;
+      facts.previous.emplace_back(d.spec->name, m_run.stages[ds].result);
+      deps.emplace_back(d.spec->name, stage_value(ds));
     }
     Variables vars = run_variables();
     vars.set_all(m_spec.variables);
     vars.set_all(m_options.variables);
     expr::Value::Object named{{"variables", variables_value(vars)},
                               {"dependencies", expr::Value::object(std::move(deps))},
-                              {"stageDependencies", stage_dependencies_value()}};
+                              {"stageDependencies", stage_dependencies_value(stage)}};
     Result<bool> go = evaluate_condition(stage.spec->condition, stage.spec->where, named, facts);
     size_t s = stage_index(stage);
     if (!go) {
@@ -380,13 +389,21 @@ class Scheduler final : public JobHost {
     return true;
   }
 
-  // Resolves each job's dependsOn names (case-insensitive, as Azure) to indexes
-  // once: advance_stage runs after every event and must not rescan names.
+  // Resolves dependsOn names (case-insensitive, as Azure) to indexes once:
+  // advance() runs after every event and must not rescan names (it did, and
+  // 5,000 stages took minutes). Names were checked when the spec was built.
   static void link_job_dependencies(StageNode& stage) {
+    std::unordered_map<std::string, size_t> index = index_by_lower_name(stage.jobs);
     for (JobNode& job : stage.jobs)
       for (const std::string& dep : job.spec->depends_on)
-        for (size_t i = 0; i < stage.jobs.size(); ++i)
-          if (iequals(stage.jobs[i].spec->name, dep)) job.depends_on.push_back(i);
+        if (auto found = index.find(to_lower(dep)); found != index.end()) job.depends_on.push_back(found->second);
+  }
+
+  void link_stage_dependencies() {
+    std::unordered_map<std::string, size_t> index = index_by_lower_name(m_stages);
+    for (StageNode& stage : m_stages)
+      for (const std::string& dep : stage.spec->depends_on)
+        if (auto found = index.find(to_lower(dep)); found != index.end()) stage.depends_on.push_back(found->second);
   }
 
   bool advance_stage(StageNode& stage) {
@@ -414,7 +431,7 @@ class Scheduler final : public JobHost {
       vars.set_all(stage.spec->variables);
       expr::Value::Object named{{"variables", variables_value(vars)},
                                 {"dependencies", expr::Value::object(std::move(deps))},
-                                {"stageDependencies", stage_dependencies_value()}};
+                                {"stageDependencies", stage_dependencies_value(stage)}};
       Result<bool> go = evaluate_condition(job.spec->condition, job.spec->where, named, facts);
       if (!go) {
         finish_job_unrun(s, job, TaskResult::failed, go.error().to_string());

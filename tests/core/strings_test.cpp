@@ -26,4 +26,14 @@ TEST(Strings, SplitsKeepingEmptyParts) {
   EXPECT_EQ(split("a,,b", ','), (std::vector<std::string>{"a", "", "b"}));
 }
 
+TEST(Strings, FindsTheFirstByteThatIsNotUtf8) {
+  EXPECT_EQ(invalid_utf8_offset("plain ascii"), std::nullopt);
+  EXPECT_EQ(invalid_utf8_offset("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x9A\x80"), std::nullopt);  // é € 🚀
+  EXPECT_EQ(invalid_utf8_offset("EU\xffR"), 2u);
+  EXPECT_EQ(invalid_utf8_offset("ab\xC3"), 2u);              // truncated
+  EXPECT_EQ(invalid_utf8_offset("\xC0\xAF"), 0u);           // overlong '/'
+  EXPECT_EQ(invalid_utf8_offset("x\xED\xA0\x80"), 1u);      // surrogate
+  EXPECT_EQ(invalid_utf8_offset("\xF4\x90\x80\x80"), 0u);   // above U+10FFFF
+}
+
 }  // namespace slipway

@@ -47,4 +47,49 @@ TEST(Yaml, RoundTripsThroughText) {
   EXPECT_EQ(to_json(*doc)["b"], "true");
 }
 
+TEST(Yaml, RefusesAnAliasThatContainsItself) {
+  Result<Node> doc = parse("values:\n  x: &r [*r]\n", "v.yaml");
+  ASSERT_FALSE(doc);
+  EXPECT_EQ(doc.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(doc.error().message.find("alias"), std::string::npos) << doc.error().to_string();
+  EXPECT_EQ(doc.error().where.file, "v.yaml");
+}
+
+// Nine levels of nine aliases each: 9^9 leaves from a few hundred bytes.
+TEST(Yaml, RefusesAliasesThatExpandBeyondTheSizeLimit) {
+  std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int level = 1; level <= 9; ++level) {
+    std::string prev = "*a" + std::to_string(level - 1);
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + prev;
+    text += "]\n";
+  }
+  Result<Node> doc = parse(text, "lol.yaml");
+  ASSERT_FALSE(doc);
+  EXPECT_NE(doc.error().message.find("aliases expand this document beyond"), std::string::npos)
+      << doc.error().to_string();
+}
+
+TEST(Yaml, AcceptsAliasesOfModestSize) {
+  Result<Node> doc = parse("base: &b {x: 1, y: [a, b]}\none: *b\ntwo: *b\n", "ok.yaml");
+  ASSERT_TRUE(doc) << doc.error().to_string();
+  EXPECT_EQ(to_json(*doc)["two"]["y"][1], "b");
+}
+
+TEST(Yaml, RefusesInvalidUtf8WithThePositionOfTheByte) {
+  Result<Node> doc = parse("a: 1\nregion: EU\xffR\n", "u.yaml");
+  ASSERT_FALSE(doc);
+  EXPECT_EQ(doc.error().to_string(), "u.yaml:2:11: not valid UTF-8 (byte 0xFF)");
+}
+
+TEST(Yaml, DuplicateKeysAreFoundAmongManyKeys) {
+  std::string text;
+  for (int i = 0; i < 50'000; ++i) text += "k" + std::to_string(i) + ": v\n";
+  ASSERT_TRUE(parse(text, "big.yaml"));
+  text += "k123: again\n";
+  Result<Node> doc = parse(text, "big.yaml");
+  ASSERT_FALSE(doc);
+  EXPECT_EQ(doc.error().to_string(), "big.yaml:50001:1: duplicate key 'k123'");
+}
+
 }  // namespace slipway::yaml

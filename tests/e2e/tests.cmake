@@ -22,3 +22,5 @@ slipway_e2e_test(run_orphans)
 # runner died, this test's daemon included, which breaks its precondition.
 set_tests_properties(e2e.run_orphans PROPERTIES RUN_SERIAL TRUE)
 slipway_e2e_test(run_checkout)
+slipway_e2e_test(release_auto_concurrent)
+slipway_e2e_test(hostile_input)

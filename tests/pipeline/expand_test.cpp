@@ -1,5 +1,6 @@
 // Behaviour of the expander's API and of `slipway pipeline expand` beyond the data cases.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "pipeline/pipeline.h"
 #include "support/test_support.h"
@@ -28,6 +29,36 @@ TEST(PipelineExpand, TemplateCacheGivesTheSameResultAndReusesFiles) {
   EXPECT_EQ(to_yaml_text(*plain), to_yaml_text(*first));
   EXPECT_EQ(to_yaml_text(*first), to_yaml_text(*second));
   EXPECT_EQ(first->included_files, 1u);
+}
+
+// Eight levels of templates, each including the next ten times: 10^8 step
+// lists from nine small files, under the file and nesting limits. The size
+// limit must stop it while it grows, not after.
+TEST(PipelineExpand, TemplateFanOutStopsAtTheSizeLimit) {
+  test::TempDir dir;
+  test::write_file(dir / "azure-pipelines.yml", "steps:\n- template: t1.yml\n");
+  for (int level = 1; level <= 8; ++level) {
+    std::string body = "steps:\n";
+    for (int i = 0; i < 10; ++i)
+      body += level < 8 ? "- template: t" + std::to_string(level + 1) + ".yml\n"
+                        : "- bash: echo a fairly long line of text that makes each step about a hundred bytes " +
+                              std::to_string(i) + "\n";
+    test::write_file(dir / ("t" + std::to_string(level) + ".yml"), body);
+  }
+  ExpandOptions options;
+  options.display_root = dir.path();
+  Result<ExpandedPipeline> result = expand_pipeline(dir / "azure-pipelines.yml", options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::invalid_input);
+  EXPECT_NE(result.error().message.find("the templates included expand beyond 20 MB"), std::string::npos)
+      << result.error().message;
+}
+
+TEST(PipelineExpand, PipelineFileMustBeARegularFile) {
+  test::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "fifo.yml").c_str(), 0600), 0);
+  Result<ExpandedPipeline> result = expand_pipeline(dir / "fifo.yml");
+  ASSERT_FALSE(result);
 }
 
 TEST(PipelineExpand, MissingFileIsNotFound) {
