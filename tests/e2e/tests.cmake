@@ -22,3 +22,4 @@ slipway_e2e_test(run_orphans)
 # runner died, this test's daemon included, which breaks its precondition.
 set_tests_properties(e2e.run_orphans PROPERTIES RUN_SERIAL TRUE)
 slipway_e2e_test(run_checkout)
+slipway_e2e_test(run_isolation)
