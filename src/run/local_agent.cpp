@@ -370,6 +370,17 @@ LocalAgent::LocalAgent(fs::path work_root, milliseconds minute, std::vector<fs::
   m_protected.push_back(m_work_root);
 }
 
+Result<std::shared_ptr<const StepConfinement>> LocalAgent::confinement_for(const WorkFolder& folder) {
+  std::lock_guard lock(m_confinements_mutex);
+  std::shared_ptr<const StepConfinement>& cached = m_confinements[folder.path()];
+  if (!cached) {
+    Result<StepConfinement> built = StepConfinement::for_job({m_protected, folder.path(), folder.script_path(), m_scripts.path()});
+    if (!built) return std::unexpected(built.error());
+    cached = std::make_shared<const StepConfinement>(std::move(*built));
+  }
+  return cached;
+}
+
 Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) {
   JobState state{job, host};
   Result<WorkFolder> folder = WorkFolder::take(m_work_root, m_scripts.path());
@@ -380,10 +391,9 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.binaries = state.dir / "b";
   state.temp = state.dir / "tmp";
   state.work = &*folder;
-  Result<StepConfinement> confinement =
-      StepConfinement::for_job({m_protected, state.dir, folder->script_path(), m_scripts.path()});
+  Result<std::shared_ptr<const StepConfinement>> confinement = confinement_for(*folder);
   if (!confinement) return fail(confinement.error().code, "job " + job.id + ": " + confinement.error().message);
-  state.confinement = &*confinement;
+  state.confinement = confinement->get();
   state.system_env = &m_system_env;
   for (const Variable& v : job.variables) {
     state.variables.set(v.name, v.value, v.secret);

@@ -19,11 +19,15 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/process_marks.h"
 #include "run/job.h"
+#include "run/step_isolation.h"
 #include "run/work_folder.h"
 
 namespace slipway::run {
@@ -46,6 +50,13 @@ class LocalAgent final : public Agent {
   std::string m_bash;         // the path steps run bash from
   OrphanAdoption m_adoption;  // a job's leftovers become this process's children
   ScriptFolder m_scripts;     // step scripts, on tmpfs
+  // The confinement of each work folder's steps, built when a job first
+  // takes the folder (building one walks folders and opens hundreds of
+  // paths; the folder's paths never change).
+  std::mutex m_confinements_mutex;
+  std::map<std::filesystem::path, std::shared_ptr<const StepConfinement>> m_confinements;
+
+  Result<std::shared_ptr<const StepConfinement>> confinement_for(const WorkFolder& folder);
 };
 
 // A folder-safe form of a job id ("build.linux" stays, "a b/c" → "a_b_c").
