@@ -374,6 +374,8 @@ Result<std::shared_ptr<const StepConfinement>> LocalAgent::confinement_for(const
   std::lock_guard lock(m_confinements_mutex);
   std::shared_ptr<const StepConfinement>& cached = m_confinements[folder.path()];
   if (!cached) {
+    // A rule names an existing file: the script is made before it is granted.
+    if (Result<fs::path> script = folder.write_script(""); !script) return std::unexpected(script.error());
     Result<StepConfinement> built = StepConfinement::for_job({m_protected, folder.path(), folder.script_path(), m_scripts.path()});
     if (!built) return std::unexpected(built.error());
     cached = std::make_shared<const StepConfinement>(std::move(*built));

@@ -9,10 +9,10 @@ cd "$TMP"
 abi=$(python3 -c 'import ctypes; l=ctypes.CDLL(None, use_errno=True); print(max(0, l.syscall(444, None, 0, 1)))')
 [[ $abi -gt 0 ]] || skip "this kernel has no Landlock: steps cannot be isolated here"
 
-mkdir out  # made before the run: an existing folder outside the state is the steps' way to report
+mkdir report  # made before the run: an existing folder outside the state is the steps' way to report
 cat > probe.yml <<'Y'
 steps:
-- bash: true
+- bash: echo a line, so the run has a step log
 Y
 expect_exit 0 "$SLIPWAY" run --file probe.yml  # creates the state
 printf '%064d\n' 7 > .slipway/master.key
@@ -25,21 +25,21 @@ jobs:
   steps:
   - bash: |
       echo mine > "\$(Build.SourcesDirectory)/mine.txt"
-      echo "\$(Build.SourcesDirectory)/mine.txt" > $TMP/out/holder-file
-      for _ in \$(seq 1 1500); do [[ -f $TMP/out/prober-done ]] && break; sleep 0.02; done
+      echo "\$(Build.SourcesDirectory)/mine.txt" > $TMP/report/holder-file
+      for _ in \$(seq 1 1500); do [[ -f $TMP/report/prober-done ]] && break; sleep 0.02; done
 - job: prober
   steps:
   - bash: |
       set +e
       state=\$(Agent.WorkFolder)/../state.db
       report() { if "\$@" > /dev/null 2>&1; then echo "allowed: \$*"; else echo "denied: \$*"; fi; }
-      for _ in \$(seq 1 1500); do [[ -f $TMP/out/holder-file ]] && break; sleep 0.02; done
+      for _ in \$(seq 1 1500); do [[ -f $TMP/report/holder-file ]] && break; sleep 0.02; done
       {
         report cat "\$state"
         report sqlite3 "\$state" "insert into approvals (release, environment, actor, time_ms) values ('r1', 'prod', 'mallory', 0)"
         report sh -c "echo >> \$state-wal"
         report cat "\$(Agent.WorkFolder)/../master.key"
-        report cat "\$(cat $TMP/out/holder-file)"
+        report cat "\$(cat $TMP/report/holder-file)"
         report sh -c "zcat \$(Agent.WorkFolder)/../runs/1/logs/*/0.log.gz"
         echo "secret: \${SLIPWAY_TEST_CLOUD_TOKEN:-unset}"
         echo "tmpdir: \$TMPDIR"
@@ -48,13 +48,13 @@ jobs:
         ls /usr/bin > /dev/null && echo "read /usr: ok"
         git init -q repo && git -C repo -c user.name=t -c user.email=t@t commit -q --allow-empty -m one && echo "git: ok"
         mktemp > /dev/null && echo "mktemp: ok"
-      } > $TMP/out/prober-report
-      touch $TMP/out/prober-done
+      } > $TMP/report/prober-report
+      touch $TMP/report/prober-done
 Y
 export SLIPWAY_TEST_CLOUD_TOKEN=hunter2
 expect_exit 0 "$SLIPWAY" run --file isolation.yml --agents 2
 unset SLIPWAY_TEST_CLOUD_TOKEN
-report=$(cat out/prober-report)
+report=$(sed "s,/\./,/,g" report/prober-report)  # the work root is <workspace>/./.slipway/work
 expect_contains "$report" "denied: cat $TMP/.slipway/work/../state.db"
 expect_contains "$report" "denied: sqlite3 $TMP/.slipway/work/../state.db insert into approvals"
 expect_contains "$report" "denied: sh -c echo >> $TMP/.slipway/work/../state.db-wal"
