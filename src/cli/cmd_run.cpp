@@ -25,6 +25,7 @@
 #include "run/run_files.h"
 #include "run/scheduler.h"
 #include "run/store_recorder.h"
+#include "run/step_isolation.h"
 #include "run/step_logs.h"
 #include "run/triggers.h"
 #include "store/store.h"
@@ -156,6 +157,9 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
   fs::path dir = fs::absolute(state_dir(options));
   run_options.work_dir = dir / "work";
   run_options.artifact_dir = dir / "artifacts";
+  run_options.protected_paths = {dir};
+  if (std::optional<std::string> warning = run::isolation_warning())
+    std::cerr << "slipway: warning: " << *warning << "\n";
   run_options.cancel = &g_cancel;
   if (!args.trigger_key.empty())
     if (Status s = (*store)->runs().set_trigger_run(args.trigger_key, run_options.run_id); !s) return report(s.error());

@@ -1,6 +1,7 @@
 #include "core/files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,10 +19,11 @@ Result<std::string> read_text_file(const std::filesystem::path& path) {
   return content.str();
 }
 
-Status write_file_atomic(const std::filesystem::path& path, std::string_view content) {
+Status write_file_atomic(const std::filesystem::path& path, std::string_view content, FileAccess access) {
   std::filesystem::path temp = path;
   temp += ".tmp." + std::to_string(::getpid());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ::unlink(temp.c_str());  // a leftover keeps its mode through O_CREAT
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, access == FileAccess::owner ? 0600 : 0644);
   if (fd < 0) return fail(ErrorCode::io, "cannot write " + path.string() + ": " + std::strerror(errno));
   size_t written = 0;
   while (written < content.size()) {
@@ -39,6 +41,24 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
   ::close(fd);
   if (::rename(temp.c_str(), path.c_str()) != 0)
     return fail(ErrorCode::io, "cannot replace " + path.string() + ": " + std::strerror(errno));
+  return {};
+}
+
+std::FILE* open_private_file(const std::filesystem::path& path, const char* mode) {
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode[0] == 'a' ? O_APPEND : O_TRUNC);
+  int fd = ::open(path.c_str(), flags, 0600);
+  if (fd < 0) return nullptr;
+  std::FILE* file = ::fdopen(fd, mode);
+  if (!file) ::close(fd);
+  return file;
+}
+
+Status create_private_directories(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (dir.empty() || std::filesystem::is_directory(dir, ec)) return {};
+  if (Status s = create_private_directories(dir.parent_path()); !s) return s;
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return fail(ErrorCode::io, "cannot create " + dir.string() + ": " + std::strerror(errno));
   return {};
 }
 

@@ -33,6 +33,8 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "core/sandbox.h"
+
 extern char** environ;
 
 namespace slipway {
@@ -121,7 +123,13 @@ struct ChildSetup {
   int stdout_fd;
   int stderr_fd;
   pid_t parent;
+  int sandbox_fd;         // -1: none
+  bool switch_user;
+  unsigned uid, gid;
 };
+
+// Written by a child that cannot take the user or the sandbox it was given.
+constexpr char k_unconfined[] = "slipway: the process was not started: its user or sandbox could not be set\n";
 
 // Runs in the child on its own stack: async-signal-safe calls only. Not
 // instrumented by sanitizers: it shares the parent's memory (and shadow
@@ -140,7 +148,19 @@ __attribute__((no_sanitize("address", "undefined"))) int child_main(void* arg) {
   if (setup.stdin_fd >= 0) ::dup2(setup.stdin_fd, 0);
   ::dup2(setup.stdout_fd, 1);
   ::dup2(setup.stderr_fd, 2);
+  // Raw system calls: glibc's setuid() would signal every thread of the
+  // parent (whose memory this child shares) to change their ids too.
+  if (setup.switch_user &&
+      (::syscall(SYS_setgroups, 0, nullptr) != 0 || ::syscall(SYS_setresgid, setup.gid, setup.gid, setup.gid) != 0 ||
+       ::syscall(SYS_setresuid, setup.uid, setup.uid, setup.uid) != 0)) {
+    (void)!::write(2, k_unconfined, sizeof k_unconfined - 1);
+    ::_exit(126);
+  }
   if (setup.cwd && ::chdir(setup.cwd) != 0) ::_exit(127);
+  if (setup.sandbox_fd >= 0 && !enter_sandbox(setup.sandbox_fd)) {
+    (void)!::write(2, k_unconfined, sizeof k_unconfined - 1);
+    ::_exit(126);
+  }
   ::execve(setup.program, setup.argv, setup.envp);
   ::_exit(127);
 }
@@ -266,7 +286,9 @@ Result<ProcessResult> run_process(const ProcessOptions& options) {
   Fd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
 
   ChildSetup setup{program_path.c_str(), argv.data(), options.env ? envp.data() : environ,
-                   cwd.empty() ? nullptr : cwd.c_str(), null_in.get(), out_pipe[1], err_pipe[1], ::getpid()};
+                   cwd.empty() ? nullptr : cwd.c_str(), null_in.get(), out_pipe[1], err_pipe[1], ::getpid(),
+                   options.sandbox_fd, options.run_as.has_value(), options.run_as ? options.run_as->uid : 0,
+                   options.run_as ? options.run_as->gid : 0};
   // The child shares our memory until it execs (like posix_spawn) but runs on
   // a stack of its own, so it cannot clobber this frame.
   constexpr size_t k_stack_size = 64 * 1024;

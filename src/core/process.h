@@ -45,6 +45,16 @@ struct ProcessOptions {
   // the end. Null: output is read and dropped.
   std::function<void(OutputStream, std::string_view line)> on_line;
   size_t max_line = 64 * 1024;
+  // A Landlock ruleset (core/sandbox.h) the child enforces on itself before
+  // exec; -1: none. A child that cannot enforce it exits 126 unstarted.
+  int sandbox_fd = -1;
+  // The user the child becomes before exec (needs root; supplementary
+  // groups are dropped); nullopt: this process's.
+  struct User {
+    unsigned uid = 0;
+    unsigned gid = 0;
+  };
+  std::optional<User> run_as;
 };
 
 struct ProcessResult {

@@ -9,12 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "core/archive.h"
 #include "core/files.h"
 #include "core/process.h"
 #include "deploy/service_host.h"
@@ -129,6 +131,59 @@ class ProcessDriver final : public Driver {
   }
 
  private:
+  // Places the artifact's files in `app`: its .tar.gz/.tgz files unpacked
+  // (core/archive.h: no owners, special bits or device nodes), else its
+  // files as they are. Built beside `app` and renamed to it when complete,
+  // so a failure leaves neither `app` nor a partial folder.
+  static Status unpack_artifact(const PlanEntry& entry, const DriverContext& context, const fs::path& folder,
+                                const fs::path& app) {
+    fs::path files = folder / "artifact";
+    std::error_code ec;
+    fs::remove_all(files, ec);
+    run::ArtifactStore artifacts(context.state_dir / "artifacts");
+    Status placed = artifacts.get(entry.digest, files);
+    std::vector<fs::path> archives;
+    for (const fs::directory_entry& e : fs::directory_iterator(files, ec)) {
+      std::string name = e.path().filename().string();
+      if (name.ends_with(".tar.gz") || name.ends_with(".tgz")) archives.push_back(e.path());
+    }
+    std::sort(archives.begin(), archives.end());
+    if (placed && archives.empty()) {
+      fs::rename(files, app, ec);
+      if (ec) placed = fail(ErrorCode::io, entry.target + ": cannot place the unpacked artifact: " + ec.message());
+    } else if (placed) {
+      placed = unpack_archives(archives, app);
+      if (!placed) placed = fail(placed.error().code, entry.target + ": cannot unpack " + placed.error().message);
+    }
+    fs::remove_all(files, ec);
+    return placed;
+  }
+
+  // Unpacks each archive into `app` (one folder for all, as `tar -x` of each).
+  static Status unpack_archives(const std::vector<fs::path>& archives, const fs::path& app) {
+    if (archives.size() == 1) return extract_archive(archives.front(), app);
+    fs::path merged = app;
+    merged += ".partial";
+    std::error_code ec;
+    fs::remove_all(merged, ec);
+    fs::create_directories(merged, ec);
+    Status done;
+    for (size_t i = 0; i < archives.size() && done; ++i) {
+      fs::path one = merged / ("." + std::to_string(i));
+      done = extract_archive(archives[i], one);
+      for (const fs::directory_entry& e : fs::directory_iterator(one, ec)) {
+        if (!done) break;
+        fs::rename(e.path(), merged / e.path().filename(), ec);
+        if (ec) done = fail(ErrorCode::io, archives[i].string() + ": " + e.path().filename().string() + ": " + ec.message());
+      }
+      fs::remove_all(one, ec);
+    }
+    if (done) fs::rename(merged, app, ec);
+    if (done && ec) done = fail(ErrorCode::io, "cannot rename " + merged.string() + ": " + ec.message());
+    if (!done) fs::remove_all(merged, ec);
+    return done;
+  }
+
   // Unpacks the artifact and writes the launch file of one instance.
   Status prepare(const PlanEntry& entry, const model::ProcessDeploy& p, const DriverContext& context,
                  const fs::path& folder) {
@@ -137,32 +192,7 @@ class ProcessDriver final : public Driver {
     fs::path app = folder / "app";
     std::error_code ec;
     if (!fs::exists(app)) {
-      fs::path unpack = folder / "artifact";
-      fs::remove_all(unpack, ec);
-      run::ArtifactStore artifacts(context.state_dir / "artifacts");
-      if (Status s = artifacts.get(entry.digest, unpack); !s) return s;
-      fs::path staging = folder / "app.partial";
-      fs::remove_all(staging, ec);
-      fs::create_directories(staging, ec);
-      bool archive = false;
-      for (const fs::directory_entry& e : fs::directory_iterator(unpack, ec)) {
-        std::string name = e.path().filename().string();
-        if (!name.ends_with(".tar.gz") && !name.ends_with(".tgz")) continue;
-        archive = true;
-        ProcessOptions tar;
-        tar.argv = {"tar", "-xzf", e.path().string(), "-C", staging.string()};
-        Result<ProcessResult> r = run_process(tar);
-        if (!r) return std::unexpected(r.error());
-        if (!r->succeeded()) return fail(ErrorCode::io, entry.target + ": cannot unpack " + name);
-      }
-      if (archive) {
-        fs::remove_all(unpack, ec);
-      } else {
-        fs::remove_all(staging, ec);
-        staging = unpack;
-      }
-      fs::rename(staging, app, ec);
-      if (ec) return fail(ErrorCode::io, entry.target + ": cannot place the unpacked artifact: " + ec.message());
+      if (Status s = unpack_artifact(entry, context, folder, app); !s) return s;
     }
     std::vector<std::string> env;
     for (const char* name : {"PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR"})

@@ -34,12 +34,13 @@ Status store_blob(const fs::path& root, const fs::path& from, const std::string&
   fs::path target = blob_path(root, digest);
   std::error_code ec;
   if (fs::exists(target, ec)) return {};
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) return io_error("artifact store " + target.parent_path().string(), ec);
+  if (Status s = create_private_directories(target.parent_path()); !s) return s;
   fs::path temp = target;
   temp += unique_suffix();
   fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
   if (ec) return io_error("artifact store: copy " + from.string(), ec);
+  // The copy has the source's mode (setuid bits included); a blob is only data.
+  fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write, ec);
   fs::rename(temp, target, ec);
   if (ec) return io_error("artifact store: rename " + temp.string(), ec);
   return {};
@@ -99,8 +100,8 @@ Result<ArtifactInfo> ArtifactStore::put(const std::string& name, const fs::path&
   info.digest = sha256_hex(manifest);
   fs::path manifest_path = m_root / "manifests" / (info.digest + ".json");
   if (!fs::exists(manifest_path, ec)) {
-    fs::create_directories(manifest_path.parent_path(), ec);
-    if (Status s = write_file_atomic(manifest_path, manifest); !s) return std::unexpected(s.error());
+    if (Status s = create_private_directories(manifest_path.parent_path()); !s) return std::unexpected(s.error());
+    if (Status s = write_file_atomic(manifest_path, manifest, FileAccess::owner); !s) return std::unexpected(s.error());
   }
   return info;
 }
@@ -125,9 +126,9 @@ Status ArtifactStore::get(const std::string& digest, const fs::path& to) const {
     fs::create_directories(target.parent_path(), ec);
     fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
     if (ec) return fail(ErrorCode::corrupt, "artifact " + digest + ": blob " + blob + " of " + relative + ": " + ec.message());
-    if (file.value("executable", false))
-      fs::permissions(target, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
-                      fs::perm_options::add, ec);
+    // Plain modes whatever the blob's: no setuid, setgid or sticky bits.
+    fs::perms mode = file.value("executable", false) ? fs::perms(0755) : fs::perms(0644);
+    fs::permissions(target, mode, ec);
   }
   return {};
 }

@@ -10,6 +10,7 @@
 // flag but bounded by the cancel timeout.
 #include "run/local_agent.h"
 
+#include <algorithm>
 #include <map>
 
 #include "core/clock.h"
@@ -20,6 +21,7 @@
 #include "run/conditions.h"
 #include "run/git_checkout.h"
 #include "run/logging_commands.h"
+#include "run/step_isolation.h"
 #include "run/work_folder.h"
 
 namespace slipway::run {
@@ -54,6 +56,8 @@ struct JobState {
   std::optional<SteadyClock::time_point> deadline;
   milliseconds minute{60000};
   const WorkFolder* work = nullptr;
+  const StepConfinement* confinement = nullptr;
+  const std::vector<std::string>* system_env = nullptr;  // the agent's basics, for every step
   fs::path dir, sources, staging, binaries, temp;
   std::string process_mark;    // in every step's environment (core/process_marks.h)
   std::string bash;            // the agent's bash
@@ -85,6 +89,7 @@ class StepRunner {
     std::string wd = m_state.variables.expand(step.working_directory);
     options.cwd = wd.empty() ? m_state.sources : fs::path(wd).is_absolute() ? fs::path(wd) : m_state.sources / wd;
     options.env = environment(step);
+    m_state.confinement->apply(options);
     bool after_cancel = m_state.canceled;
     milliseconds timeout{0};
     bool bound_by_job_deadline = false;  // the job's deadline, not the step's own limit, sets the timeout
@@ -144,14 +149,17 @@ class StepRunner {
   std::optional<TaskResult> forced_result;
 
  private:
-  // The agent's own environment, then the job's variables, then TF_BUILD and
-  // the process mark, then the step's env: entries; a later entry of a name
-  // replaces an earlier one in place. All but the step's entries are built
-  // again only when a variable changed.
+  // The system basics of the agent's environment (never all of it: slipway's
+  // may hold cloud credentials and secrets read through from_env), TMPDIR,
+  // then the job's variables, then TF_BUILD and the process mark, then the
+  // step's env: entries; a later entry of a name replaces an earlier one in
+  // place. All but the step's entries are built again only when a variable
+  // changed.
   std::vector<std::string> environment(const StepSpec& step) {
     if (m_state.base_env_revision != m_state.variables.revision()) {
       m_state.base_env.clear();
-      for (const std::string& entry : current_environment()) put(m_state.base_env, entry);
+      for (const std::string& entry : *m_state.system_env) put(m_state.base_env, entry);
+      put(m_state.base_env, "TMPDIR=" + m_state.temp.string());
       for (const std::string& entry : m_state.variables.environment()) put(m_state.base_env, entry);
       put(m_state.base_env, "TF_BUILD=True");
       put(m_state.base_env, std::string(k_process_mark_variable) + "=" + m_state.process_mark);
@@ -228,6 +236,7 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
     case StepKind::bash: {
       Result<fs::path> script = state.work->write_script(state.variables.expand(step.body));
       if (!script) return Attempt{TaskResult::failed, -1, script.error().message};
+      state.confinement->give(*script);
       std::vector<std::string> argv = {state.bash, "--noprofile", "--norc", "-e"};
       if (step.kind == StepKind::script) argv.insert(argv.end(), {"-o", "pipefail"});
       argv.push_back(script->string());
@@ -333,11 +342,46 @@ expr::Value::Object step_named_values(const JobState& state) {
 
 }  // namespace
 
+namespace {
+
+// The variables of this process's environment a step gets: what a shell
+// needs to find programs, its home, its language and its terminal.
+std::vector<std::string> system_basics() {
+  static constexpr std::string_view k_names[] = {"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "USER",
+                                                 "LOGNAME", "SHELL", "TERM"};
+  std::vector<std::string> out;
+  for (const std::string& entry : current_environment()) {
+    std::string_view name = std::string_view(entry).substr(0, entry.find('='));
+    bool basic = name.starts_with("LC_") || std::find(std::begin(k_names), std::end(k_names), name) != std::end(k_names);
+    if (basic) out.push_back(entry);
+  }
+  return out;
+}
+
+}  // namespace
+
 // bash is looked up on PATH once; not found, each step says so.
-LocalAgent::LocalAgent(fs::path work_root, milliseconds minute)
+LocalAgent::LocalAgent(fs::path work_root, milliseconds minute, std::vector<fs::path> protected_paths)
     : m_work_root(fs::absolute(work_root)),
       m_minute(minute),
-      m_bash(find_program("bash").value_or(fs::path("bash")).string()) {}
+      m_protected(std::move(protected_paths)),
+      m_system_env(system_basics()),
+      m_bash(find_program("bash").value_or(fs::path("bash")).string()) {
+  m_protected.push_back(m_work_root);
+}
+
+Result<std::shared_ptr<const StepConfinement>> LocalAgent::confinement_for(const WorkFolder& folder) {
+  std::lock_guard lock(m_confinements_mutex);
+  std::shared_ptr<const StepConfinement>& cached = m_confinements[folder.path()];
+  if (!cached) {
+    // A rule names an existing file: the script is made before it is granted.
+    if (Result<fs::path> script = folder.write_script(""); !script) return std::unexpected(script.error());
+    Result<StepConfinement> built = StepConfinement::for_job({m_protected, folder.path(), folder.script_path(), m_scripts.path()});
+    if (!built) return std::unexpected(built.error());
+    cached = std::make_shared<const StepConfinement>(std::move(*built));
+  }
+  return cached;
+}
 
 Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) {
   JobState state{job, host};
@@ -349,6 +393,10 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.binaries = state.dir / "b";
   state.temp = state.dir / "tmp";
   state.work = &*folder;
+  Result<std::shared_ptr<const StepConfinement>> confinement = confinement_for(*folder);
+  if (!confinement) return fail(confinement.error().code, "job " + job.id + ": " + confinement.error().message);
+  state.confinement = confinement->get();
+  state.system_env = &m_system_env;
   for (const Variable& v : job.variables) {
     state.variables.set(v.name, v.value, v.secret);
     if (v.secret) state.masker.add(v.value);

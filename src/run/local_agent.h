@@ -6,7 +6,9 @@
 // (Agent.TempDirectory), emptied before the job starts. Nothing is shared
 // between jobs but what artifacts and output variables carry. Steps run
 // through core/process (own process group, killed as a group on timeout,
-// cancel and exit); what left the group is found by its mark at the job's
+// cancel and exit), kept from slipway's state and from other jobs
+// (run/step_isolation.h), with an environment of the job's variables and a
+// few system basics (PATH, HOME, locale...), never slipway's whole one; what left the group is found by its mark at the job's
 // end (core/process_marks.h). `script` runs as `bash -e -o pipefail`,
 // `bash` as `bash -e`. Output lines are scanned for logging commands before
 // they are masked and handed to the JobHost.
@@ -17,9 +19,15 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "core/process_marks.h"
 #include "run/job.h"
+#include "run/step_isolation.h"
 #include "run/work_folder.h"
 
 namespace slipway::run {
@@ -27,16 +35,28 @@ namespace slipway::run {
 class LocalAgent final : public Agent {
  public:
   // `minute` is how long timeoutInMinutes' minute lasts (tests shorten it).
+  // No step may open `protected_paths` (slipway's state folder) nor, but for
+  // its own job's folder, the work root (run/step_isolation.h).
   explicit LocalAgent(std::filesystem::path work_root,
-                      std::chrono::milliseconds minute = std::chrono::minutes(1));
+                      std::chrono::milliseconds minute = std::chrono::minutes(1),
+                      std::vector<std::filesystem::path> protected_paths = {});
   Result<JobOutcome> run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) override;
 
  private:
   std::filesystem::path m_work_root;
   std::chrono::milliseconds m_minute;
+  std::vector<std::filesystem::path> m_protected;  // what steps may not open
+  std::vector<std::string> m_system_env;  // the basics of this process's environment steps get
   std::string m_bash;         // the path steps run bash from
   OrphanAdoption m_adoption;  // a job's leftovers become this process's children
   ScriptFolder m_scripts;     // step scripts, on tmpfs
+  // The confinement of each work folder's steps, built when a job first
+  // takes the folder (building one walks folders and opens hundreds of
+  // paths; the folder's paths never change).
+  std::mutex m_confinements_mutex;
+  std::map<std::filesystem::path, std::shared_ptr<const StepConfinement>> m_confinements;
+
+  Result<std::shared_ptr<const StepConfinement>> confinement_for(const WorkFolder& folder);
 };
 
 // A folder-safe form of a job id ("build.linux" stays, "a b/c" → "a_b_c").

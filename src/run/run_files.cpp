@@ -62,11 +62,10 @@ Status DirectoryRecorder::save(const RunRecord& run) {
   }
   fs::path dir = m_root / folder_name(run.id);
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return fail(ErrorCode::io, "run " + run.id + ": cannot create " + dir.string() + ": " + ec.message());
+  if (Status s = create_private_directories(dir); !s) return fail(ErrorCode::io, "run " + run.id + ": " + s.error().message);
   fs::path temp = dir / "run.json.tmp";
   std::string text = run_to_json(run).dump(2) + "\n";
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
+  std::FILE* file = open_private_file(temp, "wb");
   if (!file) return fail(ErrorCode::io, "run " + run.id + ": cannot write " + temp.string());
   bool ok = std::fwrite(text.data(), 1, text.size(), file) == text.size();
   ok = (std::fclose(file) == 0) && ok;
@@ -75,7 +74,7 @@ Status DirectoryRecorder::save(const RunRecord& run) {
   if (ec) return fail(ErrorCode::io, "run " + run.id + ": cannot replace run.json: " + ec.message());
   if (run.state == RunState::finished) {
     // The final record is made durable.
-    return write_file_atomic(dir / "run.json", text);
+    return write_file_atomic(dir / "run.json", text, FileAccess::owner);
   }
   return {};
 }
@@ -92,9 +91,8 @@ void DirectoryRecorder::log(const std::string& run_id, const std::string& job_id
     auto it = m_logs.find(key);
     if (it == m_logs.end()) {
       fs::path path = step_log_path(m_root, run_id, job_id, step);
-      std::error_code ec;
-      fs::create_directories(path.parent_path(), ec);
-      std::FILE* opened = std::fopen(path.c_str(), "ab");
+      (void)create_private_directories(path.parent_path());
+      std::FILE* opened = open_private_file(path, "ab");
       if (!opened) return;  // logging must not fail the step; the record still has results
       it = m_logs.emplace(key, opened).first;
       if (!m_flusher.joinable()) m_flusher = std::thread([this] { flush_loop(); });
@@ -121,9 +119,8 @@ Status DirectoryRecorder::add_artifact(const ArtifactRecord& artifact) {
       list.push_back({{"name", a.name}, {"job", a.job_id}, {"digest", a.digest}, {"size", a.size}, {"files", a.files},
                       {"created", a.created_ms}, {"component", a.component}, {"version", a.version}});
   fs::path dir = m_root / folder_name(artifact.run_id);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  return write_file_atomic(dir / "artifacts.json", list.dump(2) + "\n");
+  if (Status s = create_private_directories(dir); !s) return s;
+  return write_file_atomic(dir / "artifacts.json", list.dump(2) + "\n", FileAccess::owner);
 }
 
 Result<std::vector<ArtifactRecord>> DirectoryRecorder::artifacts(const std::string& run_id) {

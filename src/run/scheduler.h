@@ -39,6 +39,8 @@ struct RunOptions {
   int slots = 0;                         // parallel jobs; 0: the number of cores
   std::filesystem::path work_dir;        // the local agent's work folders (<work_dir>/<n>/)
   std::filesystem::path artifact_dir;    // the content-addressed artifact store
+  // What no step of the LocalAgent may open (slipway's state folder).
+  std::vector<std::filesystem::path> protected_paths;
   NameValues variables;                  // extra pipeline variables (override the file's)
   const std::atomic<bool>* cancel = nullptr;  // becoming true cancels the run
   Agent* agent = nullptr;                // null: a LocalAgent over work_dir

@@ -2,12 +2,14 @@
 // read back (gzread reads plain files unchanged, so one reader serves both).
 #include "run/step_logs.h"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdio>
 #include <thread>
 #include <vector>
 
+#include "core/files.h"
 #include "core/strings.h"
 #include "run/local_agent.h"
 
@@ -47,7 +49,9 @@ Status compress_step_log(const fs::path& plain) {
   fs::path temp = fs::path(plain.string() + ".gz.tmp");
   // Level 1: logs are repetitive text, the fastest level already shrinks them
   // several times, and compression runs on the job's own thread.
-  gzFile out = gzopen(temp.c_str(), "wb1");
+  std::FILE* created = open_private_file(temp, "wb");
+  gzFile out = created ? gzdopen(::dup(fileno(created)), "wb1") : nullptr;
+  if (created) std::fclose(created);
   if (!out) {
     std::fclose(in);
     return fail(ErrorCode::io, "cannot write " + temp.string());

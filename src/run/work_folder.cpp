@@ -84,8 +84,9 @@ ScriptFolder::~ScriptFolder() {
 
 Result<WorkFolder> WorkFolder::take(const fs::path& root, const fs::path& scripts) {
   std::error_code ec;
-  fs::create_directories(root, ec);
+  bool made = fs::create_directories(root, ec);
   if (ec) return fail(ErrorCode::io, "cannot create " + root.string() + ": " + ec.message());
+  if (made) fs::permissions(root, fs::perms::owner_all, ec);
   for (int n = 1; n <= k_max_folders; ++n) {
     fs::path lock = root / (std::to_string(n) + ".lock");
     int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

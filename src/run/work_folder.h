@@ -48,7 +48,7 @@ class ScriptFolder {
 
 class WorkFolder {
  public:
-  // The first free folder under `root` (made when missing), emptied; its
+  // The first free folder under `root` (made when missing, 0700), emptied; its
   // script is <scripts>/<n>.sh, or step.sh in the folder when `scripts` is
   // empty. io when no folder can be taken or one cannot be emptied.
   static Result<WorkFolder> take(const std::filesystem::path& root, const std::filesystem::path& scripts = {});
@@ -59,6 +59,8 @@ class WorkFolder {
   ~WorkFolder();
 
   const std::filesystem::path& path() const { return m_path; }
+  // Where write_script writes.
+  const std::filesystem::path& script_path() const { return m_script; }
 
   // Replaces the content of the folder's script with `body` and a final
   // newline; returns its path.

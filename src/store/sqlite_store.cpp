@@ -2,13 +2,18 @@
 // version check, WAL, migrations. The only file that includes sqlite3.h.
 #include "store/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <system_error>
 #include <thread>
+
+#include "core/files.h"
 
 namespace slipway::store {
 
@@ -353,6 +358,20 @@ Status apply_pending(SqliteDb& db, const Clock& clock, std::span<const Migration
   });
 }
 
+// The state file and its journals are its owner's alone: created 0600, and
+// made so when an older slipway left them readable. SQLite gives the -wal and
+// -shm files it creates the database file's mode.
+void keep_private(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::string file = path + suffix;
+    struct stat info {};
+    if (::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode) && (info.st_mode & 077) != 0)
+      ::chmod(file.c_str(), info.st_mode & 0700);
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, const Clock& clock,
@@ -361,12 +380,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   const bool in_memory = path == k_in_memory;
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty() && !in_memory) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    if (ec)
-      return fail(ErrorCode::io, "state database " + path + ": cannot create " + parent.string() +
-                                     ": " + ec.message());
+    if (Status s = create_private_directories(parent); !s)
+      return fail(ErrorCode::io, "state database " + path + ": " + s.error().message);
   }
+  if (!in_memory) keep_private(path);
   Result<std::unique_ptr<SqliteDb>> db = SqliteDb::open(path);
   if (!db) return std::unexpected(db.error());
   // Refuse a newer schema before the first write (WAL mode is a write).

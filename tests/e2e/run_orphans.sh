@@ -3,6 +3,9 @@
 # itself is killed with SIGKILL, by the next slipway command's recovery.
 source "$(dirname "$0")/common.sh"
 cd "$TMP"
+# Steps report through report/: they may not create files in the folder
+# holding the state (.slipway), only in folders that existed before (run/step_isolation.h).
+mkdir report
 
 running() {  # running PID: the process exists and is not a zombie
   local state
@@ -15,26 +18,26 @@ wait_gone() {  # wait_gone PID: up to 5 s for it to die
 }
 # A step that leaves `sleep 300` behind in its own session, writing its pid to $1.
 daemon_step() {
-  echo "- bash: setsid sleep 300 </dev/null >/dev/null 2>&1 & echo \$! > $TMP/$1.tmp; mv $TMP/$1.tmp $TMP/$1"
+  echo "- bash: setsid sleep 300 </dev/null >/dev/null 2>&1 & echo \$! > $TMP/report/$1.tmp; mv $TMP/report/$1.tmp $TMP/report/$1"
 }
 
 # 1. The job ends normally: its daemon goes with it.
 { echo "steps:"; daemon_step daemon1; } > leaves.yml
 expect_exit 0 "$SLIPWAY" run --file leaves.yml
-[[ -s daemon1 ]] || die "the step did not start its daemon"
-wait_gone "$(cat daemon1)" || die "a daemon left by a step outlived its job"
+[[ -s report/daemon1 ]] || die "the step did not start its daemon"
+wait_gone "$(cat report/daemon1)" || die "a daemon left by a step outlived its job"
 
 # 2. The runner is killed with SIGKILL mid-step: the daemon survives it (no
 # parent-death signal reaches a grandchild), and the next command kills it.
 { echo "steps:"; daemon_step daemon2; echo "- bash: exec sleep 300"; } > killed.yml
 "$SLIPWAY" run --file killed.yml > /dev/null 2>&1 &
 runner=$!
-for _ in $(seq 1 500); do [[ -f daemon2 ]] && break; sleep 0.02; done
-[[ -f daemon2 ]] || die "the step never started its daemon"
+for _ in $(seq 1 500); do [[ -f report/daemon2 ]] && break; sleep 0.02; done
+[[ -f report/daemon2 ]] || die "the step never started its daemon"
 sleep 0.3  # let the runner record the job as started
 kill -KILL "$runner"
 set +e; wait "$runner"; set -e
-daemon=$(cat daemon2)
+daemon=$(cat report/daemon2)
 running "$daemon" || die "precondition: the daemon should outlive the killed runner until recovery"
 expect_exit 0 "$SLIPWAY" runs
 expect_contains "$ERR" "run 2 was left running by a process that died; marked failed"

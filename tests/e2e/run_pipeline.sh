@@ -2,6 +2,9 @@
 # killing the step's whole process group.
 source "$(dirname "$0")/common.sh"
 cd "$TMP"
+# Steps report through report/: they may not create files in the folder
+# holding the state (.slipway), only in folders that existed before (run/step_isolation.h).
+mkdir report
 cat > ok.yml <<'Y'
 stages:
 - stage: build
@@ -37,19 +40,19 @@ expect_contains "$ERR" "cycle"
 
 cat > slow.yml <<Y
 steps:
-- bash: sleep 300 & echo \$! > $TMP/pid.tmp; mv $TMP/pid.tmp $TMP/pid; wait
+- bash: sleep 300 & echo \$! > $TMP/report/pid.tmp; mv $TMP/report/pid.tmp $TMP/report/pid; wait
 - bash: echo cleanup ran
   condition: always()
 Y
 "$SLIPWAY" run --file slow.yml --json > "$TMP/cancel.json" 2>&1 &
 runner=$!
-for _ in $(seq 1 500); do [[ -f "$TMP/pid" ]] && break; sleep 0.02; done
-[[ -f "$TMP/pid" ]] || die "the step never started"
+for _ in $(seq 1 500); do [[ -f "$TMP/report/pid" ]] && break; sleep 0.02; done
+[[ -f "$TMP/report/pid" ]] || die "the step never started"
 kill -INT "$runner"
 set +e; wait "$runner"; code=$?; set -e
 [[ $code == 1 ]] || die "canceled run exited $code, expected 1: $(cat "$TMP/cancel.json")"
 grep -q '"result": "canceled"' "$TMP/cancel.json" || die "run not recorded canceled: $(cat "$TMP/cancel.json")"
-sleep_pid=$(cat "$TMP/pid")
+sleep_pid=$(cat "$TMP/report/pid")
 for _ in $(seq 1 250); do
   state=$(awk '{print $3}' "/proc/$sleep_pid/stat" 2>/dev/null || echo gone)
   [[ $state == gone || $state == Z ]] && break
@@ -60,11 +63,11 @@ expect_exit 0 "$SLIPWAY" logs 3
 expect_contains "$OUT" "cleanup ran"
 
 # `slipway run cancel ID` from another process.
-rm -f "$TMP/pid"
+rm -f "$TMP/report/pid"
 "$SLIPWAY" run --file slow.yml > "$TMP/cancel2.out" 2>&1 &
 runner=$!
-for _ in $(seq 1 500); do [[ -f "$TMP/pid" ]] && break; sleep 0.02; done
-[[ -f "$TMP/pid" ]] || die "the step never started"
+for _ in $(seq 1 500); do [[ -f "$TMP/report/pid" ]] && break; sleep 0.02; done
+[[ -f "$TMP/report/pid" ]] || die "the step never started"
 sleep 0.3
 expect_exit 0 "$SLIPWAY" run cancel 4
 set +e; wait "$runner"; code=$?; set -e

@@ -3,13 +3,16 @@
 # next start, whose step process died with it, and which a retry completes.
 source "$(dirname "$0")/common.sh"
 cd "$TMP"
+# Steps report through report/: they may not create files in the folder
+# holding the state (.slipway), only in folders that existed before (run/step_isolation.h).
+mkdir report
 cat > p.yml <<Y
 stages:
 - stage: s
   jobs:
   - job: a
     steps:
-    - bash: echo ran >> $TMP/count-a; mkdir -p out; echo art > out/f; echo "##vso[task.setvariable variable=v;isOutput=true]va"
+    - bash: echo ran >> $TMP/report/count-a; mkdir -p out; echo art > out/f; echo "##vso[task.setvariable variable=v;isOutput=true]va"
       name: st
     - {publish: out, artifact: drop}
   - job: b
@@ -28,7 +31,7 @@ touch flag
 expect_exit 0 "$SLIPWAY" run retry 1 --json
 expect_contains "$OUT" '"retryOf": "1"'
 expect_contains "$OUT" '"reason": "reused from run 1"'
-[[ $(wc -l < count-a) == 1 ]] || die "job a ran again on retry"
+[[ $(wc -l < report/count-a) == 1 ]] || die "job a ran again on retry"
 expect_exit 0 "$SLIPWAY" logs 2 --job b
 expect_contains "$OUT" "b got va"
 expect_exit 0 "$SLIPWAY" logs 2 --job c
@@ -47,16 +50,16 @@ expect_contains "$ERR" "run 1 has no artifact 'nothere'"
 # SIGKILL of the runner mid-step.
 cat > slow.yml <<Y
 steps:
-- bash: echo \$\$ > $TMP/pid.tmp; mv $TMP/pid.tmp $TMP/pid; [ -f $TMP/fast ] || exec sleep 300
+- bash: echo \$\$ > $TMP/report/pid.tmp; mv $TMP/report/pid.tmp $TMP/report/pid; [ -f $TMP/fast ] || exec sleep 300
 Y
 "$SLIPWAY" run --file slow.yml > /dev/null 2>&1 &
 runner=$!
-for _ in $(seq 1 500); do [[ -f pid ]] && break; sleep 0.02; done
-[[ -f pid ]] || die "the step never started"
+for _ in $(seq 1 500); do [[ -f report/pid ]] && break; sleep 0.02; done
+[[ -f report/pid ]] || die "the step never started"
 sleep 0.3  # let the runner record the job as started
 kill -KILL "$runner"
 set +e; wait "$runner"; set -e
-step=$(cat pid)
+step=$(cat report/pid)
 for _ in $(seq 1 250); do
   state=$(awk '{print $3}' "/proc/$step/stat" 2>/dev/null || echo gone)
   [[ $state == gone || $state == Z ]] && break

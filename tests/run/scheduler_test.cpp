@@ -19,7 +19,12 @@ struct Fixture {
   MemoryRecorder recorder;
   RunOptions options;
 
+  // Where steps write what the test reads: a sandboxed step may not create
+  // entries in `dir` itself, which leads to the work root (run/step_isolation.h).
+  std::filesystem::path report = dir / "report";
+
   Fixture() {
+    std::filesystem::create_directories(report);
     options.work_dir = dir / "work";
     options.artifact_dir = dir / "artifacts";
     options.slots = 2;
@@ -73,7 +78,7 @@ std::string results(const RunRecord& run) {
 
 TEST(Scheduler, IndependentJobsOverlapInTime) {
   Fixture f;
-  std::string marks = (f.dir / "marks").string();
+  std::string marks = (f.report / "marks").string();
   // Each job notes when it starts, then waits (bounded) to see the other one start.
   std::string body = "echo start >> " + marks +
                      "; for i in $(seq 1 100); do [ $(grep -c start " + marks +
@@ -87,7 +92,7 @@ TEST(Scheduler, IndependentJobsOverlapInTime) {
 
 TEST(Scheduler, DependsOnOrdersJobsAndStages) {
   Fixture f;
-  std::string log = (f.dir / "order").string();
+  std::string log = (f.report / "order").string();
   RunRecord run = f.run(R"Y(
 stages:
 - stage: one
@@ -285,7 +290,7 @@ TEST(Scheduler, StepTimeoutFailsTheStepAndKillsItsProcesses) {
   Fixture f;
   LocalAgent fast(f.options.work_dir, std::chrono::milliseconds(300));  // a "minute" of 300 ms
   f.options.agent = &fast;
-  std::string pid_file = (f.dir / "pid").string();
+  std::string pid_file = (f.report / "pid").string();
   RunRecord run = f.run(R"Y(
 stages:
 - stage: s
@@ -326,7 +331,7 @@ stages:
 
 TEST(Scheduler, RetryCountRerunsAFailingStep) {
   Fixture f;
-  std::string counter = (f.dir / "count").string();
+  std::string counter = (f.report / "count").string();
   RunRecord run = f.run(R"Y(
 stages:
 - stage: s
@@ -368,7 +373,7 @@ TEST(Scheduler, CancelKillsRunningStepsRunsAlwaysStepsAndRecordsCanceled) {
   Fixture f;
   std::atomic<bool> cancel{false};
   f.options.cancel = &cancel;
-  std::string pid_file = (f.dir / "pid").string();
+  std::string pid_file = (f.report / "pid").string();
   std::thread canceller([&] {
     for (int i = 0; i < 1000 && !std::filesystem::exists(pid_file); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
