@@ -21,7 +21,7 @@ components:
     depends_on: [db]
     deploy:
       script:
-        apply: echo "apply api $SLIPWAY_VERSION" >> calls.txt; test "$SLIPWAY_VERSION" != bad
+        apply: echo "apply api $SLIPWAY_VERSION" >> calls.txt; test "$SLIPWAY_VERSION" != 6.6.6-bad
         rollback: echo "rollback api $SLIPWAY_VERSION" >> calls.txt
 blocks:
   core:
@@ -49,7 +49,7 @@ expect_exit 0 "$SLIPWAY" -C "$ws" apply test
 expect_contains "$OUT" "test: no changes"
 [[ $(wc -l <"$ws/calls.txt") == 2 ]] || die "a no-change apply called a driver: $(cat "$ws/calls.txt")"
 
-expect_exit 1 "$SLIPWAY" -C "$ws" apply test --version api=bad
+expect_exit 1 "$SLIPWAY" -C "$ws" apply test --version api=6.6.6-bad
 expect_contains "$ERR" "slipway: error: apply of test failed: api: script apply failed (exit 1)"
 expect_contains "$(tail -1 "$ws/calls.txt")" "rollback api 2.0.0"
 expect_exit 0 "$SLIPWAY" -C "$ws" plan test
