@@ -16,6 +16,7 @@
 #include "cli/app.h"
 #include "cli/identity.h"
 #include "cli/leases.h"
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "deploy/driver.h"
 #include "deploy/engine.h"
@@ -87,7 +88,7 @@ Status secret_list(const GlobalOptions& options, const std::string& env) {
       }
       out.push_back(item);
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out, 2) << "\n";
     return {};
   }
   for (const deploy::SecretInfo& s : *infos) {
@@ -206,7 +207,7 @@ Status plan_command(const GlobalOptions& options, const std::string& env, const 
                                                       {"why", e.why},
                                                       {"drift", e.drift},
                                                       {"wave", e.wave}});
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out, 2) << "\n";
   } else {
     std::cout << deploy::format_plan(*plan);
     for (const std::string& p : problems) std::cout << "driver problem: " << p << "\n";

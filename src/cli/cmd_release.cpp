@@ -13,6 +13,7 @@
 #include "cli/app.h"
 #include "cli/build_hook.h"
 #include "cli/identity.h"
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "model/workspace.h"
 #include "release/codec.h"
@@ -112,7 +113,7 @@ Status create(const GlobalOptions& options, const ReleaseArgs& args) {
     r = (*c)->service->create_from_environment(create, *actor);
   }
   if (!r) return std::unexpected(r.error());
-  if (options.json) std::cout << release::to_json(*r).dump(2) << "\n";
+  if (options.json) std::cout << json_text(release::to_json(*r), 2) << "\n";
   else print_release(*r);
   return {};
 }
@@ -122,7 +123,7 @@ Status show(const GlobalOptions& options, const ReleaseArgs& args) {
   if (!c) return std::unexpected(c.error());
   Result<release::Release> r = (*c)->service->get(args.id);
   if (!r) return std::unexpected(r.error());
-  if (options.json) std::cout << release::to_json(*r).dump(2) << "\n";
+  if (options.json) std::cout << json_text(release::to_json(*r), 2) << "\n";
   else print_release(*r);
   return {};
 }
@@ -137,7 +138,7 @@ Status list(const GlobalOptions& options) {
     if (options.json) json.push_back(release::to_json(r));
     else std::cout << r.id << "  " << format_utc(r.created) << "  " << r.created_by << "  " << r.source << "\n";
   }
-  if (options.json) std::cout << json.dump(2) << "\n";
+  if (options.json) std::cout << json_text(json, 2) << "\n";
   return {};
 }
 
@@ -220,7 +221,7 @@ Status status(const GlobalOptions& options) {
   Result<std::vector<release::EnvironmentStatus>> s = release::status(*(*c)->store, (*c)->workspace, *(*c)->service);
   if (!s) return std::unexpected(s.error());
   if (options.json) {
-    std::cout << release::to_json(*s).dump(2) << "\n";
+    std::cout << json_text(release::to_json(*s), 2) << "\n";
     return {};
   }
   for (const release::EnvironmentStatus& e : *s) {
@@ -261,7 +262,7 @@ Status diff(const GlobalOptions& options, const ReleaseArgs& args) {
       release::diff(*(*c)->store, (*c)->workspace, *(*c)->service, args.a, args.b, fingerprints);
   if (!d) return std::unexpected(d.error());
   if (options.json) {
-    std::cout << release::to_json(*d).dump(2) << "\n";
+    std::cout << json_text(release::to_json(*d), 2) << "\n";
     return {};
   }
   auto section = [](const char* title, const std::vector<release::Change>& changes) {
@@ -290,7 +291,7 @@ Status history(const GlobalOptions& options, const ReleaseArgs& args) {
   Result<std::vector<release::HistoryEntry>> h = release::history(*(*c)->store, (*c)->workspace, args.env);
   if (!h) return std::unexpected(h.error());
   if (options.json) {
-    std::cout << release::to_json(*h).dump(2) << "\n";
+    std::cout << json_text(release::to_json(*h), 2) << "\n";
     return {};
   }
   for (const release::HistoryEntry& e : *h)

@@ -15,6 +15,7 @@
 #include "cli/build_hook.h"
 #include "core/clock.h"
 #include "core/host.h"
+#include "core/json_text.h"
 #include "core/process.h"
 #include "core/process_marks.h"
 #include "core/strings.h"
@@ -189,7 +190,7 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
   if (!record) return report(record.error());
 
   if (options.json) {
-    std::cout << run::run_to_json(*record).dump(2) << "\n";
+    std::cout << json_text(run::run_to_json(*record), 2) << "\n";
   } else {
     for (const run::StageRecord& stage : record->stages)
       for (const run::JobRecord& job : stage.jobs)
@@ -548,7 +549,7 @@ int list_runs(const GlobalOptions& options) {
     for (const auto& [id, json] : runs)
       list.push_back({{"id", json["id"]}, {"pipeline", json["pipeline"]}, {"buildNumber", json["buildNumber"]},
                       {"result", json["result"]}, {"state", json["state"]}, {"start", json["start"]}, {"finish", json["finish"]}});
-    std::cout << list.dump(2) << "\n";
+    std::cout << json_text(list, 2) << "\n";
     return k_exit_ok;
   }
   for (const auto& [id, json] : runs)
@@ -621,7 +622,7 @@ int list_artifacts(const std::string& run_id, const GlobalOptions& options) {
                   << " files  sha256:" << a.digest << "\n";
     }
   }
-  if (options.json) std::cout << list.dump(2) << "\n";
+  if (options.json) std::cout << json_text(list, 2) << "\n";
   return k_exit_ok;
 }
 

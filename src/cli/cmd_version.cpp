@@ -9,6 +9,7 @@
 
 #include "cli/app.h"
 #include "cli/build_hook.h"
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "model/workspace.h"
 #include "version/next_version.h"
@@ -154,7 +155,7 @@ int run_version(const VersionArgs& args, const GlobalOptions& global) {
   if (global.json) {
     nlohmann::ordered_json out = to_json(*result);
     if (args.tag) out["tagged"] = created;
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out, 2) << "\n";
     return k_exit_ok;
   }
   if (!result->next_version) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/app.h"
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "model/resolve.h"
 #include "model/workspace.h"
@@ -97,7 +98,7 @@ void run_validate(GlobalOptions& options, const std::string& dir) {
                      {"blocks", ws.blocks.size()},
                      {"environments", ws.environments.size()},
                      {"errors", errors}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out, 2) << "\n";
   } else if (diagnostics.empty()) {
     std::cout << "workspace " << ws.product.name << ": " << plural(ws.components.size(), "component")
               << ", " << plural(ws.blocks.size(), "block") << ", "
@@ -130,7 +131,7 @@ void run_components(GlobalOptions& options) {
             {"paths", c.versioning.paths}}},
           {"position", position_json(c.where)}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out, 2) << "\n";
     return;
   }
   std::vector<std::vector<std::string>> rows = {{"NAME", "REPO", "DEPENDS ON", "PLATFORMS"}};
@@ -183,7 +184,7 @@ void run_env_list(GlobalOptions& options) {
           {"components", resolved ? resolved->components : std::vector<std::string>{}},
           {"policy", policy_json(env.policy)}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out, 2) << "\n";
     return;
   }
   std::vector<std::vector<std::string>> rows = {
@@ -202,7 +203,7 @@ void run_env_list(GlobalOptions& options) {
 
 std::string value_text(const yaml::Node& value) {
   if (value.is_scalar()) return value.text();
-  return yaml::to_json(value).dump();
+  return json_text(yaml::to_json(value));
 }
 
 std::string secret_text(const model::SecretSpec& secret) {
@@ -250,7 +251,7 @@ void run_env_show(GlobalOptions& options, const std::string& name) {
                      {"values", yaml::to_json(env->values)},
                      {"sources", values},
                      {"secrets", secrets}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_text(out, 2) << "\n";
     return;
   }
   std::ostringstream out;

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "core/json_text.h"
 #include "core/strings.h"
 
 namespace slipway::yaml {
@@ -310,7 +311,7 @@ Node from_json(const nlohmann::ordered_json& json) {
     return node;
   }
   if (json.is_string()) return Node::make_scalar(json.get<std::string>(), true);
-  return Node::make_scalar(json.dump());
+  return Node::make_scalar(json_text(json));
 }
 
 }  // namespace slipway::yaml

@@ -20,6 +20,7 @@
 #include <set>
 
 #include "core/files.h"
+#include "core/json_text.h"
 #include "core/strings.h"
 
 namespace slipway::deploy {
@@ -62,7 +63,7 @@ bool same_object(const ordered_json& rendered, const ordered_json& live) {
 }
 
 std::string scalar_text(const ordered_json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
+  return value.is_string() ? value.get<std::string>() : json_text(value);
 }
 
 // Paths of `want` (a subset of an object) whose live value differs.
@@ -164,7 +165,7 @@ Status write_objects(const fs::path& folder, const std::vector<ordered_json>& ob
     std::string number = std::to_string(index++);
     number.insert(0, number.size() < 3 ? 3 - number.size() : 0, '0');
     std::string file = number + "-" + type_of(object) + "-" + name_of(object) + ".json";
-    if (Status s = write_private_file(folder / file, object.dump(2) + "\n"); !s) return s;
+    if (Status s = write_private_file(folder / file, json_text(object, 2) + "\n"); !s) return s;
   }
   return {};
 }

@@ -18,6 +18,7 @@
 
 #include "core/archive.h"
 #include "core/files.h"
+#include "core/json_text.h"
 #include "core/process.h"
 #include "deploy/service_host.h"
 #include "run/artifacts.h"
@@ -226,7 +227,7 @@ class ProcessDriver final : public Driver {
                              {"path", p.health.http_path.empty() ? "/" : p.health.http_path},
                              {"timeout", p.health.timeout_seconds},
                              {"retries", p.health.retries}}}};
-    if (Status s = write_file_atomic(folder / "launch.json", spec.dump()); !s) return s;
+    if (Status s = write_file_atomic(folder / "launch.json", json_text(spec)); !s) return s;
     fs::permissions(folder / "launch.json", fs::perms::owner_read | fs::perms::owner_write, ec);
     return {};
   }
@@ -245,9 +246,9 @@ class ProcessDriver final : public Driver {
     }
     std::string id = fresh_request();
     desired["request"] = id;
-    if (Status s = write_file_atomic(dir / "desired.json", desired.dump()); !s) return s;
+    if (Status s = write_file_atomic(dir / "desired.json", json_text(desired)); !s) return s;
     if (!pid) {
-      if (Status s = write_file_atomic(dir / "supervisor.json", config.dump()); !s) return s;
+      if (Status s = write_file_atomic(dir / "supervisor.json", json_text(config)); !s) return s;
       // A running `slipway serve` supervises it (service_host.h); else it runs detached.
       std::optional<Result<int>> served = ask_serve_to_supervise(context.state_dir, dir);
       Result<int> started = served ? *served : spawn(dir);

@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "core/files.h"
+#include "core/json_text.h"
 #include "core/process.h"
 
 namespace slipway::deploy {
@@ -168,7 +169,7 @@ class Supervisor {
     json s = {{"pid", ::getpid()},        {"instance", m_child.instance}, {"version", m_child.version},
               {"child", m_child.pid},     {"internal_port", m_child.port}, {"request", m_request},
               {"outcome", m_outcome},     {"message", m_message}};
-    (void)write_file_atomic(m_dir / "state.json", s.dump());
+    (void)write_file_atomic(m_dir / "state.json", json_text(s));
   }
   Result<Child> start(const std::string& instance);
   bool healthy(const Child& child, const json& health);

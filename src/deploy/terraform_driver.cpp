@@ -3,6 +3,7 @@
 // semantics via -input=false; output goes to the log (masked by the context).
 #include "deploy/terraform_driver.h"
 
+#include "core/json_text.h"
 #include "core/strings.h"
 
 namespace slipway::deploy {
@@ -133,7 +134,7 @@ class TerraformDriver final : public Driver {
     std::filesystem::path plan = vars_file;
     plan.replace_extension().replace_extension(".tfplan");
     Prepared ready{tf->string(), module->dir, vars_file, plan};
-    if (Status written = write_private_file(ready.vars, vars.dump(2) + "\n"); !written)
+    if (Status written = write_private_file(ready.vars, json_text(vars, 2) + "\n"); !written)
       return std::unexpected(written.error());
     Result<int> init = run(entry.target, context, ready, {ready.binary, "init", "-input=false"}, "init");
     if (!init) return std::unexpected(init.error());

@@ -5,13 +5,15 @@
 #include <cstdlib>
 
 #include "core/files.h"
+#include "core/json_text.h"
 #include "core/strings.h"
 
 namespace slipway::deploy {
 
 namespace {
 
-std::string json_text(const nlohmann::ordered_json& json) { return json.is_string() ? json.get<std::string>() : json.dump(); }
+// A string as it is, anything else as JSON text.
+std::string plain_text(const nlohmann::ordered_json& json) { return json.is_string() ? json.get<std::string>() : json_text(json); }
 
 // One scalar with its references substituted.
 Result<nlohmann::ordered_json> substitute(const yaml::Node& scalar, const std::string& owner,
@@ -49,7 +51,7 @@ Result<nlohmann::ordered_json> substitute(const yaml::Node& scalar, const std::s
     if (is_reference(ref.inner)) {
       Result<nlohmann::ordered_json> value = resolve(ref.inner);
       if (!value) return std::unexpected(value.error());
-      out += json_text(*value);
+      out += plain_text(*value);
     } else {
       out.append(text, ref.begin, ref.end - ref.begin);
     }

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
+
 
 namespace slipway::expr {
 
@@ -96,7 +98,7 @@ void write_json(const Value& value, int indent, std::string& out) {
     case Value::Kind::boolean: out += value.as_boolean() ? "true" : "false"; return;
     case Value::Kind::number: out += value.as_number().to_string(); return;
     case Value::Kind::string:
-    case Value::Kind::version: out += nlohmann::json(value.as_string()).dump(); return;
+    case Value::Kind::version: out += json_text(nlohmann::json(value.as_string())); return;
     case Value::Kind::array: {
       const Value::Array& items = value.as_array();
       if (items.empty()) {
@@ -123,7 +125,7 @@ void write_json(const Value& value, int indent, std::string& out) {
       for (size_t i = 0; i < members.size(); ++i) {
         if (i) out.push_back(',');
         newline(indent + 1);
-        out += nlohmann::json(members[i].first).dump();
+        out += json_text(nlohmann::json(members[i].first));
         out += ": ";
         write_json(members[i].second, indent + 1, out);
       }

@@ -1,6 +1,7 @@
 #include "release/release.h"
 
 #include "core/hash.h"
+#include "core/json_text.h"
 #include "model/resolve.h"
 #include "release/applier.h"
 #include "release/codec.h"
@@ -72,7 +73,7 @@ Result<std::string> config_digest(const model::Workspace& workspace) {
     one["secrets"] = secrets;
     all["environments"][e.name] = one;
   }
-  return sha256_hex(all.dump());
+  return sha256_hex(json_text(all));
 }
 
 }  // namespace slipway::release

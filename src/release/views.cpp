@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/json_text.h"
 #include "core/strings.h"
 #include "model/resolve.h"
 #include "version/semver.h"
@@ -47,7 +48,7 @@ struct Side {
 
 std::string scalar_text(const yaml::Node& node) {
   if (node.is_scalar()) return node.text();
-  return yaml::to_json(node).dump();
+  return json_text(yaml::to_json(node));
 }
 
 Result<Side> load_side(store::Store& store, const model::Workspace& workspace, ReleaseService& service,

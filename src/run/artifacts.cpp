@@ -9,6 +9,7 @@
 #include "core/files.h"
 #include "core/hash.h"
 #include "core/host.h"
+#include "core/json_text.h"
 
 namespace slipway::run {
 
@@ -96,7 +97,7 @@ Result<ArtifactInfo> ArtifactStore::put(const std::string& name, const fs::path&
     info.size += size;
     info.files += 1;
   }
-  std::string manifest = nlohmann::json{{"files", list}}.dump();
+  std::string manifest = json_text(nlohmann::json{{"files", list}});
   info.digest = sha256_hex(manifest);
   fs::path manifest_path = m_root / "manifests" / (info.digest + ".json");
   if (!fs::exists(manifest_path, ec)) {

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/files.h"
+#include "core/json_text.h"
 #include "run/local_agent.h"
 
 namespace slipway::run {
@@ -64,7 +65,7 @@ Status DirectoryRecorder::save(const RunRecord& run) {
   std::error_code ec;
   if (Status s = create_private_directories(dir); !s) return fail(ErrorCode::io, "run " + run.id + ": " + s.error().message);
   fs::path temp = dir / "run.json.tmp";
-  std::string text = run_to_json(run).dump(2) + "\n";
+  std::string text = json_text(run_to_json(run), 2) + "\n";
   std::FILE* file = open_private_file(temp, "wb");
   if (!file) return fail(ErrorCode::io, "run " + run.id + ": cannot write " + temp.string());
   bool ok = std::fwrite(text.data(), 1, text.size(), file) == text.size();
@@ -120,7 +121,7 @@ Status DirectoryRecorder::add_artifact(const ArtifactRecord& artifact) {
                       {"created", a.created_ms}, {"component", a.component}, {"version", a.version}});
   fs::path dir = m_root / folder_name(artifact.run_id);
   if (Status s = create_private_directories(dir); !s) return s;
-  return write_file_atomic(dir / "artifacts.json", list.dump(2) + "\n", FileAccess::owner);
+  return write_file_atomic(dir / "artifacts.json", json_text(list, 2) + "\n", FileAccess::owner);
 }
 
 Result<std::vector<ArtifactRecord>> DirectoryRecorder::artifacts(const std::string& run_id) {
@@ -150,7 +151,7 @@ std::map<std::string, JobRecord> jobs_from_json(const nlohmann::json& run) {
       record.finished = true;
       if (job.contains("outputs"))
         for (const auto& [name, value] : job["outputs"].items())
-          record.outputs.push_back({name, value.is_string() ? value.get<std::string>() : value.dump(), false});
+          record.outputs.push_back({name, value.is_string() ? value.get<std::string>() : json_text(value), false});
       for (const nlohmann::json& step : job.value("steps", nlohmann::json::array())) {
         StepRecord s;
         s.name = step.value("name", "");

@@ -1,5 +1,7 @@
 #include "store/sqlite_deploy.h"
 
+#include "core/json_text.h"
+
 namespace slipway::store {
 
 namespace {
@@ -60,7 +62,7 @@ Status SqliteDeployStore::put_applied(const AppliedTarget& t) {
         "driver_data = excluded.driver_data, updated_ms = excluded.updated_ms");
     if (!upsert) return std::unexpected(upsert.error());
     upsert->bind(1, t.environment).bind(2, t.target).bind(3, t.version).bind(4, t.digest);
-    upsert->bind(5, t.config_digest).bind(6, t.config.dump()).bind(7, t.driver_data.dump());
+    upsert->bind(5, t.config_digest).bind(6, json_text(t.config)).bind(7, json_text(t.driver_data));
     upsert->bind(8, to_epoch_ms(m_clock.now()));
     return upsert->run();
   });

@@ -1,5 +1,7 @@
 #include "store/sqlite_events.h"
 
+#include "core/json_text.h"
+
 namespace slipway::store {
 
 Result<std::int64_t> SqliteEventLog::append(const NewEvent& event) {
@@ -13,7 +15,7 @@ Result<std::int64_t> SqliteEventLog::append(const NewEvent& event) {
         .bind(2, event.actor)
         .bind(3, event.kind)
         .bind(4, event.subject)
-        .bind(5, event.detail.dump());
+        .bind(5, json_text(event.detail));
     Result<bool> row = insert->step();
     if (!row) return std::unexpected(row.error());
     id = insert->column_int(0);

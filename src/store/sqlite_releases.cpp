@@ -1,5 +1,7 @@
 #include "store/sqlite_releases.h"
 
+#include "core/json_text.h"
+
 namespace slipway::store {
 namespace {
 
@@ -102,7 +104,7 @@ Status SqliteReleaseStore::add_release(const ReleaseRecord& release) {
         "INSERT INTO releases (id, created_by, created_ms, body) VALUES (?1, ?2, ?3, ?4)");
     if (!insert) return std::unexpected(insert.error());
     insert->bind(1, release.id).bind(2, release.created_by).bind(3, to_epoch_ms(m_clock.now()))
-        .bind(4, release.body.dump());
+        .bind(4, json_text(release.body));
     return insert->run();
   });
 }
@@ -164,7 +166,7 @@ Status SqliteReleaseStore::set_environment_state(const EnvironmentState& state) 
     if (!upsert) return std::unexpected(upsert.error());
     upsert->bind(1, state.environment).bind(2, state.release).bind(3, state.product_version)
         .bind(4, state.last_release).bind(5, state.last_result).bind(6, state.last_actor)
-        .bind(7, to_epoch_ms(m_clock.now())).bind(8, state.extra.dump());
+        .bind(7, to_epoch_ms(m_clock.now())).bind(8, json_text(state.extra));
     return upsert->run();
   });
 }

@@ -1,5 +1,7 @@
 #include "store/sqlite_runs.h"
 
+#include "core/json_text.h"
+
 namespace slipway::store {
 namespace {
 
@@ -34,7 +36,7 @@ Status SqliteRunStore::write_run(const StoredRun& run, std::optional<std::span<c
     upsert->bind(1, run.id).bind(2, run.pipeline).bind(3, run.build_number).bind(4, run.branch)
         .bind(5, run.commit).bind(6, run.state).bind(7, run.result).bind(8, run.reason).bind(9, run.retry_of)
         .bind(10, static_cast<std::int64_t>(run.owner_pid)).bind(11, run.owner_host).bind(12, run.start_ms)
-        .bind(13, run.finish_ms).bind(14, run.document.dump());
+        .bind(13, run.finish_ms).bind(14, json_text(run.document));
     if (Status s = upsert->run(); !s) return s;
     if (changed) {
       for (size_t index : *changed)
@@ -68,7 +70,7 @@ Status SqliteRunStore::write_job(const StoredRun& run, size_t index) {
       "start_ms = ?7, finish_ms = ?8, outputs = ?9");
   if (!upsert) return std::unexpected(upsert.error());
   upsert->bind(1, run.id).bind(2, job.id).bind(3, static_cast<std::int64_t>(index)).bind(4, job.stage)
-      .bind(5, job.result).bind(6, job.reason).bind(7, job.start_ms).bind(8, job.finish_ms).bind(9, job.outputs.dump());
+      .bind(5, job.result).bind(6, job.reason).bind(7, job.start_ms).bind(8, job.finish_ms).bind(9, json_text(job.outputs));
   if (Status s = upsert->run(); !s) return s;
   std::int64_t step_index = 0;
   for (const StoredStep& step : job.steps) {

@@ -19,6 +19,7 @@
 
 #include <ctime>
 
+#include "core/json_text.h"
 #include "version/git_repo.h"
 
 namespace slipway::version {
@@ -318,7 +319,7 @@ Result<bool> create_release_tag(const std::filesystem::path& repo_dir, const Ver
   nlohmann::json note = {{"channels", nlohmann::json::array()}};
   if (result.channel) note["channels"].push_back(*result.channel);
   else note["channels"].push_back(nullptr);
-  if (auto ok = opened->set_note("semantic-release-" + result.next_tag, result.head, note.dump() + "\n"); !ok)
+  if (auto ok = opened->set_note("semantic-release-" + result.next_tag, result.head, json_text(note) + "\n"); !ok)
     return std::unexpected(ok.error());
   return true;
 }

@@ -124,3 +124,17 @@ expect_contains "$ERR" "not a regular file"
 expect_exit 2 timeout 20 "$SLIPWAY" -C "$ws" run --file "$TMP/pipe.yml"
 expect_contains "$ERR" "not a regular file"
 unchanged "pipeline fifo"
+
+# A step that prints bytes that are not UTF-8, in its log and in an output
+# variable, does not kill the run (it did: a JSON write threw, exit 70, and the
+# run stayed "running"); the bad byte is shown as U+FFFD in --json.
+cat >"$TMP/bytes.yml" <<'YAML'
+steps:
+- bash: printf '##vso[task.setvariable variable=x;isOutput=true]EU\xffR\n'; printf 'log EU\xffR\n'
+  name: s
+YAML
+expect_exit 0 "$SLIPWAY" -C "$ws" run --file "$TMP/bytes.yml" --json
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["result"]=="succeeded", d["result"]' <<<"$OUT" ||
+  die "the run with non-UTF-8 output did not succeed: $OUT"
+expect_contains "$OUT" $'EU\xef\xbf\xbdR'
+expect_exit 0 "$SLIPWAY" -C "$ws" runs --json
