@@ -15,7 +15,7 @@
 
 #include "cli/app.h"
 #include "cli/identity.h"
-#include "cli/leases.h"
+#include "core/interrupt.h"
 #include "core/json_text.h"
 #include "core/strings.h"
 #include "deploy/driver.h"
@@ -229,13 +229,14 @@ Status apply_command(const GlobalOptions& options, const std::string& env, const
   Result<std::unique_ptr<deploy::Driver>> driver = deploy::make_driver(context->environment.platform.kind);
   if (!driver) return std::unexpected(driver.error());
   constexpr Millis k_ttl{30000};
-  Result<store::LockAttempt> lock = acquire_lease(*context->store, "env:" + env, {"apply " + env, context->actor}, k_ttl);
+  Result<store::LockAttempt> lock = context->store->locks().try_acquire("env:" + env, {"apply " + env, context->actor}, k_ttl);
   if (!lock) return std::unexpected(lock.error());
   if (!lock->acquired)
     return fail(ErrorCode::conflict, "environment " + env + " is locked by " + lock->lease.holder + ", " +
                                          lock->lease.actor + " since " + format_utc(lock->lease.acquired));
   if (lock->taken_over_from)
-    std::cout << "took over the lock of " << env << " from " << describe_holder(*lock->taken_over_from) << "\n";
+    std::cout << "took over the lock of " << env << " held by " << store::describe_holder(*lock->taken_over_from)
+              << ": " << lock->takeover_reason << "\n";
   store::Lease lease = lock->lease;
   deploy::ApplyRequest request;
   request.workspace = &context->workspace;
@@ -244,6 +245,7 @@ Status apply_command(const GlobalOptions& options, const std::string& env, const
   request.actor = context->actor;
   request.state_dir = std::filesystem::path(state_path(options)).parent_path();
   request.keep_alive = [&]() -> Status {
+    if (interrupt_requested()) return fail(ErrorCode::conflict, "interrupted: no further component was started");
     Result<store::Lease> renewed = context->store->locks().heartbeat(lease, k_ttl);
     if (!renewed) return std::unexpected(renewed.error());
     lease = *renewed;
@@ -255,7 +257,9 @@ Status apply_command(const GlobalOptions& options, const std::string& env, const
   for (const deploy::StepResult& step : result->steps)
     std::cout << (step.succeeded ? "  ok      " : "  FAILED  ") << step.action << " " << step.target << ": "
               << step.message << "\n";
-  if (!result->succeeded) return fail(ErrorCode::io, "apply of " + env + " failed: " + result->message);
+  if (!result->succeeded)
+    return fail(ErrorCode::io, "apply of " + env + (interrupt_requested() ? " was interrupted: " : " failed: ") +
+                                   result->message);
   std::cout << env << ": " << result->message << "\n";
   return {};
 }
@@ -264,7 +268,9 @@ Status apply_command(const GlobalOptions& options, const std::string& env, const
 
 void add_deploy_commands(CLI::App& app, GlobalOptions& options) {
   auto run = [&options](const std::function<Status()>& body) {
+    InterruptGuard interrupts;  // an apply finishes or reverts the running component and unlocks on Ctrl-C
     if (Status s = body(); !s) options.exit_code = report(s.error());
+    if (interrupt_requested()) options.exit_code = k_exit_interrupted;
   };
 
   CLI::App* plan = app.add_subcommand("plan", "show what applying to an environment would change");

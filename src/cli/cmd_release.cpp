@@ -13,6 +13,7 @@
 #include "cli/app.h"
 #include "cli/build_hook.h"
 #include "cli/identity.h"
+#include "core/interrupt.h"
 #include "core/json_text.h"
 #include "core/strings.h"
 #include "model/workspace.h"
@@ -77,19 +78,21 @@ void print_release(const release::Release& r) {
 }
 
 void print_outcome(const release::ApplyRecord& record, std::ostream& out = std::cout) {
-  out << release::apply_reason_name(record.reason) << " " << record.release << " to " << record.environment
-            << ": " << (record.outcome.succeeded ? "applied" : "FAILED") << " (" << record.outcome.message << ")\n";
-  for (const std::string& o : record.overridden) out << "  forced: " << o << "\n";
   if (record.took_over)
-    out << "  took over the expired lock of " << record.took_over->holder << ", " << record.took_over->actor
-              << "\n";
+    out << "took over the lock of " << record.environment << " held by " << store::describe_holder(*record.took_over)
+        << ": " << record.takeover_reason << "\n";
+  const char* result = record.outcome.succeeded ? "applied" : record.interrupted ? "INTERRUPTED" : "FAILED";
+  out << release::apply_reason_name(record.reason) << " " << record.release << " to " << record.environment << ": "
+      << result << " (" << record.outcome.message << ")\n";
+  for (const std::string& o : record.overridden) out << "  forced: " << o << "\n";
 }
 
 Status finish(const release::ApplyRecord& record, std::ostream& out = std::cout) {
   print_outcome(record, out);
   if (record.outcome.succeeded) return {};
   return fail(ErrorCode::conflict, "applying " + record.release + " to " + record.environment +
-                                       " failed: " + record.outcome.message);
+                                       (record.interrupted ? " was interrupted: " : " failed: ") +
+                                       record.outcome.message);
 }
 
 Status create(const GlobalOptions& options, const ReleaseArgs& args) {
@@ -365,7 +368,9 @@ void add_release_commands(CLI::App& app, GlobalOptions& options) {
   auto args = std::make_shared<ReleaseArgs>();
   auto run = [&options](Status (*body)(const GlobalOptions&, const ReleaseArgs&), std::shared_ptr<ReleaseArgs> a) {
     return [&options, body, a] {
+      InterruptGuard interrupts;  // promote, rollback and auto applies finish, record and unlock on Ctrl-C
       if (Status s = body(options, *a); !s) options.exit_code = report(s.error());
+      if (interrupt_requested()) options.exit_code = k_exit_interrupted;
     };
   };
   auto as = [&](CLI::App* cmd) { cmd->add_option("--as", args->as, "acting identity (default: SLIPWAY_USER, else user: in the user config file)"); };

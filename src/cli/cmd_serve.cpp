@@ -17,7 +17,6 @@
 #include <memory>
 
 #include "cli/app.h"
-#include "cli/leases.h"
 #include "core/clock.h"
 #include "deploy/process_driver.h"
 #include "deploy/service_host.h"
@@ -57,11 +56,11 @@ Status serve(const GlobalOptions& options, bool stop_services_on_exit) {
   const char* user = std::getenv("USER");
   store::LockOwner owner{"slipway serve", user && *user ? user : "slipway"};
   std::string resource = "serve:" + state_dir.string();
-  Result<store::LockAttempt> lease = acquire_lease(**store, resource, owner, k_ttl);
+  Result<store::LockAttempt> lease = (*store)->locks().try_acquire(resource, owner, k_ttl);
   if (!lease) return std::unexpected(lease.error());
   if (!lease->acquired)
     return fail(ErrorCode::conflict, "slipway serve already runs for " + state_dir.string() + ": " +
-                                         describe_holder(lease->lease));
+                                         store::describe_holder(lease->lease));
   store::Lease held = lease->lease;
 
   auto say = [](const std::string& line) { std::cout << line << std::endl; };

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/interrupt.h"
 #include "core/strings.h"
 #include "model/resolve.h"
 #include "release/service.h"
@@ -120,6 +121,7 @@ Result<store::LockAttempt> ReleaseService::acquire_env_lock(const std::string& s
   for (;;) {
     Result<store::LockAttempt> tried = m_store.locks().try_acquire(subject, owner, options.lease);
     if (!tried || tried->acquired) return tried;
+    if (interrupt_requested()) return fail(ErrorCode::conflict, "interrupted while waiting for " + subject);
     if (std::chrono::steady_clock::now() >= deadline)
       return fail(ErrorCode::conflict, subject + " is locked by " + tried->lease.holder + ", " +
                                            tried->lease.actor + ", since " + since_text(tried->lease.acquired));
@@ -152,6 +154,7 @@ Result<ApplyRecord> ReleaseService::apply_held(const Release& release, const mod
   context.actor = actor;
   context.previous = previous ? &*previous : nullptr;
   context.keep_alive = [&]() -> Status {
+    if (interrupt_requested()) return fail(ErrorCode::conflict, "interrupted: no further component was started");
     Result<store::Lease> renewed = m_store.locks().heartbeat(lease, options.lease);
     if (!renewed) return std::unexpected(renewed.error());
     lease = *renewed;
@@ -161,17 +164,22 @@ Result<ApplyRecord> ReleaseService::apply_held(const Release& release, const mod
     BackgroundHeartbeat heartbeat(m_store.location(), m_clock, lease, options.lease);
     return applier.apply(m_workspace, env, release, context);
   }();
-  ApplyRecord record{env.name, release.id, reason, {}, decision.overridden, attempt.taken_over_from};
+  ApplyRecord record{env.name, release.id, reason, {}, decision.overridden, attempt.taken_over_from,
+                     attempt.takeover_reason};
   if (applied) {
     record.outcome = *applied;
   } else {
     record.outcome.succeeded = false;
     record.outcome.message = applied.error().message;
   }
+  // What ran before the interrupt finished or reverted; an apply that still
+  // completed every component is recorded as the success it is.
+  record.interrupted = interrupt_requested() && !record.outcome.succeeded;
+  const char* result = record.outcome.succeeded ? "succeeded" : record.interrupted ? "interrupted" : "failed";
 
   next.last_release = release.id;
   next.last_actor = actor;
-  next.last_result = record.outcome.succeeded ? "succeeded" : "failed";
+  next.last_result = result;
   if (record.outcome.succeeded) {
     nlohmann::json held = next.extra.value("held", nlohmann::json::object());
     if (reason == ApplyReason::rollback && previous) {
@@ -197,7 +205,7 @@ Result<ApplyRecord> ReleaseService::apply_held(const Release& release, const mod
     if (previous) detail["previous"] = previous->id;
     if (!record.overridden.empty()) detail["forced"] = record.overridden;
     Result<std::int64_t> e = m_store.events().append(
-        {actor, record.outcome.succeeded ? "release.applied" : "release.failed", subject, detail});
+        {actor, record.outcome.succeeded ? "release.applied" : std::string("release.") + result, subject, detail});
     if (!e) return std::unexpected(e.error());
     return {};
   });

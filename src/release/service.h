@@ -52,7 +52,11 @@ struct ApplyRecord {
   ApplyReason reason = ApplyReason::promote;
   ApplyOutcome outcome;
   std::vector<std::string> overridden;  // gates forced by an admin
-  std::optional<store::Lease> took_over; // an expired lock we took over
+  std::optional<store::Lease> took_over; // an expired or orphaned lock we took over
+  std::string takeover_reason;           // "its lease expired", "not running"
+  // SIGINT/SIGTERM arrived (core/interrupt.h): no component was started after
+  // it, the attempt is recorded as "release.interrupted" and the lock released.
+  bool interrupted = false;
 };
 
 class ReleaseService {

@@ -24,6 +24,14 @@ Lease lease_from(const Statement& row) {
   return lease;
 }
 
+// A holder on this host whose process has ended (a SIGKILLed promote) would
+// block everyone until its lease expires; it is taken over at once. A holder
+// on another host is judged by its lease alone: its pid means nothing here.
+bool holder_is_gone(const Lease& lease) {
+  return lease.owner_host == host_name() && lease.owner_pid > 0 && lease.owner_pid != current_pid() &&
+         !process_alive(lease.owner_pid);
+}
+
 nlohmann::json lease_json(const Lease& lease) {
   return {{"holder", lease.holder},
           {"actor", lease.actor},
@@ -81,9 +89,13 @@ Result<LockAttempt> SqliteLockStore::try_acquire(const std::string& resource,
     const TimePoint now = m_clock.now();
     Result<std::optional<Lease>> existing = current(resource);
     if (!existing) return std::unexpected(existing.error());
-    if (*existing && (*existing)->expires >= now) {  // a live lease: not ours to take
-      attempt.lease = **existing;
-      return {};
+    std::string takeover_reason = "its lease expired";
+    if (*existing && (*existing)->expires >= now) {
+      if (!holder_is_gone(**existing)) {  // a live lease: not ours to take
+        attempt.lease = **existing;
+        return {};
+      }
+      takeover_reason = "not running";
     }
     Lease lease{.resource = resource,
                 .token = {},
@@ -117,10 +129,12 @@ Result<LockAttempt> SqliteLockStore::try_acquire(const std::string& resource,
     if (*existing) {
       nlohmann::json detail = lease_json(lease);
       detail["previous"] = lease_json(**existing);
+      detail["reason"] = takeover_reason;
       Result<std::int64_t> recorded = m_events.append(
           NewEvent{.actor = owner.actor, .kind = "lock.takeover", .subject = resource, .detail = detail});
       if (!recorded) return std::unexpected(recorded.error());
       attempt.taken_over_from = **existing;
+      attempt.takeover_reason = takeover_reason;
     }
     attempt.acquired = true;
     attempt.lease = std::move(lease);

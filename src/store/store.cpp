@@ -21,4 +21,9 @@ Result<std::unique_ptr<Store>> open_store(const std::string& location, StoreOpti
   return std::unique_ptr<Store>(std::move(*sqlite));
 }
 
+std::string describe_holder(const Lease& lease) {
+  return lease.holder + " (" + lease.actor + ", pid " + std::to_string(lease.owner_pid) + " on " + lease.owner_host +
+         ") since " + format_utc(lease.acquired);
+}
+
 }  // namespace slipway::store

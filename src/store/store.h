@@ -142,14 +142,19 @@ struct Lease {
 struct LockAttempt {
   bool acquired = false;
   Lease lease;                          // ours when acquired, else the current holder's
-  std::optional<Lease> taken_over_from;  // set when we took over an expired lease
+  std::optional<Lease> taken_over_from;  // set when we took over an expired or orphaned lease
+  std::string takeover_reason;           // then: "its lease expired" or "not running"
 };
+
+// "HOLDER (ACTOR, pid N on HOST) since TIME", for messages about a lock.
+std::string describe_holder(const Lease& lease);
 
 class LockStore {
  public:
   virtual ~LockStore() = default;
-  // Takes `resource` for `ttl` when it is free or its lease has expired (a
-  // takeover, recorded as a "lock.takeover" event on the resource). When
+  // Takes `resource` for `ttl` when it is free, its lease has expired, or its
+  // holder ran on this host and its process is gone (a takeover, recorded as a
+  // "lock.takeover" event on the resource with the reason). When
   // someone else holds a live lease: acquired = false and the holder's lease;
   // this is not an error. Atomic across processes. Never waits.
   virtual Result<LockAttempt> try_acquire(const std::string& resource, const LockOwner& owner,

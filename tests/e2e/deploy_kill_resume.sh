@@ -89,7 +89,8 @@ expect_contains "$OUT" "install   web 1.0.0"
 # The retry takes over the dead apply's lock and completes only web.
 touch "$ws/go"
 expect_exit 0 "$SLIPWAY" -C "$ws" apply test --version api=1.0.0 --version web=1.0.0
-expect_contains "$OUT" "took over the lock of test from apply test"
+expect_contains "$OUT" "took over the lock of test held by apply test"
+expect_contains "$OUT" ": not running"
 expect_contains "$OUT" "ok      install web"
 [[ "$OUT" != *"install api"* ]] || die "api was applied again: $OUT"
 expect_contains "$OUT" "test: applied 1 change"
