@@ -25,3 +25,19 @@ expect_exit() {
 expect_contains() {  # expect_contains HAYSTACK NEEDLE
   [[ "$1" == *"$2"* ]] || die "expected to find '$2' in: $1"
 }
+
+# make_component_repo WS NAME: a git repo at WS/repos/NAME on branch main
+# whose pipeline publishes out/NAME.txt as the artifact NAME, one commit
+# "feat: NAME".
+make_component_repo() {
+  local repo=$1/repos/$2
+  mkdir -p "$repo"
+  cat >"$repo/azure-pipelines.yml" <<YAML
+steps:
+- script: mkdir -p out && echo $2 > out/$2.txt
+- publish: out
+  artifact: $2
+YAML
+  git -C "$repo" init -q -b main
+  git -C "$repo" add . && git -C "$repo" commit -q -m "feat: $2"
+}

@@ -9,15 +9,7 @@
 # before and after every refused command.
 source "$(dirname "$0")/common.sh"
 ws=$TMP/ws
-mkdir -p "$ws/repos/api"
-cat >"$ws/repos/api/azure-pipelines.yml" <<'YAML'
-steps:
-- script: mkdir -p out && echo api > out/api.txt
-- publish: out
-  artifact: api
-YAML
-git -C "$ws/repos/api" init -q -b main
-git -C "$ws/repos/api" add . && git -C "$ws/repos/api" commit -q -m "feat: api"
+make_component_repo "$ws" api
 cat >"$ws/slipway.yaml" <<'YAML'
 product: {name: tiny, version: "1.0"}
 components:

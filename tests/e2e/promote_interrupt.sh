@@ -6,17 +6,7 @@
 # whose holder was SIGKILLed is reported as not running and taken over at once.
 source "$(dirname "$0")/common.sh"
 ws=$TMP/ws
-for c in api web; do
-  mkdir -p "$ws/repos/$c"
-  cat >"$ws/repos/$c/azure-pipelines.yml" <<YAML
-steps:
-- script: mkdir -p out && echo $c > out/$c.txt
-- publish: out
-  artifact: $c
-YAML
-  git -C "$ws/repos/$c" init -q -b main
-  git -C "$ws/repos/$c" add . && git -C "$ws/repos/$c" commit -q -m "feat: $c"
-done
+for c in api web; do make_component_repo "$ws" "$c"; done
 # In staging, api's apply says it started and waits for the test's go-ahead.
 cat >"$ws/slipway.yaml" <<'YAML'
 product: {name: tiny, version: "1.0"}
@@ -55,18 +45,26 @@ wait_for() {  # wait_for FILE: at most 30 s
   die "$1 never appeared"
 }
 
+# interrupt_during SIGNAL OUT CMD...: starts CMD, sends SIGNAL once api's apply
+# started, lets api finish, and expects CMD to exit 130 (output in OUT).
+interrupt_during() {
+  local signal=$1 out=$2 pid code; shift 2
+  rm -f "$ws/started" "$ws/go"
+  "$@" >"$out" 2>&1 &
+  pid=$!
+  wait_for "$ws/started"
+  kill "-$signal" "$pid"
+  sleep 0.3
+  touch "$ws/go"
+  set +e
+  wait "$pid"
+  code=$?
+  set -e
+  [[ $code == 130 ]] || die "'$*' interrupted by SIG$signal exited $code, expected 130: $(cat "$out")"
+}
+
 # SIGINT while api is being applied: api finishes, web never starts.
-"$SLIPWAY" -C "$ws" promote "$release" --to staging >"$TMP/promote.out" 2>&1 &
-pid=$!
-wait_for "$ws/started"
-kill -INT "$pid"
-sleep 0.3
-touch "$ws/go"
-set +e
-wait "$pid"
-code=$?
-set -e
-[[ $code == 130 ]] || die "an interrupted promote exited $code, expected 130: $(cat "$TMP/promote.out")"
+interrupt_during INT "$TMP/promote.out" "$SLIPWAY" -C "$ws" promote "$release" --to staging
 expect_contains "$(cat "$TMP/promote.out")" "INTERRUPTED"
 grep -q "staging api" "$ws/calls.txt" || die "the running component was not let finish: $(cat "$ws/calls.txt")"
 ! grep -q "staging web" "$ws/calls.txt" || die "a component started after the interrupt: $(cat "$ws/calls.txt")"
@@ -83,18 +81,7 @@ expect_contains "$OUT" "applied"
 grep -q "staging web" "$ws/calls.txt" || die "the second promotion did not apply web"
 
 # SIGTERM during `apply`: the same rules.
-rm -f "$ws/started" "$ws/go"
-"$SLIPWAY" -C "$ws" apply staging --version api=1.0.0-rc.1 >"$TMP/apply.out" 2>&1 &
-pid=$!
-wait_for "$ws/started"
-kill -TERM "$pid"
-sleep 0.3
-touch "$ws/go"
-set +e
-wait "$pid"
-code=$?
-set -e
-[[ $code == 130 ]] || die "an interrupted apply exited $code, expected 130: $(cat "$TMP/apply.out")"
+interrupt_during TERM "$TMP/apply.out" "$SLIPWAY" -C "$ws" apply staging --version api=1.0.0-rc.1
 
 # A holder killed outright (SIGKILL) is reported as not running and taken over.
 rm -f "$ws/started" "$ws/go"

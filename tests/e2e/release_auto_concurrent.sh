@@ -20,18 +20,7 @@ components=(c1 c2 c3 c4 c5 c6 c7 c8)
   echo '  dev: {platform: {kind: script}, blocks: [all], policy: {mode: auto, branch: main}}'
 } >"$ws.yaml.tmp"
 mkdir -p "$ws" && mv "$ws.yaml.tmp" "$ws/slipway.yaml"
-for c in "${components[@]}"; do
-  mkdir -p "$ws/repos/$c"
-  cat >"$ws/repos/$c/azure-pipelines.yml" <<YAML
-steps:
-- checkout: self
-- script: mkdir -p out && echo $c > out/$c.txt
-- publish: out
-  artifact: $c
-YAML
-  git -C "$ws/repos/$c" init -q -b main
-  git -C "$ws/repos/$c" add . && git -C "$ws/repos/$c" commit -q -m "feat: $c"
-done
+for c in "${components[@]}"; do make_component_repo "$ws" "$c"; done
 export SLIPWAY_USER=alice
 unset SLIPWAY_MASTER_KEY
 
