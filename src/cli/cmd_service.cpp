@@ -34,10 +34,7 @@ void add_service_commands(CLI::App& app, GlobalOptions& options) {
   logs->callback([=, &options] {
     run([&]() -> Status {
       std::filesystem::path state_dir = std::filesystem::path(state_path(options)).parent_path();
-      std::filesystem::path log = deploy::service_dir(state_dir, *env, *component) / "service.log";
-      if (!std::filesystem::exists(log))
-        return fail(ErrorCode::not_found, "no service log of " + *component + " in " + *env);
-      Result<std::string> text = read_text_file(log);
+      Result<std::string> text = deploy::masked_service_log(state_dir, *env, *component);
       if (!text) return std::unexpected(text.error());
       std::cout << *text;
       return {};

@@ -1,9 +1,11 @@
 // The driver factory: which Driver serves each platform.
 #include "deploy/driver.h"
+
 #include "deploy/helm_driver.h"
 #include "deploy/kubectl_driver.h"
 #include "deploy/process_driver.h"
 #include "deploy/terraform_driver.h"
+#include "model/resolve.h"
 
 #include <cctype>
 
@@ -14,6 +16,14 @@ std::string env_var_name(const std::string& key) {
   for (char c : key)
     out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
   return out;
+}
+
+std::vector<std::string> secret_env(const DriverContext& context, const model::Component& component) {
+  std::vector<std::string> env;
+  for (const std::string& name : model::secrets_used_by(component))
+    if (auto found = context.secrets.find(name); found != context.secrets.end())
+      env.push_back("SECRET_" + env_var_name(name) + "=" + found->second);
+  return env;
 }
 
 Result<std::unique_ptr<Driver>> make_driver(model::PlatformKind kind) {

@@ -61,9 +61,14 @@ Result<std::unique_ptr<Driver>> make_driver(model::PlatformKind kind);
 // /bin/sh -c in the platform's workdir (default: the workspace folder) with
 // SLIPWAY_ENV, SLIPWAY_COMPONENT, SLIPWAY_VERSION, SLIPWAY_PREVIOUS_VERSION,
 // SLIPWAY_ACTION, SLIPWAY_ARTIFACT_DIGEST, every configuration key as
-// SLIPWAY_CONFIG_<KEY> (upper case, non-alphanumerics as _), every secret as
-// SECRET_<NAME> and the platform's `env`.
+// SLIPWAY_CONFIG_<KEY> (upper case, non-alphanumerics as _), the secrets the
+// component uses as SECRET_<NAME> (secret_env) and the platform's `env`.
 std::unique_ptr<Driver> make_script_driver();
+
+// SECRET_<NAME>=VALUE for each secret of the environment that `component`
+// declares or references (model::secrets_used_by); the others stay out of its
+// processes, so one component cannot read another's credentials.
+std::vector<std::string> secret_env(const DriverContext& context, const model::Component& component);
 
 // A value or secret key as an environment variable name: upper case, every
 // character other than a letter or digit replaced by '_' ("api-key" → "API_KEY").

@@ -21,6 +21,7 @@
 #include "core/json_text.h"
 #include "core/process.h"
 #include "deploy/service_host.h"
+#include "model/resolve.h"
 #include "run/artifacts.h"
 
 namespace slipway::deploy {
@@ -31,6 +32,24 @@ using Clock = std::chrono::steady_clock;
 
 fs::path service_dir(const fs::path& state_dir, const std::string& environment, const std::string& component) {
   return state_dir / "services" / environment / component;
+}
+
+Result<std::string> masked_service_log(const fs::path& state_dir, const std::string& environment,
+                                       const std::string& component) {
+  fs::path dir = service_dir(state_dir, environment, component);
+  std::error_code ec;
+  if (!fs::exists(dir / "service.log", ec))
+    return fail(ErrorCode::not_found, "no service log of " + component + " in " + environment);
+  Result<std::string> text = read_text_file(dir / "service.log");
+  if (!text) return text;
+  Masker masker;
+  for (const fs::directory_entry& version : fs::directory_iterator(dir / "versions", ec)) {
+    json spec = json::parse(read_text_file(version.path() / "launch.json").value_or("{}"), nullptr, false);
+    if (spec.is_object() && spec.contains("mask") && spec["mask"].is_array())
+      for (const json& value : spec["mask"])
+        if (value.is_string()) masker.add(value.get<std::string>());
+  }
+  return masker.mask(*text);
 }
 
 int running_supervisor(const fs::path& dir) {
@@ -108,7 +127,7 @@ class ProcessDriver final : public Driver {
       return fail(ErrorCode::invalid_input, "component " + entry.target + " has no deploy.process section");
     fs::path dir = service_dir(context.state_dir, context.environment->name, entry.target);
     std::string instance = instance_name(entry.to_version, entry.config_digest);
-    if (Status s = prepare(entry, *c->deploy.process, context, dir / "versions" / instance); !s) return s;
+    if (Status s = prepare(entry, *c, context, dir / "versions" / instance); !s) return s;
     int port = 0;
     if (auto it = entry.config.find("port"); it != entry.config.end()) port = std::atoi(it->second.c_str());
     return request(dir, json{{"instance", instance}}, port, context.environment->platform.host, entry.target, context);
@@ -186,8 +205,9 @@ class ProcessDriver final : public Driver {
   }
 
   // Unpacks the artifact and writes the launch file of one instance.
-  Status prepare(const PlanEntry& entry, const model::ProcessDeploy& p, const DriverContext& context,
+  Status prepare(const PlanEntry& entry, const model::Component& component, const DriverContext& context,
                  const fs::path& folder) {
+    const model::ProcessDeploy& p = *component.deploy.process;
     if (entry.digest.empty())
       return fail(ErrorCode::invalid_input, entry.target + ": version " + entry.to_version + " has no artifact to deploy");
     fs::path app = folder / "app";
@@ -202,6 +222,10 @@ class ProcessDriver final : public Driver {
     env.push_back("VERSION=" + entry.to_version);
     env.push_back("SLIPWAY_ENV=" + context.environment->name);
     env.push_back("SLIPWAY_COMPONENT=" + entry.target);
+    std::vector<std::string> used = model::secrets_used_by(component);
+    std::vector<std::string> mask;  // secret values this service receives: service-logs hides them
+    for (const std::string& name : used)
+      if (auto found = context.secrets.find(name); found != context.secrets.end()) mask.push_back(found->second);
     for (const auto& [key, value] : entry.config) {
       if (!key.starts_with("env.")) continue;
       std::string text = value;
@@ -216,12 +240,14 @@ class ProcessDriver final : public Driver {
       }
       env.push_back(key.substr(4) + "=" + text);
     }
-    for (const auto& [name, secret] : context.secrets) env.push_back("SECRET_" + env_var_name(name) + "=" + secret);
+    std::vector<std::string> secrets = secret_env(context, component);
+    env.insert(env.end(), secrets.begin(), secrets.end());
     const char* kinds[] = {"none", "http", "tcp"};
     json spec = {{"version", entry.to_version},
                  {"argv", p.command.empty() ? p.argv : std::vector<std::string>{"/bin/sh", "-c", p.command}},
                  {"cwd", (app / p.cwd).lexically_normal().string()},
                  {"env", env},
+                 {"mask", mask},
                  {"grace_ms", 5000},
                  {"health", {{"kind", kinds[static_cast<int>(p.health.kind)]},
                              {"path", p.health.http_path.empty() ? "/" : p.health.http_path},

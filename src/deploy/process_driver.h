@@ -34,6 +34,13 @@ std::filesystem::path service_dir(const std::filesystem::path& state_dir, const 
 // The pid of the supervisor running for the service folder `dir`, else 0.
 int running_supervisor(const std::filesystem::path& dir);
 
+// The service log of `component` in `environment`, with every secret value
+// any of its versions received replaced by "***" (the Masker of run logs):
+// a service that prints its password does not show it to service-logs.
+// not_found when the component never ran there.
+Result<std::string> masked_service_log(const std::filesystem::path& state_dir, const std::string& environment,
+                                       const std::string& component);
+
 // Stops every supervisor (and so every service) under state_dir/services
 // (of `environment` only, when not empty) and waits for them to exit.
 // Returns how many were stopped.

@@ -258,7 +258,7 @@ std::optional<Component> read_component(Reader& reader, const std::string& name,
   std::string what = "component '" + name + "'";
   if (!reader.mapping(node, what, where)) return std::nullopt;
   reader.check_keys(node, what,
-                    {"description", "repo", "pipeline", "depends_on", "versioning", "deploy"});
+                    {"description", "repo", "pipeline", "depends_on", "versioning", "deploy", "secrets"});
   Component component;
   component.name = name;
   component.where = where;
@@ -279,6 +279,7 @@ std::optional<Component> read_component(Reader& reader, const std::string& name,
                     component.versioning);
   if (const yaml::Node* deploy = node.get("deploy"))
     read_deploy(reader, name, *deploy, key_position(node, "deploy", where), component.deploy);
+  component.secrets = reader.names(field(node, "secrets"), "secrets of " + what, key_position(node, "secrets", where));
   return component;
 }
 

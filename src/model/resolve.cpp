@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <queue>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -242,6 +243,40 @@ Result<std::vector<SettingReference>> find_setting_references(std::string_view t
     found.push_back({open, close + 2, trim(text.substr(open + 3, close - open - 3))});
     at = close + 2;
   }
+}
+
+namespace {
+
+void add_secret_references(std::string_view text, std::set<std::string>& names) {
+  Result<std::vector<SettingReference>> refs = find_setting_references(text, "");
+  if (!refs) return;  // an unterminated reference is reported where the setting is used
+  for (const SettingReference& ref : *refs)
+    if (ref.inner.starts_with("secrets.")) names.emplace(ref.inner.substr(8));
+}
+
+void add_secret_references(const yaml::Node& node, std::set<std::string>& names) {
+  if (node.is_scalar()) add_secret_references(node.text(), names);
+  for (const yaml::Node& item : node.items()) add_secret_references(item, names);
+  for (const yaml::Node::Entry& entry : node.entries()) add_secret_references(entry.value, names);
+}
+
+}  // namespace
+
+std::vector<std::string> secrets_used_by(const Component& component) {
+  std::set<std::string> names;
+  for (const NameRef& declared : component.secrets) names.insert(declared.name);
+  const Deploy& deploy = component.deploy;
+  if (deploy.process) {
+    add_secret_references(deploy.process->command, names);
+    for (const std::string& arg : deploy.process->argv) add_secret_references(arg, names);
+    for (const auto& [name, value] : deploy.process->env) add_secret_references(value, names);
+  }
+  if (deploy.helm) add_secret_references(deploy.helm->values, names);
+  if (deploy.terraform) add_secret_references(deploy.terraform->vars, names);
+  if (deploy.script)
+    for (const std::string* text : {&deploy.script->plan, &deploy.script->apply, &deploy.script->rollback})
+      add_secret_references(*text, names);
+  return {names.begin(), names.end()};
 }
 
 }  // namespace slipway::model

@@ -77,4 +77,9 @@ struct SettingReference {
 // invalid_input naming `owner` (it used to pass through as literal text).
 Result<std::vector<SettingReference>> find_setting_references(std::string_view text, const std::string& owner);
 
+// The secrets a component's deploy may receive: those it declares
+// (`secrets:`) and those its deploy settings reference as ${{ secrets.NAME }},
+// sorted and unique. Every other secret of the environment is kept from it.
+std::vector<std::string> secrets_used_by(const Component& component);
+
 }  // namespace slipway::model

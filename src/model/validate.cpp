@@ -101,6 +101,23 @@ void check_pipeline_templates(Reader& reader, const Workspace& ws, const Compone
   walk(doc);
 }
 
+// A component's declared secret must be defined by some block or environment
+// (one that only some environments define is given where it exists: a
+// misspelt name would otherwise silently give nothing everywhere).
+void check_component_secrets(Reader& reader, const Workspace& ws) {
+  std::vector<std::string> defined;
+  for (const Block& block : ws.blocks)
+    for (const SecretSpec& secret : block.secrets) defined.push_back(secret.name);
+  for (const Environment& env : ws.environments)
+    for (const SecretSpec& secret : env.secrets) defined.push_back(secret.name);
+  for (const Component& c : ws.components)
+    for (const NameRef& secret : c.secrets)
+      if (std::find(defined.begin(), defined.end(), secret.name) == defined.end())
+        reader.error("component '" + c.name + "' uses secret '" + secret.name +
+                         "', which no block or environment defines" + did_you_mean(secret.name, defined),
+                     secret.where);
+}
+
 void check_components(Reader& reader, const Workspace& ws, const Index& index) {
   std::vector<std::string> names = names_of(ws.components);
   for (const Component& c : ws.components) {
@@ -250,6 +267,7 @@ void check_environment_contents(Reader& reader, const Workspace& ws, const Index
                        " deploy settings, needed by environment '" + env.name + "'",
                    where);
     check_port_after_offset(reader, *c, *env.platform, env.name);
+
     for (const NameRef& dep : c->depends_on) {
       if (!deployed_names.contains(dep.name) && index.component(dep.name))
         reader.error("component '" + c->name + "' in environment '" + env.name + "' depends on '" +
@@ -316,6 +334,7 @@ void check_references(const Workspace& ws, Diagnostics& diagnostics) {
   check_dependency_cycles(reader, ws);
   check_blocks(reader, ws, index);
   for (const Environment& env : ws.environments) check_environment_contents(reader, ws, index, env);
+  check_component_secrets(reader, ws);
   check_policies(reader, ws);
 }
 

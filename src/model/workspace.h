@@ -139,6 +139,9 @@ struct Component {
   std::vector<NameRef> depends_on;
   Versioning versioning;
   Deploy deploy;
+  // Secrets its deploy receives as SECRET_<NAME>, besides those its settings
+  // reference as ${{ secrets.NAME }} (model/resolve.h: secrets_used_by).
+  std::vector<NameRef> secrets;
   Position where;
 };
 

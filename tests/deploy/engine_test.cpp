@@ -19,6 +19,7 @@ constexpr const char* k_workspace = R"(product:
 components:
   db:
     repo: repos/db
+    secrets: [token]
     deploy:
       script:
         apply: echo "$SLIPWAY_ACTION $SLIPWAY_COMPONENT $SLIPWAY_VERSION" >> calls.txt; echo "token is $SECRET_TOKEN"

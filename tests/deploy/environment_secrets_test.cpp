@@ -18,6 +18,7 @@ constexpr const char* k_workspace = R"(product:
 components:
   api:
     repo: repos/api
+    secrets: [api-key, db-url, token]
     deploy:
       script:
         apply: echo "key $SECRET_API_KEY db $SECRET_DB_URL token $SECRET_TOKEN"

@@ -12,6 +12,7 @@ product: {name: tiny, version: "1.0"}
 components:
   db:
     repo: repos/db
+    secrets: [token]
     deploy:
       script:
         apply: echo "apply db $SLIPWAY_VERSION" >> calls.txt; echo "token=$SECRET_TOKEN"
