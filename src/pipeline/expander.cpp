@@ -256,10 +256,17 @@ Status Expander::emit_item(yaml::Node item, Scope& scope, Slot slot, yaml::Node&
   if (slot == Slot::variables) {
     if (!item.is_mapping())
       return std::unexpected(error(item.position(), "a variable must be a mapping with 'name' and 'value'"));
-    if (const yaml::Node* group = item.get("group"))
-      return std::unexpected(error(item.position(), "variable groups are not supported (group '" +
-                                                        group->text() + "')",
-                                   ErrorCode::unsupported));
+    if (const yaml::Node* group = item.get("group")) {
+      // Kept for the runner, which resolves the group from the workspace.
+      if (!group->is_scalar() || group->text().empty())
+        return std::unexpected(error(group->position(), "'group' needs a variable group name"));
+      for (const auto& entry : item.entries())
+        if (entry.key.text() != "group")
+          return std::unexpected(error(entry.key.position(), "unexpected key '" + entry.key.text() +
+                                                                 "' in a variable group reference"));
+      out.append(std::move(item));
+      return {};
+    }
     const yaml::Node* name = item.get("name");
     if (!name || !name->is_scalar())
       return std::unexpected(error(item.position(), "a variable needs a 'name' (and a 'value')"));
@@ -270,12 +277,8 @@ Status Expander::emit_item(yaml::Node item, Scope& scope, Slot slot, yaml::Node&
     register_variable(name->text(), item.get("value") ? *item.get("value") : yaml::Node(), scope);
   }
   if (slot == Slot::steps) {
-    if (std::optional<ParameterError> problem = check_step(item, m_options.step_policy)) {
-      bool unsupported = problem->message.find("not supported") != std::string::npos;
-      return std::unexpected(error(problem->where.known() ? problem->where : item.position(),
-                                   problem->message,
-                                   unsupported ? ErrorCode::unsupported : ErrorCode::invalid_input));
-    }
+    if (std::optional<ParameterError> problem = check_step(item))
+      return std::unexpected(error(problem->where.known() ? problem->where : item.position(), problem->message));
   }
   out.append(std::move(item));
   return {};

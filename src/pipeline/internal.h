@@ -107,8 +107,14 @@ std::expected<expr::Value::Object, ParameterError> bind_parameters(
 
 // ---- steps (steps.cpp) -------------------------------------------------------
 
-// Checks one expanded step (after template resolution); nullopt when valid.
-std::optional<ParameterError> check_step(const yaml::Node& step, StepPolicy policy);
+// Checks one expanded step (after template resolution): one of Azure's step
+// forms, its keys, a task as NAME@VERSION; nullopt when valid. Whether the
+// step can run here is not checked (run/ and `pipeline check` say so).
+std::optional<ParameterError> check_step(const yaml::Node& step);
+
+// The first key of `step` that is one of Azure's step forms ("script",
+// "task", "upload"...); empty when it has none.
+std::string step_kind(const yaml::Node& step);
 
 // ---- normalization (normalize.cpp) --------------------------------------------
 

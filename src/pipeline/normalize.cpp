@@ -28,7 +28,36 @@ void put(Node& out, const char* key, Node value) {
   out.entries().push_back({scalar(key), std::move(value)});
 }
 
+bool names_a_group(const Node& variables) {
+  if (!variables.is_sequence()) return false;
+  return std::any_of(variables.items().begin(), variables.items().end(),
+                     [](const Node& item) { return item.get("group") != nullptr; });
+}
+
+// Variables that name a group stay a list in their order, as Azure keeps
+// them: a group's values are only known to the runner, and a later item
+// overrides an earlier one, so the order is the meaning.
+Result<Node> normalize_variable_list(const Node& in, const ChainOf& chain_of) {
+  Node out = Node::make_sequence(in.mark());
+  for (const Node& item : in.items()) {
+    Node kept = Node::make_mapping(item.mark());
+    if (const Node* group = item.get("group")) {
+      put(kept, "group", *group);
+    } else {
+      const Node* value = item.get("value");
+      if (value && (value->is_mapping() || value->is_sequence()))
+        return problem(chain_of, *value, "variable '" + item.get("name")->text() +
+                                             "' must have a string value, got a " + value->kind_name());
+      put(kept, "name", *item.get("name"));
+      put(kept, "value", value && !value->is_null() ? *value : Node::make_scalar("", true, item.mark()));
+    }
+    out.append(std::move(kept));
+  }
+  return out;
+}
+
 Result<Node> normalize_variables(const Node& in, const ChainOf& chain_of) {
+  if (names_a_group(in)) return normalize_variable_list(in, chain_of);
   Node out = Node::make_mapping(in.mark());
   std::unordered_map<std::string, size_t> slots;  // a later definition replaces an earlier one in place
   auto set = [&](const Node& key, const Node& value) -> Status {
@@ -62,24 +91,23 @@ std::string default_display_name(const std::string& kind, const Node& value) {
   if (kind == "bash") return "Bash";
   if (kind == "pwsh" || kind == "powershell") return "PowerShell";
   if (kind == "checkout") return "Checkout " + (value.is_scalar() ? value.text() : std::string("self"));
-  if (kind == "publish") return "PublishPipelineArtifact";
+  if (kind == "publish" || kind == "upload") return "PublishPipelineArtifact";
+  if (kind == "downloadBuild") return "DownloadBuildArtifacts";
+  if (kind == "getPackage") return "DownloadPackage";
+  if (kind == "reviewApp") return "ReviewApp";
   if (kind == "download") return "DownloadPipelineArtifact";
   if (kind == "task") return value.text().substr(0, value.text().find('@'));
   return kind;
 }
 
 Node normalize_step(const Node& step) {
-  static const std::vector<std::string> kinds = {"script", "bash", "pwsh", "powershell", "checkout",
-                                                 "task", "publish", "download", "downloadBuild",
-                                                 "getPackage", "reviewApp"};
   static const std::vector<std::string> order = {"displayName", "name", "inputs", "env", "condition",
                                                  "continueOnError", "timeoutInMinutes",
                                                  "retryCountOnTaskFailure", "enabled", "workingDirectory"};
   Node out = Node::make_mapping(step.mark());
-  std::string kind;
+  std::string kind = step_kind(step);
   for (const auto& entry : step.entries())
-    if (std::find(kinds.begin(), kinds.end(), entry.key.text()) != kinds.end()) {
-      kind = entry.key.text();
+    if (entry.key.text() == kind) {
       out.entries().push_back(entry);
       break;
     }

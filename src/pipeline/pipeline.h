@@ -9,7 +9,9 @@
 //   trigger: ...                       # verbatim (after template expansion), optional
 //   pr: ...                            # verbatim, optional
 //   resources: ...                     # verbatim, optional
-//   variables: {configuration: release}  # optional; ALWAYS a mapping name -> value
+//   variables: {configuration: release}  # optional; a mapping name -> value, unless a
+//                                      #   `- group: NAME` is among them: then Azure's list
+//                                      #   in order, items {group: NAME} or {name: N, value: V}
 //   stages:                            # ALWAYS present, even for steps-only / jobs-only files
 //   - stage: __default                 # default name: __default, then __default_2, __default_3...
 //     displayName: ...                 # optional
@@ -27,8 +29,9 @@
 //       workspace / strategy / environment / pool / container / services: verbatim when given
 //       (deployment jobs: strategy.<runOnce|rolling|canary>.<hook>.steps normalized like steps)
 //       steps:                         # absent for deployment jobs
-//       - script: echo hi              # exactly one of script, bash, checkout, task, publish,
-//                                      #   download (pwsh/powershell only with StepPolicy::azure)
+//       - script: echo hi              # exactly one of Azure's step forms: script, bash, pwsh,
+//                                      #   powershell, checkout, task (any NAME@VERSION), publish,
+//                                      #   upload, download, downloadBuild, getPackage, reviewApp
 //         displayName: CmdLine         # ALWAYS present; defaults: script CmdLine, bash Bash,
 //                                      #   checkout "Checkout X", task its name, publish
 //                                      #   PublishPipelineArtifact, download DownloadPipelineArtifact
@@ -38,8 +41,11 @@
 //
 // `$(macro)` and `$[ runtime ]` text is left verbatim for the run module.
 //
-// Errors: one Error (invalid_input, or unsupported for pwsh and unknown tasks,
-// not_found for missing files) whose message is the include chain and the
+// Nothing that only a runner can judge is refused here (tasks, pwsh, variable
+// groups, containers, services, pools): whether this machine runs them is
+// run/'s question.
+//
+// Errors: one Error (invalid_input, not_found for missing files) whose message is the include chain and the
 // problem, e.g. "t/build.yaml:12:7 (included from azure-pipelines.yml:20:5):
 // parameter 'platform' must be one of node, dotnet; got 'ruby'"; `where` is
 // empty (the chain is the position), so Error::to_string() prints the message.
@@ -62,13 +68,6 @@ namespace slipway::pipeline {
 
 class TemplateCache;
 
-// Which steps and tasks are accepted. `slipway`: only what slipway runs
-// (script, bash, checkout, publish, download; tasks Bash@3, CmdLine@2,
-// PublishPipelineArtifact@1, DownloadPipelineArtifact@2, SlipwayVersion@1).
-// `azure`: any step kind and task Azure knows the shape of (used to check
-// expansion alone against third-party suites).
-enum class StepPolicy { slipway, azure };
-
 struct ExpandOptions {
   // `path@NAME` → folder of that template source (absolute, or relative to the cwd).
   std::map<std::string, std::filesystem::path> template_sources;
@@ -79,7 +78,6 @@ struct ExpandOptions {
   std::filesystem::path display_root;
   // Values for the pipeline's own (runtime) parameters; others take defaults.
   std::map<std::string, std::string> parameters;
-  StepPolicy step_policy = StepPolicy::slipway;
   // Parsed template files (and parsed expressions) kept across expansions; may be null.
   TemplateCache* cache = nullptr;
 };

@@ -1,4 +1,7 @@
-// Checks of one expanded step: its kind, its keys, the tasks slipway knows.
+// Checks of one expanded step: its kind (any of Azure's step forms), its keys,
+// the shape of a task reference. Whether this machine can run a step is not
+// the expander's question: the run module and `slipway pipeline check` answer
+// it, so any task NAME@VERSION and every Azure step form are kept.
 #include <algorithm>
 #include <array>
 
@@ -9,13 +12,10 @@ namespace slipway::pipeline {
 
 namespace {
 
-constexpr std::array<std::string_view, 8> k_kinds = {"script", "bash",    "pwsh",    "powershell",
-                                                     "checkout", "task",  "publish", "download"};
-// Step kinds Azure has that only StepPolicy::azure accepts.
-constexpr std::array<std::string_view, 3> k_azure_only_kinds = {"downloadBuild", "getPackage", "reviewApp"};
-
-constexpr std::array<std::string_view, 5> k_known_tasks = {
-    "Bash@3", "CmdLine@2", "DownloadPipelineArtifact@2", "PublishPipelineArtifact@1", "SlipwayVersion@1"};
+// Azure's step forms (the YAML schema's steps.*, `template` aside).
+constexpr std::array<std::string_view, 12> k_kinds = {"script",   "bash",          "pwsh",       "powershell",
+                                                      "checkout", "task",          "publish",    "upload",
+                                                      "download", "downloadBuild", "getPackage", "reviewApp"};
 
 constexpr std::array<std::string_view, 10> k_common_keys = {
     "displayName", "name", "condition", "continueOnError", "enabled", "env",
@@ -34,25 +34,54 @@ std::vector<std::string_view> kind_keys(std::string_view kind) {
   if (kind == "checkout")
     return {"clean", "fetchDepth", "fetchFilter", "fetchTags", "lfs", "path", "persistCredentials",
             "submodules", "workspaceRepo", "sparseCheckoutDirectories", "sparseCheckoutPatterns"};
-  if (kind == "publish") return {"artifact", "artifactType"};
+  if (kind == "publish" || kind == "upload") return {"artifact", "artifactType"};
   if (kind == "download") return {"artifact", "patterns", "path"};
-  return {"artifact", "patterns", "path", "inputs", "tags", "version"};
+  if (kind == "getPackage") return {"path"};
+  if (kind == "reviewApp") return {};
+  return {"artifact", "patterns", "path", "inputs", "tags", "version"};  // downloadBuild
 }
 
 ParameterError problem(std::string message, const yaml::Node& at) {
   return ParameterError{std::move(message), at.position()};
 }
 
+bool is_version(std::string_view text) {
+  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; }) &&
+         text.find("..") == std::string_view::npos;
+}
+
+// NAME@VERSION, VERSION a major or a full version (Bash@3, UsePythonVersion@0.206.0);
+// NAME may hold dots (a marketplace task: publisher.extension.task.Name@1).
+std::optional<ParameterError> check_task_reference(const yaml::Node& value, const yaml::Node& key) {
+  if (!value.is_scalar() || value.text().empty()) return problem("'task' needs a task name such as Bash@3", key);
+  const std::string& text = value.text();
+  size_t at = text.rfind('@');
+  if (at == std::string::npos || at == 0)
+    return problem("task '" + text + "' needs a version: NAME@VERSION, such as Bash@3", value);
+  if (!is_version(std::string_view(text).substr(at + 1)))
+    return problem("task '" + text + "' has a bad version '" + text.substr(at + 1) +
+                       "' (expected a number such as 2 or 0.206.0)",
+                   value);
+  return std::nullopt;
+}
+
 }  // namespace
 
-std::optional<ParameterError> check_step(const yaml::Node& step, StepPolicy policy) {
+std::string step_kind(const yaml::Node& step) {
+  if (!step.is_mapping()) return {};
+  for (const auto& entry : step.entries())
+    if (contains(k_kinds, entry.key.text())) return entry.key.text();
+  return {};
+}
+
+std::optional<ParameterError> check_step(const yaml::Node& step) {
   if (!step.is_mapping())
     return problem(std::string("a step must be a mapping, got a ") + step.kind_name(), step);
   const yaml::Node::Entry* kind = nullptr;
   for (const auto& entry : step.entries()) {
     const std::string& key = entry.key.text();
-    bool is_kind = contains(k_kinds, key) || (policy == StepPolicy::azure && contains(k_azure_only_kinds, key));
-    if (!is_kind) continue;
+    if (!contains(k_kinds, key)) continue;
     if (kind)
       return problem("a step has both '" + kind->key.text() + "' and '" + key + "'", entry.key);
     kind = &entry;
@@ -60,23 +89,14 @@ std::optional<ParameterError> check_step(const yaml::Node& step, StepPolicy poli
   if (!kind) {
     std::string first = step.entries().empty() ? std::string() : step.entries()[0].key.text();
     const yaml::Node& at = step.entries().empty() ? step : step.entries()[0].key;
-    if (contains(k_azure_only_kinds, first))
-      return problem("'" + first + "' steps are not supported", at);
-    return problem("'" + first + "' is not a known step (expected script, bash, checkout, task, publish or download)",
+    std::vector<std::string> kinds(k_kinds.begin(), k_kinds.end());
+    return problem("'" + first + "' is not a known step (expected one of " + join(kinds, ", ") + ")" +
+                       did_you_mean(first, kinds),
                    at);
   }
   const std::string& name = kind->key.text();
-  if (policy == StepPolicy::slipway && (name == "pwsh" || name == "powershell"))
-    return problem("'" + name + "' steps are not supported (slipway runs steps with bash; use 'bash' or 'script')",
-                   kind->key);
   if (name == "task") {
-    if (!kind->value.is_scalar() || kind->value.text().empty())
-      return problem("'task' needs a task name such as Bash@3", kind->key);
-    if (policy == StepPolicy::slipway && !contains(k_known_tasks, kind->value.text())) {
-      std::vector<std::string> known(k_known_tasks.begin(), k_known_tasks.end());
-      return problem("task '" + kind->value.text() + "' is not supported (known tasks: " + join(known, ", ") + ")",
-                     kind->value);
-    }
+    if (std::optional<ParameterError> bad = check_task_reference(kind->value, kind->key)) return bad;
   } else if (!kind->value.is_scalar() && !(kind->value.is_null() && name != "checkout")) {
     return problem("'" + name + "' needs a string, got a " + kind->value.kind_name(), kind->value);
   }

@@ -2,7 +2,7 @@
 // azure-pipelines.yml (plus templates), and expected.yaml (the normalized
 // output, byte for byte) or expected-error.txt (the error message, exactly).
 // An optional options.txt has lines `source NAME=DIR` (template source,
-// relative to the case), `param NAME=VALUE`, `policy azure`.
+// relative to the case), `param NAME=VALUE`.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -51,8 +51,6 @@ TEST_P(PipelineCase, ExpandsAsExpected) {
         std::string pair = line.substr(6);
         size_t eq = pair.find('=');
         options.parameters[pair.substr(0, eq)] = pair.substr(eq + 1);
-      } else if (line == "policy azure") {
-        options.step_policy = StepPolicy::azure;
       }
     }
   }

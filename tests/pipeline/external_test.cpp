@@ -1,8 +1,7 @@
 // The third-party Azure Pipelines suite (../shared/conformance/azure-pipelines,
 // read in place, never copied). Each pipeline file of each case folder must
 // behave as its metadata says, or be listed in external-not-applicable.txt
-// with a reason. Expansion runs with StepPolicy::azure: the suite checks
-// template expansion, not which tasks slipway can run.
+// with a reason.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -77,7 +76,6 @@ std::string run_case(const fs::path& suite, const fs::path& file) {
   ExpandOptions options;
   options.display_root = suite;
   options.self_root = file.parent_path();
-  options.step_policy = StepPolicy::azure;
   if (Result<yaml::Node> document = yaml::parse(text, file.string()); document && document->is_mapping()) {
     if (const yaml::Node* resources = document->get("resources"))
       if (const yaml::Node* repositories = resources->get("repositories"))

@@ -37,8 +37,6 @@ def bless(c, d, slipway):
                     args += ["--templates", line[7:]]
                 elif line.startswith("param "):
                     args += ["--param", line[6:]]
-                elif line == "policy azure":
-                    return  # no CLI flag: written by hand
         r = subprocess.run(args, cwd=work, capture_output=True, text=True)
     for stale in ("expected.yaml", "expected-error.txt"):
         if os.path.exists(os.path.join(d, stale)):
