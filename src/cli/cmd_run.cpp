@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -36,6 +37,28 @@
 namespace slipway::cli {
 
 namespace {
+
+// The workspace's variable groups for the run module, each secret read from
+// the environment variable it names (a group with a secret not set carries
+// the problem, reported only when a pipeline uses the group). None when no
+// workspace loads: a `--file` run outside a workspace knows no groups.
+run::VariableGroups workspace_variable_groups(const GlobalOptions& options) {
+  run::VariableGroups groups;
+  Result<model::Workspace> workspace = model::load_workspace(options.workspace);
+  if (!workspace) return groups;
+  for (const model::VariableGroup& group : workspace->variable_groups) {
+    run::VariableGroupSpec spec{group.name, group.values, {}, {}};
+    for (const auto& [name, variable] : group.secrets) {
+      const char* value = std::getenv(variable.c_str());
+      if (value) spec.secrets.emplace_back(name, value);
+      else if (spec.problem.empty())
+        spec.problem = "secret '" + name + "' of variable group '" + group.name + "' reads environment variable " +
+                       variable + ", which is not set";
+    }
+    groups.push_back(std::move(spec));
+  }
+  return groups;
+}
 
 namespace fs = std::filesystem;
 
@@ -325,7 +348,7 @@ int run_pipeline_command(const RunArgs& args, const GlobalOptions& options) {
       }
     }
   }
-  Result<run::PipelineSpec> spec = run::read_pipeline(expanded->root);
+  Result<run::PipelineSpec> spec = run::read_pipeline(expanded->root, workspace_variable_groups(options));
   if (!spec) {
     std::cerr << "slipway: error: " << spec.error().to_string() << "\n";
     return k_exit_bad_input;
@@ -502,7 +525,7 @@ int retry_run(const std::string& id, const RunArgs& args, const GlobalOptions& o
     std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
     return k_exit_bad_input;
   }
-  Result<run::PipelineSpec> spec = run::read_pipeline(expanded->root);
+  Result<run::PipelineSpec> spec = run::read_pipeline(expanded->root, workspace_variable_groups(options));
   if (!spec) {
     std::cerr << "slipway: error: " << spec.error().to_string() << "\n";
     return k_exit_bad_input;

@@ -253,6 +253,22 @@ std::optional<TemplateSource> read_template_source(Reader& reader, const std::st
   return source;
 }
 
+std::optional<VariableGroup> read_variable_group(Reader& reader, const std::string& name,
+                                                 const yaml::Node& node, const Position& where) {
+  std::string what = "variable group '" + name + "'";
+  if (!reader.mapping(node, what, where)) return std::nullopt;
+  reader.check_keys(node, what, {"values", "secrets"});
+  VariableGroup group{.name = name, .values = {}, .secrets = {}, .where = where};
+  if (const yaml::Node* values = node.get("values")) group.values = reader.string_map(*values, "values of " + what, where);
+  if (const yaml::Node* secrets = node.get("secrets"))
+    group.secrets = reader.string_map(*secrets, "secrets of " + what, where);
+  for (const auto& [secret, variable] : group.secrets)
+    for (const auto& [value_name, value] : group.values)
+      if (iequals(secret, value_name))
+        reader.error(what + " has '" + secret + "' both in values and in secrets", where);
+  return group;
+}
+
 std::optional<Component> read_component(Reader& reader, const std::string& name,
                                          const yaml::Node& node, const Position& where) {
   std::string what = "component '" + name + "'";

@@ -76,6 +76,8 @@ class Reader {
 std::optional<Product> read_product(Reader& reader, const yaml::Node& node, const Position& where);
 std::optional<TemplateSource> read_template_source(Reader& reader, const std::string& name,
                                                    const yaml::Node& node, const Position& where);
+std::optional<VariableGroup> read_variable_group(Reader& reader, const std::string& name,
+                                                 const yaml::Node& node, const Position& where);
 std::optional<Component> read_component(Reader& reader, const std::string& name,
                                          const yaml::Node& node, const Position& where);
 std::optional<Role> read_role(Reader& reader, const std::string& name, const yaml::Node& node,

@@ -64,6 +64,10 @@ const T* find_named(const std::vector<T>& items, std::string_view name) {
 const TemplateSource* Workspace::template_source(std::string_view name) const {
   return find_named(template_sources, name);
 }
+
+const VariableGroup* Workspace::variable_group(std::string_view name) const {
+  return find_named(variable_groups, name);
+}
 const Component* Workspace::component(std::string_view name) const { return find_named(components, name); }
 const Block* Workspace::block(std::string_view name) const { return find_named(blocks, name); }
 const Environment* Workspace::environment(std::string_view name) const {
@@ -198,7 +202,7 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   const yaml::Node& doc = root_ok ? *root : empty;
   if (root_ok) {
     reader.check_keys(doc, "slipway.yaml",
-                      {"product", "templates", "components", "blocks", "environments", "roles"});
+                      {"product", "templates", "variable_groups", "components", "blocks", "environments", "roles"});
     if (const yaml::Node* product = doc.get("product")) {
       if (std::optional<Product> value =
               detail::read_product(reader, *product, detail::key_position(doc, "product", top)))
@@ -210,6 +214,10 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   read_section(reader, doc, "templates", "template source", ws.template_sources,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_template_source(reader, name, node, where);
+               });
+  read_section(reader, doc, "variable_groups", "variable group", ws.variable_groups,
+               [&](const std::string& name, const yaml::Node& node, const Position& where) {
+                 return detail::read_variable_group(reader, name, node, where);
                });
   read_section(reader, doc, "components", "component", ws.components,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {

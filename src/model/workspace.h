@@ -63,6 +63,16 @@ struct TemplateSource {
   Position where;
 };
 
+// A variable group, referenced as `- group: NAME` in pipeline variables.
+// Secrets are never written in the workspace: each names the environment
+// variable of slipway's process that holds its value at run time.
+struct VariableGroup {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> values;   // name → value, in file order
+  std::vector<std::pair<std::string, std::string>> secrets;  // name → environment variable
+  Position where;
+};
+
 struct HealthCheck {
   enum class Kind { none, http, tcp };
   Kind kind = Kind::none;
@@ -242,6 +252,7 @@ struct Workspace {
   std::filesystem::path dir;  // the workspace folder as given
   Product product;
   std::vector<TemplateSource> template_sources;
+  std::vector<VariableGroup> variable_groups;
   std::vector<Component> components;  // declaration order
   std::vector<Block> blocks;
   std::vector<Environment> environments;  // along promotion: after what they promote from
@@ -249,6 +260,7 @@ struct Workspace {
 
   // Lookups by exact name; nullptr when absent.
   const TemplateSource* template_source(std::string_view name) const;
+  const VariableGroup* variable_group(std::string_view name) const;
   const Component* component(std::string_view name) const;
   const Block* block(std::string_view name) const;
   const Environment* environment(std::string_view name) const;

@@ -74,6 +74,42 @@ Result<NameValues> name_values(const yaml::Node& map, std::string_view key) {
   return out;
 }
 
+// The workspace's variable groups, and the names of the secrets taken from them.
+struct GroupContext {
+  const VariableGroups& groups;
+  std::vector<std::string>& secret_names;
+};
+
+Result<const VariableGroupSpec*> find_group(const yaml::Node& item, const GroupContext& context) {
+  const std::string& name = text_or_empty(item.get("group"));
+  for (const VariableGroupSpec& group : context.groups) {
+    if (!iequals(group.name, name)) continue;
+    if (!group.problem.empty()) return fail(ErrorCode::invalid_input, group.problem, item.position());
+    return &group;
+  }
+  return fail(ErrorCode::not_found, "variable group '" + name + "' is not defined in the workspace", item.position());
+}
+
+// Variables: a mapping, or Azure's list when a `- group: NAME` is among them
+// (pipeline.h): a group's values and secrets take its place in the order.
+Result<NameValues> variables_of(const yaml::Node& map, const GroupContext& context) {
+  const yaml::Node* node = map.get("variables");
+  if (!node || !node->is_sequence()) return name_values(map, "variables");
+  NameValues out;
+  for (const yaml::Node& item : node->items()) {
+    if (!item.get("group")) {
+      out.emplace_back(text_or_empty(item.get("name")), text_or_empty(item.get("value")));
+      continue;
+    }
+    Result<const VariableGroupSpec*> group = find_group(item, context);
+    if (!group) return std::unexpected(group.error());
+    out.insert(out.end(), (*group)->values.begin(), (*group)->values.end());
+    out.insert(out.end(), (*group)->secrets.begin(), (*group)->secrets.end());
+    for (const auto& [secret, value] : (*group)->secrets) context.secret_names.push_back(to_lower(secret));
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> names(const yaml::Node& map, std::string_view key) {
   std::vector<std::string> out;
   const yaml::Node* node = map.get(key);
@@ -110,7 +146,7 @@ Result<StepSpec> read_step(const yaml::Node& node) {
   StepSpec step;
   step.where = node.position();
   bool found = false;
-  for (const char* kind : {"script", "bash", "checkout", "publish", "download", "task", "pwsh", "powershell"}) {
+  for (const char* kind : {"script", "bash", "checkout", "publish", "upload", "download", "task", "pwsh", "powershell"}) {
     const yaml::Node* body = node.get(kind);
     if (!body) continue;
     found = true;
@@ -120,7 +156,7 @@ Result<StepSpec> read_step(const yaml::Node& node) {
     if (k == "script") step.kind = StepKind::script, step.body = text_or_empty(body);
     if (k == "bash") step.kind = StepKind::bash, step.body = text_or_empty(body);
     if (k == "checkout") step.kind = StepKind::checkout, step.body = text_or_empty(body);
-    if (k == "publish") step.kind = StepKind::publish, step.body = text_or_empty(body);
+    if (k == "publish" || k == "upload") step.kind = StepKind::publish, step.body = text_or_empty(body);
     if (k == "download") step.kind = StepKind::download, step.body = text_or_empty(body);
     if (k == "task") step.task = text_or_empty(body);
     break;
@@ -199,7 +235,7 @@ Status read_steps(const yaml::Node* list, std::vector<StepSpec>& out, const std:
   return {};
 }
 
-Result<JobSpec> read_job(const yaml::Node& node) {
+Result<JobSpec> read_job(const yaml::Node& node, const GroupContext& groups) {
   if (!node.is_mapping()) return fail(ErrorCode::invalid_input, "a job must be a mapping", node.position());
   JobSpec job;
   job.where = node.position();
@@ -216,7 +252,7 @@ Result<JobSpec> read_job(const yaml::Node& node) {
   SLIPWAY_TRY(display, scalar(node, "displayName", job.name));
   SLIPWAY_TRY(deps, names(node, "dependsOn"));
   SLIPWAY_TRY(condition, scalar(node, "condition", "succeeded()"));
-  SLIPWAY_TRY(vars, name_values(node, "variables"));
+  SLIPWAY_TRY(vars, variables_of(node, groups));
   SLIPWAY_TRY(timeout, integer(node, "timeoutInMinutes"));
   SLIPWAY_TRY(cancel_timeout, integer(node, "cancelTimeoutInMinutes"));
   SLIPWAY_TRY(coe, boolean(node, "continueOnError", false));
@@ -318,11 +354,16 @@ Status check_dag(const std::vector<Item>& items, const std::string& what, const 
 
 }  // namespace
 
-Result<PipelineSpec> read_pipeline(const yaml::Node& root) {
+bool PipelineSpec::is_secret(std::string_view name) const {
+  return std::find(secret_names.begin(), secret_names.end(), to_lower(name)) != secret_names.end();
+}
+
+Result<PipelineSpec> read_pipeline(const yaml::Node& root, const VariableGroups& variable_groups) {
   if (!root.is_mapping()) return fail(ErrorCode::invalid_input, "the pipeline must be a mapping", root.position());
   PipelineSpec spec;
+  GroupContext groups{variable_groups, spec.secret_names};
   SLIPWAY_TRY(name, scalar(root, "name"));
-  SLIPWAY_TRY(vars, name_values(root, "variables"));
+  SLIPWAY_TRY(vars, variables_of(root, groups));
   spec.name_format = name;
   spec.variables = vars;
   const yaml::Node* stages = root.get("stages");
@@ -337,7 +378,7 @@ Result<PipelineSpec> read_pipeline(const yaml::Node& root) {
     SLIPWAY_TRY(display, scalar(node, "displayName", stage.name));
     SLIPWAY_TRY(deps, names(node, "dependsOn"));
     SLIPWAY_TRY(condition, scalar(node, "condition", "succeeded()"));
-    SLIPWAY_TRY(stage_vars, name_values(node, "variables"));
+    SLIPWAY_TRY(stage_vars, variables_of(node, groups));
     stage.display_name = display;
     stage.depends_on = deps;
     stage.condition = condition.empty() ? "succeeded()" : condition;
@@ -346,7 +387,7 @@ Result<PipelineSpec> read_pipeline(const yaml::Node& root) {
     if (jobs && !jobs->is_null()) {
       if (!jobs->is_sequence()) return fail(ErrorCode::invalid_input, "jobs must be a sequence", jobs->position());
       for (const yaml::Node& job_node : jobs->items()) {
-        Result<JobSpec> job = read_job(job_node);
+        Result<JobSpec> job = read_job(job_node, groups);
         if (!job) return std::unexpected(job.error());
         stage.jobs.push_back(std::move(*job));
       }

@@ -523,7 +523,7 @@ class Scheduler final : public JobHost {
         Result<std::string> resolved = evaluate_runtime_value(value, job.spec->where, named);
         if (!resolved) return std::unexpected(resolved.error());
         // A value taken from a secret output stays secret (masked, not in the environment).
-        bool secret = *resolved != value && is_secret_output(*resolved);
+        bool secret = (*resolved != value && is_secret_output(*resolved)) || m_spec.is_secret(name);
         vars.set(name, *resolved, secret);
       }
       vars.expand_values();

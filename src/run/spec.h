@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -79,13 +80,33 @@ struct PipelineSpec {
   std::string name_format;         // `name:` build number format; may be empty
   NameValues variables;
   std::vector<StageSpec> stages;
+  // Names of variables that came from a group's secrets (lower case): masked
+  // in logs and kept out of step environments, as Azure does; a step maps
+  // one through `env:` to get it.
+  std::vector<std::string> secret_names;
+
+  bool is_secret(std::string_view name) const;
 };
+
+// A variable group of the workspace, its secrets already read (the front end
+// reads them from slipway's environment). `problem` is set when a secret
+// could not be read; a pipeline naming the group then fails with it.
+struct VariableGroupSpec {
+  std::string name;
+  NameValues values;
+  NameValues secrets;
+  std::string problem;
+};
+using VariableGroups = std::vector<VariableGroupSpec>;
 
 // Reads the normalized tree. Errors (invalid_input with the node's position):
 // missing/mistyped keys, unknown dependsOn ("stage 'b' depends on unknown
 // stage 'x'", "job 'b' depends on unknown job 'x' in stage 's'"), cycles
 // ("dependency cycle: a -> b -> a"), pwsh/powershell and unknown tasks
 // (unsupported: "step kind 'pwsh' is not supported", "task 'Foo@1' is not supported").
-Result<PipelineSpec> read_pipeline(const yaml::Node& root);
+// `- group: NAME` variables take the values of `groups` (names compared
+// ignoring case) in their place in the list; an unknown group is not_found:
+// "variable group 'x' is not defined in the workspace".
+Result<PipelineSpec> read_pipeline(const yaml::Node& root, const VariableGroups& groups = {});
 
 }  // namespace slipway::run

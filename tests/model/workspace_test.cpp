@@ -92,6 +92,20 @@ TEST(Workspace, AppliesDefaults) {
   EXPECT_EQ(ws.repo_location(*a), "https://example.com/a.git");
 }
 
+TEST(Workspace, ReadsVariableGroupsWithValuesAndSecretSources) {
+  test::TempDir dir;
+  test::write_file(dir / "slipway.yaml",
+                   "product:\n  name: p\n  version: '1.0'\n"
+                   "variable_groups:\n  shared:\n    values:\n      region: eu\n      tier: '2'\n"
+                   "    secrets:\n      token: SHARED_TOKEN\n");
+  Workspace ws = load_ok(dir.path());
+  const VariableGroup* shared = ws.variable_group("shared");
+  ASSERT_NE(shared, nullptr);
+  EXPECT_EQ(shared->values, (std::vector<std::pair<std::string, std::string>>{{"region", "eu"}, {"tier", "2"}}));
+  EXPECT_EQ(shared->secrets, (std::vector<std::pair<std::string, std::string>>{{"token", "SHARED_TOKEN"}}));
+  EXPECT_EQ(shared->where.to_string(), "slipway.yaml:5:3");
+}
+
 TEST(Workspace, RepoLocationOfLocalRepoIsAbsolute) {
   Workspace ws;
   ws.dir = "some/ws";

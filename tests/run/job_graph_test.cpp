@@ -107,6 +107,46 @@ stages:
   EXPECT_EQ(pwsh.error().message, "step kind 'pwsh' is not supported");
 }
 
+TEST(JobGraph, VariableGroupsTakeTheirPlaceInTheOrder) {
+  Result<yaml::Node> node = yaml::parse(R"(
+variables:
+- {name: region, value: us}
+- group: Shared
+- {name: after, value: x}
+stages: [{stage: a, jobs: [{job: j, steps: [{script: echo}]}]}]
+)", "pipeline.yml");
+  ASSERT_TRUE(node);
+  VariableGroups groups = {{"shared", {{"region", "eu"}}, {{"token", "t0k"}}, {}}};
+  Result<PipelineSpec> spec = read_pipeline(*node, groups);
+  ASSERT_TRUE(spec) << spec.error().to_string();
+  EXPECT_EQ(spec->variables, (NameValues{{"region", "us"}, {"region", "eu"}, {"token", "t0k"}, {"after", "x"}}));
+  EXPECT_TRUE(spec->is_secret("TOKEN"));
+  EXPECT_FALSE(spec->is_secret("region"));
+}
+
+TEST(JobGraph, UnknownVariableGroupIsNamedWithItsPosition) {
+  Result<PipelineSpec> spec = read("variables: [{group: missing}]\nstages: [{stage: a, jobs: [{job: j, steps: [{script: echo}]}]}]\n");
+  ASSERT_FALSE(spec);
+  EXPECT_EQ(spec.error().code, ErrorCode::not_found);
+  EXPECT_EQ(spec.error().to_string(), "pipeline.yml:1:13: variable group 'missing' is not defined in the workspace");
+}
+
+TEST(JobGraph, VariableGroupWithUnreadSecretFailsWithItsProblem) {
+  Result<yaml::Node> node =
+      yaml::parse("variables: [{group: g}]\nstages: [{stage: a, jobs: [{job: j, steps: [{script: echo}]}]}]\n", "p.yml");
+  ASSERT_TRUE(node);
+  Result<PipelineSpec> spec = read_pipeline(*node, {{"g", {}, {}, "secret 't' of variable group 'g' reads X, not set"}});
+  ASSERT_FALSE(spec);
+  EXPECT_EQ(spec.error().to_string(), "p.yml:1:13: secret 't' of variable group 'g' reads X, not set");
+}
+
+TEST(JobGraph, UploadIsPublish) {
+  Result<PipelineSpec> spec = read("stages: [{stage: a, jobs: [{job: j, steps: [{upload: out, artifact: drop}]}]}]");
+  ASSERT_TRUE(spec) << spec.error().to_string();
+  EXPECT_EQ(spec->stages[0].jobs[0].steps[0].kind, StepKind::publish);
+  EXPECT_EQ(spec->stages[0].jobs[0].steps[0].artifact, "drop");
+}
+
 TEST(JobGraph, DeploymentJobRunsItsRunOnceHooks) {
   Result<PipelineSpec> spec = read(R"(
 stages:

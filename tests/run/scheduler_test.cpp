@@ -33,10 +33,10 @@ struct Fixture {
     options.branch = "main";
   }
 
-  RunRecord run(const std::string& yaml_text) {
+  RunRecord run(const std::string& yaml_text, const VariableGroups& groups = {}) {
     Result<yaml::Node> node = yaml::parse(yaml_text, "pipeline.yml");
     EXPECT_TRUE(node) << node.error().to_string();
-    Result<PipelineSpec> spec = read_pipeline(*node);
+    Result<PipelineSpec> spec = read_pipeline(*node, groups);
     EXPECT_TRUE(spec) << spec.error().to_string();
     if (!spec) return {};
     Result<RunRecord> record = run_pipeline(*spec, options, recorder);
@@ -284,6 +284,26 @@ stages:
 )Y");
   EXPECT_EQ(run.result, TaskResult::succeeded);
   EXPECT_EQ(f.recorder.step_lines("s.b", 0), std::vector<std::string>{"macro *** env unset mapped ***"});
+}
+
+TEST(Scheduler, VariableGroupSecretsAreMaskedAndOnlyMappedIntoTheEnvironment) {
+  Fixture f;
+  VariableGroups groups = {{"shared", {{"region", "eu"}}, {{"token", "s3cr3t-value"}}, {}}};
+  RunRecord run = f.run(R"Y(
+stages:
+- stage: s
+  jobs:
+  - job: j
+    variables:
+    - group: shared
+    - {name: later, value: $(region)-x}
+    steps:
+    - bash: echo "$(region) $(later) macro=$(token) env=${TOKEN:-unset} region=$REGION mapped=$MAPPED"
+      env: {MAPPED: $(token)}
+)Y", groups);
+  EXPECT_EQ(run.result, TaskResult::succeeded);
+  EXPECT_EQ(f.recorder.step_lines("s.j", 0),
+            std::vector<std::string>{"eu eu-x macro=*** env=unset region=eu mapped=***"});
 }
 
 TEST(Scheduler, StepTimeoutFailsTheStepAndKillsItsProcesses) {
