@@ -12,7 +12,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     corpus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "..", "..", "..", "shared", "conformance", "real-pipelines")
     cases = sorted(d for d in os.listdir(corpus) if os.path.exists(os.path.join(corpus, d, "SOURCE")))
-    expanded, rows, reasons = 0, [], collections.Counter()
+    expanded, rows, reasons, tasks = 0, [], collections.Counter(), collections.Counter()
     for case in cases:
         folder = os.path.join(corpus, case)
         main_file = open(os.path.join(folder, "SOURCE")).read().splitlines()[1].strip()
@@ -26,8 +26,11 @@ def main():
         items = report["steps"]
         cannot = [i for i in items if not i["can_run"]]
         for i in cannot:
-            # One group per kind of reason: task names, images and groups folded.
-            reasons[re.sub(r"'[^']*'", "'…'", i["reason"]) if "task" not in i["reason"] else i["reason"]] += 1
+            # One group per kind of reason: names folded (tasks listed apart).
+            match = re.match(r"no implementation of task '([^']*)'", i["reason"])
+            if match:
+                tasks[match.group(1)] += 1
+            reasons[re.sub(r"'[^']*'", "'…'", i["reason"])] += 1
         rows.append((case, "exit %d" % r.returncode, "%d/%d" % (len(items) - len(cannot), len(items)),
                      str(len(cannot))))
     print("Expanded %d/%d; `pipeline check` per case (exit 0: all can run here):\n" % (expanded, len(cases)))
@@ -40,6 +43,8 @@ def main():
     print("| --- | --- |")
     for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
         print("| %s | %d |" % (reason, count))
+    print("\nThe tasks without an implementation: " +
+          ", ".join("%s %d" % kv for kv in sorted(tasks.items(), key=lambda kv: (-kv[1], kv[0]))) + ".")
 
 if __name__ == "__main__":
     main()
