@@ -353,8 +353,11 @@ Status Supervisor::run() {
   }
   // A previous supervisor of DIR that was killed left its child running (in
   // its own process group): end it before bringing the desired instance back.
+  // Only when that supervisor was of this state: a copied state.json names
+  // the original state's child.
   json previous = json::parse(read_text_file(m_dir / "state.json").value_or("{}"), nullptr, false);
-  if (int orphan = previous.is_object() ? previous.value("child", 0) : 0; orphan > 0 && ::getpgid(orphan) == orphan) {
+  const bool ours = previous.is_object() && previous.value("state", "") == m_state_id;
+  if (int orphan = ours ? previous.value("child", 0) : 0; orphan > 0 && ::getpgid(orphan) == orphan) {
     Child left;
     left.pid = orphan;
     left.version = previous.value("version", "");

@@ -33,7 +33,8 @@
 // is restarted with backoff (1 s doubling to 30 s). SIGTERM or a stop request
 // stops the child and ends the supervisor (state.json outcome "stopped"). A
 // supervisor started after one that was killed first ends the child the
-// killed one left running (state.json "child", its own process group).
+// killed one left running (state.json "child", its own process group) when
+// state.json says it was of the same state.
 #pragma once
 
 #include <filesystem>

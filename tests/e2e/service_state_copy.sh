@@ -63,13 +63,15 @@ expect_contains "$OUT" "stopped 0 services"
 kill -0 "$sup" 2>/dev/null || die "the copy's service-stop stopped the original's supervisor $sup"
 answers || die "the original's service stopped answering after the copy's service-stop"
 
-# Nor does the copy's serve adopt (and so watch or stop) the original's supervisor.
+# Nor does the copy's serve adopt (and so watch or stop) the original's
+# supervisor. (It starts the copy's own, which cannot listen on the port the
+# original's holds; it is restarted until serve stops it.)
 "$SLIPWAY" -C "$copy" serve --stop-services-on-exit >"$TMP/serve.out" 2>&1 &
 serve_pid=$!
 for _ in $(seq 1 300); do grep -q "supervising" "$TMP/serve.out" && break; sleep 0.1; done
 kill -INT "$serve_pid"
 wait "$serve_pid" || die "the copy's serve exited $? on SIGINT: $(cat "$TMP/serve.out")"
-expect_contains "$(cat "$TMP/serve.out")" "supervising 0 services"
+[[ $(cat "$TMP/serve.out") != *"adopted"* ]] || die "the copy's serve adopted a supervisor: $(cat "$TMP/serve.out")"
 kill -0 "$sup" 2>/dev/null || die "the copy's serve stopped the original's supervisor $sup"
 answers || die "the original's service stopped answering after the copy's serve"
 
