@@ -45,10 +45,14 @@ run_one() {
 # "executions N, new coverage N: ok" or the finding and where its input is.
 report() {
   local name=$1 status=$2
-  local log=$build/logs/$name.log executions units finding
+  local log=$build/logs/$name.log executions units finding slow
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   units=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -1)
-  if ((status == 0)); then
+  slow=$(grep -c '^Slowest unit' "$log" || true)
+  if ((status == 0 && slow > 0)); then
+    # Not failures (under -timeout), but kept: a slow input is a blow-up to look at.
+    finding="no crash; $slow slow input(s) kept in $build/findings/$name/slow-unit-*"
+  elif ((status == 0)); then
     finding="nothing found"
   else
     finding=$(grep -m1 -E '^==[0-9]+==ERROR|^SUMMARY|ALARM|out-of-memory|deadly signal|runtime error' "$log" || echo "exit $status")
