@@ -11,11 +11,11 @@ seconds=${1:?usage: tests/fuzz/run.sh SECONDS}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-$root/build-fuzz}
 jobs=${FUZZ_JOBS:-2}
-harnesses=(workspace expression pipeline commit_message artifact)
+harnesses=(workspace expression pipeline commit_message artifact archive)
 
 # The longest input each harness reads: bundles of a pipeline or workspace with
 # templates are a few KB; expressions and commit messages are shorter.
-declare -A max_len=([workspace]=16384 [pipeline]=16384 [expression]=4096 [commit_message]=4096 [artifact]=8192)
+declare -A max_len=([workspace]=16384 [pipeline]=16384 [expression]=4096 [commit_message]=4096 [artifact]=8192 [archive]=65536)
 
 bash "$root/scripts/setup.sh" --fuzz
 cmake -S "$root" -B "$build" -G Ninja -DSLIPWAY_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-16 \

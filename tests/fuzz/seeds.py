@@ -9,10 +9,13 @@ and workspace tests, this repository's own commit messages, and examples/.
 Multi-file inputs are bundles (see tests/fuzz/scratch_folder.h).
 """
 import hashlib
+import io
 import os
 import re
 import subprocess
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 
 SOURCE = Path(sys.argv[1])
@@ -26,9 +29,9 @@ ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "0":
 def write(harness, seeds):
     folder = OUT / harness
     folder.mkdir(parents=True, exist_ok=True)
-    unique = sorted(set(s for s in seeds if s))
+    unique = sorted(set(s if isinstance(s, bytes) else s.encode("utf-8", "surrogateescape") for s in seeds if s))
     for n, seed in enumerate(unique):
-        (folder / f"seed-{n:04d}").write_bytes(seed.encode("utf-8", "surrogateescape"))
+        (folder / f"seed-{n:04d}").write_bytes(seed)
     print(f"seeds: {harness}: {len(unique)}")
 
 
@@ -100,8 +103,44 @@ def artifact_seeds():
     return manifests
 
 
+def archive_seeds():
+    """examples/acme's repos as tar, tar.gz, tar.xz and zip, and tars holding
+    what an unpack must refuse (as tests/core/archive_test.cpp makes them)."""
+    repos = SOURCE / "examples/acme/repos"
+    seeds = []
+    for repo in sorted(p for p in repos.iterdir() if p.is_dir()):
+        for mode in ("w", "w:gz", "w:xz"):
+            buffer = io.BytesIO()
+            with tarfile.open(fileobj=buffer, mode=mode) as tar:
+                tar.add(repo, arcname=repo.name)
+            seeds.append(buffer.getvalue())
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for path in sorted(repo.rglob("*")):
+                if path.is_file():
+                    archive.write(path, str(path.relative_to(repos)))
+        seeds.append(buffer.getvalue())
+    hostile = [("../up", tarfile.REGTYPE, ""), ("/abs", tarfile.REGTYPE, ""), ("dev", tarfile.CHRTYPE, ""),
+               ("fifo", tarfile.FIFOTYPE, ""), ("link", tarfile.SYMTYPE, "/etc"), ("suid", tarfile.REGTYPE, "")]
+    for name, kind, link in hostile:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname, info.mode = kind, link, 0o4755
+            data = b"content" if kind == tarfile.REGTYPE else b""
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+            if kind == tarfile.SYMTYPE:
+                through = tarfile.TarInfo("link/passwd")
+                through.size = 1
+                tar.addfile(through, io.BytesIO(b"x"))
+        seeds.append(buffer.getvalue())
+    return seeds
+
+
 write("pipeline", pipeline_seeds())
 write("expression", literals((SOURCE / "tests/expr").glob("*.cpp")) + expressions_in_yaml())
 write("commit_message", literals((SOURCE / "tests/version").glob("*.cpp")) + commit_messages())
 write("workspace", workspace_seeds())
 write("artifact", artifact_seeds())
+write("archive", archive_seeds())
