@@ -296,8 +296,8 @@ class ProcessDriver final : public Driver {
       wait_exit(pid, std::chrono::seconds(30));
       pid = 0;
     }
-    std::string request = fresh_request();
-    desired["request"] = request;
+    std::string request_id = fresh_request();
+    desired["request"] = request_id;
     if (Status s = write_file_atomic(dir / "desired.json", json_text(desired)); !s) return s;
     if (!pid) {
       if (Status s = write_file_atomic(dir / "supervisor.json", json_text(config)); !s) return s;
@@ -309,7 +309,7 @@ class ProcessDriver final : public Driver {
     }
     for (;;) {
       json state = read_json(dir / "state.json");
-      if (state.value("request", "") == request) {
+      if (state.value("request", "") == request_id) {
         std::string message = state.value("message", "");
         if (state.value("outcome", "") == "ok") {
           context.log(target, message);
