@@ -3,8 +3,9 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 600
 
-.PHONY: setup build test test-sanitize demo demo-check bench clean
+.PHONY: setup build test test-sanitize fuzz demo demo-check bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -24,6 +25,10 @@ test-sanitize: setup
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j $(JOBS) -LE no-sanitize
 
+# Every libFuzzer harness of tests/fuzz for FUZZ_SECONDS each (clang, build-fuzz).
+fuzz:
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 demo: build
 	bash scripts/demo.sh
 
@@ -36,4 +41,4 @@ bench: setup
 	bash bench/run-all.sh build-release
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-release
+	rm -rf $(BUILD) $(ASAN_BUILD) build-release build-fuzz

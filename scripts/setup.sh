@@ -9,6 +9,11 @@ packages=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev curl unzip zlib1g-dev libarchive-dev
 )
+# `setup.sh --fuzz` (tests/fuzz/run.sh) adds clang and libFuzzer. Clang 16:
+# clang 14 cannot compile libstdc++ 12's std::expected (cmake/Fuzz.cmake).
+if [[ ${1:-} == --fuzz ]]; then
+  packages+=(clang-16 libclang-rt-16-dev llvm-16)  # llvm-16: llvm-symbolizer for ASan reports
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -23,8 +23,10 @@ void add_service_commands(CLI::App& app, GlobalOptions& options) {
   CLI::App* supervise = app.add_subcommand("supervise", "run one service's supervisor (started by the process driver)");
   supervise->group("");
   auto dir = std::make_shared<std::string>();
+  auto state_id = std::make_shared<std::string>();
   supervise->add_option("dir", *dir, "the service folder")->required();
-  supervise->callback([=] { run([&] { return deploy::run_supervisor(*dir); }); });
+  supervise->add_option("--state-id", *state_id, "the id of the state the service belongs to")->required();
+  supervise->callback([=] { run([&] { return deploy::run_supervisor(*dir, *state_id); }); });
 
   CLI::App* logs = app.add_subcommand("service-logs", "print the log of a component's service in an environment");
   auto env = std::make_shared<std::string>();
@@ -47,7 +49,9 @@ void add_service_commands(CLI::App& app, GlobalOptions& options) {
   stop->callback([=, &options] {
     run([&]() -> Status {
       std::filesystem::path state_dir = std::filesystem::path(state_path(options)).parent_path();
-      int n = deploy::stop_services(state_dir, *stop_env);
+      Result<int> stopped = deploy::stop_services(state_dir, *stop_env);
+      if (!stopped) return std::unexpected(stopped.error());
+      int n = *stopped;
       std::cout << "stopped " << n << " service" << (n == 1 ? "" : "s") << "\n";
       return {};
     });

@@ -21,6 +21,8 @@
 #include "core/json_text.h"
 #include "core/process.h"
 #include "deploy/service_host.h"
+#include "deploy/state_id.h"
+#include "deploy/supervisor.h"
 #include "model/resolve.h"
 #include "run/artifacts.h"
 
@@ -52,13 +54,33 @@ Result<std::string> masked_service_log(const fs::path& state_dir, const std::str
   return masker.mask(*text);
 }
 
-int running_supervisor(const fs::path& dir) {
+namespace {
+
+// The arguments of a running process, from /proc (empty for a zombie).
+std::vector<std::string> command_line(int pid) {
+  std::string text = read_text_file("/proc/" + std::to_string(pid) + "/cmdline").value_or("");
+  std::vector<std::string> args;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\0', start);
+    if (end == std::string::npos) end = text.size();
+    args.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return args;
+}
+
+}  // namespace
+
+int running_supervisor(const fs::path& dir, const std::string& state_id) {
   Result<std::string> text = read_text_file(dir / "supervisor.pid");
-  if (!text) return 0;
+  if (!text || state_id.empty()) return 0;
   int pid = std::atoi(text->c_str());
   if (pid <= 0 || ::kill(pid, 0) != 0) return 0;
-  std::string cmdline = read_text_file("/proc/" + std::to_string(pid) + "/cmdline").value_or("");
-  if (cmdline.find("supervise") == std::string::npos) return 0;  // a reused pid, or a zombie
+  // The executable (argv[0]) may have been replaced since; the rest says whose it is.
+  std::vector<std::string> args = command_line(pid);
+  std::vector<std::string> expected = supervisor_argv({}, dir, state_id);
+  if (args.size() != expected.size() || args[1] != expected[1] || args[3] != expected[3] || args[4] != expected[4])
+    return 0;
   return pid;
 }
 
@@ -112,7 +134,9 @@ class ProcessDriver final : public Driver {
     fs::path dir = service_dir(context.state_dir, context.environment->name, target);
     Observation seen;
     seen.present = false;
-    if (!running_supervisor(dir)) return seen;
+    Result<std::string> id = state_id(context.state_dir);
+    if (!id) return std::nullopt;
+    if (!running_supervisor(dir, *id)) return seen;
     json state = read_json(dir / "state.json");
     int child = state.value("child", 0);
     if (child <= 0 || ::kill(child, 0) != 0) return seen;
@@ -262,7 +286,9 @@ class ProcessDriver final : public Driver {
                  const DriverContext& context) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    int pid = running_supervisor(dir);
+    Result<std::string> id = state_id(context.state_dir);
+    if (!id) return std::unexpected(id.error());
+    int pid = running_supervisor(dir, *id);
     json config = {{"host", host}, {"port", port}};
     if (pid && read_json(dir / "supervisor.json") != config) {  // the stable address changed
       context.log(target, "the service's address changed; restarting its supervisor");
@@ -270,20 +296,20 @@ class ProcessDriver final : public Driver {
       wait_exit(pid, std::chrono::seconds(30));
       pid = 0;
     }
-    std::string id = fresh_request();
-    desired["request"] = id;
+    std::string request_id = fresh_request();
+    desired["request"] = request_id;
     if (Status s = write_file_atomic(dir / "desired.json", json_text(desired)); !s) return s;
     if (!pid) {
       if (Status s = write_file_atomic(dir / "supervisor.json", json_text(config)); !s) return s;
       // A running `slipway serve` supervises it (service_host.h); else it runs detached.
       std::optional<Result<int>> served = ask_serve_to_supervise(context.state_dir, dir);
-      Result<int> started = served ? *served : spawn(dir);
+      Result<int> started = served ? *served : spawn(dir, *id);
       if (!started) return std::unexpected(started.error());
       pid = *started;
     }
     for (;;) {
       json state = read_json(dir / "state.json");
-      if (state.value("request", "") == id) {
+      if (state.value("request", "") == request_id) {
         std::string message = state.value("message", "");
         if (state.value("outcome", "") == "ok") {
           context.log(target, message);
@@ -301,13 +327,16 @@ class ProcessDriver final : public Driver {
     }
   }
 
-  // Starts `slipway supervise DIR` detached (own session, double fork).
-  Result<int> spawn(const fs::path& dir) {
+  // Starts `slipway supervise DIR --state-id ID` detached (own session, double fork).
+  Result<int> spawn(const fs::path& dir, const std::string& id) {
     fs::path exe = m_exe.empty() ? fs::read_symlink("/proc/self/exe") : m_exe;
     std::error_code ec;
     fs::remove(dir / "supervisor.pid", ec);
-    std::string exe_s = exe.string(), dir_s = dir.string(), log_s = (dir / "supervisor.log").string();
-    char* argv[] = {exe_s.data(), const_cast<char*>("supervise"), dir_s.data(), nullptr};
+    std::vector<std::string> args = supervisor_argv(exe, dir, id);
+    std::string exe_s = args[0], log_s = (dir / "supervisor.log").string();
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return fail(ErrorCode::io, "pipe failed");
     int log_fd = ::open(log_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -318,7 +347,7 @@ class ProcessDriver final : public Driver {
       pid_t pid = ::fork();
       if (pid == 0) {
         prepare_background_child(null_fd, log_fd);
-        ::execv(argv[0], argv);
+        ::execv(argv[0], argv.data());
         ::_exit(127);
       }
       (void)!::write(fds[1], &pid, sizeof pid);
@@ -337,7 +366,9 @@ class ProcessDriver final : public Driver {
   }
 
   Status stop(const fs::path& dir, const std::string& target, const DriverContext& context) {
-    int pid = running_supervisor(dir);
+    Result<std::string> id = state_id(context.state_dir);
+    if (!id) return std::unexpected(id.error());
+    int pid = running_supervisor(dir, *id);
     if (!pid) return {};
     ::kill(pid, SIGTERM);
     if (!wait_exit(pid, std::chrono::seconds(60))) return fail(ErrorCode::io, target + ": the supervisor did not stop");
@@ -356,14 +387,17 @@ std::unique_ptr<Driver> make_process_driver(fs::path supervisor_exe) {
   return std::make_unique<ProcessDriver>(std::move(supervisor_exe));
 }
 
-int stop_services(const fs::path& state_dir, const std::string& environment) {
+Result<int> stop_services(const fs::path& state_dir, const std::string& environment) {
   std::error_code ec;
+  if (!fs::is_directory(state_dir / "services", ec)) return 0;  // nothing deployed: no id to make
+  Result<std::string> id = state_id(state_dir);
+  if (!id) return std::unexpected(id.error());
   std::vector<int> pids;
   fs::path root = state_dir / "services";
   for (const fs::directory_entry& env : fs::directory_iterator(root, ec)) {
     if (!environment.empty() && env.path().filename() != environment) continue;
     for (const fs::directory_entry& component : fs::directory_iterator(env.path(), ec))
-      if (int pid = running_supervisor(component.path())) {
+      if (int pid = running_supervisor(component.path(), *id)) {
         ::kill(pid, SIGTERM);
         pids.push_back(pid);
       }

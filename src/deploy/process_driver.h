@@ -31,8 +31,12 @@ std::unique_ptr<Driver> make_process_driver(std::filesystem::path supervisor_exe
 std::filesystem::path service_dir(const std::filesystem::path& state_dir, const std::string& environment,
                                   const std::string& component);
 
-// The pid of the supervisor running for the service folder `dir`, else 0.
-int running_supervisor(const std::filesystem::path& dir);
+// The pid of the supervisor running for the service folder `dir` of the state
+// whose id is `state_id` (state_id.h), else 0. The pid in dir/supervisor.pid
+// counts only when that process's command line is supervisor_argv(..., state_id):
+// a reused pid, a zombie, or the supervisor of another state that a copied
+// pid file names is not this state's, and is never signalled.
+int running_supervisor(const std::filesystem::path& dir, const std::string& state_id);
 
 // The service log of `component` in `environment`, with every secret value
 // any of its versions received replaced by "***" (the Masker of run logs):
@@ -41,9 +45,9 @@ int running_supervisor(const std::filesystem::path& dir);
 Result<std::string> masked_service_log(const std::filesystem::path& state_dir, const std::string& environment,
                                        const std::string& component);
 
-// Stops every supervisor (and so every service) under state_dir/services
+// Stops every supervisor (and so every service) of the state in state_dir
 // (of `environment` only, when not empty) and waits for them to exit.
-// Returns how many were stopped.
-int stop_services(const std::filesystem::path& state_dir, const std::string& environment = {});
+// Returns how many were stopped; io error when the state id cannot be read.
+Result<int> stop_services(const std::filesystem::path& state_dir, const std::string& environment = {});
 
 }  // namespace slipway::deploy

@@ -18,6 +18,8 @@
 #include "core/files.h"
 #include "core/process.h"
 #include "deploy/process_driver.h"
+#include "deploy/state_id.h"
+#include "deploy/supervisor.h"
 
 namespace slipway::deploy {
 
@@ -91,8 +93,13 @@ bool service_deployed(const fs::path& dir) {
   return !instance.empty() && fs::exists(dir / "versions" / instance / "launch.json");
 }
 
-ServiceHost::ServiceHost(fs::path state_dir, fs::path exe, int listener, std::function<void(const std::string&)> say)
-    : m_state_dir(std::move(state_dir)), m_exe(std::move(exe)), m_listener(listener), m_say(std::move(say)) {}
+ServiceHost::ServiceHost(fs::path state_dir, std::string state_id, fs::path exe, int listener,
+                         std::function<void(const std::string&)> say)
+    : m_state_dir(std::move(state_dir)),
+      m_state_id(std::move(state_id)),
+      m_exe(std::move(exe)),
+      m_listener(listener),
+      m_say(std::move(say)) {}
 
 Result<std::unique_ptr<ServiceHost>> ServiceHost::open(const fs::path& state_dir, fs::path exe,
                                                        std::function<void(const std::string&)> say) {
@@ -102,6 +109,8 @@ Result<std::unique_ptr<ServiceHost>> ServiceHost::open(const fs::path& state_dir
     return fail(ErrorCode::io, "the socket path " + path.string() + " is too long for a unix socket");
   std::error_code ec;
   fs::create_directories(state_dir, ec);
+  Result<std::string> id = state_id(state_dir);
+  if (!id) return std::unexpected(id.error());
   fs::remove(path, ec);  // the caller holds the serve lease: a file left here is stale
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return fail(ErrorCode::io, std::string("socket: ") + std::strerror(errno));
@@ -114,7 +123,7 @@ Result<std::unique_ptr<ServiceHost>> ServiceHost::open(const fs::path& state_dir
     return fail(ErrorCode::io, "cannot listen on " + path.string() + ": " + why);
   }
   if (exe.empty()) exe = fs::read_symlink("/proc/self/exe", ec);
-  return std::unique_ptr<ServiceHost>(new ServiceHost(state_dir, std::move(exe), fd, std::move(say)));
+  return std::unique_ptr<ServiceHost>(new ServiceHost(state_dir, *id, std::move(exe), fd, std::move(say)));
 }
 
 ServiceHost::~ServiceHost() {
@@ -130,15 +139,18 @@ std::string ServiceHost::name_of(const fs::path& dir) const {
 Result<int> ServiceHost::spawn(const fs::path& dir) {
   std::error_code ec;
   fs::remove(dir / "supervisor.pid", ec);
-  std::string exe = m_exe.string(), dir_s = dir.string(), log = (dir / "supervisor.log").string();
-  char* argv[] = {exe.data(), const_cast<char*>("supervise"), dir_s.data(), nullptr};
+  std::string log = (dir / "supervisor.log").string();
+  std::vector<std::string> args = supervisor_argv(m_exe, dir, m_state_id);
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
   int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setsid();  // away from serve's terminal: its Ctrl-C is serve's alone
     prepare_background_child(null_fd, log_fd);
-    ::execv(argv[0], argv);
+    ::execv(argv[0], argv.data());
     ::_exit(127);
   }
   if (log_fd >= 0) ::close(log_fd);
@@ -160,7 +172,7 @@ Result<int> ServiceHost::supervise(const fs::path& dir) {
     if (w.child ? ::waitpid(w.pid, nullptr, WNOHANG) == 0 : ::kill(w.pid, 0) == 0) return w.pid;
     w.exited = true;
   }
-  if (int pid = running_supervisor(dir)) {
+  if (int pid = running_supervisor(dir, m_state_id)) {
     Watched& w = m_watched[dir];
     w = Watched{};
     w.pid = pid;
@@ -180,7 +192,7 @@ int ServiceHost::adopt_running() {
       fs::path dir = service.path();
       auto it = m_watched.find(dir);
       if (it != m_watched.end() && (it->second.pid || it->second.restart_at)) continue;
-      if (!running_supervisor(dir)) continue;
+      if (!running_supervisor(dir, m_state_id)) continue;
       if (supervise(dir)) {
         ++adopted;
         m_say(name_of(dir) + ": adopted its running supervisor (pid " + std::to_string(m_watched[dir].pid) + ")");

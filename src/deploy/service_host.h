@@ -52,6 +52,8 @@ bool service_deployed(const std::filesystem::path& dir);
 class ServiceHost {
  public:
   // Listens on serve_socket(state_dir) (a stale socket file is replaced).
+  // Supervisors are started, adopted and signalled only when they carry the
+  // state's id (state_id.h). io error when the id cannot be read.
   // `exe`: the slipway binary that runs `supervise DIR`. `say`: one line per
   // event ("test/web: supervisor exited; restarting in 1 s"). io error when
   // the socket cannot be made (e.g. its path is longer than 107 bytes).
@@ -82,13 +84,14 @@ class ServiceHost {
     std::optional<std::chrono::steady_clock::time_point> restart_at;
     int backoff = 1;
   };
-  ServiceHost(std::filesystem::path state_dir, std::filesystem::path exe, int listener,
+  ServiceHost(std::filesystem::path state_dir, std::string state_id, std::filesystem::path exe, int listener,
               std::function<void(const std::string&)> say);
   Result<int> spawn(const std::filesystem::path& dir);
   void answer(int client);
   std::string name_of(const std::filesystem::path& dir) const;
 
   std::filesystem::path m_state_dir;
+  std::string m_state_id;  // what this state's supervisors carry (state_id.h)
   std::filesystem::path m_exe;
   int m_listener = -1;
   std::function<void(const std::string&)> m_say;

@@ -156,7 +156,7 @@ struct Child {
 
 class Supervisor {
  public:
-  explicit Supervisor(fs::path dir) : m_dir(std::move(dir)) {}
+  Supervisor(fs::path dir, std::string state_id) : m_dir(std::move(dir)), m_state_id(std::move(state_id)) {}
 
   Status run();
 
@@ -166,7 +166,7 @@ class Supervisor {
     out << "[slipway] " << line << "\n";
   }
   void write_state() {
-    json s = {{"pid", ::getpid()},        {"instance", m_child.instance}, {"version", m_child.version},
+    json s = {{"pid", ::getpid()},        {"state", m_state_id},           {"instance", m_child.instance}, {"version", m_child.version},
               {"child", m_child.pid},     {"internal_port", m_child.port}, {"request", m_request},
               {"outcome", m_outcome},     {"message", m_message}};
     (void)write_file_atomic(m_dir / "state.json", json_text(s));
@@ -178,6 +178,7 @@ class Supervisor {
   bool deploy(const std::string& instance);
 
   fs::path m_dir;
+  std::string m_state_id;
   std::string m_host = "127.0.0.1";
   int m_port = 0;
   int m_grace_ms = 5000;
@@ -352,8 +353,11 @@ Status Supervisor::run() {
   }
   // A previous supervisor of DIR that was killed left its child running (in
   // its own process group): end it before bringing the desired instance back.
+  // Only when that supervisor was of this state: a copied state.json names
+  // the original state's child.
   json previous = json::parse(read_text_file(m_dir / "state.json").value_or("{}"), nullptr, false);
-  if (int orphan = previous.is_object() ? previous.value("child", 0) : 0; orphan > 0 && ::getpgid(orphan) == orphan) {
+  const bool ours = previous.is_object() && previous.value("state", "") == m_state_id;
+  if (int orphan = ours ? previous.value("child", 0) : 0; orphan > 0 && ::getpgid(orphan) == orphan) {
     Child left;
     left.pid = orphan;
     left.version = previous.value("version", "");
@@ -425,6 +429,13 @@ Status Supervisor::run() {
 
 }  // namespace
 
-Status run_supervisor(const fs::path& dir) { return Supervisor(dir).run(); }
+Status run_supervisor(const fs::path& dir, const std::string& state_id) {
+  if (state_id.empty()) return fail(ErrorCode::invalid_input, "supervise needs --state-id");
+  return Supervisor(dir, state_id).run();
+}
+
+std::vector<std::string> supervisor_argv(const fs::path& exe, const fs::path& dir, const std::string& state_id) {
+  return {exe.string(), "supervise", dir.string(), "--state-id", state_id};
+}
 
 }  // namespace slipway::deploy

@@ -1,5 +1,7 @@
 // The process platform's supervisor: one small detached `slipway supervise
-// DIR` process per component instance (DIR = <state>/services/ENV/COMPONENT).
+// DIR --state-id ID` process per component instance (DIR =
+// <state>/services/ENV/COMPONENT, ID = state_id(<state>), state_id.h: a pid
+// is only signalled when its command line carries its own state's id).
 //
 // Why not one supervisor thread inside `slipway serve`: a process per service
 // makes `slipway apply` work without a server running, survives the CLI
@@ -15,8 +17,9 @@
 //                           one instance I = version + configuration (0600:
 //                           it holds the service's secrets)
 //   desired.json     {"instance", "request"} or {"stop": true, "request"}
-//   state.json       {"pid", "instance", "version", "child", "internal_port",
+//   state.json       {"pid", "state", "instance", "version", "child", "internal_port",
 //                     "request", "outcome", "message"} by the supervisor
+//                     ("state": the state id it was started with)
 //   supervisor.pid   the supervisor's pid, once its stable port listens
 //   service.log      the service's stdout and stderr (plus [slipway] lines)
 //
@@ -30,18 +33,27 @@
 // is restarted with backoff (1 s doubling to 30 s). SIGTERM or a stop request
 // stops the child and ends the supervisor (state.json outcome "stopped"). A
 // supervisor started after one that was killed first ends the child the
-// killed one left running (state.json "child", its own process group).
+// killed one left running (state.json "child", its own process group) when
+// state.json says it was of the same state.
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 
 namespace slipway::deploy {
 
-// Runs the supervisor for DIR until stopped. An error when DIR has no
-// supervisor.json or the stable port cannot be listened on. Blocks; installs
-// a SIGTERM/SIGINT handler; forks the service's children.
-Status run_supervisor(const std::filesystem::path& dir);
+// Runs the supervisor for DIR of the state whose id is `state_id` until
+// stopped. An error when DIR has no supervisor.json or the stable port cannot
+// be listened on. Blocks; installs a SIGTERM/SIGINT handler; forks the
+// service's children.
+Status run_supervisor(const std::filesystem::path& dir, const std::string& state_id);
+
+// The argv of the supervisor of `dir` run by `exe` (the command line that
+// running_supervisor() recognises).
+std::vector<std::string> supervisor_argv(const std::filesystem::path& exe, const std::filesystem::path& dir,
+                                         const std::string& state_id);
 
 }  // namespace slipway::deploy

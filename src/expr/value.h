@@ -104,7 +104,7 @@ bool equals(const Value& left, const Value& right);
 Result<int> compare(const Value& left, const Value& right);
 
 // convertToJson's text: indented by two spaces like Azure's output; numbers
-// as 0.#######, versions as strings.
+// as 0.#######, versions as strings; bytes that are not UTF-8 become U+FFFD.
 std::string to_json(const Value& value);
 
 // Ordinal comparison ignoring case, as .NET's OrdinalIgnoreCase (ASCII

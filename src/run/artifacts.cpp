@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,45 @@ fs::path blob_path(const fs::path& root, const std::string& digest) {
 
 Status io_error(const std::string& what, const std::error_code& ec) {
   return fail(ErrorCode::io, what + ": " + ec.message());
+}
+
+// One file of a manifest, checked: a relative path inside the artifact and
+// the digest of a blob (64 lowercase hex digits, so it names a file under
+// blobs/ and nothing else).
+struct ManifestEntry {
+  std::string path;
+  std::string sha256;
+  bool executable = false;
+};
+
+bool is_sha256_hex(const std::string& text) {
+  return text.size() == 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// A manifest is read back from disk, so it is input: a damaged or forged one
+// is `corrupt`, never an exception (nlohmann's value() throws on a non-object,
+// found by tests/fuzz/artifact_fuzz) nor a read outside the blobs.
+Result<std::vector<ManifestEntry>> read_manifest(const std::string& text, const std::string& digest) {
+  nlohmann::json manifest = nlohmann::json::parse(text, nullptr, false);
+  if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("files") || !manifest["files"].is_array())
+    return fail(ErrorCode::corrupt, "artifact " + digest + ": manifest is not valid");
+  std::vector<ManifestEntry> entries;
+  for (const nlohmann::json& file : manifest["files"]) {
+    const bool shaped = file.is_object() && file.contains("path") && file["path"].is_string() &&
+                        file.contains("sha256") && file["sha256"].is_string() &&
+                        (!file.contains("executable") || file["executable"].is_boolean());
+    if (!shaped) return fail(ErrorCode::corrupt, "artifact " + digest + ": manifest entry " +
+                                                     std::to_string(entries.size() + 1) + " is not valid");
+    ManifestEntry entry{file["path"].get<std::string>(), file["sha256"].get<std::string>(),
+                        file.value("executable", false)};
+    if (entry.path.empty() || entry.path.front() == '/' || entry.path.find("..") != std::string::npos)
+      return fail(ErrorCode::corrupt, "artifact " + digest + ": bad path '" + entry.path + "'");
+    if (!is_sha256_hex(entry.sha256))
+      return fail(ErrorCode::corrupt, "artifact " + digest + ": bad blob digest of " + entry.path);
+    entries.push_back(std::move(entry));
+  }
+  return entries;
 }
 
 // Copies `from` into the blob store unless the blob is already there.
@@ -111,25 +151,20 @@ Status ArtifactStore::get(const std::string& digest, const fs::path& to) const {
   fs::path manifest_path = m_root / "manifests" / (digest + ".json");
   Result<std::string> text = read_text_file(manifest_path);
   if (!text) return fail(ErrorCode::not_found, "artifact " + digest + " is not in the store");
-  nlohmann::json manifest = nlohmann::json::parse(*text, nullptr, false);
-  if (manifest.is_discarded() || !manifest.contains("files"))
-    return fail(ErrorCode::corrupt, "artifact " + digest + ": manifest is not valid");
+  Result<std::vector<ManifestEntry>> entries = read_manifest(*text, digest);
+  if (!entries) return std::unexpected(entries.error());
   std::error_code ec;
   fs::create_directories(to, ec);
   if (ec) return io_error("download to " + to.string(), ec);
-  for (const nlohmann::json& file : manifest["files"]) {
-    std::string relative = file.value("path", "");
-    std::string blob = file.value("sha256", "");
-    if (relative.empty() || relative.front() == '/' || relative.find("..") != std::string::npos)
-      return fail(ErrorCode::corrupt, "artifact " + digest + ": bad path '" + relative + "'");
-    fs::path source = blob_path(m_root, blob);
-    fs::path target = to / relative;
+  for (const ManifestEntry& entry : *entries) {
+    fs::path target = to / entry.path;
     fs::create_directories(target.parent_path(), ec);
-    fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
-    if (ec) return fail(ErrorCode::corrupt, "artifact " + digest + ": blob " + blob + " of " + relative + ": " + ec.message());
+    fs::copy_file(blob_path(m_root, entry.sha256), target, fs::copy_options::overwrite_existing, ec);
+    if (ec)
+      return fail(ErrorCode::corrupt,
+                  "artifact " + digest + ": blob " + entry.sha256 + " of " + entry.path + ": " + ec.message());
     // Plain modes whatever the blob's: no setuid, setgid or sticky bits.
-    fs::perms mode = file.value("executable", false) ? fs::perms(0755) : fs::perms(0644);
-    fs::permissions(target, mode, ec);
+    fs::permissions(target, entry.executable ? fs::perms(0755) : fs::perms(0644), ec);
   }
   return {};
 }

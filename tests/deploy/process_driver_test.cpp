@@ -127,7 +127,7 @@ environments:
     ASSERT_EQ(test::run_command({"tar", "-czf", (dir / "pack/web.tar.gz").string(), "-C", (dir / "src").string(), "app.py"}).exit_code, 0);
     digest = run::ArtifactStore(dir / "state/artifacts").put("web", dir / "pack").value().digest;
   }
-  void TearDown() override { stop_services(dir / "state"); }
+  void TearDown() override { (void)stop_services(dir / "state"); }
 
   Result<ApplyResult> apply(const std::string& version) {
     ApplyRequest request;

@@ -339,6 +339,15 @@ TEST(Functions, CoalesceIifAndJson) {
   });
 }
 
+// Found by tests/fuzz/expression_fuzz: a byte that is not UTF-8 made
+// nlohmann::json throw type_error.316 out of evaluate().
+TEST(Functions, ConvertToJsonReplacesBytesThatAreNotUtf8) {
+  check({
+      {"convertToJson('say \"h\x97\"')", "'\"say \\\"h\xEF\xBF\xBD\\\"\"'"},
+      {"convertToJson(split('a\xff,b', ','))", "'[\n  \"a\xEF\xBF\xBD\",\n  \"b\"\n]'"},
+  });
+}
+
 TEST(Functions, RunTimeOnlyFunctionsAreRefusedAtCompileTime) {
   EXPECT_EQ(run("counter('a', 1)"),
             "error: p.yml:3:10: Function 'counter' is only available in run-time expressions. Located at column 1 "

@@ -75,5 +75,31 @@ TEST(Artifacts, MissingBlobIsCorrupt) {
   EXPECT_EQ(got.error().code, ErrorCode::corrupt);
 }
 
+// Found by tests/fuzz/artifact_fuzz: a manifest whose entries are not objects
+// (or whose path is a number) made nlohmann::json throw out of get(); a blob
+// digest with '/' or ".." read a file outside the store into the artifact.
+TEST(Artifacts, MalformedManifestIsCorruptNotAnException) {
+  test::TempDir dir;
+  test::write_file(dir / "secret", "not yours");
+  const std::string blob = "../secret";  // blobs/../../secret: the folder holding the store
+  const std::pair<std::string, std::string> cases[] = {
+      {"[1]", "artifact m: manifest is not valid"},
+      {R"({"files":"x"})", "artifact m: manifest is not valid"},
+      {R"({"files":[1]})", "artifact m: manifest entry 1 is not valid"},
+      {R"({"files":[{"path":5,"sha256":"a"}]})", "artifact m: manifest entry 1 is not valid"},
+      {R"({"files":[{"path":"a","sha256":"x","executable":"yes"}]})", "artifact m: manifest entry 1 is not valid"},
+      {R"({"files":[{"path":"stolen","sha256":")" + blob + R"("}]})", "artifact m: bad blob digest of stolen"},
+  };
+  ArtifactStore store(dir / "store");
+  for (const auto& [manifest, message] : cases) {
+    test::write_file(dir / "store/manifests/m.json", manifest);
+    Status got = store.get("m", dir / "out");
+    ASSERT_FALSE(got) << manifest;
+    EXPECT_EQ(got.error().code, ErrorCode::corrupt) << manifest;
+    EXPECT_EQ(got.error().message, message);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "out/stolen"));
+}
+
 }  // namespace
 }  // namespace slipway::run
