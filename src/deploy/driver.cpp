@@ -18,11 +18,16 @@ std::string env_var_name(const std::string& key) {
   return out;
 }
 
-std::vector<std::string> secret_env(const DriverContext& context, const model::Component& component) {
-  std::vector<std::string> env;
+std::map<std::string, std::string> secrets_for(const DriverContext& context, const model::Component& component) {
+  std::map<std::string, std::string> secrets;
   for (const std::string& name : model::secrets_used_by(component))
-    if (auto found = context.secrets.find(name); found != context.secrets.end())
-      env.push_back("SECRET_" + env_var_name(name) + "=" + found->second);
+    if (auto found = context.secrets.find(name); found != context.secrets.end()) secrets.insert(*found);
+  return secrets;
+}
+
+std::vector<std::string> secret_env(const std::map<std::string, std::string>& secrets) {
+  std::vector<std::string> env;
+  for (const auto& [name, value] : secrets) env.push_back("SECRET_" + env_var_name(name) + "=" + value);
   return env;
 }
 

@@ -65,10 +65,12 @@ Result<std::unique_ptr<Driver>> make_driver(model::PlatformKind kind);
 // component uses as SECRET_<NAME> (secret_env) and the platform's `env`.
 std::unique_ptr<Driver> make_script_driver();
 
-// SECRET_<NAME>=VALUE for each secret of the environment that `component`
-// declares or references (model::secrets_used_by); the others stay out of its
+// The secrets of the environment that `component` declares or references
+// (model::secrets_used_by), name -> value; the others stay out of its
 // processes, so one component cannot read another's credentials.
-std::vector<std::string> secret_env(const DriverContext& context, const model::Component& component);
+std::map<std::string, std::string> secrets_for(const DriverContext& context, const model::Component& component);
+// SECRET_<NAME>=VALUE for each of `secrets`.
+std::vector<std::string> secret_env(const std::map<std::string, std::string>& secrets);
 
 // A value or secret key as an environment variable name: upper case, every
 // character other than a letter or digit replaced by '_' ("api-key" → "API_KEY").

@@ -23,7 +23,6 @@
 #include "deploy/service_host.h"
 #include "deploy/state_id.h"
 #include "deploy/supervisor.h"
-#include "model/resolve.h"
 #include "run/artifacts.h"
 
 namespace slipway::deploy {
@@ -246,14 +245,13 @@ class ProcessDriver final : public Driver {
     env.push_back("VERSION=" + entry.to_version);
     env.push_back("SLIPWAY_ENV=" + context.environment->name);
     env.push_back("SLIPWAY_COMPONENT=" + entry.target);
-    std::vector<std::string> used = model::secrets_used_by(component);
+    std::map<std::string, std::string> secrets = secrets_for(context, component);
     std::vector<std::string> mask;  // secret values this service receives: service-logs hides them
-    for (const std::string& name : used)
-      if (auto found = context.secrets.find(name); found != context.secrets.end()) mask.push_back(found->second);
+    for (const auto& [name, secret] : secrets) mask.push_back(secret);
     for (const auto& [key, value] : entry.config) {
       if (!key.starts_with("env.")) continue;
       std::string text = value;
-      for (const auto& [name, secret] : context.secrets) {
+      for (const auto& [name, secret] : secrets) {
         std::string prefix = "<secret " + name + " generation ";
         for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
           size_t end = text.find('>', at);
@@ -264,8 +262,8 @@ class ProcessDriver final : public Driver {
       }
       env.push_back(key.substr(4) + "=" + text);
     }
-    std::vector<std::string> secrets = secret_env(context, component);
-    env.insert(env.end(), secrets.begin(), secrets.end());
+    std::vector<std::string> secret_vars = secret_env(secrets);
+    env.insert(env.end(), secret_vars.begin(), secret_vars.end());
     const char* kinds[] = {"none", "http", "tcp"};
     json spec = {{"version", entry.to_version},
                  {"argv", p.command.empty() ? p.argv : std::vector<std::string>{"/bin/sh", "-c", p.command}},

@@ -58,7 +58,7 @@ class ScriptDriver final : public Driver {
     env.push_back("SLIPWAY_ACTION=" + action);
     env.push_back("SLIPWAY_ARTIFACT_DIGEST=" + entry.digest);
     for (const auto& [key, value] : entry.config) env.push_back("SLIPWAY_CONFIG_" + env_var_name(key) + "=" + value);
-    std::vector<std::string> secrets = secret_env(context, *c);
+    std::vector<std::string> secrets = secret_env(secrets_for(context, *c));
     env.insert(env.end(), secrets.begin(), secrets.end());
     for (const auto& [name, value] : platform.env) env.push_back(name + "=" + value);
     ProcessOptions options;
