@@ -44,7 +44,7 @@ components=(billing orders worker web acme-bridge)
 declare -A version digest
 step "build every component: slipway run COMPONENT (dev, mode auto, follows each successful build)"
 for c in "${components[@]}"; do
-  if ! out=$(sw run "$c" --json 2>"$work/run-$c.err"); then
+  if ! out=$(SLIPWAY_USER=alice sw run "$c" --json 2>"$work/run-$c.err"); then
     problem "slipway run $c failed: $(tail -n1 "$work/run-$c.err")"; continue
   fi
   digest[$c]=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(a["digest"] for a in d["artifacts"] if a["name"]==sys.argv[1]))' "$c" <<<"$out") || { problem "run $c published no artifact named $c"; continue; }
@@ -77,7 +77,7 @@ step "dev: probe every service"
 if ! probe dev 0 quiet >/dev/null 2>&1; then
   problem "dev was not deployed by the builds (auto environment); applying it with 'slipway apply dev --version ...'"
   args=(); for c in billing orders worker web; do args+=(--version "$c=${version[$c]:-}"); done
-  SLIPWAY_USER=alice sw apply dev "${args[@]}" | sed 's/^/  /' || problem "slipway apply dev failed"
+  SLIPWAY_USER=frank sw apply dev "${args[@]}" | sed 's/^/  /' || problem "slipway apply dev failed"
 fi
 probe dev 0 || true
 

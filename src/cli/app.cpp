@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include "cli/identity.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -60,5 +62,24 @@ std::string state_path(const GlobalOptions& options) {
   if (const char* env = std::getenv("SLIPWAY_STATE"); env && *env) return env;
   return (std::filesystem::path(options.workspace) / ".slipway" / "state.db").string();
 }
+
+Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as) {
+  service::Config config;
+  config.workspace = options.workspace;
+  config.store = state_path(options);
+  config.state_root = std::filesystem::path(config.store).parent_path();
+  if (const char* key = std::getenv("SLIPWAY_MASTER_KEY"); key && *key) config.key_value = key;
+  if (const char* file = std::getenv("SLIPWAY_MASTER_KEY_FILE"); file && *file) config.key_file = file;
+  Result<std::string> actor = acting_identity(as);
+  if (actor) config.actor = *actor;
+  else config.no_actor = actor.error().to_string();
+  return service::Service::open(std::move(config));
+}
+
+void add_as_option(CLI::App* command, std::string& as) {
+  command->add_option("--as", as, "acting identity (default: SLIPWAY_USER, else user: in the user config file)");
+}
+
+int report_status(const Status& status) { return status ? k_exit_ok : report(status.error()); }
 
 }  // namespace slipway::cli

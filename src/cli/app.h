@@ -8,9 +8,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <string>
 
 #include "core/error.h"
+#include "service/service.h"
 
 namespace slipway::cli {
 
@@ -38,6 +40,17 @@ CLI::Validator seconds_range(double min, double max);  // finite, min .. max
 
 // The resolved path of the state database for these options.
 std::string state_path(const GlobalOptions& options);
+
+// The service for these options (workspace, state, master key from
+// SLIPWAY_MASTER_KEY or SLIPWAY_MASTER_KEY_FILE), acting as `as`, else as
+// cli/identity.h's rules say (none: state-changing use cases refuse).
+Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as = "");
+
+// `--as NAME` on an acting command (docs/identity.md).
+void add_as_option(CLI::App* command, std::string& as);
+
+// The exit code for a use case's result: 0, or the error reported.
+int report_status(const Status& status);
 
 void add_workspace_commands(CLI::App& app, GlobalOptions& options);
 void add_pipeline_commands(CLI::App& app, GlobalOptions& options);

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "cli/app.h"
-#include "cli/build_hook.h"
+#include "cli/print.h"
 #include "core/clock.h"
 #include "core/host.h"
 #include "core/json_text.h"
@@ -67,6 +67,7 @@ std::atomic<bool> g_cancel{false};
 extern "C" void on_cancel_signal(int) { g_cancel.store(true); }
 
 struct RunArgs {
+  std::string as;
   std::string component;
   std::string file;
   std::string branch = "main";
@@ -161,6 +162,22 @@ std::string duration_text(std::int64_t start, std::int64_t finish) {
   return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
 }
 
+// The version a successful build of a component stands for, recorded; the
+// auto environments tracking its branch follow. Lines go to stderr under
+// --json (stdout is the run's JSON then).
+Status record_component_build(const GlobalOptions& options, const RunArgs& args, const run::RunRecord& record) {
+  std::ostream& out = options.json ? std::cerr : std::cout;
+  Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
+  if (!service) return std::unexpected(service.error());
+  Result<service::BuildOutcome> built = (*service)->build_succeeded(args.component, record);
+  if (!built) return std::unexpected(built.error());
+  for (const std::string& note : built->notes) out << note << "\n";
+  Status result;
+  for (const release::ApplyRecord& r : built->applies)
+    if (Status s = print_apply(r, out); !s && result) result = s;
+  return result;
+}
+
 // Numbers the run, runs it with Ctrl-C wired to cancel, prints the result.
 int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, const RunArgs& args,
                 const GlobalOptions& options) {
@@ -225,10 +242,8 @@ int execute_run(const run::PipelineSpec& spec, run::RunOptions run_options, cons
   }
   bool ok = record->result == run::TaskResult::succeeded || record->result == run::TaskResult::succeeded_with_issues;
   if (!ok) return k_exit_failed;
-  // A component's build: its auto environments follow (cli/build_hook.h).
-  if (!args.component.empty()) {
-    if (Status s = after_component_build(options, args.component, *record); !s) return report(s.error());
-  }
+  // A component's build: its auto environments follow.
+  if (!args.component.empty()) return report_status(record_component_build(options, args, *record));
   return k_exit_ok;
 }
 
@@ -693,6 +708,7 @@ void add_run_commands(CLI::App& app, GlobalOptions& options) {
   run->add_option("--templates", args->templates, "template source NAME=DIR (repeatable)");
   run->add_flag("--follow", args->follow, "print step output as it happens");
   run->add_flag("--json", options.json, "print the run as JSON");
+  add_as_option(run, args->as);
   auto retry_id = std::make_shared<std::string>();
   CLI::App* retry = run->add_subcommand("retry", "rerun a run's failed and canceled jobs (and their dependants), reusing the rest");
   retry->add_option("id", *retry_id, "the run to retry")->required();

@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
-#include "cli/build_hook.h"
 #include "core/json_text.h"
 #include "core/strings.h"
 #include "model/workspace.h"
@@ -69,52 +68,9 @@ Status from_component(const GlobalOptions& global, const std::string& name, std:
     return fail(ErrorCode::unsupported,
                 "component '" + name + "' has a remote repo; versioning needs a local clone");
   repo = workspace->repo_location(*component);
-  fill_options(*component, options);
+  options = version::options_for(*component);
   return {};
 }
-
-}  // namespace
-
-void fill_options(const model::Component& component, version::VersionOptions& options) {
-  const model::Versioning& v = component.versioning;
-  options.tag_format = v.tag_format;
-  options.preset = v.preset == model::VersionPreset::angular ? version::Preset::angular
-                                                             : version::Preset::conventionalcommits;
-  options.paths = v.paths;
-  if (!v.branches.empty()) {
-    options.branches.clear();
-    for (const model::ReleaseBranch& b : v.branches) {
-      version::BranchRule rule{b.name, {}, {}, {}};
-      if (!b.prerelease.empty()) rule.prerelease = b.prerelease;
-      options.branches.push_back(std::move(rule));
-    }
-  }
-}
-
-Result<std::optional<BuiltVersion>> build_version(const model::Workspace& workspace, const model::Component& component,
-                                                  const std::string& branch, const std::string& commit) {
-  if (component.repo_is_url) return std::optional<BuiltVersion>();
-  version::VersionOptions options;
-  fill_options(component, options);
-  options.branch = branch;
-  if (!commit.empty()) options.head = commit;
-  Result<version::VersionResult> result = version::compute_next_version(workspace.repo_location(component), options);
-  if (!result) return std::unexpected(result.error());
-  if (result->next_version) return std::optional<BuiltVersion>(BuiltVersion{result->next_version->to_string(), *result});
-  if (result->head_is_released && result->last_version)
-    return std::optional<BuiltVersion>(BuiltVersion{result->last_version->to_string(), std::nullopt});
-  return std::optional<BuiltVersion>();
-}
-
-Status tag_built_version(const model::Workspace& workspace, const model::Component& component,
-                         const BuiltVersion& built) {
-  if (!built.untagged) return {};
-  Result<bool> tagged = version::create_release_tag(workspace.repo_location(component), *built.untagged);
-  if (!tagged) return std::unexpected(tagged.error());
-  return {};
-}
-
-namespace {
 
 int run_version(const VersionArgs& args, const GlobalOptions& global) {
   version::VersionOptions options;

@@ -164,7 +164,7 @@ ordered_json policy_json(const model::Policy& policy) {
   if (!policy.branch.empty()) out["branch"] = policy.branch;
   out["promote_from"] = policy.promote_from ? ordered_json(policy.promote_from->name) : ordered_json();
   out["approvals"] = approvals;
-  out["distinct_approvers"] = policy.distinct_approvers;
+  out["requester_cannot_approve"] = policy.requester_cannot_approve;
   out["freeze"] = freeze;
   return out;
 }
@@ -264,7 +264,7 @@ void run_env_show(GlobalOptions& options, const std::string& name) {
   if (!env->policy.branch.empty()) out << " from branch " << env->policy.branch;
   if (env->policy.promote_from) out << ", promoted from " << env->policy.promote_from->name;
   out << "\n  approvals:  " << approvals_text(env->policy);
-  if (env->policy.distinct_approvers) out << " (approver must not be the promoter)";
+  if (env->policy.requester_cannot_approve) out << " (its creator and its promoter cannot approve)";
   out << "\n  blocks:     " << (env->blocks.empty() ? "-" : join(env->blocks, ", "));
   out << "\n  components: " << (env->components.empty() ? "-" : join(env->components, ", ")) << "\n";
   for (const model::FreezeWindow& w : env->policy.freeze) {

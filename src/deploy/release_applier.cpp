@@ -8,15 +8,13 @@ namespace {
 
 class EngineApplier final : public release::Applier {
  public:
-  EngineApplier(store::Store& store, std::filesystem::path state_db, std::optional<std::string> key)
-      : m_store(store), m_state_db(std::move(state_db)), m_key(std::move(key)) {}
+  EngineApplier(store::Store& store, std::filesystem::path state_root, const MasterKey& key)
+      : m_store(store), m_state_root(std::move(state_root)), m_key(key) {}
 
   Result<release::ApplyOutcome> apply(const model::Workspace& workspace, const model::Environment& environment,
                                       const release::Release& release,
                                       const release::ApplyContext& context) override {
     if (!environment.platform) return fail(ErrorCode::invalid_input, "environment " + environment.name + " has no platform");
-    Result<MasterKey> key = load_master_key(key_file_for(m_state_db), m_key);
-    if (!key) return std::unexpected(key.error());
     Result<std::unique_ptr<Driver>> driver = make_driver(environment.platform->kind);
     if (!driver) return std::unexpected(driver.error());
     ApplyRequest request;
@@ -26,9 +24,9 @@ class EngineApplier final : public release::Applier {
       request.wanted[c.name] = {c.version, c.artifact_digest};
     request.release = release.id;
     request.actor = context.actor;
-    request.state_dir = m_state_db.parent_path();
+    request.state_dir = m_state_root;
     request.keep_alive = context.keep_alive;
-    Result<ApplyResult> result = apply_environment(m_store, **driver, *key, request);
+    Result<ApplyResult> result = apply_environment(m_store, **driver, m_key, request);
     if (!result) return std::unexpected(result.error());
     release::ApplyOutcome outcome;
     outcome.succeeded = result->succeeded;
@@ -40,15 +38,15 @@ class EngineApplier final : public release::Applier {
 
  private:
   store::Store& m_store;
-  std::filesystem::path m_state_db;
-  std::optional<std::string> m_key;
+  std::filesystem::path m_state_root;
+  MasterKey m_key;
 };
 
 }  // namespace
 
-std::unique_ptr<release::Applier> make_applier(store::Store& store, const std::filesystem::path& state_db,
-                                               std::optional<std::string> master_key) {
-  return std::make_unique<EngineApplier>(store, state_db, std::move(master_key));
+std::unique_ptr<release::Applier> make_applier(store::Store& store, const std::filesystem::path& state_root,
+                                               const MasterKey& key) {
+  return std::make_unique<EngineApplier>(store, state_root, key);
 }
 
 }  // namespace slipway::deploy

@@ -47,8 +47,6 @@ std::string mode_text(unsigned mode) {
 
 }  // namespace
 
-fs::path key_file_for(const fs::path& state_db) { return state_db.parent_path() / "master.key"; }
-
 Result<MasterKey> load_master_key(const fs::path& key_file, const std::optional<std::string>& env_value) {
   ensure_sodium();
   if (env_value && !env_value->empty()) return from_hex(*env_value);
@@ -213,12 +211,12 @@ Result<std::map<std::string, std::string>> SecretVault::values(const std::string
   return out;
 }
 
-Result<std::vector<SecretInfo>> SecretVault::list(const std::string& environment,
-                                                  const std::vector<model::ResolvedSecret>& declared) {
+Result<std::vector<SecretInfo>> list_secrets(store::Store& store, const std::string& environment,
+                                             const std::vector<model::ResolvedSecret>& declared) {
   std::vector<SecretInfo> out;
   for (const model::ResolvedSecret& secret : declared) {
     SecretInfo info{secret.spec.name, secret.block, false, 0, {}, {}};
-    Result<std::optional<store::SecretRecord>> record = m_store.deploys().secret(environment, secret.spec.name);
+    Result<std::optional<store::SecretRecord>> record = store.deploys().secret(environment, secret.spec.name);
     if (!record) return std::unexpected(record.error());
     if (*record) {
       info.exists = true;
@@ -289,6 +287,27 @@ Result<std::map<std::string, std::string>> secret_fingerprints(store::Store& sto
   std::map<std::string, std::string> out;
   for (const auto& [name, value] : *values) out[name] = secret_fingerprint(key, value);
   return out;
+}
+
+Result<int> reseal_all(store::Store& store, const MasterKey& from, const MasterKey& to) {
+  int count = 0;
+  Status done = store.transaction([&]() -> Status {
+    Result<std::vector<std::string>> environments = store.deploys().secret_environments();
+    if (!environments) return std::unexpected(environments.error());
+    for (const std::string& env : *environments) {
+      Result<std::vector<store::SecretRecord>> secrets = store.deploys().secrets(env);
+      if (!secrets) return std::unexpected(secrets.error());
+      for (const store::SecretRecord& secret : *secrets) {
+        Result<std::string> value = unseal(from, secret.sealed, secret.name);
+        if (!value) return std::unexpected(value.error());
+        if (Status s = store.deploys().reseal_secret(env, secret.name, seal(to, *value)); !s) return s;
+        ++count;
+      }
+    }
+    return {};
+  });
+  if (!done) return std::unexpected(done.error());
+  return count;
 }
 
 }  // namespace slipway::deploy

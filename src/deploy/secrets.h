@@ -32,9 +32,6 @@ namespace slipway::deploy {
 
 using MasterKey = std::array<unsigned char, 32>;
 
-// "<folder of state_db>/master.key".
-std::filesystem::path key_file_for(const std::filesystem::path& state_db);
-
 // The key from `env_value` (SLIPWAY_MASTER_KEY) when given, else from `key_file`
 // (created 0600 when absent). Errors: invalid_input "SLIPWAY_MASTER_KEY must be
 // 64 hexadecimal characters"; denied "key file PATH has mode 0644; it must be
@@ -76,6 +73,10 @@ struct SecretInfo {
 using EnvLookup = std::optional<std::string> (*)(const std::string& name);
 std::optional<std::string> process_env(const std::string& name);
 
+// Declared secrets with their state, in declaration order (no value is read).
+Result<std::vector<SecretInfo>> list_secrets(store::Store& store, const std::string& environment,
+                                             const std::vector<model::ResolvedSecret>& declared);
+
 class SecretVault {
  public:
   SecretVault(store::Store& store, const MasterKey& key, EnvLookup env = process_env)
@@ -90,9 +91,6 @@ class SecretVault {
                                           const std::string& actor);
   // Every secret of the environment, decrypted (name -> value); only for drivers.
   Result<std::map<std::string, std::string>> values(const std::string& environment);
-  // Declared secrets with their state, in declaration order.
-  Result<std::vector<SecretInfo>> list(const std::string& environment,
-                                       const std::vector<model::ResolvedSecret>& declared);
   // A new value (regenerated or re-read from the variable); event "secret.rotated".
   // not_found "unknown secret 'x' in environment 'e'" when not declared.
   Status rotate(const std::string& environment, const std::string& name,
@@ -119,5 +117,9 @@ std::string secret_fingerprint(const MasterKey& key, std::string_view value);
 // generated yet). Errors: those of unsealing (wrong master key).
 Result<std::map<std::string, std::string>> secret_fingerprints(store::Store& store, const MasterKey& key,
                                                                const std::string& environment);
+
+// Re-encrypts every secret of every environment from key `from` to key `to`
+// in one transaction; returns how many. corrupt when one does not unseal.
+Result<int> reseal_all(store::Store& store, const MasterKey& from, const MasterKey& to);
 
 }  // namespace slipway::deploy

@@ -1,5 +1,7 @@
 // Reading the product, template sources, components and roles of slipway.yaml.
+#include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "core/strings.h"
 #include "model/reader.h"
@@ -311,6 +313,40 @@ std::optional<Role> read_role(Reader& reader, const std::string& name, const yam
         break;
       }
   return role;
+}
+
+std::vector<PermissionGrant> read_permissions(Reader& reader, const yaml::Node& node, const std::string& what,
+                                              const Position& where) {
+  std::vector<PermissionGrant> grants;
+  if (!reader.mapping(node, what, where)) return grants;
+  for (const yaml::Node::Entry& entry : node.entries()) {
+    const std::string name = entry.key.text();
+    PermissionGrant grant{name, {}, entry.key.position()};
+    if (std::find(k_permission_names.begin(), k_permission_names.end(), name) == k_permission_names.end()) {
+      std::vector<std::string> known(k_permission_names.begin(), k_permission_names.end());
+      reader.error("unknown permission '" + name + "' in " + what + did_you_mean(name, known), grant.where);
+      continue;
+    }
+    grant.roles = reader.names(entry.value, "roles holding " + name + " in " + what, grant.where);
+    grants.push_back(std::move(grant));
+  }
+  return grants;
+}
+
+std::optional<std::chrono::seconds> read_duration(Reader& reader, const yaml::Node& node, const std::string& what,
+                                                  const Position& fallback) {
+  std::optional<std::string> text = reader.string(node, what, fallback);
+  if (!text) return std::nullopt;
+  static const std::map<char, long long> k_unit_seconds = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+  auto unit = text->empty() ? k_unit_seconds.end() : k_unit_seconds.find(text->back());
+  const std::string digits = unit == k_unit_seconds.end() ? "" : text->substr(0, text->size() - 1);
+  if (digits.empty() || digits.size() > 6 || !std::all_of(digits.begin(), digits.end(), ::isdigit) ||
+      std::stoll(digits) == 0) {
+    reader.error(what + ": expected a positive span such as 90s, 30m, 24h or 7d, got '" + *text + "'",
+                 Reader::at(node, fallback));
+    return std::nullopt;
+  }
+  return std::chrono::seconds(std::stoll(digits) * unit->second);
 }
 
 }  // namespace slipway::model::detail

@@ -270,7 +270,8 @@ void read_policy(Reader& reader, const std::string& env, const yaml::Node& node,
   std::string what = "policy of environment '" + env + "'";
   if (!reader.mapping(node, what, where)) return;
   reader.check_keys(node, what,
-                    {"mode", "branch", "promote_from", "approvals", "distinct_approvers", "freeze"});
+                    {"mode", "branch", "promote_from", "approvals", "requester_cannot_approve", "distinct_approvers",
+                     "freeze", "permissions"});
   policy.where = Reader::at(node, where);
   if (const yaml::Node* mode = node.get("mode")) {
     if (auto value = reader.string(*mode, "mode of " + what, policy.where)) {
@@ -287,16 +288,20 @@ void read_policy(Reader& reader, const std::string& env, const yaml::Node& node,
   if (const yaml::Node* from = node.get("promote_from"))
     if (auto value = reader.string(*from, "promote_from of " + what, policy.where))
       policy.promote_from = NameRef{*value, Reader::at(*from, policy.where)};
-  if (const yaml::Node* distinct = node.get("distinct_approvers"))
-    if (auto value = reader.boolean(*distinct, "distinct_approvers of " + what, policy.where))
-      policy.distinct_approvers = *value;
+  for (const char* key : {"requester_cannot_approve", "distinct_approvers"})
+    if (const yaml::Node* flag = node.get(key))
+      if (auto value = reader.boolean(*flag, std::string(key) + " of " + what, policy.where))
+        policy.requester_cannot_approve = *value;
+  if (const yaml::Node* permissions = node.get("permissions"))
+    policy.permissions = read_permissions(reader, *permissions, "permissions of environment '" + env + "'",
+                                          key_position(node, "permissions", policy.where));
   const yaml::Node& approvals = field(node, "approvals");
   if (!approvals.is_null() &&
       reader.sequence(approvals, "approvals of " + what, key_position(node, "approvals", policy.where))) {
     for (const yaml::Node& item : approvals.items()) {
       std::string sub = "approval of environment '" + env + "'";
       if (!reader.mapping(item, sub, policy.where)) continue;
-      reader.check_keys(item, sub, {"role", "count"});
+      reader.check_keys(item, sub, {"role", "count", "expires_after"});
       Approval approval;
       approval.where = item.position();
       if (auto role = reader.required_string(item, "role", sub, approval.where))
@@ -304,6 +309,8 @@ void read_policy(Reader& reader, const std::string& env, const yaml::Node& node,
       if (const yaml::Node* count = item.get("count"))
         if (auto value = reader.integer(*count, "count of " + sub, 1, 100, approval.where))
           approval.count = *value;
+      if (const yaml::Node* expiry = item.get("expires_after"))
+        approval.expires_after = read_duration(reader, *expiry, "expires_after of " + sub, approval.where);
       if (!approval.role.name.empty()) policy.approvals.push_back(std::move(approval));
     }
   }

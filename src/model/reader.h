@@ -82,6 +82,12 @@ std::optional<Component> read_component(Reader& reader, const std::string& name,
                                          const yaml::Node& node, const Position& where);
 std::optional<Role> read_role(Reader& reader, const std::string& name, const yaml::Node& node,
                               const Position& where);
+// `permissions: {promote: [role, ...], ...}` of slipway.yaml or a policy.
+std::vector<PermissionGrant> read_permissions(Reader& reader, const yaml::Node& node, const std::string& what,
+                                              const Position& where);
+// "90s", "30m", "24h", "7d": a positive span.
+std::optional<std::chrono::seconds> read_duration(Reader& reader, const yaml::Node& node, const std::string& what,
+                                                  const Position& fallback);
 std::optional<Block> read_block(Reader& reader, const std::string& name, const yaml::Node& node,
                                 const Position& where);
 // `name_key_allowed`: the node may carry its own `name:` (one-per-file form).

@@ -277,13 +277,26 @@ void check_environment_contents(Reader& reader, const Workspace& ws, const Index
   }
 }
 
+void check_permission_roles(Reader& reader, const Workspace& ws, const std::vector<PermissionGrant>& grants,
+                            const std::string& where_text) {
+  std::vector<std::string> role_names = names_of(ws.roles);
+  for (const PermissionGrant& grant : grants)
+    for (const NameRef& role : grant.roles)
+      if (!ws.role(role.name))
+        reader.error("permission " + grant.permission + " of " + where_text + " names unknown role '" + role.name +
+                         "'" + did_you_mean(role.name, role_names),
+                     role.where);
+}
+
 void check_policies(Reader& reader, const Workspace& ws) {
+  check_permission_roles(reader, ws, ws.permissions, "slipway.yaml");
   std::vector<std::string> env_names = names_of(ws.environments);
   std::vector<std::string> role_names = names_of(ws.roles);
   std::vector<std::vector<std::pair<size_t, Position>>> edges(env_names.size());
   for (size_t i = 0; i < ws.environments.size(); ++i) {
     const Environment& env = ws.environments[i];
     const Policy& policy = env.policy;
+    check_permission_roles(reader, ws, policy.permissions, "environment '" + env.name + "'");
     if (policy.promote_from) {
       auto it = std::find(env_names.begin(), env_names.end(), policy.promote_from->name);
       if (it == env_names.end())

@@ -202,7 +202,8 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   const yaml::Node& doc = root_ok ? *root : empty;
   if (root_ok) {
     reader.check_keys(doc, "slipway.yaml",
-                      {"product", "templates", "variable_groups", "components", "blocks", "environments", "roles"});
+                      {"product", "templates", "variable_groups", "components", "blocks", "environments", "roles",
+                       "permissions"});
     if (const yaml::Node* product = doc.get("product")) {
       if (std::optional<Product> value =
               detail::read_product(reader, *product, detail::key_position(doc, "product", top)))
@@ -240,6 +241,9 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_role(reader, name, node, where);
                });
+  if (const yaml::Node* permissions = doc.get("permissions"))
+    ws.permissions = detail::read_permissions(reader, *permissions, "slipway.yaml",
+                                              detail::key_position(doc, "permissions", top));
   check_duplicates(reader, ws.blocks, "block");
   check_duplicates(reader, ws.environments, "environment");
 

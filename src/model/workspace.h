@@ -17,6 +17,8 @@
 // Workspace is immutable by convention and may be read from many threads.
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -204,6 +206,19 @@ struct Platform {
 struct Approval {
   NameRef role;
   int count = 1;
+  std::optional<std::chrono::seconds> expires_after;  // an older approval no longer counts
+  Position where;
+};
+
+// The permissions a workspace grants (docs/workspace.md, "Permissions").
+inline constexpr std::array<std::string_view, 11> k_permission_names = {
+    "release", "run", "promote", "apply", "hotfix", "rollback", "reveal", "rotate", "lock", "force", "rekey"};
+
+// Who may act: the roles holding one permission ("promote: [release-manager]").
+// The permission names and their defaults are service/permissions.h's.
+struct PermissionGrant {
+  std::string permission;
+  std::vector<NameRef> roles;
   Position where;
 };
 
@@ -223,8 +238,11 @@ struct Policy {
   std::string branch;                // auto: the branch whose pushes deploy
   std::optional<NameRef> promote_from;
   std::vector<Approval> approvals;
-  bool distinct_approvers = false;   // approvers must differ from the promoter
+  // The creator of a release and the promoter cannot approve it (Azure's
+  // "requester cannot approve"); `distinct_approvers` is the older name.
+  bool requester_cannot_approve = true;
   std::vector<FreezeWindow> freeze;
+  std::vector<PermissionGrant> permissions;  // this environment's, over the workspace's
   Position where;
 };
 
@@ -257,6 +275,7 @@ struct Workspace {
   std::vector<Block> blocks;
   std::vector<Environment> environments;  // along promotion: after what they promote from
   std::vector<Role> roles;
+  std::vector<PermissionGrant> permissions;  // workspace-wide, under each environment's own
 
   // Lookups by exact name; nullptr when absent.
   const TemplateSource* template_source(std::string_view name) const;

@@ -42,8 +42,9 @@ enum class ApplyReason {
   rollback,  // `slipway rollback ENV [--to RELEASE]`
   automatic, // a successful build in an `auto` environment
   apply,     // `slipway apply ENV [--release ID]` (no gates; still locked and recorded)
+  hotfix,    // `slipway apply ENV --version C=V`: the current release with other versions, no gates
 };
-const char* apply_reason_name(ApplyReason reason);  // "promote", "rollback", "auto", "apply"
+const char* apply_reason_name(ApplyReason reason);  // "promote", "rollback", "auto", "apply", "hotfix"
 
 struct ApplyContext {
   ApplyReason reason = ApplyReason::promote;

@@ -84,9 +84,6 @@ Result<ApplyRecord> ReleaseService::run_locked(const Release& release, const mod
                                                const PromoteOptions& options, bool gated) {
   const std::string subject = "env:" + env.name;
   auto refuse = [&](const GateDecision& decision) -> Result<ApplyRecord> {
-    (void)m_store.events().append({actor, "release.refused", subject,
-                                   {{"release", release.id}, {"reason", apply_reason_name(reason)},
-                                    {"missing", decision.missing}}});
     return fail(ErrorCode::denied, "cannot promote " + release.id + " to " + env.name + ": " +
                                        join(decision.missing, "; "));
   };
@@ -111,6 +108,17 @@ Result<ApplyRecord> ReleaseService::run_locked(const Release& release, const mod
       return refuse(*checked);
     }
     decision = *checked;
+  }
+  // Builds move an auto environment forward; a person moves it back only on purpose.
+  if (env.policy.mode == model::PolicyMode::auto_ && reason != ApplyReason::rollback && !options.force) {
+    Result<std::vector<std::string>> back = moved_back(release, env);
+    if (!back || !back->empty()) {
+      unlock();
+      if (!back) return std::unexpected(back.error());
+      return fail(ErrorCode::denied, "release " + release.id + " would move auto environment " + env.name +
+                                         " back: " + join(*back, ", ") +
+                                         "; use rollback, or --force (permission force)");
+    }
   }
   return apply_held(release, env, actor, reason, applier, options, decision, *attempt);
 }
@@ -212,6 +220,17 @@ Result<ApplyRecord> ReleaseService::apply_held(const Release& release, const mod
   unlock();
   if (!saved) return std::unexpected(saved.error());
   return record;
+}
+
+Result<std::vector<std::string>> ReleaseService::moved_back(const Release& release, const model::Environment& env) {
+  Result<std::optional<Release>> running = current(env.name);
+  if (!running) return std::unexpected(running.error());
+  std::vector<std::string> back;
+  if (!*running) return back;
+  for (const ReleaseComponent& c : release.components)
+    if (const ReleaseComponent* now = (*running)->component(c.name); now && newer(now->version, c.version))
+      back.push_back(c.name + " " + c.version + " (" + env.name + " runs " + now->version + ")");
+  return back;
 }
 
 Result<ApplyRecord> ReleaseService::rollback(const std::string& environment_name,

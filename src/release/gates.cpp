@@ -2,20 +2,22 @@
 //
 // A release may enter an environment when every gate of the environment's
 // policy holds:
-//   1. promote_from: the release was applied successfully to the source
-//      environment at some point (not necessarily still running there: a
-//      later release in staging does not un-qualify an approved one), or it
-//      was created from the source environment (`release create --from dev`
-//      with pins: every build of the tracked branch ran in the auto source,
-//      so the list is made of versions that ran there).
+//   1. promote_from: every component version of the release that the source
+//      environment deploys ran successfully there at some point (not
+//      necessarily still: a later release in staging does not un-qualify an
+//      approved one). Checked per component, so a pin cannot smuggle in a
+//      version the source never ran; components the source does not deploy
+//      (acme-bridge, only in prod-acme) cannot have run there and are exempt.
 //   2. approvals: for each {role, count}, at least `count` DISTINCT people
-//      holding `role` approved this release for THIS environment. With
-//      `distinct_approvers`, the promoter's own approval does not count.
-//      One person holding two required roles counts for each role.
+//      holding `role` approved this release for THIS environment within
+//      `expires_after`. With requester_cannot_approve (the default), neither
+//      the release's creator nor its promoter counts. One person holding two
+//      required roles counts for each role.
 //   3. freeze windows: no window contains "now" in the window's time zone.
 // Every gate is evaluated (no early exit) so a refusal lists everything that
-// is missing at once. `--force` overrides all of them, but only for a member
-// of the role "admin"; what it overrode is returned so the caller records it.
+// is missing at once. `--force` overrides all of them (the service layer
+// checked the promoter's permission force); what it overrode is returned so
+// the caller records it.
 // These functions only decide: the caller (service.cpp) gathers the facts
 // from the store and records the refusal or the promotion.
 #include "release/gates.h"
@@ -27,8 +29,6 @@
 
 namespace slipway::release {
 namespace {
-
-constexpr const char* k_admin_role = "admin";
 
 std::string plural(int n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -58,18 +58,23 @@ Result<GateDecision> check_gates(const model::Workspace& workspace, const model:
   const model::Policy& policy = environment.policy;
   std::vector<std::string> unmet;
 
-  if (policy.promote_from && !facts.applied_to_source)
-    unmet.push_back("release " + facts.release + " was never applied successfully to " +
+  if (policy.promote_from && !facts.not_run_in_source.empty())
+    unmet.push_back(join(facts.not_run_in_source, ", ") + " never ran successfully in " +
                     policy.promote_from->name + " (" + environment.name + " promotes from " +
                     policy.promote_from->name + ")");
 
   for (const model::Approval& needed : policy.approvals) {
     std::set<std::string> people;
-    bool own_skipped = false;
+    std::vector<std::string> notes;
     for (const store::ApprovalRecord& a : facts.approvals) {
       if (!has_role(workspace, a.actor, needed.role.name)) continue;
-      if (policy.distinct_approvers && a.actor == facts.promoter) {
-        own_skipped = true;
+      if (policy.requester_cannot_approve && (a.actor == facts.promoter || a.actor == facts.creator)) {
+        notes.push_back(a.actor + (a.actor == facts.creator ? " created it" : " promotes it") +
+                        ", so their approval does not count");
+        continue;
+      }
+      if (needed.expires_after && a.time + *needed.expires_after < facts.now) {
+        notes.push_back(a.actor + "'s approval of " + format_utc(a.time) + " expired");
         continue;
       }
       people.insert(a.actor);
@@ -78,7 +83,7 @@ Result<GateDecision> check_gates(const model::Workspace& workspace, const model:
     if (has < needed.count) {
       std::string line = "needs " + plural(needed.count, "approval") + " by role " + needed.role.name + " on " +
                          environment.name + "; has " + std::to_string(has);
-      if (own_skipped) line += " (" + facts.promoter + " promotes it, so their own approval does not count)";
+      if (!notes.empty()) line += " (" + join(notes, "; ") + ")";
       unmet.push_back(line);
     }
   }
@@ -91,25 +96,17 @@ Result<GateDecision> check_gates(const model::Workspace& workspace, const model:
   }
 
   GateDecision decision;
-  if (!facts.force) {
-    decision.missing = std::move(unmet);
-    return decision;
-  }
-  if (!has_role(workspace, facts.promoter, k_admin_role)) {
-    std::vector<std::string> roles = roles_of(workspace, facts.promoter);
-    decision.missing = std::move(unmet);
-    decision.missing.insert(decision.missing.begin(),
-                            "--force needs role admin; " + facts.promoter + " has " +
-                                (roles.empty() ? std::string("no role") : "roles " + join(roles, ", ")));
-    return decision;
-  }
-  decision.overridden = std::move(unmet);
+  (facts.force ? decision.overridden : decision.missing) = std::move(unmet);
   return decision;
 }
 
-std::optional<std::string> approval_refusal(const model::Workspace& workspace,
-                                            const model::Environment& environment, const std::string& person) {
+std::optional<std::string> approval_refusal(const model::Workspace& workspace, const model::Environment& environment,
+                                            const std::string& person, const std::string& release,
+                                            const std::string& creator) {
   if (environment.policy.approvals.empty()) return environment.name + " needs no approvals";
+  if (environment.policy.requester_cannot_approve && person == creator)
+    return person + " created release " + release + " and cannot approve it for " + environment.name +
+           " (requester_cannot_approve)";
   std::vector<std::string> wanted;
   for (const model::Approval& a : environment.policy.approvals) {
     if (has_role(workspace, person, a.role.name)) return std::nullopt;

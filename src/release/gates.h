@@ -22,11 +22,12 @@ bool has_role(const model::Workspace& workspace, const std::string& person, cons
 
 struct GateFacts {
   std::string release;
+  std::string creator;   // who created the release
   std::string promoter;
-  bool force = false;
-  // The release was applied successfully to promote_from, or was created from
-  // it (`release create --from SRC`: made of what ran there).
-  bool applied_to_source = false;
+  bool force = false;    // the promoter holds permission force (the service layer checked it)
+  // The components of the release (and their versions) that promote_from
+  // deploys but never ran successfully at that version, as "api 2.0.0".
+  std::vector<std::string> not_run_in_source;
   std::vector<store::ApprovalRecord> approvals;  // for this release and environment
   TimePoint now;
 };
@@ -40,16 +41,19 @@ struct GateDecision {
   bool allowed() const { return missing.empty(); }
 };
 
-// Checks promote_from, approvals and freeze windows of `environment`'s policy.
-// A --force by someone who is not an admin adds "--force needs role admin; X
-// has roles ..." to `missing`. Errors only for a malformed freeze window or an
-// unknown time zone (invalid_input, naming the environment).
+// Checks promote_from, approvals (their expiry, and requester_cannot_approve)
+// and freeze windows of `environment`'s policy; `force` moves what is missing
+// to `overridden`. Errors only for a malformed freeze window or an unknown
+// time zone (invalid_input, naming the environment).
 Result<GateDecision> check_gates(const model::Workspace& workspace, const model::Environment& environment,
                                  const GateFacts& facts);
 
-// May `person` approve for `environment`? Empty when yes; else why not:
-// "staging needs no approvals", "alice may not approve for prod-cloud: needs role qa".
-std::optional<std::string> approval_refusal(const model::Workspace& workspace,
-                                            const model::Environment& environment, const std::string& person);
+// May `person` approve the release `creator` created for `environment`?
+// Empty when yes; else why not: "staging needs no approvals", "alice may not
+// approve for prod-cloud: needs role qa", "erin created release 2.3.5 and
+// cannot approve it for prod-cloud".
+std::optional<std::string> approval_refusal(const model::Workspace& workspace, const model::Environment& environment,
+                                            const std::string& person, const std::string& release,
+                                            const std::string& creator);
 
 }  // namespace slipway::release

@@ -20,6 +20,7 @@ const char* apply_reason_name(ApplyReason reason) {
     case ApplyReason::rollback: return "rollback";
     case ApplyReason::automatic: return "auto";
     case ApplyReason::apply: return "apply";
+    case ApplyReason::hotfix: return "hotfix";
   }
   return "?";
 }

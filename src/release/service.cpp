@@ -1,6 +1,7 @@
 #include "release/service.h"
 
 #include <algorithm>
+#include <set>
 #include <chrono>
 #include <thread>
 
@@ -34,7 +35,7 @@ Result<const model::Environment*> ReleaseService::environment(const std::string&
 }
 
 Result<Release> ReleaseService::create(std::vector<ReleaseComponent> components, const std::string& source,
-                                       const std::string& actor) {
+                                       const std::string& actor, Builds builds) {
   if (components.empty()) return fail(ErrorCode::invalid_input, "a release needs at least one component");
   for (ReleaseComponent& c : components) {
     if (!m_workspace.component(c.name))
@@ -43,9 +44,9 @@ Result<Release> ReleaseService::create(std::vector<ReleaseComponent> components,
     Result<std::optional<store::ComponentVersionRecord>> built =
         m_store.releases().component_version(c.name, c.version);
     if (!built) return std::unexpected(built.error());
-    if (!*built)
+    if (*built) c.artifact_digest = (*built)->artifact_digest;
+    else if (builds == Builds::required)
       return fail(ErrorCode::invalid_input, "component " + c.name + " has no build of version " + c.version);
-    c.artifact_digest = (*built)->artifact_digest;
   }
   std::sort(components.begin(), components.end(),
             [](const ReleaseComponent& a, const ReleaseComponent& b) { return a.name < b.name; });
@@ -172,7 +173,7 @@ Status ReleaseService::approve(const std::string& release, const std::string& en
   if (!r) return std::unexpected(r.error());
   Result<const model::Environment*> env = environment(environment_name);
   if (!env) return std::unexpected(env.error());
-  if (std::optional<std::string> why = approval_refusal(m_workspace, **env, actor))
+  if (std::optional<std::string> why = approval_refusal(m_workspace, **env, actor, r->id, r->created_by))
     return fail(ErrorCode::denied, *why);
   return m_store.transaction([&]() -> Status {
     if (Status s = m_store.releases().add_approval({release, environment_name, actor, {}}); !s) return s;
@@ -196,11 +197,13 @@ Result<bool> ReleaseService::was_applied(const std::string& release, const std::
 
 Result<GateDecision> ReleaseService::gates(const Release& release, const model::Environment& env,
                                            const std::string& actor, bool force) {
-  GateFacts facts{release.id, actor, force, true, {}, m_clock.now()};
+  GateFacts facts{release.id, release.created_by, actor, force, {}, {}, m_clock.now()};
   if (env.policy.promote_from) {
-    Result<bool> applied = was_applied(release.id, env.policy.promote_from->name);
-    if (!applied) return std::unexpected(applied.error());
-    facts.applied_to_source = *applied || release.source == "env:" + env.policy.promote_from->name;
+    Result<const model::Environment*> source = environment(env.policy.promote_from->name);
+    if (!source) return std::unexpected(source.error());
+    Result<std::vector<std::string>> missing = not_run_in(release, **source);
+    if (!missing) return std::unexpected(missing.error());
+    facts.not_run_in_source = std::move(*missing);
   }
   Result<std::vector<store::ApprovalRecord>> approvals = m_store.releases().approvals(release.id, env.name);
   if (!approvals) return std::unexpected(approvals.error());
@@ -220,12 +223,66 @@ Result<ApplyRecord> ReleaseService::promote(const std::string& release, const st
 
 Result<ApplyRecord> ReleaseService::apply(const std::string& release, const std::string& environment_name,
                                           const std::string& actor, Applier& applier,
-                                          const PromoteOptions& options) {
+                                          const PromoteOptions& options, ApplyReason reason) {
   Result<Release> r = get(release);
   if (!r) return std::unexpected(r.error());
   Result<const model::Environment*> env = environment(environment_name);
   if (!env) return std::unexpected(env.error());
-  return run_locked(*r, **env, actor, ApplyReason::apply, applier, options, false);
+  return run_locked(*r, **env, actor, reason, applier, options, false);
+}
+
+Result<std::optional<Release>> ReleaseService::current(const std::string& environment_name) {
+  Result<std::optional<store::EnvironmentState>> state = m_store.releases().environment_state(environment_name);
+  if (!state) return std::unexpected(state.error());
+  if (!*state || (*state)->release.empty()) return std::optional<Release>();
+  Result<Release> release = get((*state)->release);
+  if (!release) return std::unexpected(release.error());
+  return std::optional<Release>(std::move(*release));
+}
+
+Result<Release> ReleaseService::create_hotfix(const std::string& environment_name,
+                                              const std::map<std::string, std::string>& versions,
+                                              const std::string& actor) {
+  Result<const model::Environment*> env = environment(environment_name);
+  if (!env) return std::unexpected(env.error());
+  for (const auto& [name, version] : versions)
+    if (!m_workspace.component(name))
+      return fail(ErrorCode::invalid_input,
+                  "unknown component '" + name + "'" + did_you_mean(name, component_names(m_workspace)));
+  Result<std::optional<Release>> running = current(environment_name);
+  if (!running) return std::unexpected(running.error());
+  std::vector<ReleaseComponent> components;
+  if (*running)
+    for (const ReleaseComponent& c : (*running)->components)
+      if (!versions.contains(c.name)) components.push_back({c.name, c.version, ""});
+  for (const auto& [name, version] : versions) components.push_back({name, version, ""});
+  return create(std::move(components), "hotfix:" + environment_name, actor, Builds::optional);
+}
+
+// Every version that ran: the components of each release applied successfully to `source`.
+Result<std::vector<std::string>> ReleaseService::not_run_in(const Release& release, const model::Environment& source) {
+  Result<model::ResolvedEnvironment> resolved = model::resolve_environment(m_workspace, source.name);
+  if (!resolved) return std::unexpected(resolved.error());
+  store::EventFilter filter;
+  filter.subject = env_subject(source.name);
+  filter.kind = "release.applied";
+  Result<std::vector<store::Event>> events = m_store.events().list(filter);
+  if (!events) return std::unexpected(events.error());
+  std::set<std::string> ran, seen_releases;
+  for (const store::Event& e : *events) {
+    const std::string id = e.detail.value("release", "");
+    if (!seen_releases.insert(id).second) continue;
+    Result<Release> applied = get(id);
+    if (!applied) return std::unexpected(applied.error());
+    for (const ReleaseComponent& c : applied->components) ran.insert(c.name + " " + c.version);
+  }
+  std::vector<std::string> missing;
+  for (const ReleaseComponent& c : release.components) {
+    const bool deployed = std::find(resolved->components.begin(), resolved->components.end(), c.name) !=
+                          resolved->components.end();
+    if (deployed && !ran.contains(c.name + " " + c.version)) missing.push_back(c.name + " " + c.version);
+  }
+  return missing;
 }
 
 }  // namespace slipway::release

@@ -8,9 +8,10 @@
 //   ("release.applied" / "release.failed"; the product version moves only on
 //   success) → release the lock.
 //
-// Refusals (gates, lock busy, unknown names) change no state; gate refusals
-// are written to the history as "release.refused" events (the audit log),
-// and return a `denied` error whose message lists everything missing.
+// Refusals (gates, lock busy, unknown names) change no state; a gate refusal
+// is a `denied` error whose message lists everything missing. Who may act at
+// all (permissions) is the service layer's question (service/permissions.h),
+// asked before these are called.
 // Lock busy: `conflict` "env:staging is locked by promote 2.3.5, alice, since
 // 10:31:02 UTC".
 //
@@ -40,7 +41,7 @@ struct CreateOptions {
 };
 
 struct PromoteOptions {
-  bool force = false;
+  bool force = false;           // override the gates; also moves an auto environment back
   Millis wait = Millis(5000);   // how long to wait for the environment's lock
   Millis lease = Millis(30000); // the lock's lease, renewed on every keep_alive
 };
@@ -72,10 +73,12 @@ class ReleaseService {
   // A release written by hand: YAML `components: {name: version, ...}`; every
   // version must have a recorded build. Errors name the file position.
   Result<Release> create_from_file(const std::string& path, const std::string& actor);
-  // A release of exactly these components (each must have a build); used by
-  // the two above and by builds.
+  // A release of exactly these components; used by the two above, by builds
+  // and by hotfixes. Each must have a build, except with Builds::optional (a
+  // hotfix may name a version a platform gets from elsewhere: a chart, an image).
+  enum class Builds { required, optional };
   Result<Release> create(std::vector<ReleaseComponent> components, const std::string& source,
-                         const std::string& actor);
+                         const std::string& actor, Builds builds = Builds::required);
 
   Result<Release> get(const std::string& id);  // not_found "unknown release 'x'"
   Result<std::vector<Release>> list();
@@ -91,9 +94,19 @@ class ReleaseService {
   // recorded as a rollback. conflict "prod-cloud has no earlier release" when none.
   Result<ApplyRecord> rollback(const std::string& environment, const std::optional<std::string>& to,
                                const std::string& actor, Applier& applier, const PromoteOptions& options = {});
-  // Applies without gates (locks and records as usual): `slipway apply`.
+  // Applies without gates (locks and records as usual): `slipway apply`
+  // (reason apply) and its hotfix form (reason hotfix). An auto environment
+  // is not moved to older versions than it runs without options.force.
   Result<ApplyRecord> apply(const std::string& release, const std::string& environment,
-                            const std::string& actor, Applier& applier, const PromoteOptions& options = {});
+                            const std::string& actor, Applier& applier, const PromoteOptions& options = {},
+                            ApplyReason reason = ApplyReason::apply);
+  // The release `environment` runs (none: an empty one), with `versions`
+  // (component → version) instead: what a hotfix applies. invalid_input when
+  // a component is unknown.
+  Result<Release> create_hotfix(const std::string& environment, const std::map<std::string, std::string>& versions,
+                                const std::string& actor);
+  // The release `environment` runs; nullopt when none was applied.
+  Result<std::optional<Release>> current(const std::string& environment);
 
   // A successful build: records the component version, then for every auto
   // environment tracking `branch` that contains the component, makes a release
@@ -110,6 +123,10 @@ class ReleaseService {
   Result<const model::Environment*> environment(const std::string& name) const;
   Result<GateDecision> gates(const Release& release, const model::Environment& env, const std::string& actor,
                              bool force);
+  // "api 2.0.0" for each component of `release` that `source` deploys and never ran successfully at that version.
+  Result<std::vector<std::string>> not_run_in(const Release& release, const model::Environment& source);
+  // "api 2.0.0 (dev runs 2.1.0)" for each component `release` would move back in `env`.
+  Result<std::vector<std::string>> moved_back(const Release& release, const model::Environment& env);
   Result<ApplyRecord> run_locked(const Release& release, const model::Environment& env, const std::string& actor,
                                  ApplyReason reason, Applier& applier, const PromoteOptions& options,
                                  bool gated);

@@ -206,7 +206,10 @@ Result<std::vector<EnvironmentStatus>> status(store::Store& store, const model::
         Result<std::vector<store::ApprovalRecord>> approvals =
             store.releases().approvals((*up)->release, e.name);
         if (!approvals) return std::unexpected(approvals.error());
-        GateFacts facts{(*up)->release, "", false, true, *approvals, TimePoint{}};
+        Result<Release> upstream_release = service.get((*up)->release);
+        if (!upstream_release) return std::unexpected(upstream_release.error());
+        GateFacts facts{(*up)->release, upstream_release->created_by, "", false, {}, *approvals,
+                        system_clock().now()};
         model::Environment no_freeze = e;
         no_freeze.policy.freeze.clear();
         Result<GateDecision> decision = check_gates(workspace, no_freeze, facts);
@@ -238,20 +241,23 @@ Result<std::vector<HistoryEntry>> history(store::Store& store, const model::Work
   if (!workspace.environment(environment))
     return fail(ErrorCode::not_found, "unknown environment '" + environment + "'");
   store::EventFilter filter;
-  filter.subject = "env:" + environment;
-  filter.kind_prefix = "release.";
+  filter.subject = "env:" + environment;  // applies, approvals, secrets revealed or rotated, locks broken
   Result<std::vector<store::Event>> events = store.events().list(filter);
   if (!events) return std::unexpected(events.error());
   std::vector<HistoryEntry> out;
   for (const store::Event& e : *events) {
-    HistoryEntry h{e.id, e.time, e.actor, e.kind.substr(8), e.detail.value("release", ""),
+    const std::string what = e.kind.starts_with("release.") ? e.kind.substr(8) : e.kind;
+    HistoryEntry h{e.id, e.time, e.actor, what, e.detail.value("release", ""),
                    e.detail.value("reason", ""), e.detail.value("message", "")};
     if (e.detail.contains("missing")) {
       std::vector<std::string> missing = e.detail["missing"].get<std::vector<std::string>>();
       h.message = join(missing, "; ");
     }
     if (e.detail.contains("forced"))
-      h.message += (h.message.empty() ? "" : "; ") + std::string("forced by admin");
+      h.message += (h.message.empty() ? "" : "; ") + std::string("forced");
+    if (e.kind.starts_with("secret.")) h.message = "secret " + e.detail.value("name", "");
+    if (e.kind == "lock.broken") h.message = "held by " + e.detail.value("holder", "");
+    if (e.kind == "lock.takeover") h.message = e.detail.value("reason", "");
     out.push_back(std::move(h));
   }
   return out;

@@ -69,13 +69,14 @@ struct HistoryEntry {
   std::int64_t id = 0;
   TimePoint time;
   std::string actor;
-  std::string what;     // "applied", "failed", "refused", "approved"
+  std::string what;     // "applied", "failed", "interrupted", "approved", "secret.revealed", "secret.rotated", "lock.broken", "lock.takeover"
   std::string release;
-  std::string reason;   // "promote", "rollback", "auto", "apply"
+  std::string reason;   // "promote", "rollback", "auto", "apply", "hotfix"
   std::string message;  // outcome message or what was missing
 };
 
-// Every release applied, failed or refused in `environment`, and approvals, oldest first.
+// Every release applied, failed or interrupted in `environment`, approvals, secrets revealed or
+// rotated and locks broken or taken over, oldest first.
 Result<std::vector<HistoryEntry>> history(store::Store& store, const model::Workspace& workspace,
                                           const std::string& environment);
 nlohmann::json to_json(const std::vector<HistoryEntry>& history);

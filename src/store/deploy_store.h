@@ -83,6 +83,12 @@ class DeployStore {
   // "no secret 'NAME' in environment 'ENV'" when absent.
   virtual Status rotate_secret(const std::string& environment, const std::string& name,
                                const std::string& sealed) = 0;
+  // The same value sealed under another key: replaces `sealed` only
+  // (generation and dates stay). not_found as rotate_secret.
+  virtual Status reseal_secret(const std::string& environment, const std::string& name,
+                               const std::string& sealed) = 0;
+  // Every environment that holds a secret, sorted.
+  virtual Result<std::vector<std::string>> secret_environments() = 0;
 
   // Apply runs: start returns the new run's id (status "running").
   virtual Result<std::int64_t> start_apply(const std::string& environment, const std::string& actor,

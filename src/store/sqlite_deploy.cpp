@@ -136,6 +136,30 @@ Status SqliteDeployStore::rotate_secret(const std::string& environment, const st
   });
 }
 
+Status SqliteDeployStore::reseal_secret(const std::string& environment, const std::string& name,
+                                        const std::string& sealed) {
+  Result<Statement> update =
+      m_db.prepare("UPDATE deploy_secrets SET sealed = ?3 WHERE environment = ?1 AND name = ?2");
+  if (!update) return std::unexpected(update.error());
+  update->bind(1, environment).bind(2, name).bind(3, sealed);
+  if (Status s = update->run(); !s) return s;
+  if (m_db.changes() == 0)
+    return fail(ErrorCode::not_found, "no secret '" + name + "' in environment '" + environment + "'");
+  return {};
+}
+
+Result<std::vector<std::string>> SqliteDeployStore::secret_environments() {
+  Result<Statement> query = m_db.prepare("SELECT DISTINCT environment FROM deploy_secrets ORDER BY environment");
+  if (!query) return std::unexpected(query.error());
+  std::vector<std::string> out;
+  for (;;) {
+    Result<bool> row = query->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    out.push_back(query->column_text(0));
+  }
+}
+
 Result<std::int64_t> SqliteDeployStore::start_apply(const std::string& environment, const std::string& actor,
                                                     const std::string& release) {
   std::int64_t id = 0;

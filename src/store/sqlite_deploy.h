@@ -21,6 +21,8 @@ class SqliteDeployStore final : public DeployStore {
                                        const std::string& sealed) override;
   Status rotate_secret(const std::string& environment, const std::string& name,
                        const std::string& sealed) override;
+  Status reseal_secret(const std::string& environment, const std::string& name, const std::string& sealed) override;
+  Result<std::vector<std::string>> secret_environments() override;
   Result<std::int64_t> start_apply(const std::string& environment, const std::string& actor,
                                    const std::string& release) override;
   Status add_apply_step(std::int64_t run, const std::string& target, const std::string& action,

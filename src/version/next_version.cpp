@@ -167,6 +167,23 @@ std::optional<SemVer> version_from_tag(const std::string& tag_format, const std:
   return parse_semver_loose(rest);
 }
 
+VersionOptions options_for(const model::Component& component) {
+  const model::Versioning& v = component.versioning;
+  VersionOptions options;
+  options.tag_format = v.tag_format;
+  options.preset = v.preset == model::VersionPreset::angular ? Preset::angular : Preset::conventionalcommits;
+  options.paths = v.paths;
+  if (!v.branches.empty()) {
+    options.branches.clear();
+    for (const model::ReleaseBranch& b : v.branches) {
+      BranchRule rule{b.name, {}, {}, {}};
+      if (!b.prerelease.empty()) rule.prerelease = b.prerelease;
+      options.branches.push_back(std::move(rule));
+    }
+  }
+  return options;
+}
+
 Result<VersionResult> compute_next_version(const std::filesystem::path& repo_dir,
                                            const VersionOptions& options) {
   if (auto ok = check_tag_format(options.tag_format); !ok) return std::unexpected(ok.error());

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "model/workspace.h"
 #include "version/analyzer.h"
 #include "version/branches.h"
 #include "version/commit_parser.h"
@@ -57,6 +58,9 @@ struct VersionResult {
   std::string notes;                     // Markdown; empty without a release
   std::string reason;                    // why there is no release
 };
+
+// The versioning options `component` declares (tag format, preset, paths, branch rules).
+VersionOptions options_for(const model::Component& component);
 
 // Errors: not_found (no repository, unknown branch), invalid_input (bad tag
 // format, bad branch rules, detached HEAD without a branch), unsupported

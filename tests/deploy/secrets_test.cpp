@@ -35,7 +35,7 @@ std::optional<std::string> fake_env(const std::string& name) {
 
 TEST(MasterKey, KeyFileIsCreatedWithMode0600AndReusedAfterRestart) {
   TempDir dir;
-  std::filesystem::path file = key_file_for(dir / "state.db");
+  std::filesystem::path file = dir / "master.key";
   Result<MasterKey> first = load_master_key(file, std::nullopt);
   ASSERT_TRUE(first) << first.error().message;
   struct stat info {};
@@ -155,7 +155,7 @@ TEST_F(VaultTest, RotateChangesOnlyTheNamedSecretAndIsRecorded) {
   std::map<std::string, std::string> after = vault.values("dev").value();
   EXPECT_NE(after.at("api_key"), before.at("api_key"));
   EXPECT_EQ(after.at("token"), before.at("token"));
-  std::vector<SecretInfo> infos = vault.list("dev", declared).value();
+  std::vector<SecretInfo> infos = list_secrets(*store, "dev", declared).value();
   EXPECT_EQ(infos[0].generation, 2);
   EXPECT_EQ(infos[1].generation, 1);
   EXPECT_EQ(store->events().list({.kind = "secret.rotated"}).value().size(), 1u);

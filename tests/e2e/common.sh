@@ -7,6 +7,8 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.com
 export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.com
+# Master keys go to $XDG_DATA_HOME/slipway/keys/ (outside the workspace): keep them in the test folder.
+export XDG_DATA_HOME=$TMP/xdg-data
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 125; }

@@ -42,6 +42,8 @@ environments:
     secrets:
       ldap_password: {generate: {length: 24}}
       api_key: {generate: {length: 24}}
+roles:
+  admin: [alice]
 YAML
 export SLIPWAY_USER=alice
 unset SLIPWAY_MASTER_KEY

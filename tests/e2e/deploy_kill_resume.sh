@@ -60,7 +60,10 @@ environments:
     platform: {kind: process}
     components: [api, web]
     policy: {mode: manual}
+roles:
+  admin: [tester]
 YAML
+export SLIPWAY_USER=tester  # admin: applies a manual environment
 expect_exit 0 "$SLIPWAY" -C "$ws" run api --json
 digest=$(python3 -c 'import json,sys; print(next(a["digest"] for a in json.load(sys.stdin)["artifacts"] if a["name"]=="svc"))' <<<"$OUT")
 expect_exit 0 "$SLIPWAY" -C "$ws" release built api 1.0.0 --digest "$digest"
@@ -89,14 +92,14 @@ expect_contains "$OUT" "install   web 1.0.0"
 # The retry takes over the dead apply's lock and completes only web.
 touch "$ws/go"
 expect_exit 0 "$SLIPWAY" -C "$ws" apply test --version api=1.0.0 --version web=1.0.0
-expect_contains "$OUT" "took over the lock of test held by apply test"
+expect_contains "$OUT" "took over the lock of test held by hotfix "
 expect_contains "$OUT" ": not running"
 expect_contains "$OUT" "ok      install web"
 [[ "$OUT" != *"install api"* ]] || die "api was applied again: $OUT"
-expect_contains "$OUT" "test: applied 1 change"
+expect_contains "$OUT" "to test: applied (applied 1 change)"
 [[ $(curl -fsS -m 10 "http://127.0.0.1:$web_port/") == "web 1.0.0" ]] || die "web does not answer"
 expect_exit 0 "$SLIPWAY" -C "$ws" apply test --version api=1.0.0 --version web=1.0.0
-expect_contains "$OUT" "test: no changes"
+expect_contains "$OUT" "to test: applied (no changes)"
 expect_exit 0 "$SLIPWAY" -C "$ws" plan test --version api=1.0.0 --version web=1.0.0
 expect_contains "$OUT" "plan for test: no changes"
 echo "ok"

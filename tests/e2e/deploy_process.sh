@@ -44,15 +44,18 @@ environments:
     platform: {kind: process}
     components: [web]
     policy: {mode: manual}
+roles:
+  admin: [tester]
 YAML
+export SLIPWAY_USER=tester  # admin: applies a manual environment
 expect_exit 0 "$SLIPWAY" -C "$ws" run web --json
 digest=$(python3 -c 'import json,sys; print(next(a["digest"] for a in json.load(sys.stdin)["artifacts"] if a["name"]=="web"))' <<<"$OUT")
 expect_exit 0 "$SLIPWAY" -C "$ws" release built web 1.0.0 --digest "$digest"
 expect_exit 0 "$SLIPWAY" -C "$ws" apply test --version web=1.0.0
-expect_contains "$OUT" "test: applied 1 change"
+expect_contains "$OUT" "to test: applied (applied 1 change)"
 [[ $(curl -fsS -m 10 "http://127.0.0.1:$port/") == "web 1.0.0" ]] || die "the service does not answer on $port"
 expect_exit 0 "$SLIPWAY" -C "$ws" apply test
-expect_contains "$OUT" "test: no changes"
+expect_contains "$OUT" "to test: applied (no changes)"
 expect_exit 0 "$SLIPWAY" -C "$ws" service-logs test web
 expect_contains "$OUT" "web listening"
 pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["child"])' "$ws/.slipway/services/test/web/state.json")

@@ -35,31 +35,47 @@ environments:
     blocks: [core]
     policy: {mode: manual}
 roles:
+  developer: [alice]
   admin: [frank]
 YAML
-export SLIPWAY_USER=alice
+export SLIPWAY_USER=frank
 unset SLIPWAY_MASTER_KEY
 
 expect_exit 0 "$SLIPWAY" -C "$ws" plan test --version db=1.0.0 --version api=2.0.0
 expect_contains "$OUT" "install   db 1.0.0  (not applied yet)"
+# A developer may not hotfix a manual environment; the refusal changes nothing.
+SLIPWAY_USER=alice expect_exit 1 "$SLIPWAY" -C "$ws" apply test --version db=1.0.0
+expect_contains "$ERR" "alice may not hotfix test: needs permission hotfix, held by role admin (frank)"
+[[ ! -e $ws/calls.txt ]] || die "a refused apply called a driver"
 expect_exit 0 "$SLIPWAY" -C "$ws" apply test --version db=1.0.0 --version api=2.0.0
-expect_contains "$OUT" "test: applied 2 changes"
-[[ $(stat -c %a "$ws/.slipway/master.key") == 600 ]] || die "key file mode is not 0600"
+expect_contains "$OUT" "to test: applied (applied 2 changes)"
+# The master key lives outside the workspace (0600), never beside the database.
+[[ ! -e $ws/.slipway/master.key ]] || die "the master key was written into the workspace"
+key=$(ls "$XDG_DATA_HOME"/slipway/keys/*.key)
+[[ $(stat -c %a "$key") == 600 ]] || die "key file mode is not 0600"
 
 expect_exit 0 "$SLIPWAY" -C "$ws" apply test
-expect_contains "$OUT" "test: no changes"
+expect_contains "$OUT" "to test: applied (no changes)"
 [[ $(wc -l <"$ws/calls.txt") == 2 ]] || die "a no-change apply called a driver: $(cat "$ws/calls.txt")"
 
 expect_exit 1 "$SLIPWAY" -C "$ws" apply test --version api=6.6.6-bad
-expect_contains "$ERR" "slipway: error: apply of test failed: api: script apply failed (exit 1)"
+expect_contains "$ERR" "to test failed: api: script apply failed (exit 1)"
 expect_contains "$(tail -1 "$ws/calls.txt")" "rollback api 2.0.0"
 expect_exit 0 "$SLIPWAY" -C "$ws" plan test
 expect_contains "$OUT" "plan for test: no changes"
+# The hotfixes are the environment's history and status.
+expect_exit 0 "$SLIPWAY" -C "$ws" history test
+expect_contains "$OUT" "applied"
+expect_contains "$OUT" "(hotfix)"
+expect_contains "$OUT" "failed"
+expect_exit 0 "$SLIPWAY" -C "$ws" status --json
+[[ $(python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["components"]["api"])' <<<"$OUT") == 2.0.0 ]] ||
+  die "status does not show the hotfixed version: $OUT"
 
-# Secrets: generated once, masked, revealed only to admins (recorded).
-expect_exit 1 "$SLIPWAY" -C "$ws" secret show test token --reveal
-expect_contains "$ERR" "secret show --reveal needs role admin; alice does not have it"
-SLIPWAY_USER=frank expect_exit 0 "$SLIPWAY" -C "$ws" secret show test token --reveal
+# Secrets: generated once, masked, revealed only with permission reveal (recorded).
+SLIPWAY_USER=alice expect_exit 1 "$SLIPWAY" -C "$ws" secret show test token --reveal
+expect_contains "$ERR" "alice may not reveal secrets of test: needs permission reveal, held by role admin (frank)"
+expect_exit 0 "$SLIPWAY" -C "$ws" secret show test token --reveal
 token=$OUT
 [[ ${#token} == 30 ]] || die "token has length ${#token}"
 grep -q "token=\*\*\*" "$ws/.slipway/logs/test/db.log" || die "secret not masked: $(cat "$ws/.slipway/logs/test/db.log")"
@@ -70,4 +86,18 @@ SLIPWAY_USER=frank expect_exit 0 "$SLIPWAY" -C "$ws" secret show test token --re
 expect_exit 0 "$SLIPWAY" -C "$ws" secret rotate test token
 expect_exit 0 "$SLIPWAY" -C "$ws" secret list test
 expect_contains "$OUT" "(generation 2)"
+expect_exit 0 "$SLIPWAY" -C "$ws" history test
+expect_contains "$OUT" "secret.revealed"
+expect_contains "$OUT" "secret.rotated"
+
+# rekey: a new key file; the old one is gone and every secret still reads the same.
+SLIPWAY_USER=alice expect_exit 1 "$SLIPWAY" -C "$ws" secret rekey
+expect_contains "$ERR" "needs permission rekey"
+expect_exit 0 "$SLIPWAY" -C "$ws" secret show test token --reveal
+rotated=$OUT
+expect_exit 0 "$SLIPWAY" -C "$ws" secret rekey
+expect_contains "$OUT" "re-encrypted 1 secret with a new master key in $XDG_DATA_HOME/slipway/keys/"
+[[ ! -e $key ]] || die "the old key file is still there"
+expect_exit 0 "$SLIPWAY" -C "$ws" secret show test token --reveal
+[[ $OUT == "$rotated" ]] || die "rekey changed the secret's value"
 echo "ok"

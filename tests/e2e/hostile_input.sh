@@ -28,6 +28,8 @@ environments:
     components: [api]
     policy: {mode: auto, branch: main}
     values: {log: {level: info}}
+roles:
+  developer: [alice]
 YAML
 export SLIPWAY_USER=alice
 unset SLIPWAY_MASTER_KEY

@@ -33,6 +33,8 @@ environments:
     platform: {kind: script}
     components: [api, web]
     policy: {mode: manual, promote_from: dev}
+roles:
+  admin: [alice]
 YAML
 export SLIPWAY_USER=alice
 unset SLIPWAY_MASTER_KEY
@@ -92,5 +94,6 @@ kill -KILL "$pid"
 wait "$pid" 2>/dev/null || true
 touch "$ws/go"
 expect_exit 0 "$SLIPWAY" -C "$ws" rollback staging --to "$release" --wait 0 --as alice
-expect_contains "$OUT" "took over the lock of staging held by apply staging (alice, pid $pid on"
+expect_contains "$OUT" "took over the lock of staging held by hotfix "
+expect_contains "$OUT" "(alice, pid $pid on"
 expect_contains "$OUT" ": not running"

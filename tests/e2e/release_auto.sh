@@ -52,7 +52,11 @@ environments:
     blocks: [core]
     policy: {mode: manual, promote_from: dev}
 roles:
+  developer: [alice]
   admin: [frank]
+permissions:
+  promote: [developer, admin]
+  rollback: [developer, admin]
 YAML
 export SLIPWAY_USER=alice
 unset SLIPWAY_MASTER_KEY

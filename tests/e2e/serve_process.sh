@@ -46,7 +46,10 @@ environments:
     platform: {kind: process}
     components: [web]
     policy: {mode: manual}
+roles:
+  admin: [tester]
 YAML
+export SLIPWAY_USER=tester  # admin: applies a manual environment
 expect_exit 0 "$SLIPWAY" -C "$ws" run web --json
 digest=$(python3 -c 'import json,sys; print(next(a["digest"] for a in json.load(sys.stdin)["artifacts"] if a["name"]=="web"))' <<<"$OUT")
 expect_exit 0 "$SLIPWAY" -C "$ws" release built web 1.0.0 --digest "$digest"
@@ -71,7 +74,7 @@ expect_contains "$ERR" "pid $serve_pid on"
 
 # The apply hands the service to serve.
 expect_exit 0 "$SLIPWAY" -C "$ws" apply test --version web=1.0.0
-expect_contains "$OUT" "test: applied 1 change"
+expect_contains "$OUT" "to test: applied (applied 1 change)"
 answers || die "the service does not answer"
 sup=$(cat "$svc/supervisor.pid")
 [[ $(ps -o ppid= -p "$sup" | tr -d ' ') == "$serve_pid" ]] || die "the supervisor $sup is not serve's child"

@@ -43,7 +43,10 @@ environments:
     platform: {kind: process}
     components: [web]
     policy: {mode: manual}
+roles:
+  admin: [tester]
 YAML
+export SLIPWAY_USER=tester  # admin: applies a manual environment
 expect_exit 0 "$SLIPWAY" -C "$ws" run web --json
 digest=$(python3 -c 'import json,sys; print(next(a["digest"] for a in json.load(sys.stdin)["artifacts"] if a["name"]=="web"))' <<<"$OUT")
 expect_exit 0 "$SLIPWAY" -C "$ws" release built web 1.0.0 --digest "$digest"

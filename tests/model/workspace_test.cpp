@@ -62,7 +62,7 @@ TEST(Workspace, ExampleAcmeHasTheProductItDeclares) {
   EXPECT_EQ(prod->policy.promote_from->name, "staging");
   ASSERT_EQ(prod->policy.approvals.size(), 1u);
   EXPECT_EQ(prod->policy.approvals[0].role.name, "qa");
-  EXPECT_TRUE(prod->policy.distinct_approvers);
+  EXPECT_TRUE(prod->policy.requester_cannot_approve);
   ASSERT_EQ(prod->policy.freeze.size(), 1u);
   EXPECT_EQ(prod->policy.freeze[0].timezone, "America/New_York");
   EXPECT_EQ(ws.block("observability")->where.file, "blocks/observability.yaml");

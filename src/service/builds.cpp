@@ -1,0 +1,89 @@
+// A successful build becomes a component version: worked out from the
+// component's repo (conventional commits), recorded, tagged, and handed to
+// the auto environments tracking its branch.
+#include "service/service.h"
+#include "version/next_version.h"
+
+namespace slipway::service {
+namespace {
+
+// "refs/heads/main" → "main"; anything else unchanged.
+std::string short_branch(const std::string& ref) {
+  constexpr std::string_view prefix = "refs/heads/";
+  return ref.starts_with(prefix) ? ref.substr(prefix.size()) : ref;
+}
+
+// The version a build of `component` at `commit` on `branch` stands for: the
+// next version (with the computation, to tag it once recorded), or the
+// released one when the commit already carries its tag; nullopt when the
+// branch releases nothing (a feature branch, a remote repo).
+struct BuiltVersion {
+  std::string version;
+  std::optional<version::VersionResult> untagged;
+};
+
+Result<std::optional<BuiltVersion>> build_version(const model::Workspace& workspace, const model::Component& component,
+                                                  const std::string& branch, const std::string& commit) {
+  if (component.repo_is_url) return std::optional<BuiltVersion>();
+  version::VersionOptions options = version::options_for(component);
+  options.branch = branch;
+  if (!commit.empty()) options.head = commit;
+  Result<version::VersionResult> result = version::compute_next_version(workspace.repo_location(component), options);
+  if (!result) return std::unexpected(result.error());
+  if (result->next_version) return std::optional<BuiltVersion>(BuiltVersion{result->next_version->to_string(), *result});
+  if (result->head_is_released && result->last_version)
+    return std::optional<BuiltVersion>(BuiltVersion{result->last_version->to_string(), std::nullopt});
+  return std::optional<BuiltVersion>();
+}
+
+}  // namespace
+
+Result<BuildOutcome> Service::build_succeeded(const std::string& component, const run::RunRecord& run) {
+  BuildOutcome out;
+  const run::ArtifactRecord* artifact = nullptr;
+  for (const run::ArtifactRecord& a : run.artifacts)
+    if (a.name == component) artifact = &a;
+  if (!artifact) {
+    out.notes.push_back(component + ": the run published no artifact named " + component + "; no release");
+    return out;
+  }
+  const model::Component* declared = m_workspace.component(component);
+  if (!declared) return fail(ErrorCode::invalid_input, "unknown component '" + component + "'");
+  const std::string branch = short_branch(run.branch);
+  Result<std::optional<BuiltVersion>> built = build_version(m_workspace, *declared, branch, run.commit);
+  if (!built && built.error().code == ErrorCode::not_found) {  // e.g. the repo is a plain folder
+    out.notes.push_back(component + ": " + built.error().message + "; no release");
+    return out;
+  }
+  if (!built) return std::unexpected(built.error());
+  if (!*built) {
+    out.notes.push_back(component + ": branch " + branch + " releases no version; no release");
+    return out;
+  }
+  const std::string& version = (*built)->version;
+  // A version is built once: a rebuild of it (same commits, new artifact) is not a new version.
+  Result<std::optional<store::ComponentVersionRecord>> known = m_store->releases().component_version(component, version);
+  if (!known) return std::unexpected(known.error());
+  if (*known && (*known)->artifact_digest != artifact->digest) {
+    out.notes.push_back(component + " " + version + " was already built by run " + (*known)->run_id +
+                        "; this build is not a new version (no release)");
+    return out;
+  }
+  Result<release::Applier*> applier_used = applier();
+  if (!applier_used) return std::unexpected(applier_used.error());
+  Result<std::vector<release::ApplyRecord>> done =
+      m_releases->on_build_succeeded(component, version, artifact->digest, branch, run.id, **applier_used);
+  if (!done) return std::unexpected(done.error());
+  out.version = version;
+  out.applies = std::move(*done);
+  out.notes.push_back("recorded " + component + " " + version);
+  if ((*built)->untagged) {
+    Result<bool> tagged = version::create_release_tag(m_workspace.repo_location(*declared), *(*built)->untagged);
+    if (!tagged) return std::unexpected(tagged.error());
+    out.tag = (*built)->untagged->next_tag;
+    if (*tagged) out.notes.push_back("tagged " + out.tag + " in " + component + "'s repository");
+  }
+  return out;
+}
+
+}  // namespace slipway::service

@@ -1,0 +1,228 @@
+// Releases, approvals, promotion, rollback, apply and hotfix, plan, and the
+// views over them. Each action checks the acting identity's permission, then
+// goes through release::ReleaseService: one apply path, under the
+// environment's lock, with its heartbeat, the environment's state and history.
+#include <algorithm>
+
+#include "core/strings.h"
+#include "deploy/driver.h"
+#include "model/resolve.h"
+#include "service/service.h"
+#include "version/semver.h"
+
+namespace slipway::service {
+namespace {
+
+std::vector<std::string> component_names(const model::Workspace& workspace) {
+  std::vector<std::string> names;
+  for (const model::Component& c : workspace.components) names.push_back(c.name);
+  return names;
+}
+
+}  // namespace
+
+release::PromoteOptions Service::promote_options(const ApplyOptions& options) const {
+  release::PromoteOptions out;
+  out.force = options.force;
+  out.wait = options.wait;
+  return out;
+}
+
+Status Service::permit_force(const ApplyOptions& options, const model::Environment& env) const {
+  if (!options.force) return {};
+  return permit(Permission::force, &env, "force a change of " + env.name);
+}
+
+Result<release::Release> Service::create_release(const release::CreateOptions& options) {
+  if (Status s = permit(Permission::release, nullptr, "create a release"); !s) return std::unexpected(s.error());
+  return m_releases->create_from_environment(options, m_config.actor);
+}
+
+Result<release::Release> Service::create_release_from_file(const std::string& path) {
+  if (Status s = permit(Permission::release, nullptr, "create a release"); !s) return std::unexpected(s.error());
+  return m_releases->create_from_file(path, m_config.actor);
+}
+
+Result<release::Release> Service::release(const std::string& id) { return m_releases->get(id); }
+
+Result<std::vector<release::Release>> Service::releases() { return m_releases->list(); }
+
+// Approving needs no permission of its own: the environment's approvals name the roles that may.
+Status Service::approve(const std::string& release_id, const std::string& environment_name) {
+  Result<std::string> who = actor();
+  if (!who) return std::unexpected(who.error());
+  return m_releases->approve(release_id, environment_name, *who);
+}
+
+Result<release::ApplyRecord> Service::promote(const std::string& release_id, const std::string& environment_name,
+                                              const ApplyOptions& options) {
+  Result<const model::Environment*> env = environment(environment_name);
+  if (!env) return std::unexpected(env.error());
+  if (Status s = permit(Permission::promote, *env, "promote to " + environment_name); !s)
+    return std::unexpected(s.error());
+  if (Status s = permit_force(options, **env); !s) return std::unexpected(s.error());
+  Result<release::Applier*> applier_used = applier();
+  if (!applier_used) return std::unexpected(applier_used.error());
+  if (Status s = check_plannable(environment_name, release_id, {}); !s) return std::unexpected(s.error());
+  return m_releases->promote(release_id, environment_name, m_config.actor, **applier_used, promote_options(options));
+}
+
+Result<release::ApplyRecord> Service::rollback(const std::string& environment_name,
+                                               const std::optional<std::string>& to, const ApplyOptions& options) {
+  Result<const model::Environment*> env = environment(environment_name);
+  if (!env) return std::unexpected(env.error());
+  if (Status s = permit(Permission::rollback, *env, "roll back " + environment_name); !s)
+    return std::unexpected(s.error());
+  Result<release::Applier*> applier_used = applier();
+  if (!applier_used) return std::unexpected(applier_used.error());
+  return m_releases->rollback(environment_name, to, m_config.actor, **applier_used, promote_options(options));
+}
+
+Result<release::ApplyRecord> Service::apply(const std::string& environment_name,
+                                            const std::optional<std::string>& release_id,
+                                            const ApplyOptions& options) {
+  Result<const model::Environment*> env = environment(environment_name);
+  if (!env) return std::unexpected(env.error());
+  if (Status s = permit(Permission::apply, *env, "apply to " + environment_name); !s)
+    return std::unexpected(s.error());
+  if (Status s = permit_force(options, **env); !s) return std::unexpected(s.error());
+  std::string id;
+  if (release_id) {
+    id = *release_id;
+  } else {
+    Result<std::optional<release::Release>> running = m_releases->current(environment_name);
+    if (!running) return std::unexpected(running.error());
+    if (!*running)
+      return fail(ErrorCode::conflict, environment_name + " has no release applied yet; promote one, or give --release");
+    id = (*running)->id;
+  }
+  Result<release::Applier*> applier_used = applier();
+  if (!applier_used) return std::unexpected(applier_used.error());
+  if (Status s = check_plannable(environment_name, id, {}); !s) return std::unexpected(s.error());
+  return m_releases->apply(id, environment_name, m_config.actor, **applier_used, promote_options(options));
+}
+
+Result<release::ApplyRecord> Service::hotfix(const std::string& environment_name,
+                                             const std::map<std::string, std::string>& versions,
+                                             const ApplyOptions& options) {
+  for (const auto& [name, version] : versions)
+    if (!version::parse_semver(version))
+      return fail(ErrorCode::invalid_input, "--version " + name + "=" + version +
+                                                ": not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD])");
+  Result<const model::Environment*> env = environment(environment_name);
+  if (!env) return std::unexpected(env.error());
+  if (Status s = permit(Permission::hotfix, *env, "hotfix " + environment_name); !s)
+    return std::unexpected(s.error());
+  if (Status s = permit_force(options, **env); !s) return std::unexpected(s.error());
+  for (const auto& [name, version] : versions)
+    if (!m_workspace.component(name))
+      return fail(ErrorCode::not_found,
+                  "unknown component '" + name + "'" + did_you_mean(name, component_names(m_workspace)));
+  Result<release::Applier*> applier_used = applier();
+  if (!applier_used) return std::unexpected(applier_used.error());
+  if (Status s = check_plannable(environment_name, std::nullopt, versions); !s) return std::unexpected(s.error());
+  Result<release::Release> made = m_releases->create_hotfix(environment_name, versions, m_config.actor);
+  if (!made) return std::unexpected(made.error());
+  return m_releases->apply(made->id, environment_name, m_config.actor, **applier_used, promote_options(options),
+                           release::ApplyReason::hotfix);
+}
+
+Result<PlanResult> Service::plan(const std::string& environment_name, const std::optional<std::string>& release_id,
+                                 const std::map<std::string, std::string>& versions) {
+  return plan_for(environment_name, release_id, versions, Observe::yes);
+}
+
+// A plan that does not fail is a configuration that resolves: checked before
+// an apply takes the lock, so bad input changes nothing (no failed apply recorded).
+Status Service::check_plannable(const std::string& environment_name, const std::optional<std::string>& release_id,
+                                const std::map<std::string, std::string>& versions) {
+  Result<PlanResult> planned = plan_for(environment_name, release_id, versions, Observe::no);
+  if (!planned) return std::unexpected(planned.error());
+  return {};
+}
+
+Result<PlanResult> Service::plan_for(const std::string& environment_name, const std::optional<std::string>& release_id,
+                                     const std::map<std::string, std::string>& versions, Observe observe) {
+  Result<model::ResolvedEnvironment> resolved = model::resolve_environment(m_workspace, environment_name);
+  if (!resolved) return std::unexpected(resolved.error());
+  deploy::PlanInput input;
+  input.workspace = &m_workspace;
+  input.environment = &*resolved;
+  Result<std::vector<store::AppliedTarget>> applied = m_store->deploys().applied(environment_name);
+  if (!applied) return std::unexpected(applied.error());
+  input.applied = std::move(*applied);
+  if (release_id) {
+    Result<release::Release> wanted = m_releases->get(*release_id);
+    if (!wanted) return std::unexpected(wanted.error());
+    for (const release::ReleaseComponent& c : wanted->components) input.wanted[c.name] = {c.version, c.artifact_digest};
+  } else {
+    for (const store::AppliedTarget& t : input.applied) input.wanted[t.target] = {t.version, t.digest};
+  }
+  for (const auto& [name, version] : versions) {
+    if (!m_workspace.component(name))
+      return fail(ErrorCode::not_found,
+                  "unknown component '" + name + "'" + did_you_mean(name, component_names(m_workspace)));
+    if (!version::parse_semver(version))
+      return fail(ErrorCode::invalid_input, "--version " + name + "=" + version +
+                                                ": not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD])");
+    Result<std::optional<store::ComponentVersionRecord>> built = m_store->releases().component_version(name, version);
+    if (!built) return std::unexpected(built.error());
+    input.wanted[name] = {version, *built ? (*built)->artifact_digest : ""};
+  }
+  Result<std::vector<store::SecretRecord>> secrets = m_store->deploys().secrets(environment_name);
+  if (!secrets) return std::unexpected(secrets.error());
+  for (const store::SecretRecord& s : *secrets) input.secret_generations[s.name] = s.generation;
+  // The driver: missing or not ready is said here, before any apply.
+  PlanResult out;
+  Result<std::unique_ptr<deploy::Driver>> driver = deploy::make_driver(resolved->platform.kind);
+  if (!driver) {
+    out.driver_problems.push_back(driver.error().message);
+  } else if (observe == Observe::yes) {
+    deploy::DriverContext dc{&m_workspace, &*resolved, {}, m_config.state_root, {}};
+    out.driver_problems = (*driver)->check(dc);
+    for (const store::AppliedTarget& t : input.applied)
+      if (std::optional<deploy::Observation> seen = (*driver)->observe(t.target, dc)) input.observed[t.target] = *seen;
+  }
+  Result<deploy::Plan> plan = deploy::make_plan(input);
+  if (!plan) return std::unexpected(plan.error());
+  out.plan = std::move(*plan);
+  return out;
+}
+
+Result<std::vector<release::EnvironmentStatus>> Service::status() {
+  return release::status(*m_store, m_workspace, *m_releases);
+}
+
+Result<release::Diff> Service::diff(const std::string& a, const std::string& b) {
+  // Secrets compare by keyed fingerprint; with no key yet nothing was generated.
+  release::SecretFingerprints fingerprints;
+  Result<std::filesystem::path> file = key_file(false);
+  if (!file) return std::unexpected(file.error());
+  std::error_code ec;
+  if (m_config.key_value || (!file->empty() && std::filesystem::exists(*file, ec))) {
+    Result<deploy::MasterKey> key = master_key();
+    if (!key) return std::unexpected(key.error());
+    fingerprints = [store = m_store.get(), key = *key](const std::string& env) {
+      return deploy::secret_fingerprints(*store, key, env);
+    };
+  }
+  return release::diff(*m_store, m_workspace, *m_releases, a, b, fingerprints);
+}
+
+Result<std::vector<release::HistoryEntry>> Service::history(const std::string& environment_name) {
+  return release::history(*m_store, m_workspace, environment_name);
+}
+
+Result<std::vector<release::ApplyRecord>> Service::record_build(const std::string& component,
+                                                                const std::string& version,
+                                                                const std::string& digest, const std::string& branch,
+                                                                const std::string& run_id) {
+  if (Status s = permit(Permission::run, nullptr, "record a build"); !s) return std::unexpected(s.error());
+  if (!version::parse_semver(version))
+    return fail(ErrorCode::invalid_input, "version " + version + " of " + component + ": not a semantic version");
+  Result<release::Applier*> applier_used = applier();
+  if (!applier_used) return std::unexpected(applier_used.error());
+  return m_releases->on_build_succeeded(component, version, digest, branch, run_id, **applier_used);
+}
+
+}  // namespace slipway::service

@@ -1,0 +1,174 @@
+// The service layer: every use case of slipway, one typed function each,
+// between the domain modules and the front-ends (the CLI today; the server,
+// its webhooks and the dashboard next). A front-end parses its input, calls
+// one function and prints or serializes the result; it never opens the store
+// or decides who may act.
+//
+// A Service is opened once from explicit configuration (Config): the
+// workspace, the store's location, the state root for files (logs,
+// artifacts, work folders, services: not derived from the database's
+// location), the master key's source, the clock and the acting identity.
+// Each function that changes state checks the acting identity's permission
+// (permissions.h) first; a refusal is a `denied` error and changes nothing.
+//
+// Ownership: owns the loaded workspace, the store and the Applier.
+// Thread-safety: like the Store, one thread at a time.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "deploy/plan.h"
+#include "deploy/secrets.h"
+#include "model/workspace.h"
+#include "release/service.h"
+#include "release/views.h"
+#include "run/run_record.h"
+#include "service/permissions.h"
+#include "store/store.h"
+
+namespace slipway::service {
+
+struct Config {
+  std::filesystem::path workspace;   // the folder holding slipway.yaml
+  std::string store;                 // a SQLite file path (":memory:" in tests)
+  std::filesystem::path state_root;  // logs, artifacts, work folders, services
+  // The master key: `key_value` (SLIPWAY_MASTER_KEY) when set, else
+  // `key_file` when set, else the state's key file (secrets.cpp: under
+  // $XDG_DATA_HOME/slipway/keys/, outside the workspace).
+  std::optional<std::string> key_value;
+  std::filesystem::path key_file;
+  const Clock* clock = &system_clock();
+  // The acting identity; empty when none is configured, and then
+  // `no_actor` says why (shown by the first use case that changes state).
+  std::string actor;
+  std::string no_actor = "no identity";
+};
+
+// Options of the use cases that apply to an environment.
+struct ApplyOptions {
+  bool force = false;      // permission force: override gates, move an auto environment back
+  Millis wait = Millis(5000);  // how long to wait for the environment's lock
+};
+
+struct PlanResult {
+  deploy::Plan plan;
+  std::vector<std::string> driver_problems;  // the platform's driver missing or not ready
+};
+
+// A lock held on an environment, with whether its holder still runs.
+struct LockView {
+  store::Lease lease;
+  std::string holder;  // store::describe_holder
+  bool expired = false;
+};
+
+// A build of a component recorded by `build_succeeded`.
+struct BuildOutcome {
+  std::string version;             // the version recorded; "" when none
+  std::string tag;                 // the tag created for it; "" when none
+  std::vector<std::string> notes;  // "recorded api 1.2.0", "branch x releases no version; no release"
+  std::vector<release::ApplyRecord> applies;  // auto environments moved
+};
+
+class Service {
+ public:
+  static Result<std::unique_ptr<Service>> open(Config config);
+  ~Service();
+
+  const model::Workspace& workspace() const { return m_workspace; }
+  const Config& config() const { return m_config; }
+  store::Store& store() { return *m_store; }
+
+  // ---- releases and environments
+  Result<release::Release> create_release(const release::CreateOptions& options);
+  Result<release::Release> create_release_from_file(const std::string& path);
+  Result<release::Release> release(const std::string& id);
+  Result<std::vector<release::Release>> releases();
+  Status approve(const std::string& release, const std::string& environment);
+  Result<release::ApplyRecord> promote(const std::string& release, const std::string& environment,
+                                       const ApplyOptions& options);
+  Result<release::ApplyRecord> rollback(const std::string& environment, const std::optional<std::string>& to,
+                                        const ApplyOptions& options);
+  // Applies `release` (default: the one the environment runs, to repair drift) without gates.
+  Result<release::ApplyRecord> apply(const std::string& environment, const std::optional<std::string>& release,
+                                     const ApplyOptions& options);
+  // Applies the environment's release with `versions` (component → version) instead: a hotfix.
+  Result<release::ApplyRecord> hotfix(const std::string& environment,
+                                      const std::map<std::string, std::string>& versions, const ApplyOptions& options);
+  // What applying would change: the versions of `release` when given, else
+  // what runs now overridden by `versions`.
+  Result<PlanResult> plan(const std::string& environment, const std::optional<std::string>& release,
+                          const std::map<std::string, std::string>& versions);
+  Result<std::vector<release::EnvironmentStatus>> status();
+  Result<release::Diff> diff(const std::string& a, const std::string& b);
+  Result<std::vector<release::HistoryEntry>> history(const std::string& environment);
+
+  // ---- builds
+  // After the successful run `run` of component `component`: records the
+  // version built (artifact: the run's artifact named after the component),
+  // tags it in the component's repo (as semantic-release would) and moves the
+  // auto environments tracking the run's branch. A rebuild of a recorded
+  // version with another artifact is not a new version: said, nothing
+  // recorded. Success when nothing was to do (no artifact, the branch
+  // releases nothing); an error when recording failed.
+  Result<BuildOutcome> build_succeeded(const std::string& component, const run::RunRecord& run);
+  // A build reported by hand (`release built`): records the version, moves auto environments.
+  Result<std::vector<release::ApplyRecord>> record_build(const std::string& component, const std::string& version,
+                                                         const std::string& digest, const std::string& branch,
+                                                         const std::string& run_id);
+
+  // ---- secrets
+  Result<std::vector<deploy::SecretInfo>> secrets(const std::string& environment);
+  Status rotate_secret(const std::string& environment, const std::string& name);
+  Result<std::string> reveal_secret(const std::string& environment, const std::string& name);
+  // A new master key in the state's key file; every secret re-encrypted with it.
+  // Returns the new key file and how many secrets were re-encrypted.
+  Result<std::pair<std::filesystem::path, int>> rekey();
+
+  // ---- locks
+  Result<std::vector<LockView>> locks();
+  // Breaks the lock of `environment` (permission lock); recorded as "lock.broken".
+  Result<LockView> break_lock(const std::string& environment);
+
+  // The acting identity, or the `no_actor` error when none is configured.
+  Result<std::string> actor() const;
+  // check_permission for the acting identity.
+  Status permit(Permission permission, const model::Environment* environment, const std::string& doing) const;
+  // The environment named `name`; not_found with a did-you-mean.
+  Result<const model::Environment*> environment(const std::string& name) const;
+  // The master key (created in the state's key file on first use).
+  Result<deploy::MasterKey> master_key();
+  release::ReleaseService& releases_service() { return *m_releases; }
+  // The deploy module's Applier over this store, with the master key.
+  Result<release::Applier*> applier();
+
+ private:
+  Service(Config config, model::Workspace workspace, std::unique_ptr<store::Store> store);
+  Result<std::filesystem::path> key_file(bool create_id);
+  enum class Observe { yes, no };  // ask the platform's driver what really runs
+  Result<PlanResult> plan_for(const std::string& environment, const std::optional<std::string>& release,
+                              const std::map<std::string, std::string>& versions, Observe observe);
+  Status check_plannable(const std::string& environment, const std::optional<std::string>& release,
+                         const std::map<std::string, std::string>& versions);
+  release::PromoteOptions promote_options(const ApplyOptions& options) const;
+  Status permit_force(const ApplyOptions& options, const model::Environment& env) const;
+
+  Config m_config;
+  model::Workspace m_workspace;
+  std::unique_ptr<store::Store> m_store;
+  std::unique_ptr<release::ReleaseService> m_releases;
+  std::unique_ptr<release::Applier> m_applier;
+};
+
+// The master key file a state uses by default: $XDG_DATA_HOME/slipway/keys/<id>.key
+// ($HOME/.local/share when XDG_DATA_HOME is unset), `id` being the state's key id.
+std::filesystem::path default_key_file(const std::string& key_id);
+
+}  // namespace slipway::service
