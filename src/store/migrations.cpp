@@ -298,6 +298,17 @@ CREATE TABLE ref_heads (
 ) STRICT;
 )sql",
     },
+    Migration{
+        .version = 8,
+        .name = "run cancel requests",
+        .sqlite = R"sql(
+CREATE TABLE run_cancels (
+  run_id       TEXT PRIMARY KEY REFERENCES runs (id),
+  actor        TEXT NOT NULL,
+  requested_ms INTEGER NOT NULL
+) STRICT;
+)sql",
+    },
 };
 
 }  // namespace

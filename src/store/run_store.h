@@ -1,7 +1,7 @@
 // The runs concern of the store (see store.h): pipeline runs with their job
 // instances and steps (results with Azure's words, times, output variables),
-// artifact metadata, and the trigger events already turned into runs (so the
-// same push notified twice starts one run). Step logs are not here: they stay
+// artifact metadata, the trigger events already turned into runs (so the
+// same push notified twice starts one run) and requests to cancel runs. Step logs are not here: they stay
 // beside the database as files (run module).
 //
 // The store does not interpret results: they are the run module's words
@@ -76,6 +76,14 @@ struct StoredArtifact {
   std::int64_t created_ms = 0;
 };
 
+// A request to cancel a running run, recorded by any process; the process
+// running it polls for it (a cancel is a state change, not a signal).
+struct CancelRequest {
+  std::string run_id;
+  std::string actor;  // who asked ("" when no identity was configured)
+  std::int64_t requested_ms = 0;
+};
+
 class RunStore {
  public:
   virtual ~RunStore() = default;
@@ -109,6 +117,13 @@ class RunStore {
   // the next push's changes are counted from it; nullopt when none yet.
   virtual Status set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) = 0;
   virtual Result<std::optional<std::string>> ref_head(const std::string& key) = 0;
+
+  // Records that `request.actor` asks to cancel run `request.run_id`: true
+  // when this call recorded it, false when a request was already recorded
+  // (the first one stays). `not_found` "no run ID" when the run does not exist.
+  virtual Result<bool> request_cancel(const CancelRequest& request) = 0;
+  // The cancel request of a run, or nullopt when none was made.
+  virtual Result<std::optional<CancelRequest>> cancel_request(const std::string& run_id) = 0;
 };
 
 }  // namespace slipway::store

@@ -262,4 +262,32 @@ Result<std::optional<std::string>> SqliteRunStore::ref_head(const std::string& k
   return text_for_key(m_db, "SELECT sha FROM ref_heads WHERE key = ?1", key);
 }
 
+Result<bool> SqliteRunStore::request_cancel(const CancelRequest& request) {
+  bool recorded = false;
+  Status status = m_db.transaction([&]() -> Status {
+    Result<std::optional<std::string>> run = text_for_key(m_db, "SELECT id FROM runs WHERE id = ?1", request.run_id);
+    if (!run) return std::unexpected(run.error());
+    if (!*run) return fail(ErrorCode::not_found, "no run " + request.run_id);
+    Result<Statement> insert = m_db.prepare(
+        "INSERT INTO run_cancels (run_id, actor, requested_ms) VALUES (?1, ?2, ?3) ON CONFLICT (run_id) DO NOTHING");
+    if (!insert) return std::unexpected(insert.error());
+    insert->bind(1, request.run_id).bind(2, request.actor).bind(3, request.requested_ms);
+    if (Status s = insert->run(); !s) return s;
+    recorded = m_db.changes() == 1;
+    return {};
+  });
+  if (!status) return std::unexpected(status.error());
+  return recorded;
+}
+
+Result<std::optional<CancelRequest>> SqliteRunStore::cancel_request(const std::string& run_id) {
+  Result<Statement> q = m_db.prepare("SELECT actor, requested_ms FROM run_cancels WHERE run_id = ?1");
+  if (!q) return std::unexpected(q.error());
+  q->bind(1, run_id);
+  Result<bool> row = q->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<CancelRequest>();
+  return std::optional<CancelRequest>(CancelRequest{run_id, q->column_text(0), q->column_int(1)});
+}
+
 }  // namespace slipway::store

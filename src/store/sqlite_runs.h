@@ -1,5 +1,6 @@
 // RunStore on SQLite: tables runs, run_jobs, run_steps, run_artifacts and
-// run_triggers (migration 4 in migrations.cpp), ref_heads (migration 7).
+// run_triggers (migration 4 in migrations.cpp), ref_heads (migration 7),
+// run_cancels (migration 8).
 #pragma once
 
 #include "core/clock.h"
@@ -24,6 +25,8 @@ class SqliteRunStore final : public RunStore {
   Result<std::optional<std::string>> trigger_run(const std::string& key) override;
   Status set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) override;
   Result<std::optional<std::string>> ref_head(const std::string& key) override;
+  Result<bool> request_cancel(const CancelRequest& request) override;
+  Result<std::optional<CancelRequest>> cancel_request(const std::string& run_id) override;
 
  private:
   Result<std::vector<StoredRun>> query_runs(const std::string& where, const std::optional<std::string>& arg,

@@ -1,5 +1,5 @@
 // The runs concern of the store: runs with jobs and steps, artifact metadata,
-// trigger dedupe. Real database files in temp folders.
+// trigger dedupe, cancel requests. Real database files in temp folders.
 #include <gtest/gtest.h>
 
 #include "store/store.h"
@@ -131,6 +131,24 @@ TEST(RunStore, SameTriggerIsClaimedOnce) {
   ASSERT_TRUE((*first)->runs().set_trigger_run("push:a", "7"));
   EXPECT_EQ((*second)->runs().trigger_run("push:a").value(), std::optional<std::string>("7"));
   EXPECT_FALSE((*first)->runs().set_trigger_run("push:b", "7"));
+}
+
+TEST(RunStore, CancelRequestIsSeenByAnotherConnectionAndTheFirstOneStays) {
+  TempDir dir;
+  auto runner = open_store((dir / "state.db").string());
+  auto other = open_store((dir / "state.db").string());
+  ASSERT_TRUE(runner && other);
+  ASSERT_TRUE((*runner)->runs().save_run(sample_run("3", "running")));
+  EXPECT_FALSE((*runner)->runs().cancel_request("3").value());
+  EXPECT_TRUE((*other)->runs().request_cancel({"3", "alice", 10}).value());
+  EXPECT_FALSE((*other)->runs().request_cancel({"3", "bob", 20}).value());
+  std::optional<CancelRequest> seen = (*runner)->runs().cancel_request("3").value();
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->actor, "alice");
+  EXPECT_EQ(seen->requested_ms, 10);
+  Result<bool> missing = (*other)->runs().request_cancel({"4", "alice", 30});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "no run 4");
 }
 
 }  // namespace
