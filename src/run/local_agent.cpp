@@ -42,6 +42,14 @@ namespace {
 
 std::int64_t now_ms() { return to_epoch_ms(system_clock().now()); }
 
+// A local folder that is no git repository: neither a work tree (.git) nor a
+// bare repository (HEAD and objects/, as a server's push target has).
+bool is_plain_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec) || fs::exists(dir / ".git", ec)) return false;
+  return !(fs::is_regular_file(dir / "HEAD", ec) && fs::is_directory(dir / "objects", ec));
+}
+
 TaskResult worse(TaskResult a, TaskResult b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
 
 struct JobState {
@@ -255,9 +263,7 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
       // A git repository (path or URL) is fetched at the commit with libgit2; a
       // plain local folder (not yet a repository) is copied, without slipway's
       // state folder.
-      std::error_code ec;
-      bool plain_folder = fs::is_directory(uri->value, ec) && !fs::exists(fs::path(uri->value) / ".git", ec);
-      if (!plain_folder) {
+      if (!is_plain_folder(uri->value)) {
         Result<std::string> checked_out =
             fetch_and_checkout({state.sources, uri->value, sha ? sha->value : std::string(), step.clean, step.fetch_depth});
         if (!checked_out) {

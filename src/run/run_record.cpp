@@ -1,5 +1,7 @@
 #include "run/run_record.h"
 
+#include "core/json_text.h"
+
 #include "core/clock.h"
 
 namespace slipway::run {
@@ -139,6 +141,36 @@ RunRecord MemoryRecorder::last() const {
 int MemoryRecorder::saves() const {
   std::lock_guard lock(m_mutex);
   return m_saves;
+}
+
+std::map<std::string, JobRecord> jobs_from_json(const nlohmann::json& run) {
+  std::map<std::string, JobRecord> out;
+  if (!run.contains("stages")) return out;
+  for (const nlohmann::json& stage : run["stages"]) {
+    for (const nlohmann::json& job : stage.value("jobs", nlohmann::json::array())) {
+      JobRecord record;
+      record.id = job.value("id", "");
+      record.stage = stage.value("name", "");
+      record.job = job.value("name", "");
+      record.leg = job.value("leg", "");
+      record.display_name = job.value("displayName", "");
+      record.result = parse_result(job.value("result", "")).value_or(TaskResult::failed);
+      record.finished = true;
+      if (job.contains("outputs"))
+        for (const auto& [name, value] : job["outputs"].items())
+          record.outputs.push_back({name, value.is_string() ? value.get<std::string>() : json_text(value), false});
+      for (const nlohmann::json& step : job.value("steps", nlohmann::json::array())) {
+        StepRecord s;
+        s.name = step.value("name", "");
+        s.display_name = step.value("displayName", "");
+        s.result = parse_result(step.value("result", "")).value_or(TaskResult::failed);
+        s.reason = step.value("reason", "");
+        record.steps.push_back(std::move(s));
+      }
+      out[record.id] = std::move(record);
+    }
+  }
+  return out;
 }
 
 }  // namespace slipway::run

@@ -1,10 +1,11 @@
 // What a run is, as recorded: the run, its stages, their job instances and
 // their steps, with Azure's result words, start/finish times and output
 // variables; and RunRecorder, the seam through which the scheduler persists
-// it (the store-backed recorder, a directory of files, or memory in tests).
+// it (the store-backed recorder, or memory in tests).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -80,6 +81,11 @@ struct RunRecord {
 // The run as JSON (--json): id, result, times as ISO-8601 UTC, every stage,
 // job and step; output variables (secret values shown as "***").
 nlohmann::ordered_json run_to_json(const RunRecord& run);
+
+// The job records of a run's JSON (id, result, times, outputs, step results),
+// keyed by job instance id: what a retry reuses. Secret outputs were stored
+// as "***" and come back that way.
+std::map<std::string, JobRecord> jobs_from_json(const nlohmann::json& run);
 
 // Persists runs as they progress. save() is called by one thread at a time
 // (the scheduler holds its lock); log() and add_artifact() may be called

@@ -131,7 +131,7 @@ class Scheduler final : public JobHost {
           // Jobs running now are canceled; jobs whose condition still holds
           // (always(), canceled()) start later with a flag of their own.
           m_cancel = true;
-          m_run.reason = "canceled";
+          m_run.reason = m_options.cancel_reason ? m_options.cancel_reason() : "canceled";
           for (const std::shared_ptr<std::atomic<bool>>& flag : m_job_flags) *flag = true;
         }
         advance();

@@ -43,6 +43,8 @@ struct RunOptions {
   std::vector<std::filesystem::path> protected_paths;
   NameValues variables;                  // extra pipeline variables (override the file's)
   const std::atomic<bool>* cancel = nullptr;  // becoming true cancels the run
+  // The run's reason once `cancel` is true (e.g. "canceled by alice"); empty: "canceled".
+  std::function<std::string()> cancel_reason;
   Agent* agent = nullptr;                // null: a LocalAgent over work_dir
   std::string source;                    // recorded: the pipeline file
   // Retry: job instance id → its record in the earlier run. A job whose every

@@ -1,7 +1,7 @@
-// The RunRecorder the CLI uses: runs, jobs, steps and artifact metadata go to
-// the state store (store/run_store.h); step logs stay beside it as files in
-// DirectoryRecorder's layout (<log root>/<run>/logs/<job>/<n>.log[.gz]), which is
-// what `slipway logs` reads. Each save is one transaction, so a killed
+// The RunRecorder of every run: runs, jobs, steps and artifact metadata go to
+// the state store (store/run_store.h); step logs stay beside it as files
+// (step_log_writer.h: <log root>/<run>/logs/<job>/<n>.log[.gz]), which is what
+// `slipway logs` reads. Each save is one transaction, so a killed
 // process leaves the last complete record (the scheduler paces the saves of
 // a running run).
 //
@@ -15,7 +15,7 @@
 #include <map>
 #include <mutex>
 
-#include "run/run_files.h"
+#include "run/step_log_writer.h"
 #include "run/run_record.h"
 #include "store/store.h"
 
@@ -39,7 +39,7 @@ class StoreRecorder final : public RunRecorder {
 
  private:
   store::Store& m_store;
-  DirectoryRecorder m_logs;  // used for log() only
+  StepLogWriter m_logs;
   std::mutex m_mutex;
   std::map<std::string, std::vector<store::StoredJob>> m_saved_jobs;  // run id → its jobs as last written
 };

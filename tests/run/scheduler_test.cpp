@@ -393,6 +393,7 @@ TEST(Scheduler, CancelKillsRunningStepsRunsAlwaysStepsAndRecordsCanceled) {
   Fixture f;
   std::atomic<bool> cancel{false};
   f.options.cancel = &cancel;
+  f.options.cancel_reason = [] { return std::string("canceled by alice"); };
   std::string pid_file = (f.report / "pid").string();
   std::thread canceller([&] {
     for (int i = 0; i < 1000 && !std::filesystem::exists(pid_file); ++i)
@@ -413,6 +414,7 @@ stages:
 )Y");
   canceller.join();
   EXPECT_EQ(run.result, TaskResult::canceled);
+  EXPECT_EQ(run.reason, "canceled by alice");
   const JobRecord& j = job(run, "s.j");
   EXPECT_EQ(j.result, TaskResult::canceled);
   EXPECT_EQ(j.steps[0].result, TaskResult::canceled);

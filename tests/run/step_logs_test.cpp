@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "run/run_files.h"
+#include "run/step_log_writer.h"
 #include "run/step_logs.h"
 #include "support/test_support.h"
 
@@ -61,7 +61,7 @@ TEST(StepLogs, TailGivesEveryLineOnceAcrossTheSwitchToCompressed) {
 
 TEST(StepLogs, RecorderCompressesAFinishedStepAndKeepsARunningOnePlain) {
   test::TempDir dir;
-  DirectoryRecorder recorder(dir / "runs");
+  StepLogWriter recorder(dir / "runs");
   recorder.log("1", "s.a", 0, 0, "first");
   recorder.log("1", "s.a", 1, 0, "second");
   recorder.step_finished("1", "s.a", 0);
@@ -79,7 +79,7 @@ TEST(StepLogs, RecorderCompressesAFinishedStepAndKeepsARunningOnePlain) {
 TEST(StepLogs, FollowStopsWhenTheRunIsFinishedAfterReadingEverything) {
   test::TempDir dir;
   fs::path root = dir / "runs";
-  DirectoryRecorder recorder(root);
+  StepLogWriter recorder(root);
   recorder.log("7", "s.a", 0, 0, "one");
   recorder.close_logs();
   int polls = 0;
