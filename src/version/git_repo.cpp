@@ -1,8 +1,12 @@
 #include "version/git_repo.h"
 
+#include <fcntl.h>
 #include <git2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <queue>
@@ -114,6 +118,62 @@ Result<bool> touches_paths(git_repository* repo, git_commit* commit, const std::
   }
   (void)repo;
   return true;
+}
+
+// git_tree_walk's state while write_tree writes a commit's files.
+struct TreeWriter {
+  git_repository* repo;
+  std::filesystem::path root;
+  std::optional<Error> error;
+};
+
+Status write_blob(git_repository* repo, const git_tree_entry* entry, const std::filesystem::path& path) {
+  Owned<git_blob, git_blob_free> blob;
+  if (git_blob_lookup(blob.out(), repo, git_tree_entry_id(entry)) != 0) return git_fail("cannot read " + path.string());
+  const bool executable = git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE;
+  // O_EXCL: a tree naming an entry twice cannot make a write go through something written before.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0755 : 0644);
+  if (fd < 0) return fail(ErrorCode::io, "cannot create " + path.string() + ": " + std::strerror(errno));
+  const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+  auto left = static_cast<size_t>(git_blob_rawsize(blob.get()));
+  while (left > 0) {
+    ssize_t written = ::write(fd, data, left);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      ::close(fd);
+      return fail(ErrorCode::io, "cannot write " + path.string() + ": " + std::strerror(errno));
+    }
+    data += written;
+    left -= static_cast<size_t>(written);
+  }
+  if (::close(fd) != 0) return fail(ErrorCode::io, "cannot write " + path.string() + ": " + std::strerror(errno));
+  return {};
+}
+
+int write_tree_entry(const char* parent, const git_tree_entry* entry, void* payload) {
+  auto& writer = *static_cast<TreeWriter*>(payload);
+  const std::string name = git_tree_entry_name(entry);
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
+    writer.error = Error{ErrorCode::corrupt, "the tree holds an entry named '" + name + "'", {}};
+    return -1;
+  }
+  const std::filesystem::path path = writer.root / parent / name;
+  Status written;
+  switch (git_tree_entry_filemode(entry)) {
+    case GIT_FILEMODE_TREE:
+      if (::mkdir(path.c_str(), 0755) != 0)
+        written = fail(ErrorCode::io, "cannot create " + path.string() + ": " + std::strerror(errno));
+      break;
+    case GIT_FILEMODE_BLOB:
+    case GIT_FILEMODE_BLOB_EXECUTABLE:
+      written = write_blob(writer.repo, entry, path);
+      break;
+    default:  // symbolic links and submodules: nothing a pipeline's files need
+      return 0;
+  }
+  if (written) return 0;
+  writer.error = written.error();
+  return -1;
 }
 
 }  // namespace
@@ -445,6 +505,25 @@ Result<std::vector<GitCommit>> GitRepository::log(const std::string& tip,
     commits.push_back(std::move(item));
   }
   return commits;
+}
+
+Status GitRepository::write_tree(const std::string& spec, const std::filesystem::path& dir) const {
+  std::optional<std::string> sha = resolve(spec);
+  std::optional<git_oid> oid = sha ? parse_oid(*sha) : std::nullopt;
+  Commit commit;
+  if (!oid || git_commit_lookup(commit.out(), m_handle->repo, &*oid) != 0)
+    return fail(ErrorCode::not_found, "no commit '" + spec + "'");
+  Tree tree;
+  if (git_commit_tree(tree.out(), commit.get()) != 0) return git_fail("cannot read the tree of " + spec);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(ErrorCode::io, "cannot create " + dir.string() + ": " + ec.message());
+  TreeWriter writer{m_handle->repo, dir, std::nullopt};
+  if (git_tree_walk(tree.get(), GIT_TREEWALK_PRE, write_tree_entry, &writer) != 0) {
+    if (writer.error) return std::unexpected(*writer.error);
+    return git_fail("cannot write the files of " + spec);
+  }
+  return {};
 }
 
 Status GitRepository::create_annotated_tag(const std::string& name, const std::string& commit,

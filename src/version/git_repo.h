@@ -78,6 +78,13 @@ class GitRepository {
   // not_found "no commit 'X'" when a spec names no commit.
   Result<std::vector<std::string>> changed_paths(const std::string& before, const std::string& after) const;
 
+  // Writes the files of the commit `spec` names (any spec resolve() takes)
+  // into `dir` (created when absent; what is there must not clash), without
+  // touching the repository's HEAD, index or work tree, so a bare repository
+  // works too. Regular files and folders only: symbolic links and submodules
+  // are left out. not_found "no commit 'X'" when the spec names no commit.
+  Status write_tree(const std::string& spec, const std::filesystem::path& dir) const;
+
   // Creates the annotated tag `name` on `commit` (tagger from the repository's
   // user config, else "slipway"). conflict when the tag exists.
   Status create_annotated_tag(const std::string& name, const std::string& commit,

@@ -197,16 +197,18 @@ Result<VersionResult> compute_next_version(const std::filesystem::path& repo_dir
                     "found; fetch the full history (git fetch --unshallow)");
 
   // Which branch, and which commit.
+  // HEAD is read only when no branch is given: a bare repository's HEAD may
+  // name a branch it does not have, and a work tree's may be another branch.
   VersionResult result;
-  auto current = repo.current_branch();
-  if (!current) return std::unexpected(current.error());
   if (options.branch) {
     result.branch = *options.branch;
-  } else if (*current) {
-    result.branch = **current;
   } else {
-    return fail(ErrorCode::invalid_input,
-                "HEAD is detached in " + repo_dir.string() + ": pass --branch NAME to say whose rules apply");
+    auto current = repo.current_branch();
+    if (!current) return std::unexpected(current.error());
+    if (!*current)
+      return fail(ErrorCode::invalid_input,
+                  "HEAD is detached in " + repo_dir.string() + ": pass --branch NAME to say whose rules apply");
+    result.branch = **current;
   }
   if (options.head) {
     auto head = repo.resolve(*options.head);

@@ -1,5 +1,6 @@
-// GitRepository::changed_paths (what a push changed, for `trigger: paths:`)
-// and local_branches (what `slipway watch` polls), on real repositories.
+// GitRepository::changed_paths (what a push changed, for `trigger: paths:`),
+// local_branches (what `slipway watch` polls) and write_tree (a pushed
+// commit's pipeline files), on real repositories.
 #include <gtest/gtest.h>
 
 #include "support/test_support.h"
@@ -67,6 +68,35 @@ TEST_F(GitChangedPaths, LocalBranchesListsHeadsOnlyInNameOrder) {
   EXPECT_EQ((*heads)[0].commit, one);
   EXPECT_EQ((*heads)[1].name, "release/2.0");
   EXPECT_EQ((*heads)[1].commit, two);
+}
+
+TEST_F(GitChangedPaths, WriteTreeWritesTheCommitsFilesNotTheCheckedOutOnes) {
+  std::string on_main = m_repo.commit("one", "ci/pipeline.yml", "main");
+  m_repo.git({"update-index", "--chmod=+x", "ci/pipeline.yml"});
+  m_repo.git({"commit", "-q", "-m", "executable"});
+  on_main = m_repo.git({"rev-parse", "HEAD"});
+  on_main.pop_back();
+  m_repo.checkout("feature", true);
+  m_repo.commit("two", "ci/pipeline.yml", "feature");
+  TempDir out;
+  ASSERT_TRUE(open().write_tree(on_main, out / "tree"));
+  EXPECT_EQ(read_file(out / "tree" / "ci" / "pipeline.yml"), "main");
+  auto mode = std::filesystem::status(out / "tree" / "ci" / "pipeline.yml").permissions();
+  EXPECT_NE(mode & std::filesystem::perms::owner_exec, std::filesystem::perms::none);
+  EXPECT_EQ(read_file(m_repo.path() / "ci" / "pipeline.yml"), "feature");
+}
+
+TEST_F(GitChangedPaths, WriteTreeReadsABareRepository) {
+  m_repo.commit("one", "azure-pipelines.yml", "steps: []");
+  TempDir out;
+  m_repo.git({"clone", "-q", "--bare", m_repo.path().string(), (out / "server.git").string()});
+  auto bare = version::GitRepository::open(out / "server.git");
+  ASSERT_TRUE(bare) << bare.error().message;
+  ASSERT_TRUE(bare->write_tree("refs/heads/main", out / "tree"));
+  EXPECT_EQ(read_file(out / "tree" / "azure-pipelines.yml"), "steps: []");
+  Status missing = bare->write_tree("refs/heads/nothere", out / "other");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "no commit 'refs/heads/nothere'");
 }
 
 }  // namespace slipway::test
