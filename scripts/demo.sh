@@ -123,8 +123,9 @@ orders_repo=$ws/repos/orders
 git -C "$orders_repo" config receive.denyCurrentBranch updateInstead
 cat >"$orders_repo/.git/hooks/post-receive" <<HOOK
 #!/bin/sh
-# Installed by the demo: every pushed ref is handed to slipway notify.
-while read old new ref; do "$slipway" -C "$ws" notify --repo "$orders_repo" --ref "\$ref" --sha "\$new" --before "\$old"; done
+# Installed by the demo: every pushed ref is handed to slipway notify, acting
+# as bob (starting runs needs the permission run; docs/runs.md).
+while read old new ref; do SLIPWAY_USER=bob "$slipway" -C "$ws" notify --repo "$orders_repo" --ref "\$ref" --sha "\$new" --before "\$old"; done
 HOOK
 chmod +x "$orders_repo/.git/hooks/post-receive"
 git clone -q "$orders_repo" "$work/bob-orders"

@@ -63,7 +63,7 @@ std::string state_path(const GlobalOptions& options) {
   return (std::filesystem::path(options.workspace) / ".slipway" / "state.db").string();
 }
 
-Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as) {
+service::Config service_config(const GlobalOptions& options, const std::string& as) {
   service::Config config;
   config.workspace = options.workspace;
   config.store = state_path(options);
@@ -73,7 +73,15 @@ Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& opti
   Result<std::string> actor = acting_identity(as);
   if (actor) config.actor = *actor;
   else config.no_actor = actor.error().to_string();
-  return service::Service::open(std::move(config));
+  return config;
+}
+
+Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as) {
+  return service::Service::open(service_config(options, as));
+}
+
+Result<std::unique_ptr<service::RunService>> open_run_service(const GlobalOptions& options, const std::string& as) {
+  return service::RunService::open(service_config(options, as));
 }
 
 void add_as_option(CLI::App* command, std::string& as) {

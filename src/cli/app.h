@@ -3,7 +3,7 @@
 //
 // Each command group lives in its own cmd_*.cpp and registers itself through
 // one add_*_commands function; those files only parse arguments, call the
-// domain modules and print.
+// service layer (src/service) and print.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "service/runs.h"
 #include "service/service.h"
 
 namespace slipway::cli {
@@ -45,6 +46,10 @@ std::string state_path(const GlobalOptions& options);
 // SLIPWAY_MASTER_KEY or SLIPWAY_MASTER_KEY_FILE), acting as `as`, else as
 // cli/identity.h's rules say (none: state-changing use cases refuse).
 Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as = "");
+// The run use cases for the same options; the workspace may be absent (`run --file`).
+Result<std::unique_ptr<service::RunService>> open_run_service(const GlobalOptions& options, const std::string& as = "");
+// The configuration both open from.
+service::Config service_config(const GlobalOptions& options, const std::string& as);
 
 // `--as NAME` on an acting command (docs/identity.md).
 void add_as_option(CLI::App* command, std::string& as);

@@ -8,8 +8,9 @@
 // .gitignore beside it so state is never committed) and a "workspace.init"
 // event in its history. Nothing is ever overwritten: when any file to be
 // written exists, init refuses, naming it, before writing anything (exit 2).
-// The keys follow src/model/workspace.h and docs/workspace.md; the e2e test
-// tests/e2e/init.sh checks the result passes `slipway validate`.
+// The keys follow src/model/workspace.h and docs/workspace.md; the state is
+// made by service/state.h. The e2e test tests/e2e/init.sh checks the result
+// passes `slipway validate`.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -20,7 +21,7 @@
 
 #include "cli/app.h"
 #include "core/strings.h"
-#include "store/store.h"
+#include "service/state.h"
 
 namespace slipway::cli {
 
@@ -153,25 +154,16 @@ Status run_init(const GlobalOptions& options, const InitArgs& args) {
   for (const ScaffoldFile& file : files)
     if (Status s = write_new_file(dir / file.relative, file.content); !s) return s;
 
-  const std::string state = state_path(target);
+  const service::Config config = service_config(target, user);
   const bool default_state = options.state.empty() && !std::getenv("SLIPWAY_STATE");
-  auto store = store::open_store(state);
-  if (!store) return std::unexpected(store.error());
-  if (default_state) {
-    fs::path ignore = fs::path(state).parent_path() / ".gitignore";
-    if (!fs::exists(ignore))
-      if (Status s = write_new_file(ignore, "# slipway's state: never commit it\n*\n"); !s) return s;
-  }
-  auto recorded = (*store)->events().append(
-      {.actor = user,
-       .kind = "workspace.init",
-       .subject = "product:" + product,
-       .detail = {{"dir", fs::absolute(dir).lexically_normal().string()}, {"component", args.component}}});
-  if (!recorded) return std::unexpected(recorded.error());
+  const service::InitRecord init{product, args.component, dir, user};
+  if (Status s = service::init_state(config, init, default_state ? service::GitIgnore::write : service::GitIgnore::skip);
+      !s)
+    return s;
 
   std::cout << "initialized product " << product << " in " << dir.string() << "\n";
   for (const ScaffoldFile& file : files) std::cout << "  created " << (dir / file.relative).string() << "\n";
-  std::cout << "  state   " << state << "\n"
+  std::cout << "  state   " << config.store << "\n"
             << "next: slipway -C " << dir.string() << " validate\n";
   return {};
 }

@@ -1,17 +1,12 @@
 // A successful build becomes a component version: worked out from the
 // component's repo (conventional commits), recorded, tagged, and handed to
 // the auto environments tracking its branch.
+#include "service/run_sources.h"
 #include "service/service.h"
 #include "version/next_version.h"
 
 namespace slipway::service {
 namespace {
-
-// "refs/heads/main" → "main"; anything else unchanged.
-std::string short_branch(const std::string& ref) {
-  constexpr std::string_view prefix = "refs/heads/";
-  return ref.starts_with(prefix) ? ref.substr(prefix.size()) : ref;
-}
 
 // The version a build of `component` at `commit` on `branch` stands for: the
 // next version (with the computation, to tag it once recorded), or the

@@ -84,6 +84,7 @@ expect_contains "$OUT" "api 1.0.0 was already built by run 1; this build is not 
 [[ $(wc -l <"$ws/calls.txt") == 1 ]] || die "a rebuild re-applied dev: $(cat "$ws/calls.txt")"
 
 # A branch that releases nothing moves nothing.
+git -C "$ws/repos/web" branch feature/x
 expect_exit 0 "$SLIPWAY" -C "$ws" run web --branch feature/x
 expect_contains "$OUT" "web: branch feature/x releases no version; no release"
 

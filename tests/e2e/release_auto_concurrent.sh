@@ -18,6 +18,7 @@ components=(c1 c2 c3 c4 c5 c6 c7 c8)
   echo "  all: {components: [$(IFS=,; echo "${components[*]}" | sed 's/,/, /g')]}"
   echo 'environments:'
   echo '  dev: {platform: {kind: script}, blocks: [all], policy: {mode: auto, branch: main}}'
+  echo 'roles: {developer: [alice]}'
 } >"$ws.yaml.tmp"
 mkdir -p "$ws" && mv "$ws.yaml.tmp" "$ws/slipway.yaml"
 for c in "${components[@]}"; do make_component_repo "$ws" "$c"; done

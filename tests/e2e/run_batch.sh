@@ -11,7 +11,10 @@ product:
 components:
   api:
     repo: repos/api
+roles:
+  developer: [dana]
 YAML
+export SLIPWAY_USER=dana  # starting a component's runs needs permission run
 cd repos/api
 git init -q -b main .
 cat > azure-pipelines.yml <<'YAML'

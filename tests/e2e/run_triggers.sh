@@ -7,10 +7,13 @@ cat > slipway.yaml <<'YAML'
 product:
   name: shop
   version: "1.0"
+roles:
+  developer: [dana]
 components:
   orders:
     repo: repos/orders
 YAML
+export SLIPWAY_USER=dana  # starting a component's runs needs permission run
 cd repos/orders
 git init -q -b main .
 git config user.email t@example.com; git config user.name t

@@ -1,0 +1,194 @@
+#include "service/run_sources.h"
+
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <utility>
+
+#include "core/clock.h"
+#include "core/host.h"
+#include "core/strings.h"
+#include "version/git_repo.h"
+
+namespace slipway::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<fs::path> git_root(fs::path dir) {
+  std::error_code ec;
+  dir = fs::absolute(dir, ec);
+  for (; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
+// The workspace component whose pipeline file is `file`; "" when none.
+std::string component_owning(const fs::path& file, const model::Workspace* workspace) {
+  if (!workspace) return "";
+  std::error_code ec;
+  for (const model::Component& c : workspace->components)
+    if (!c.repo_is_url && fs::weakly_canonical(fs::path(workspace->repo_location(c)) / c.pipeline, ec) == file)
+      return c.name;
+  return "";
+}
+
+// A pipeline file of no component is named by its stem ("ci.yml" → "ci"), or
+// by its repository's folder when the stem is the generic "azure-pipelines".
+std::string file_pipeline_name(const fs::path& file, const fs::path& repo) {
+  std::string stem = file.stem().string();
+  if (stem.starts_with(".")) stem.erase(0, 1);
+  if (iequals(stem, "azure-pipelines") || stem.empty()) return repo.filename().string();
+  return stem;
+}
+
+// The commit `commit` names, else the head of `branch` (a local branch, else origin's).
+Result<std::string> commit_to_build(const version::GitRepository& git, const std::string& component,
+                                    const std::string& branch, const std::string& commit) {
+  if (!commit.empty()) {
+    if (std::optional<std::string> sha = git.resolve(commit)) return *sha;
+    return fail(ErrorCode::not_found, "no commit '" + commit + "' in the repository of " + component);
+  }
+  const std::string name = short_branch(branch);
+  for (const std::string& ref : {"refs/heads/" + name, "refs/remotes/origin/" + name})
+    if (std::optional<std::string> sha = git.resolve(ref)) return *sha;
+  return fail(ErrorCode::not_found, "the repository of " + component + " has no branch '" + name + "'");
+}
+
+// A folder made for one expansion and removed with this object.
+class ScratchFolder {
+ public:
+  static Result<ScratchFolder> make(const fs::path& parent) {
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    std::string pattern = (parent / "pipeline-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) return fail(ErrorCode::io, "cannot create a folder in " + parent.string());
+    return ScratchFolder(pattern);
+  }
+  ScratchFolder(ScratchFolder&& other) noexcept : m_path(std::exchange(other.m_path, {})) {}
+  ScratchFolder& operator=(ScratchFolder&&) = delete;
+  ~ScratchFolder() {
+    std::error_code ec;
+    if (!m_path.empty()) fs::remove_all(m_path, ec);
+  }
+  const fs::path& path() const { return m_path; }
+
+ private:
+  explicit ScratchFolder(fs::path path) : m_path(std::move(path)) {}
+  fs::path m_path;
+};
+
+}  // namespace
+
+std::string short_branch(const std::string& ref) {
+  constexpr std::string_view prefix = "refs/heads/";
+  return ref.starts_with(prefix) ? ref.substr(prefix.size()) : ref;
+}
+
+std::string recorded_source(const RunSource& source) {
+  return (source.in_commit ? source.repository / source.file : source.file).string();
+}
+
+run::RunRecord initial_record(const RunSource& source, const std::string& retry_of) {
+  run::RunRecord record;
+  record.pipeline = source.pipeline;
+  record.component = source.component;
+  // As the scheduler records it: a push's batching compares refs.
+  record.branch = source.branch.starts_with("refs/") ? source.branch : "refs/heads/" + source.branch;
+  record.commit = source.commit;
+  record.source = recorded_source(source);
+  record.retry_of = retry_of;
+  record.start_ms = to_epoch_ms(system_clock().now());
+  record.owner_pid = current_pid();
+  record.owner_host = host_name();
+  return record;
+}
+
+Result<RunSource> component_source(const model::Workspace& workspace, const model::Component& component,
+                                   const std::string& branch, const std::string& commit) {
+  if (component.repo_is_url)
+    return fail(ErrorCode::unsupported,
+                "component '" + component.name + "' has a remote repo; run needs a local folder");
+  RunSource source{component.name, component.name, fs::absolute(workspace.repo_location(component)), branch, "",
+                   component.pipeline, true};
+  Result<version::GitRepository> git = version::GitRepository::open(source.repository);
+  if (!git) {  // a plain folder: what it holds is what there is to build
+    source.file = source.repository / component.pipeline;
+    source.in_commit = false;
+    return source;
+  }
+  Result<std::string> sha = commit_to_build(*git, component.name, branch, commit);
+  if (!sha) return std::unexpected(sha.error());
+  source.commit = *sha;
+  return source;
+}
+
+Result<RunSource> file_source(const fs::path& file, const model::Workspace* workspace, const std::string& branch,
+                              const std::string& commit) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return fail(ErrorCode::not_found, "no pipeline file " + file.string());
+  RunSource source;
+  source.file = fs::weakly_canonical(fs::absolute(file), ec);
+  std::optional<fs::path> root = git_root(source.file.parent_path());
+  source.repository = root ? *root : source.file.parent_path();
+  source.pipeline = component_owning(source.file, workspace);
+  if (source.pipeline.empty()) source.pipeline = file_pipeline_name(source.file, source.repository);
+  source.branch = branch;
+  source.commit = commit;
+  if (Result<version::GitRepository> git = version::GitRepository::open(source.repository); git && commit.empty())
+    if (Result<std::string> head = git->head_commit(); head) source.commit = *head;
+  return source;
+}
+
+pipeline::ExpandOptions expand_options(const model::Workspace* workspace,
+                                       const std::map<std::string, fs::path>& templates) {
+  pipeline::ExpandOptions options;
+  if (workspace) {
+    options.display_root = workspace->dir;
+    for (const model::TemplateSource& source : workspace->template_sources)
+      if (!source.path.empty()) options.template_sources[source.name] = workspace->dir / source.path;
+  }
+  for (const auto& [name, dir] : templates) options.template_sources[name] = dir;
+  return options;
+}
+
+Result<pipeline::ExpandedPipeline> expand_source(const RunSource& source, pipeline::ExpandOptions options,
+                                                 const fs::path& scratch) {
+  if (!source.in_commit) {
+    if (options.self_root.empty() && !source.component.empty()) options.self_root = source.repository;
+    return pipeline::expand_pipeline(source.file, options);
+  }
+  Result<version::GitRepository> git = version::GitRepository::open(source.repository);
+  if (!git) return std::unexpected(git.error());
+  Result<ScratchFolder> tree = ScratchFolder::make(scratch);
+  if (!tree) return std::unexpected(tree.error());
+  if (Status s = git->write_tree(source.commit, tree->path()); !s) return std::unexpected(s.error());
+  std::error_code ec;
+  if (!fs::is_regular_file(tree->path() / source.file, ec))
+    return fail(ErrorCode::not_found, source.component + ": no pipeline file " + source.file.string() + " in commit " +
+                                          source.commit.substr(0, 12));
+  options.self_root = tree->path();
+  options.display_root = tree->path();  // errors name the file as in the repository
+  return pipeline::expand_pipeline(tree->path() / source.file, options);
+}
+
+run::VariableGroups variable_groups(const model::Workspace* workspace) {
+  run::VariableGroups groups;
+  if (!workspace) return groups;
+  for (const model::VariableGroup& group : workspace->variable_groups) {
+    run::VariableGroupSpec spec{group.name, group.values, {}, {}};
+    for (const auto& [name, variable] : group.secrets) {
+      const char* value = std::getenv(variable.c_str());
+      if (value) spec.secrets.emplace_back(name, value);
+      else if (spec.problem.empty())
+        spec.problem = "secret '" + name + "' of variable group '" + group.name + "' reads environment variable " +
+                       variable + ", which is not set";
+    }
+    groups.push_back(std::move(spec));
+  }
+  return groups;
+}
+
+}  // namespace slipway::service

@@ -1,0 +1,80 @@
+// What a run runs, for the run use cases (runs.cpp, pushes.cpp): the
+// pipeline file and the repository, branch and commit it builds, and the
+// pipeline expanded from it.
+//
+// A component's build reads its pipeline from the commit it builds (the
+// branch's head in the component's repository), written out of git into a
+// scratch folder: never from a work tree, whose checkout may be another
+// branch, and which a bare repository (a server's push target) has not. A
+// pipeline file (`run --file`) is read as it is on disk. A component whose
+// repository is a plain folder (no git) is read from the folder.
+//
+// Thread-safety: pure functions over their arguments and the file system.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "core/error.h"
+#include "model/workspace.h"
+#include "pipeline/pipeline.h"
+#include "run/run_record.h"
+#include "run/spec.h"
+
+namespace slipway::service {
+
+struct RunSource {
+  std::string pipeline;              // the run's name: the component's, else from the file
+  std::string component;             // the component built; "" for a pipeline file
+  std::filesystem::path repository;  // what `checkout: self` fetches; empty when none
+  std::string branch;                // as asked: "main" or "refs/heads/main"
+  std::string commit;                // "" when the repository is no git repository
+  std::filesystem::path file;        // the pipeline file: absolute, or relative to the commit's tree
+  bool in_commit = false;            // `file` is read from `commit`'s tree
+};
+
+// A run ready to go: what it runs, the pipeline read, and for a retry what it reuses.
+struct PreparedRun {
+  RunSource source;
+  run::PipelineSpec spec;
+  std::string retry_of;
+  std::map<std::string, run::JobRecord> reuse;  // job instance id → its record in the run retried
+};
+
+// The build of `component` at `commit` (default: the head of `branch`).
+// not_found "the repository of C has no branch 'B'" / "no commit 'X' in
+// the repository of C"; unsupported for a repository that is a URL.
+Result<RunSource> component_source(const model::Workspace& workspace, const model::Component& component,
+                                   const std::string& branch, const std::string& commit);
+
+// The pipeline file `file` as it is on disk, named after the workspace
+// component whose pipeline it is (when `workspace` has one), else after the
+// file; its repository is the nearest folder holding .git, else its folder.
+Result<RunSource> file_source(const std::filesystem::path& file, const model::Workspace* workspace,
+                              const std::string& branch, const std::string& commit);
+
+// The expansion options a workspace gives (its local template sources), plus `templates`.
+pipeline::ExpandOptions expand_options(const model::Workspace* workspace,
+                                       const std::map<std::string, std::filesystem::path>& templates);
+
+// Expands the pipeline of `source`; one in a commit is written out under
+// `scratch` (a folder of slipway's state, removed again before returning).
+Result<pipeline::ExpandedPipeline> expand_source(const RunSource& source, pipeline::ExpandOptions options,
+                                                 const std::filesystem::path& scratch);
+
+// The workspace's variable groups for a run, each secret read from the
+// environment variable it names (a missing one is the group's problem,
+// reported only when a pipeline uses the group); none without a workspace.
+run::VariableGroups variable_groups(const model::Workspace* workspace);
+
+// The pipeline file as a run records it: absolute, in the repository for a commit's.
+std::string recorded_source(const RunSource& source);
+
+// The first record of a run of `source` by this process: running, not numbered yet.
+run::RunRecord initial_record(const RunSource& source, const std::string& retry_of);
+
+// "refs/heads/main" → "main"; anything else unchanged.
+std::string short_branch(const std::string& ref);
+
+}  // namespace slipway::service

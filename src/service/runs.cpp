@@ -1,0 +1,395 @@
+// Runs started by hand (start, retry), canceled, recovered and read back.
+// Pushes (notify, watch) are in pushes.cpp; what a run runs in run_sources.cpp.
+#include "service/runs.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <mutex>
+
+#include "core/clock.h"
+#include "core/host.h"
+#include "core/process_marks.h"
+#include "core/strings.h"
+#include "run/artifacts.h"
+#include "run/builtin_tasks.h"
+#include "run/scheduler.h"
+#include "run/step_isolation.h"
+#include "run/step_logs.h"
+#include "run/store_recorder.h"
+#include "run/triggers.h"
+#include "service/cancel_watch.h"
+#include "service/run_sources.h"
+#include "version/pipeline_step.h"
+
+namespace slipway::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Passes everything on to the store's recorder, and each log line to the listener too.
+class ListeningRecorder final : public run::RunRecorder {
+ public:
+  ListeningRecorder(run::RunRecorder& inner, const RunListener& listener) : m_inner(inner), m_listener(listener) {}
+  Status save(const run::RunRecord& run) override { return m_inner.save(run); }
+  void log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
+           std::string_view line) override {
+    m_inner.log(run_id, job_id, step, at_ms, line);
+    if (!m_listener.line) return;
+    std::lock_guard lock(m_mutex);
+    m_listener.line(job_id, line);
+  }
+  Status add_artifact(const run::ArtifactRecord& a) override { return m_inner.add_artifact(a); }
+  void step_finished(const std::string& run_id, const std::string& job_id, int step) override {
+    m_inner.step_finished(run_id, job_id, step);
+  }
+  Result<std::vector<run::ArtifactRecord>> artifacts(const std::string& id) override { return m_inner.artifacts(id); }
+
+ private:
+  run::RunRecorder& m_inner;
+  const RunListener& m_listener;
+  std::mutex m_mutex;
+};
+
+// `task: SlipwayVersion@1` runs in the agent through the run module's hook
+// (the run module does not know the version module).
+void register_version_task() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    run::register_builtin_task("SlipwayVersion@1", [](const fs::path& sources, std::map<std::string, std::string> inputs,
+                                                      const std::string& branch) -> Result<run::TaskVariables> {
+      const bool has_branch =
+          std::any_of(inputs.begin(), inputs.end(), [](const auto& input) { return iequals(input.first, "branch"); });
+      if (!has_branch && !branch.empty()) inputs["branch"] = branch;
+      Result<std::vector<version::StepVariable>> set = version::run_version_step(sources, inputs);
+      if (!set) return std::unexpected(set.error());
+      run::TaskVariables out;
+      for (const version::StepVariable& v : *set) out.emplace_back(v.name, v.value);
+      return out;
+    });
+  });
+}
+
+bool by_number(const std::string& a, const std::string& b) { return std::atoll(a.c_str()) < std::atoll(b.c_str()); }
+
+std::string text_of(const nlohmann::json& document, const char* key) {
+  const auto found = document.find(key);
+  return found != document.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+RunSummary summary_of(const nlohmann::json& document) {
+  return {text_of(document, "id"),    text_of(document, "pipeline"), text_of(document, "buildNumber"),
+          text_of(document, "branch"), text_of(document, "state"),   text_of(document, "result"),
+          text_of(document, "start"), text_of(document, "finish"),   text_of(document, "reason")};
+}
+
+bool job_matches(const nlohmann::json& job, const std::string& filter) {
+  return filter.empty() || iequals(job.value("id", ""), filter) || iequals(job.value("name", ""), filter);
+}
+
+}  // namespace
+
+bool RunOutcome::succeeded() const {
+  const bool ran = record.result == run::TaskResult::succeeded || record.result == run::TaskResult::succeeded_with_issues;
+  return ran && !build_error;
+}
+
+RunService::RunService(Config config, std::unique_ptr<Service> service, std::unique_ptr<store::Store> store)
+    : m_config(std::move(config)), m_service(std::move(service)), m_store(std::move(store)) {}
+
+RunService::~RunService() = default;
+
+Result<std::unique_ptr<RunService>> RunService::open(Config config) {
+  register_version_task();
+  std::error_code ec;
+  if (fs::exists(config.workspace / "slipway.yaml", ec)) {
+    Result<std::unique_ptr<Service>> service = Service::open(config);
+    if (!service) return std::unexpected(service.error());
+    return std::unique_ptr<RunService>(new RunService(std::move(config), std::move(*service), nullptr));
+  }
+  Result<std::unique_ptr<store::Store>> store = store::open_store(config.store, {.clock = config.clock});
+  if (!store) return std::unexpected(store.error());
+  return std::unique_ptr<RunService>(new RunService(std::move(config), nullptr, std::move(*store)));
+}
+
+store::Store& RunService::store() { return m_service ? m_service->store() : *m_store; }
+
+const model::Workspace* RunService::workspace() const { return m_service ? &m_service->workspace() : nullptr; }
+
+fs::path RunService::state_root() const { return fs::absolute(m_config.state_root); }
+
+Result<const model::Workspace*> RunService::need_workspace(const std::string& doing) const {
+  if (const model::Workspace* found = workspace()) return found;
+  return fail(ErrorCode::not_found, "no slipway.yaml in " + m_config.workspace.string() + ": " + doing +
+                                        " needs a workspace (give -C DIR)");
+}
+
+Result<const model::Component*> RunService::component(const std::string& name) const {
+  Result<const model::Workspace*> ws = need_workspace("a run of component " + name);
+  if (!ws) return std::unexpected(ws.error());
+  if (const model::Component* found = (*ws)->component(name)) return found;
+  std::vector<std::string> names;
+  for (const model::Component& c : (*ws)->components) names.push_back(c.name);
+  return fail(ErrorCode::not_found, "unknown component '" + name + "'" + did_you_mean(name, names));
+}
+
+Status RunService::permit_run(const std::string& doing) const {
+  Result<const model::Workspace*> ws = need_workspace(doing);
+  if (!ws) return std::unexpected(ws.error());
+  return m_service->permit(Permission::run, nullptr, doing);
+}
+
+Recovery RunService::recover() {
+  Recovery out;
+  if (Result<int> killed = kill_orphaned_processes(); killed) out.killed_processes = *killed;
+  Result<std::vector<std::string>> marked = run::recover_orphaned_runs(store().runs(), host_name(), process_alive);
+  if (marked) out.failed_runs = std::move(*marked);
+  else out.problem = marked.error();
+  return out;
+}
+
+// ---- starting and executing
+
+Result<pipeline::ExpandedPipeline> RunService::expand(const RunSource& source,
+                                                      const std::map<std::string, fs::path>& templates) {
+  return expand_source(source, expand_options(workspace(), templates), state_root() / "tmp");
+}
+
+Result<run::PipelineSpec> RunService::read_spec(const yaml::Node& root) const {
+  if (Status s = run::check_triggers(root.get("trigger"), root.get("pr")); !s) return std::unexpected(s.error());
+  return run::read_pipeline(root, variable_groups(workspace()));
+}
+
+Result<RunOutcome> RunService::start(const RunRequest& request, const RunSettings& settings) {
+  if (request.file.empty() == request.component.empty())
+    return fail(ErrorCode::invalid_input, "give either a COMPONENT or --file PATH");
+  Result<RunSource> source = request.component.empty()
+                                 ? file_source(request.file, workspace(), request.branch, request.commit)
+                                 : component_run_source(request);
+  if (!source) return std::unexpected(source.error());
+  Result<pipeline::ExpandedPipeline> expanded = expand(*source, request.templates);
+  if (!expanded) return std::unexpected(expanded.error());
+  Result<run::PipelineSpec> spec = read_spec(expanded->root);
+  if (!spec) return std::unexpected(spec.error());
+  PreparedRun prepared{std::move(*source), std::move(*spec), {}, {}};
+  Result<std::string> id = begin_run(initial_record(prepared.source, ""));
+  if (!id) return std::unexpected(id.error());
+  return execute(prepared, *id, settings);
+}
+
+Result<RunSource> RunService::component_run_source(const RunRequest& request) {
+  Result<const model::Component*> found = component(request.component);
+  if (!found) return std::unexpected(found.error());
+  if (Status s = permit_run("run " + request.component); !s) return std::unexpected(s.error());
+  return component_source(*workspace(), **found, request.branch, request.commit);
+}
+
+// Numbered and recorded at once: a run's number is never handed out without
+// its record, which says "running" (and whose process runs it) until the
+// scheduler saves it. Joins the caller's transaction.
+Result<std::string> RunService::add_run(run::RunRecord record) {
+  Result<std::int64_t> number = store().meta().next_counter("run");
+  if (!number) return std::unexpected(number.error());
+  record.id = std::to_string(*number);
+  if (Status s = store().runs().save_run(run::to_stored(record)); !s) return std::unexpected(s.error());
+  return record.id;
+}
+
+Result<std::string> RunService::begin_run(const run::RunRecord& initial) {
+  return store().transaction([&]() -> Result<std::string> { return add_run(initial); });
+}
+
+run::RunOptions RunService::run_options(const PreparedRun& prepared, const std::string& id, int agents) {
+  const fs::path root = state_root();
+  run::RunOptions options;
+  options.run_id = id;
+  options.build_id = std::atoll(id.c_str());
+  options.pipeline = prepared.source.pipeline;
+  options.component = prepared.source.component;
+  options.branch = prepared.source.branch;
+  options.commit = prepared.source.commit;
+  if (fs::is_directory(prepared.source.repository)) options.repository = prepared.source.repository.string();
+  options.source = recorded_source(prepared.source);
+  options.retry_of = prepared.retry_of;
+  options.reuse = prepared.reuse;
+  // $(Rev:r) counts the runs of this pipeline whose build number is otherwise the same.
+  options.revision_counter = [this, pipeline = options.pipeline](const std::string& key) -> Result<int> {
+    Result<std::int64_t> next = store().meta().next_counter("revision:" + pipeline + ":" + key);
+    if (!next) return std::unexpected(next.error());
+    return static_cast<int>(*next);
+  };
+  options.slots = agents;
+  options.work_dir = root / "work";
+  options.artifact_dir = root / "artifacts";
+  options.protected_paths = {root};
+  return options;
+}
+
+Result<RunOutcome> RunService::execute(const PreparedRun& prepared, const std::string& id, const RunSettings& settings) {
+  run::RunOptions options = run_options(prepared, id, settings.agents);
+  if (std::optional<std::string> warning = run::isolation_warning(); warning && settings.listener.warning)
+    settings.listener.warning(*warning);
+  CancelWatch cancel(m_config.store, id);
+  options.cancel = cancel.flag();
+  options.cancel_reason = [&cancel] { return cancel.reason(); };
+  run::StoreRecorder files(store(), state_root() / "runs");
+  if (!prepared.retry_of.empty())
+    if (Status s = share_artifacts(prepared.retry_of, id, files); !s) return std::unexpected(s.error());
+  ListeningRecorder recorder(files, settings.listener);
+  Result<run::RunRecord> record = run::run_pipeline(prepared.spec, options, recorder);
+  files.close_logs();
+  if (!record) return std::unexpected(record.error());
+  RunOutcome outcome{std::move(*record), std::nullopt, std::nullopt};
+  if (!prepared.source.component.empty() && outcome.succeeded()) record_build(outcome);
+  return outcome;
+}
+
+// The jobs a retry reuses keep their artifacts: the new run lists them too (same digests, nothing copied).
+Status RunService::share_artifacts(const std::string& from, const std::string& to, run::RunRecorder& recorder) {
+  Result<std::vector<run::ArtifactRecord>> reused = run::stored_artifacts(store().runs(), from);
+  if (!reused) return std::unexpected(reused.error());
+  for (run::ArtifactRecord artifact : *reused) {
+    artifact.run_id = to;
+    if (Status s = recorder.add_artifact(artifact); !s) return s;
+  }
+  return {};
+}
+
+void RunService::record_build(RunOutcome& outcome) {
+  Result<BuildOutcome> built = m_service->build_succeeded(outcome.record.component, outcome.record);
+  if (built) outcome.build = std::move(*built);
+  else outcome.build_error = built.error();
+}
+
+// ---- retry and cancel
+
+Result<RunOutcome> RunService::retry(const std::string& id, const RunSettings& settings) {
+  Result<nlohmann::json> old = run::load_run_document(store().runs(), id);
+  if (!old) return std::unexpected(old.error());
+  if (text_of(*old, "state") == "running") return fail(ErrorCode::conflict, "run " + id + " is still running");
+  Result<RunSource> source = retry_source(*old);
+  if (!source) return std::unexpected(source.error());
+  Result<pipeline::ExpandedPipeline> expanded = expand(*source, {});
+  if (!expanded) return std::unexpected(expanded.error());
+  Result<run::PipelineSpec> spec = read_spec(expanded->root);
+  if (!spec) return std::unexpected(spec.error());
+  PreparedRun prepared{std::move(*source), std::move(*spec), id, run::jobs_from_json(*old)};
+  Result<std::string> next = begin_run(initial_record(prepared.source, id));
+  if (!next) return std::unexpected(next.error());
+  return execute(prepared, *next, settings);
+}
+
+// What run `old` ran: a component's build again from the commit it built,
+// a pipeline file again from the file.
+Result<RunSource> RunService::retry_source(const nlohmann::json& old) {
+  const std::string component_name = text_of(old, "component");
+  const std::string branch = text_of(old, "branch"), commit = text_of(old, "commit");
+  if (!component_name.empty()) {
+    Result<const model::Component*> found = component(component_name);
+    if (!found) return std::unexpected(found.error());
+    if (Status s = permit_run("retry a run of " + component_name); !s) return std::unexpected(s.error());
+    return component_source(*workspace(), **found, branch, commit);
+  }
+  const std::string file = text_of(old, "source");
+  if (file.empty())
+    return fail(ErrorCode::invalid_input, "run " + text_of(old, "id") + " does not say which file it ran");
+  Result<RunSource> source = file_source(file, workspace(), branch, commit);
+  if (source) source->pipeline = text_of(old, "pipeline");
+  return source;
+}
+
+Result<CancelOutcome> RunService::cancel(const std::string& id) {
+  Result<nlohmann::json> run = run::load_run_document(store().runs(), id);
+  if (!run) return std::unexpected(run.error());
+  if (text_of(*run, "state") != "running")
+    return fail(ErrorCode::conflict, "run " + id + " is not running (" + text_of(*run, "result") + ")");
+  const std::string component_name = text_of(*run, "component");
+  if (!component_name.empty())
+    if (Status s = permit_run("cancel run " + id + " of " + component_name); !s) return std::unexpected(s.error());
+  const store::CancelRequest request{id, m_config.actor, to_epoch_ms(m_config.clock->now())};
+  return store().transaction([&]() -> Result<CancelOutcome> {
+    Result<bool> recorded = store().runs().request_cancel(request);
+    if (!recorded) return std::unexpected(recorded.error());
+    if (!*recorded) {
+      Result<std::optional<store::CancelRequest>> first = store().runs().cancel_request(id);
+      if (!first) return std::unexpected(first.error());
+      return CancelOutcome{id, *first ? (*first)->actor : "", true};
+    }
+    Result<std::int64_t> event = store().events().append({request.actor, "run.cancel_requested", "run:" + id, {}});
+    if (!event) return std::unexpected(event.error());
+    return CancelOutcome{id, request.actor, false};
+  });
+}
+
+// ---- what runs recorded
+
+Result<std::vector<RunSummary>> RunService::runs() {
+  Result<std::vector<store::StoredRun>> stored = store().runs().runs();
+  if (!stored) return std::unexpected(stored.error());
+  std::vector<RunSummary> out;
+  for (const store::StoredRun& run : *stored) out.push_back(summary_of(run.document));
+  std::stable_sort(out.begin(), out.end(), [](const RunSummary& a, const RunSummary& b) { return by_number(a.id, b.id); });
+  return out;
+}
+
+Result<std::vector<StepLog>> RunService::logs(const std::string& id, const std::string& job) {
+  Result<nlohmann::json> document = run::load_run_document(store().runs(), id);
+  if (!document) return std::unexpected(document.error());
+  const fs::path root = state_root() / "runs";
+  std::vector<StepLog> out;
+  bool any = false;
+  for (const nlohmann::json& stage : (*document)["stages"]) {
+    for (const nlohmann::json& record : stage["jobs"]) {
+      if (!job_matches(record, job)) continue;
+      any = true;
+      const std::string job_id = record.value("id", "");
+      int index = 0;
+      for (const nlohmann::json& step : record["steps"]) {
+        StepLog log{job_id, step.value("displayName", ""), step.value("result", ""), {}};
+        run::read_step_log(run::step_log_path(root, id, job_id, index++),
+                           [&log](std::string_view line) { log.lines.emplace_back(line); });
+        out.push_back(std::move(log));
+      }
+    }
+  }
+  if (!any && !job.empty()) return fail(ErrorCode::not_found, "run " + id + " has no job '" + job + "'");
+  return out;
+}
+
+Result<std::string> RunService::follow_logs(const std::string& id, const std::string& job,
+                                            const std::function<void(const std::string&, std::string_view)>& line) {
+  Result<nlohmann::json> done = run::follow_run_logs(
+      state_root() / "runs", id, job, [&] { return run::load_run_document(store().runs(), id); }, line);
+  if (!done) return std::unexpected(done.error());
+  return text_of(*done, "result");
+}
+
+Result<std::vector<run::ArtifactRecord>> RunService::artifacts(const std::optional<std::string>& id) {
+  std::vector<std::string> ids;
+  if (id) {
+    if (!run::load_run_document(store().runs(), *id)) return fail(ErrorCode::not_found, "no run " + *id);
+    ids.push_back(*id);
+  } else {
+    Result<std::vector<store::StoredRun>> stored = store().runs().runs();
+    if (!stored) return std::unexpected(stored.error());
+    for (const store::StoredRun& r : *stored) ids.push_back(r.id);
+    std::stable_sort(ids.begin(), ids.end(), by_number);
+  }
+  std::vector<run::ArtifactRecord> out;
+  for (const std::string& run_id : ids) {
+    Result<std::vector<run::ArtifactRecord>> of_run = run::stored_artifacts(store().runs(), run_id);
+    if (!of_run) return std::unexpected(of_run.error());
+    out.insert(out.end(), of_run->begin(), of_run->end());
+  }
+  return out;
+}
+
+Status RunService::get_artifact(const std::string& name, const std::string& id, const fs::path& to) {
+  if (Status s = run::check_artifact_name(name); !s) return s;
+  Result<std::vector<run::ArtifactRecord>> of_run = artifacts(id);
+  if (!of_run) return std::unexpected(of_run.error());
+  for (const run::ArtifactRecord& artifact : *of_run)
+    if (artifact.name == name) return run::ArtifactStore(state_root() / "artifacts").get(artifact.digest, to);
+  return fail(ErrorCode::not_found, "run " + id + " has no artifact '" + name + "'");
+}
+
+}  // namespace slipway::service
