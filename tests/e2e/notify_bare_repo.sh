@@ -33,7 +33,7 @@ trigger:
     include: [main]
 steps:
 - checkout: self
-- script: mkdir -p out && cp greeting.txt out/ && echo "greeting: $(cat greeting.txt)"
+- script: mkdir -p out && cp greeting.txt out/ && echo "greeting is $(cat greeting.txt)"
 - publish: out
   artifact: frontend
 YAML
@@ -53,9 +53,9 @@ runs = json.load(sys.stdin)
 assert [r["result"] for r in runs] == ["succeeded"], runs
 ' <<<"$OUT" || die "the pushed run was not recorded as succeeded: $OUT"
 expect_exit 0 "$SLIPWAY" -C "$ws" logs 1
-expect_contains "$OUT" "greeting: hello from the pushed commit"
+expect_contains "$OUT" "greeting is hello from the pushed commit"
 [[ $(git -C "$server" rev-parse 'v1.0.0^{commit}') == "$pushed" ]] || die "the build was not tagged in the bare repository"
-expect_exit 0 "$SLIPWAY" -C "$ws" notify --repo "$server" --ref refs/heads/main --sha "$pushed"
+expect_exit 0 "$SLIPWAY" -C "$ws" notify --repo "$server" --ref refs/heads/main --sha "$pushed" --as hook
 expect_contains "$OUT" "was already notified (run 1)"
 
 # A branch the trigger leaves out: handled, no run.

@@ -59,7 +59,10 @@ variable_groups:
 components:
   app:
     repo: app
+roles:
+  developer: [dana]
 YAML
+export SLIPWAY_USER=dana  # running a component needs permission run
 cat > ws/app/azure-pipelines.yml <<'YAML'
 variables:
 - group: shared
@@ -67,7 +70,7 @@ steps:
 - bash: echo "region=$(region) macro=$(token) env=${TOKEN:-unset} mapped=$MAPPED"
   env: {MAPPED: $(token)}
 YAML
-(cd ws/app && git init -q && git add . && git commit -qm init)
+(cd ws/app && git init -q -b main && git add . && git commit -qm init)
 expect_exit 0 "$SLIPWAY" -C ws pipeline check app
 expect_contains "$OUT" "variable group 'shared'  runs with workspace"
 
@@ -81,5 +84,6 @@ expect_contains "$ERR" "secret 'token' of variable group 'shared' reads environm
 
 # A group the workspace does not define is refused at run time, named.
 sed -i 's/group: shared/group: other/' ws/app/azure-pipelines.yml
+git -C ws/app commit -qam "ci: another group"
 expect_exit 2 "$SLIPWAY" -C ws run app
 expect_contains "$ERR" "variable group 'other' is not defined in the workspace"

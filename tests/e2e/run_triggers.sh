@@ -110,8 +110,8 @@ expect_contains "$OUT" "run 6 (web"
 expect_exit 0 "$SLIPWAY" watch --once
 expect_contains "$OUT" "web: refs/heads/main starts no run (no changed path is included; changed: docs/faq.md)"
 
-# A misspelt trigger key is bad input with its position, for a run and for
-# expand; pr: is reported as not used when a push is handled.
+# A misspelt trigger key on the branch built is bad input with its position,
+# for a run and for expand; pr: is reported as not used when a push is handled.
 cat > repos/web/azure-pipelines.yml <<'YAML'
 trigger:
   branches:
@@ -121,6 +121,7 @@ pr:
 steps:
 - bash: echo web
 YAML
+git -C repos/web commit -q -am "ci: a misspelt trigger"
 expect_exit 2 "$SLIPWAY" run web
 expect_contains "$ERR" "azure-pipelines.yml:3:5: unknown key 'includes' in trigger.branches (expected include, exclude)"
 expect_exit 2 "$SLIPWAY" pipeline expand web
