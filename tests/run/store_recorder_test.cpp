@@ -5,6 +5,7 @@
 
 #include "core/yaml.h"
 #include "run/scheduler.h"
+#include "run/step_logs.h"
 #include "run/store_recorder.h"
 #include "support/test_support.h"
 

@@ -41,7 +41,8 @@ void write_workspace(const TempDir& dir) {
 
 std::string all_lines(RunService& runs, const std::string& id) {
   std::string text;
-  for (const StepLog& step : runs.logs(id, "").value())
+  const std::vector<StepLog> logs = runs.logs(id, "").value();
+  for (const StepLog& step : logs)
     for (const std::string& line : step.lines) text += line + "\n";
   return text;
 }
@@ -106,6 +107,27 @@ TEST_F(ComponentRuns, ARunBuildsTheBranchHeadNotWhatIsCheckedOut) {
   Result<RunOutcome> missing = runs->start(other, {});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message, "the repository of web has no branch 'nothere'");
+}
+
+TEST_F(ComponentRuns, ARetryRebuildsTheSameCommitAndRecordsTheBuild) {
+  const std::string flag = (m_dir / "flag").string();
+  const std::string built = m_web.commit("feat: web", "azure-pipelines.yml",
+                                         "steps:\n- script: test -f " + flag + " && mkdir -p out && echo x > out/web.txt\n"
+                                         "- publish: out\n  artifact: web\n");
+  std::unique_ptr<RunService> runs = open_as("alice");
+  Result<RunOutcome> failed = runs->start(run_of_web(), {});
+  ASSERT_TRUE(failed) << failed.error().to_string();
+  EXPECT_EQ(failed->record.result, run::TaskResult::failed);
+  EXPECT_FALSE(failed->build);
+  m_web.commit("feat: later work");
+  write_file(flag, "");
+  Result<RunOutcome> retried = runs->retry(failed->record.id, {});
+  ASSERT_TRUE(retried) << retried.error().to_string();
+  EXPECT_TRUE(retried->succeeded());
+  EXPECT_EQ(retried->record.commit, built);
+  EXPECT_EQ(retried->record.retry_of, failed->record.id);
+  ASSERT_TRUE(retried->build);
+  EXPECT_EQ(retried->build->version, "1.0.0");
 }
 
 TEST(RunService, ACancelRequestedThroughTheStoreCancelsTheRunAndSaysWho) {
