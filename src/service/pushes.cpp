@@ -64,6 +64,28 @@ Result<run::TriggerDecision> decide(const yaml::Node& root, const Push& push, co
   return run::evaluate_trigger(root.get("trigger"), run::PushEvent{push.ref, paths});
 }
 
+PushOutcome outcome_for(const std::string& component, const Push& push, bool batched_head) {
+  PushOutcome out;
+  out.component = component;
+  out.ref = push.ref;
+  out.sha = push.sha;
+  out.batched_head = batched_head;
+  return out;
+}
+
+PushOutcome no_run(PushOutcome out, std::string reason, std::vector<std::string> changed_paths) {
+  out.handling = PushHandling::no_run;
+  out.reason = std::move(reason);
+  out.changed_paths = std::move(changed_paths);
+  return out;
+}
+
+PushOutcome batched(PushOutcome out, std::string running_run) {
+  out.handling = PushHandling::batched;
+  out.reason = std::move(running_run);
+  return out;
+}
+
 // A run that never ran: its pipeline could not be read.
 run::RunRecord failed_record(const RunSource& source, const Error& error) {
   run::RunRecord record = initial_record(source, "");
@@ -134,11 +156,7 @@ void RunService::report_pushes(const model::Component& component, const Push& pu
 
 Result<PushOutcome> RunService::push_once(const model::Component& component, const Push& push, bool batched_head,
                                           const RunSettings& settings) {
-  PushOutcome out;
-  out.component = component.name;
-  out.ref = push.ref;
-  out.sha = push.sha;
-  out.batched_head = batched_head;
+  PushOutcome out = outcome_for(component.name, push, batched_head);
   if (!batched_head) {
     Result<std::optional<std::string>> seen = store().runs().trigger_run(push_key(component.name, push.ref, push.sha));
     if (!seen) return std::unexpected(seen.error());
@@ -153,21 +171,14 @@ Result<PushOutcome> RunService::push_once(const model::Component& component, con
   Result<run::TriggerDecision> decision =
       expanded ? decide(expanded->root, push, *paths, out) : std::unexpected(expanded.error());
   if (!decision) return start_failed(std::move(out), handling, *source, decision.error());
-  if (!decision->run) {
-    out.handling = PushHandling::no_run;
-    out.reason = decision->reason;
-    out.changed_paths = std::move(*paths);
-    return record_outcome(std::move(out), handling);
-  }
+  if (!decision->run) return record_outcome(no_run(std::move(out), decision->reason, std::move(*paths)), handling);
   if (decision->batch) {
     Result<std::optional<std::string>> running = running_run_of(store().runs(), source->pipeline, push.ref);
     if (!running) return std::unexpected(running.error());
     if (*running) {
-      out.handling = PushHandling::batched;
-      out.reason = **running;
       handling.outcome = k_batched;
       handling.hold_back = true;
-      return record_outcome(std::move(out), handling);
+      return record_outcome(batched(std::move(out), **running), handling);
     }
   }
   Result<run::PipelineSpec> spec = read_spec(expanded->root);

@@ -164,13 +164,14 @@ class RunService {
   // running (RESULT)".
   Result<CancelOutcome> cancel(const std::string& id);
 
-  // A push to the repository of a workspace component (not_found when no
-  // component has its repo there): reports its outcome, then those of the
-  // heads its run held back (trigger batch: true). Errors of the later ones
-  // are reported; the returned error is the first push's.
+  // A push to the repository of a workspace component: reports its outcome
+  // (or error), then those of the heads its run held back (trigger batch:
+  // true). Returned: what stops before the push is looked at (no workspace,
+  // not_found when no component has its repo there, the permission run).
   Status handle_push(const Push& push, const RunSettings& settings, const PushReport& report);
   // One pass over every local component repository: each branch head is a
-  // push, its changes counted from the head the last handled push left.
+  // push (reported as handle_push's), its changes counted from the head the
+  // last handled push left.
   Status watch_once(const RunSettings& settings, const PushReport& report);
 
   // Every run, by id.
