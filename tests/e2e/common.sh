@@ -43,3 +43,19 @@ YAML
   git -C "$repo" init -q -b main
   git -C "$repo" add . && git -C "$repo" commit -q -m "feat: $2"
 }
+
+# one_component_workspace WS NAME: WS/slipway.yaml declaring the component
+# NAME (repo: repos/NAME, made as an empty folder) and the role developer:
+# [dana]; the script then acts as dana, who may run it (permission run).
+one_component_workspace() {
+  mkdir -p "$1/repos/$2"
+  cat >"$1/slipway.yaml" <<YAML
+product: {name: shop, version: "1.0"}
+components:
+  $2:
+    repo: repos/$2
+roles:
+  developer: [dana]
+YAML
+  export SLIPWAY_USER=dana
+}

@@ -2,20 +2,8 @@
 # run of their own; when the run ends, the newest of them is built once, with
 # every change since the commit that run built.
 source "$(dirname "$0")/common.sh"
-mkdir -p "$TMP/ws/repos/api"
-cd "$TMP/ws"
-cat > slipway.yaml <<'YAML'
-product:
-  name: shop
-  version: "1.0"
-components:
-  api:
-    repo: repos/api
-roles:
-  developer: [dana]
-YAML
-export SLIPWAY_USER=dana  # starting a component's runs needs permission run
-cd repos/api
+one_component_workspace "$TMP/ws" api
+cd "$TMP/ws/repos/api"
 git init -q -b main .
 cat > azure-pipelines.yml <<'YAML'
 trigger:

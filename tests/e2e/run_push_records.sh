@@ -5,16 +5,7 @@
 source "$(dirname "$0")/common.sh"
 ws=$TMP/ws
 repo=$ws/repos/api
-mkdir -p "$repo"
-cat >"$ws/slipway.yaml" <<'YAML'
-product: {name: shop, version: "1.0"}
-components:
-  api:
-    repo: repos/api
-roles:
-  developer: [dana]
-YAML
-export SLIPWAY_USER=dana
+one_component_workspace "$ws" api
 cat >"$repo/azure-pipelines.yml" <<'YAML'
 trigger: [main]
 steps:
