@@ -63,10 +63,23 @@ std::string state_path(const GlobalOptions& options) {
   return (std::filesystem::path(options.workspace) / ".slipway" / "state.db").string();
 }
 
+std::filesystem::path find_workspace(std::filesystem::path from) {
+  std::error_code ec;
+  for (std::filesystem::path dir = std::filesystem::absolute(from, ec); !dir.empty(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "slipway.yaml", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return from;
+}
+
 Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as) {
   service::Config config;
   config.workspace = options.workspace;
   config.store = state_path(options);
+  const bool explicit_state = !options.state.empty() || std::getenv("SLIPWAY_STATE");
+  std::error_code ec;
+  if (explicit_state && !std::filesystem::exists(config.store, ec))
+    return fail(ErrorCode::not_found, "no state at " + config.store + "; only 'slipway init' creates one");
   config.state_root = std::filesystem::path(config.store).parent_path();
   if (const char* key = std::getenv("SLIPWAY_MASTER_KEY"); key && *key) config.key_value = key;
   if (const char* file = std::getenv("SLIPWAY_MASTER_KEY_FILE"); file && *file) config.key_file = file;

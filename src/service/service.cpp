@@ -94,12 +94,9 @@ Result<deploy::MasterKey> Service::master_key() {
   return deploy::load_master_key(*file, std::nullopt);
 }
 
-Result<release::Applier*> Service::applier() {
-  if (m_applier) return m_applier.get();
-  Result<deploy::MasterKey> key = master_key();
-  if (!key) return std::unexpected(key.error());
-  m_applier = deploy::make_applier(*m_store, m_config.state_root, *key);
-  return m_applier.get();
+release::Applier& Service::applier() {
+  if (!m_applier) m_applier = deploy::make_applier(*m_store, m_config.state_root, [this] { return master_key(); });
+  return *m_applier;
 }
 
 Result<std::pair<fs::path, int>> Service::rekey() {

@@ -146,8 +146,8 @@ class Service {
   // The master key (created in the state's key file on first use).
   Result<deploy::MasterKey> master_key();
   release::ReleaseService& releases_service() { return *m_releases; }
-  // The deploy module's Applier over this store, with the master key.
-  Result<release::Applier*> applier();
+  // The deploy module's Applier over this store (it loads the master key when it applies).
+  release::Applier& applier();
 
  private:
   Service(Config config, model::Workspace workspace, std::unique_ptr<store::Store> store);

@@ -304,6 +304,17 @@ const Case k_cases[] = {
       {"environments/prod.yaml", "platform: process\npolicy:\n  distinct_approvers: maybe\n"}},
      {"environments/prod.yaml:3:23: distinct_approvers of policy of environment 'prod': expected true or "
       "false, got 'maybe'"}},
+    {"permission_unknown_and_role_unknown",
+     {{"slipway.yaml", k_head + "roles:\n  qa: [carol]\npermissions:\n  promte: [qa]\n  release: [qq]\n"}},
+     {"slipway.yaml:7:3: unknown permission 'promte' in slipway.yaml (did you mean 'promote'?)",
+      "slipway.yaml:8:13: permission release of slipway.yaml names unknown role 'qq' (did you mean 'qa'?)"}},
+    {"policy_permission_roles_and_approval_expiry",
+     {{"slipway.yaml", k_head + "roles:\n  qa: [carol]\n"},
+      {"environments/prod.yaml", "platform: process\npolicy:\n  permissions:\n    hotfix: [admin]\n"
+                                 "  approvals:\n    - role: qa\n      expires_after: 3 days\n"}},
+     {"environments/prod.yaml:4:14: permission hotfix of environment 'prod' names unknown role 'admin'",
+      "environments/prod.yaml:7:22: expires_after of approval of environment 'prod': expected a positive span "
+      "such as 90s, 30m, 24h or 7d, got '3 days'"}},
     {"role_is_not_a_list", {{"slipway.yaml", k_head + "roles:\n  qa: carol\n"}},
      {"slipway.yaml:5:7: role 'qa': expected a sequence, got a string"}},
     {"role_member_twice", {{"slipway.yaml", k_head + "roles:\n  qa: [carol, carol]\n"}},
