@@ -1,6 +1,8 @@
 // Workspace commands: validate, components, env list, env show.
 //
-// They read the workspace through src/model and only format: text tables for
+// They read the workspace through src/model (validate also checks deploy
+// settings against the environments and expands every component's pipeline
+// through src/pipeline) and only format: text tables for
 // people, --json for scripts. Diagnostics go to stderr as file:line:col lines.
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,6 +14,7 @@
 #include "core/strings.h"
 #include "model/resolve.h"
 #include "model/workspace.h"
+#include "pipeline/components.h"
 
 namespace slipway::cli {
 
@@ -84,6 +87,10 @@ void run_validate(GlobalOptions& options, const std::string& dir) {
   std::string target = dir.empty() ? options.workspace : dir;
   model::WorkspaceLoad load = model::inspect_workspace(target);
   const model::Workspace& ws = load.workspace;
+  // What otherwise surfaced only at deploy or run time: deploy settings
+  // against their environments, and every component's pipeline expanded.
+  model::check_deploy_references(ws, load.diagnostics);
+  pipeline::check_component_pipelines(ws, load.diagnostics);
   const Diagnostics& diagnostics = load.diagnostics;
   if (options.json) {
     ordered_json errors = ordered_json::array();
