@@ -132,6 +132,13 @@ class Service {
   // Returns the new key file and how many secrets were re-encrypted.
   Result<std::pair<std::filesystem::path, int>> rekey();
 
+  // ---- services of the process platform
+  // The service's log so far, every secret it received masked.
+  Result<std::string> service_log(const std::string& environment, const std::string& component);
+  // Stops the services of `environment` (empty: of every environment):
+  // permission apply there. Returns how many were stopped.
+  Result<int> stop_services(const std::string& environment);
+
   // ---- locks
   Result<std::vector<LockView>> locks();
   // Breaks the lock of `environment` (permission lock); recorded as "lock.broken".
