@@ -67,6 +67,7 @@ struct LockView {
   store::Lease lease;
   std::string holder;  // store::describe_holder
   bool expired = false;
+  bool holder_gone = false;  // its process ended on this host: the next taker takes it over at once
 };
 
 // A build of a component recorded by `build_succeeded`.
