@@ -77,6 +77,10 @@ expect_contains "$OUT" "promote $r1 to prod: applied"
 expect_exit 0 sw release built api 2.0.0 --digest sha256:a2 --as alice           # dev follows
 expect_exit 0 sw release built api 2.1.0 --digest sha256:a21 --branch feature --as bob  # dev does not track it
 
+# env show says who may act.
+expect_exit 0 sw env show prod
+expect_contains "$OUT" "may:        promote: release-manager; apply: admin; rollback: release-manager; hotfix: admin"
+
 # A developer's hotfix of production.
 refused "bob may not hotfix prod: needs permission hotfix, held by role admin (frank)" \
   sw apply prod --version api=2.1.0 --as bob
