@@ -63,6 +63,15 @@ std::string state_path(const GlobalOptions& options) {
   return (std::filesystem::path(options.workspace) / ".slipway" / "state.db").string();
 }
 
+std::filesystem::path find_workspace(std::filesystem::path from) {
+  std::error_code ec;
+  for (std::filesystem::path dir = std::filesystem::absolute(from, ec); !dir.empty(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "slipway.yaml", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return from;
+}
+
 service::Config service_config(const GlobalOptions& options, const std::string& as) {
   service::Config config;
   config.workspace = options.workspace;
@@ -76,11 +85,27 @@ service::Config service_config(const GlobalOptions& options, const std::string& 
   return config;
 }
 
+namespace {
+
+// Only `slipway init` makes a state: an explicit one (--state, SLIPWAY_STATE) that does not exist is a mistake.
+Status check_state_exists(const GlobalOptions& options) {
+  const std::string store = state_path(options);
+  const bool explicit_state = !options.state.empty() || std::getenv("SLIPWAY_STATE");
+  std::error_code ec;
+  if (explicit_state && !std::filesystem::exists(store, ec))
+    return fail(ErrorCode::not_found, "no state at " + store + "; only 'slipway init' creates one");
+  return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as) {
+  if (Status s = check_state_exists(options); !s) return std::unexpected(s.error());
   return service::Service::open(service_config(options, as));
 }
 
 Result<std::unique_ptr<service::RunService>> open_run_service(const GlobalOptions& options, const std::string& as) {
+  if (Status s = check_state_exists(options); !s) return std::unexpected(s.error());
   return service::RunService::open(service_config(options, as));
 }
 

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -23,7 +24,7 @@ inline constexpr int k_exit_failed = 1;
 inline constexpr int k_exit_bad_input = 2;
 
 struct GlobalOptions {
-  std::string workspace = ".";  // -C / --workspace, or SLIPWAY_WORKSPACE
+  std::string workspace = ".";  // -C / --workspace, or SLIPWAY_WORKSPACE; else found upward (find_workspace)
   std::string state;            // --state or SLIPWAY_STATE; empty = <workspace>/.slipway/state.db
   bool json = false;            // --json on read commands
   int exit_code = k_exit_ok;    // set by the command that ran
@@ -38,6 +39,10 @@ int exit_code_for(const Error& error);
 inline constexpr int k_max_agents = 256;  // parallel job slots; each is a thread and a work folder
 CLI::Validator agents_range();            // 1 .. k_max_agents
 CLI::Validator seconds_range(double min, double max);  // finite, min .. max
+
+// The workspace a command started in `from` works on: the nearest folder
+// upward holding slipway.yaml (as git finds its repository); `from` when none.
+std::filesystem::path find_workspace(std::filesystem::path from);
 
 // The resolved path of the state database for these options.
 std::string state_path(const GlobalOptions& options);

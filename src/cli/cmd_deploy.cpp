@@ -165,14 +165,15 @@ Status lock_list(const GlobalOptions& options, const DeployArgs& args) {
       out.push_back({{"resource", l.lease.resource}, {"holder", l.lease.holder}, {"actor", l.lease.actor},
                      {"pid", l.lease.owner_pid}, {"host", l.lease.owner_host},
                      {"acquired", format_utc(l.lease.acquired)}, {"expires", format_utc(l.lease.expires)},
-                     {"expired", l.expired}, {"described", l.holder}});
+                     {"expired", l.expired}, {"holder_running", !l.holder_gone}, {"described", l.holder}});
     std::cout << json_text(out, 2) << "\n";
     return {};
   }
   if (locks->empty()) std::cout << "no locks held\n";
   for (const service::LockView& l : *locks)
-    std::cout << l.lease.resource << "  " << l.lease.holder << "  by " << l.lease.actor << "  since "
-              << format_utc(l.lease.acquired) << "  " << l.holder << (l.expired ? "  (lease expired)" : "") << "\n";
+    std::cout << l.lease.resource << "  " << l.lease.holder << "  by " << l.lease.actor << ", pid "
+              << l.lease.owner_pid << " on " << l.lease.owner_host << ", since " << format_utc(l.lease.acquired) << (l.holder_gone ? "  not running" : "")
+              << (l.expired ? "  (lease expired)" : "") << "\n";
   return {};
 }
 

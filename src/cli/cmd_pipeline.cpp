@@ -3,6 +3,7 @@
 // says which of its steps this machine can run (run/readiness.h).
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -11,6 +12,7 @@
 #include "cli/app.h"
 #include "core/strings.h"
 #include "model/workspace.h"
+#include "pipeline/components.h"
 #include "pipeline/pipeline.h"
 #include "run/readiness.h"
 #include "run/step_isolation.h"
@@ -44,10 +46,11 @@ struct Target {
 
 Result<Target> resolve_target(const ExpandArgs& args, const GlobalOptions& options) {
   Target target;
+  std::map<std::string, std::string> parameters;
   for (const std::string& text : args.parameters) {
     auto pair = split_pair(text);
     if (!pair) return fail(ErrorCode::invalid_input, "--param needs NAME=VALUE, got '" + text + "'");
-    target.expand.parameters[pair->first] = pair->second;
+    parameters[pair->first] = pair->second;
   }
   if (!args.file.empty() == !args.component.empty())
     return fail(ErrorCode::invalid_input, "give either a COMPONENT or --file PATH");
@@ -64,14 +67,11 @@ Result<Target> resolve_target(const ExpandArgs& args, const GlobalOptions& optio
     }
     if (component->repo_is_url)
       return fail(ErrorCode::unsupported, "component '" + component->name + "' has a remote repo; expand needs a local folder");
-    std::filesystem::path repo = workspace->repo_location(*component);
-    target.file = repo / component->pipeline;
-    target.expand.self_root = repo;
-    target.expand.display_root = workspace->dir;
-    for (const model::TemplateSource& source : workspace->template_sources)
-      if (!source.path.empty()) target.expand.template_sources[source.name] = workspace->dir / source.path;
+    target.file = std::filesystem::path(workspace->repo_location(*component)) / component->pipeline;
+    target.expand = pipeline::component_expand_options(*workspace, *component);
     target.workspace = std::move(*workspace);
   }
+  target.expand.parameters = std::move(parameters);
   for (const std::string& text : args.templates) {
     auto pair = split_pair(text);
     if (!pair) return fail(ErrorCode::invalid_input, "--templates needs NAME=DIR, got '" + text + "'");

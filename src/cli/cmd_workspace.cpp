@@ -1,6 +1,8 @@
 // Workspace commands: validate, components, env list, env show.
 //
-// They read the workspace through src/model and only format: text tables for
+// They read the workspace through src/model (validate also checks deploy
+// settings against the environments and expands every component's pipeline
+// through src/pipeline) and only format: text tables for
 // people, --json for scripts. Diagnostics go to stderr as file:line:col lines.
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,6 +14,8 @@
 #include "core/strings.h"
 #include "model/resolve.h"
 #include "model/workspace.h"
+#include "pipeline/components.h"
+#include "service/permissions.h"
 
 namespace slipway::cli {
 
@@ -84,6 +88,10 @@ void run_validate(GlobalOptions& options, const std::string& dir) {
   std::string target = dir.empty() ? options.workspace : dir;
   model::WorkspaceLoad load = model::inspect_workspace(target);
   const model::Workspace& ws = load.workspace;
+  // What otherwise surfaced only at deploy or run time: deploy settings
+  // against their environments, and every component's pipeline expanded.
+  model::check_deploy_references(ws, load.diagnostics);
+  pipeline::check_component_pipelines(ws, load.diagnostics);
   const Diagnostics& diagnostics = load.diagnostics;
   if (options.json) {
     ordered_json errors = ordered_json::array();
@@ -211,6 +219,16 @@ std::string secret_text(const model::SecretSpec& secret) {
   return "generated, " + std::to_string(secret.length) + " " + secret.charset + " characters";
 }
 
+// Who may act on `env`, permission by permission (service/permissions.h's rules).
+ordered_json permissions_json(const model::Workspace& ws, const model::Environment& env) {
+  using service::Permission;
+  ordered_json out = ordered_json::object();
+  for (Permission p : {Permission::promote, Permission::apply, Permission::rollback, Permission::hotfix,
+                       Permission::force, Permission::reveal, Permission::rotate, Permission::lock})
+    out[service::permission_name(p)] = service::roles_holding(ws, p, &env);
+  return out;
+}
+
 void run_env_show(GlobalOptions& options, const std::string& name) {
   std::optional<model::Workspace> ws = load_or_report(options);
   if (!ws) return;
@@ -246,6 +264,7 @@ void run_env_show(GlobalOptions& options, const std::string& name) {
     ordered_json out{{"name", env->name},
                      {"platform", platform_json},
                      {"policy", policy_json(env->policy)},
+                     {"permissions", permissions_json(*ws, *ws->environment(name))},
                      {"blocks", env->blocks},
                      {"components", env->components},
                      {"values", yaml::to_json(env->values)},
@@ -265,6 +284,12 @@ void run_env_show(GlobalOptions& options, const std::string& name) {
   if (env->policy.promote_from) out << ", promoted from " << env->policy.promote_from->name;
   out << "\n  approvals:  " << approvals_text(env->policy);
   if (env->policy.requester_cannot_approve) out << " (its creator and its promoter cannot approve)";
+  std::vector<std::string> grants;
+  const ordered_json permissions = permissions_json(*ws, *ws->environment(name));
+  for (const auto& [permission, roles] : permissions.items())
+    grants.push_back(permission + ": " +
+                     (roles.empty() ? std::string("nobody") : join(roles.get<std::vector<std::string>>(), ",")));
+  out << "\n  may:        " << join(grants, "; ");
   out << "\n  blocks:     " << (env->blocks.empty() ? "-" : join(env->blocks, ", "));
   out << "\n  components: " << (env->components.empty() ? "-" : join(env->components, ", ")) << "\n";
   for (const model::FreezeWindow& w : env->policy.freeze) {

@@ -2,8 +2,43 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/app.h"
+#include "core/strings.h"
+
+namespace {
+
+// "unknown command 'promte' (did you mean 'promote'?)" when the command words
+// on the line name no command; nullopt when they do (the error is another one).
+std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv) {
+  CLI::App* level = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "-C" || word == "--workspace" || word == "--state") {
+      ++i;  // their value
+      continue;
+    }
+    if (word.starts_with("-")) continue;
+    if (level->get_require_subcommand_min() == 0) return std::nullopt;  // a word here is an argument
+    std::vector<std::string> names;
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : level->get_subcommands({})) {
+      names.push_back(sub->get_name());
+      if (sub->check_name(word)) next = sub;
+    }
+    if (next) {
+      level = next;
+      continue;
+    }
+    return "unknown command '" + word + "'" + slipway::did_you_mean(word, names);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace slipway::cli;
@@ -11,9 +46,20 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "slipway 0.1.0");
   GlobalOptions options;
-  if (const char* env = std::getenv("SLIPWAY_WORKSPACE"); env && *env) options.workspace = env;
-  app.add_option("-C,--workspace", options.workspace, "workspace directory (default: .)");
+  bool workspace_given = false;
+  if (const char* env = std::getenv("SLIPWAY_WORKSPACE"); env && *env) {
+    options.workspace = env;
+    workspace_given = true;
+  }
+  CLI::Option* workspace =
+      app.add_option("-C,--workspace", options.workspace, "workspace directory (default: found upward from .)");
   app.add_option("--state", options.state, "state database (default: WORKSPACE/.slipway/state.db)");
+  // Before any command runs: the workspace is found upward, as git finds its
+  // repository; `init` makes a new one where it is told.
+  app.parse_complete_callback([&] {
+    if (workspace_given || workspace->count() > 0 || app.got_subcommand("init")) return;
+    options.workspace = find_workspace(".").string();
+  });
 
   add_workspace_commands(app, options);
   add_pipeline_commands(app, options);
@@ -27,6 +73,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (std::optional<std::string> unknown = unknown_command(app, argc, argv)) {
+      std::cerr << "slipway: error: " << *unknown << "\n";
+      return k_exit_bad_input;
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : k_exit_bad_input;
   } catch (const std::exception& e) {

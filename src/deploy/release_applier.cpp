@@ -8,13 +8,15 @@ namespace {
 
 class EngineApplier final : public release::Applier {
  public:
-  EngineApplier(store::Store& store, std::filesystem::path state_root, const MasterKey& key)
-      : m_store(store), m_state_root(std::move(state_root)), m_key(key) {}
+  EngineApplier(store::Store& store, std::filesystem::path state_root, KeyLoader key)
+      : m_store(store), m_state_root(std::move(state_root)), m_key(std::move(key)) {}
 
   Result<release::ApplyOutcome> apply(const model::Workspace& workspace, const model::Environment& environment,
                                       const release::Release& release,
                                       const release::ApplyContext& context) override {
     if (!environment.platform) return fail(ErrorCode::invalid_input, "environment " + environment.name + " has no platform");
+    Result<MasterKey> key = m_key();
+    if (!key) return std::unexpected(key.error());
     Result<std::unique_ptr<Driver>> driver = make_driver(environment.platform->kind);
     if (!driver) return std::unexpected(driver.error());
     ApplyRequest request;
@@ -26,7 +28,7 @@ class EngineApplier final : public release::Applier {
     request.actor = context.actor;
     request.state_dir = m_state_root;
     request.keep_alive = context.keep_alive;
-    Result<ApplyResult> result = apply_environment(m_store, **driver, m_key, request);
+    Result<ApplyResult> result = apply_environment(m_store, **driver, *key, request);
     if (!result) return std::unexpected(result.error());
     release::ApplyOutcome outcome;
     outcome.succeeded = result->succeeded;
@@ -39,14 +41,14 @@ class EngineApplier final : public release::Applier {
  private:
   store::Store& m_store;
   std::filesystem::path m_state_root;
-  MasterKey m_key;
+  KeyLoader m_key;
 };
 
 }  // namespace
 
 std::unique_ptr<release::Applier> make_applier(store::Store& store, const std::filesystem::path& state_root,
-                                               const MasterKey& key) {
-  return std::make_unique<EngineApplier>(store, state_root, key);
+                                               KeyLoader key) {
+  return std::make_unique<EngineApplier>(store, state_root, std::move(key));
 }
 
 }  // namespace slipway::deploy

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,11 +14,14 @@
 
 namespace slipway::deploy {
 
+// The master key, asked for only when an apply really runs (after the gates:
+// a refused promotion must not create a key).
+using KeyLoader = std::function<Result<MasterKey>()>;
+
 // An Applier over `store` (which must outlive it). `state_root` holds the
-// services' folders; `key` is the master key. Each apply() plans the release
-// against the store and the platform and applies it (engine.h); the
-// release's components give the versions.
+// services' folders. Each apply() plans the release against the store and
+// the platform and applies it (engine.h); the release's components give the versions.
 std::unique_ptr<release::Applier> make_applier(store::Store& store, const std::filesystem::path& state_root,
-                                               const MasterKey& key);
+                                               KeyLoader key);
 
 }  // namespace slipway::deploy

@@ -106,6 +106,7 @@ void read_deploy(Reader& reader, const std::string& component, const yaml::Node&
   std::string what = "deploy settings of component '" + component + "'";
   if (!reader.mapping(node, what, where)) return;
   reader.check_keys(node, what, {"process", "helm", "kubectl", "terraform", "script"});
+  deploy.written = node;
   for (const yaml::Node::Entry& entry : node.entries()) {
     const std::string& kind = entry.key.text();
     const Position at = Reader::at(entry.value, entry.key.position());

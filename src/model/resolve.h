@@ -77,6 +77,16 @@ struct SettingReference {
 // invalid_input naming `owner` (it used to pass through as literal text).
 Result<std::vector<SettingReference>> find_setting_references(std::string_view text, const std::string& owner);
 
+// Every `${{ values.x.y }}` and `${{ secrets.x }}` in a component's deploy
+// settings for a platform against each environment that deploys the
+// component on that platform: a value the environment does not set or a
+// secret it does not give is an error at the reference naming the
+// environment (with a did-you-mean), an unterminated `${{` one error at its
+// setting. Resolves every environment whose blocks all exist, so it is
+// validate's check rather than every load's (a deploy reports the same
+// problem when it renders the setting). `diagnostics` is sorted afterwards.
+void check_deploy_references(const Workspace& workspace, Diagnostics& diagnostics);
+
 // The secrets a component's deploy may receive: those it declares
 // (`secrets:`) and those its deploy settings reference as ${{ secrets.NAME }},
 // sorted and unique. Every other secret of the environment is kept from it.

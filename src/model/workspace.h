@@ -125,6 +125,9 @@ struct Deploy {
   std::optional<KubectlDeploy> kubectl;
   std::optional<TerraformDeploy> terraform;
   std::optional<ScriptDeploy> script;
+  // The mapping as written, keyed by platform kind: validate finds the
+  // ${{ values.x }} and ${{ secrets.x }} references in it with their positions.
+  yaml::Node written;
   bool supports(PlatformKind kind) const;
 };
 

@@ -17,8 +17,9 @@
 //      `${{ variables.x }}` sees those defined before it (pipeline, then stage,
 //      then job; a stage's or job's variables are dropped when it ends, and a
 //      mapping's `variables` are expanded before its other keys).
-//   3. Steps are checked (kind, known tasks) when they are produced, so the
-//      error can show the full include chain.
+//   3. Stages, jobs and steps are checked (keys the schema knows, a step's
+//      form) when they are produced, so the error can show the full include
+//      chain; the root and every template file have their keys checked too.
 // Directives (directives.cpp) follow Azure's insertion rules: a conditional
 // or `each` key in a mapping merges its body's entries; in a sequence it
 // splices its body's items; a whole-scalar `${{ expr }}` keeps the value's
@@ -111,6 +112,10 @@ Result<yaml::Node> Expander::expand_root(const yaml::Node& root, Scope& scope) {
   yaml::Node out = yaml::Node::make_mapping(root.mark());
   if (Status status = expand_mapping_into(root, scope, Slot::root, Mode::evaluate, out); !status)
     return std::unexpected(status.error());
+  std::string what =
+      m_chain.empty() ? std::string("the pipeline") : "template '" + scope.file->display + "'";
+  if (std::optional<ParameterError> problem = check_keys(out, Shape::pipeline, what))
+    return std::unexpected(error(problem->where, problem->message));
   const yaml::Node* extends = out.get("extends");
   if (!extends) return out;
   for (const char* key : {"stages", "jobs", "steps"})
@@ -212,7 +217,10 @@ Status Expander::include_template(const yaml::Node& reference, Scope& scope, Slo
   m_chain.push_back(reference.get("template")->position());
   const yaml::Node* body = file.root->get(body_key);
   Status status;
-  if (!body) {
+  if (std::optional<ParameterError> problem =
+          check_keys(*file.root, Shape::template_file, "template '" + file.display + "'")) {
+    status = std::unexpected(error(problem->where, problem->message));
+  } else if (!body) {
     std::string defined;
     for (const char* key : {"stages", "jobs", "steps", "variables", "extends"})
       if (file.root->get(key)) defined = std::string(" (it defines '") + key + "')";
@@ -249,6 +257,16 @@ Status Expander::include_template(const yaml::Node& reference, Scope& scope, Slo
   return status;
 }
 
+std::optional<ParameterError> Expander::check_item(const yaml::Node& item, Slot slot) {
+  if (slot == Slot::steps) return check_step(item);
+  // An item without its name key is normalize's error ("a job must be a mapping starting with...").
+  if (slot == Slot::stages && item.get("stage"))
+    return check_keys(item, Shape::stage, describe(item, Shape::stage));
+  if (slot != Slot::jobs || (!item.get("job") && !item.get("deployment"))) return std::nullopt;
+  Shape shape = item.get("deployment") ? Shape::deployment : Shape::job;
+  return check_keys(item, shape, describe(item, shape));
+}
+
 Status Expander::emit_item(yaml::Node item, Scope& scope, Slot slot, yaml::Node& out) {
   bool list = slot == Slot::stages || slot == Slot::jobs || slot == Slot::steps || slot == Slot::variables;
   if (list && item.is_mapping() && item.get("template"))
@@ -276,9 +294,9 @@ Status Expander::emit_item(yaml::Node item, Scope& scope, Slot slot, yaml::Node&
                                                                "' in a variable"));
     register_variable(name->text(), item.get("value") ? *item.get("value") : yaml::Node(), scope);
   }
-  if (slot == Slot::steps) {
-    if (std::optional<ParameterError> problem = check_step(item))
-      return std::unexpected(error(problem->where.known() ? problem->where : item.position(), problem->message));
+  if (std::optional<ParameterError> problem = check_item(item, slot)) {
+    const Position& where = problem->where.known() ? problem->where : item.position();
+    return std::unexpected(error(where, problem->message));
   }
   out.append(std::move(item));
   return {};

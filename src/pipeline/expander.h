@@ -87,6 +87,9 @@ class Expander {
   // expander.cpp: schema-aware parts.
   Result<yaml::Node> expand_root(const yaml::Node& root, Scope& scope);
   Status emit_item(yaml::Node item, Scope& scope, Slot slot, yaml::Node& out);
+  // Schema checks of a stage, job or step as it is produced (templates
+  // resolved): its keys, a step's form.
+  static std::optional<ParameterError> check_item(const yaml::Node& item, Slot slot);
   Status include_template(const yaml::Node& reference, Scope& scope, Slot slot, yaml::Node& out);
   Result<std::pair<const SourceFile*, expr::Value>> open_template(const yaml::Node& reference,
                                                                   const Scope& scope);

@@ -52,6 +52,10 @@ struct TemplateCache::State {
   std::unordered_map<std::string, Resolved> references;
 };
 
+// How the loader's error for a `path@NAME` whose source it was not given
+// begins (validate passes over it: see components.cpp).
+inline constexpr std::string_view k_unknown_source_error = "unknown template source '";
+
 // Finds and reads files for one expansion; remembers every file by display
 // name so a node's Mark leads back to its file (relative references).
 class Loader {
@@ -115,6 +119,19 @@ std::optional<ParameterError> check_step(const yaml::Node& step);
 // The first key of `step` that is one of Azure's step forms ("script",
 // "task", "upload"...); empty when it has none.
 std::string step_kind(const yaml::Node& step);
+
+// ---- schema keys (schema.cpp) ---------------------------------------------------
+
+// The mappings whose keys Azure's schema fixes (steps: check_step).
+enum class Shape { pipeline, template_file, stage, job, deployment };
+
+// The first key of `mapping` that `shape` does not have, as "unknown key 'k'
+// in <what> (did you mean 'x'?)" at the key; nullopt when every key is known.
+std::optional<ParameterError> check_keys(const yaml::Node& mapping, Shape shape,
+                                         const std::string& what);
+
+// How messages name a stage, job or deployment item: "job 'build'", or "a job" without a name.
+std::string describe(const yaml::Node& item, Shape shape);
 
 // ---- normalization (normalize.cpp) --------------------------------------------
 

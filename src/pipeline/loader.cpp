@@ -120,7 +120,7 @@ Result<const SourceFile*> Loader::load_template(std::string_view reference, cons
         for (const auto& [known, dir] : m_options.template_sources) names.push_back(known);
         std::string list = names.empty() ? std::string("none are configured")
                                          : "known: " + join(names, ", ");
-        return fail(ErrorCode::not_found, "unknown template source '" + name + "' in '" +
+        return fail(ErrorCode::not_found, std::string(k_unknown_source_error) + name + "' in '" +
                                               std::string(reference) + "' (" + list + ")");
       }
       repo = name;

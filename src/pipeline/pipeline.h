@@ -41,6 +41,10 @@
 //
 // `$(macro)` and `$[ runtime ]` text is left verbatim for the run module.
 //
+// A key Azure's schema does not know for the pipeline, a template file, a
+// stage, a job, a deployment job or a step is an error at the key ("unknown
+// key 'stepz' in job 'build' (did you mean 'steps'?)").
+//
 // Nothing that only a runner can judge is refused here (tasks, pwsh, variable
 // groups, containers, services, pools): whether this machine runs them is
 // run/'s question.

@@ -64,10 +64,8 @@ Result<BuildOutcome> Service::build_succeeded(const std::string& component, cons
                         "; this build is not a new version (no release)");
     return out;
   }
-  Result<release::Applier*> applier_used = applier();
-  if (!applier_used) return std::unexpected(applier_used.error());
   Result<std::vector<release::ApplyRecord>> done =
-      m_releases->on_build_succeeded(component, version, artifact->digest, branch, run.id, **applier_used);
+      m_releases->on_build_succeeded(component, version, artifact->digest, branch, run.id, applier());
   if (!done) return std::unexpected(done.error());
   out.version = version;
   out.applies = std::move(*done);

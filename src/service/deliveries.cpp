@@ -61,10 +61,8 @@ Result<release::ApplyRecord> Service::promote(const std::string& release_id, con
   if (Status s = permit(Permission::promote, *env, "promote to " + environment_name); !s)
     return std::unexpected(s.error());
   if (Status s = permit_force(options, **env); !s) return std::unexpected(s.error());
-  Result<release::Applier*> applier_used = applier();
-  if (!applier_used) return std::unexpected(applier_used.error());
   if (Status s = check_plannable(environment_name, release_id, {}); !s) return std::unexpected(s.error());
-  return m_releases->promote(release_id, environment_name, m_config.actor, **applier_used, promote_options(options));
+  return m_releases->promote(release_id, environment_name, m_config.actor, applier(), promote_options(options));
 }
 
 Result<release::ApplyRecord> Service::rollback(const std::string& environment_name,
@@ -73,9 +71,7 @@ Result<release::ApplyRecord> Service::rollback(const std::string& environment_na
   if (!env) return std::unexpected(env.error());
   if (Status s = permit(Permission::rollback, *env, "roll back " + environment_name); !s)
     return std::unexpected(s.error());
-  Result<release::Applier*> applier_used = applier();
-  if (!applier_used) return std::unexpected(applier_used.error());
-  return m_releases->rollback(environment_name, to, m_config.actor, **applier_used, promote_options(options));
+  return m_releases->rollback(environment_name, to, m_config.actor, applier(), promote_options(options));
 }
 
 Result<release::ApplyRecord> Service::apply(const std::string& environment_name,
@@ -96,10 +92,8 @@ Result<release::ApplyRecord> Service::apply(const std::string& environment_name,
       return fail(ErrorCode::conflict, environment_name + " has no release applied yet; promote one, or give --release");
     id = (*running)->id;
   }
-  Result<release::Applier*> applier_used = applier();
-  if (!applier_used) return std::unexpected(applier_used.error());
   if (Status s = check_plannable(environment_name, id, {}); !s) return std::unexpected(s.error());
-  return m_releases->apply(id, environment_name, m_config.actor, **applier_used, promote_options(options));
+  return m_releases->apply(id, environment_name, m_config.actor, applier(), promote_options(options));
 }
 
 Result<release::ApplyRecord> Service::hotfix(const std::string& environment_name,
@@ -118,12 +112,10 @@ Result<release::ApplyRecord> Service::hotfix(const std::string& environment_name
     if (!m_workspace.component(name))
       return fail(ErrorCode::not_found,
                   "unknown component '" + name + "'" + did_you_mean(name, component_names(m_workspace)));
-  Result<release::Applier*> applier_used = applier();
-  if (!applier_used) return std::unexpected(applier_used.error());
   if (Status s = check_plannable(environment_name, std::nullopt, versions); !s) return std::unexpected(s.error());
   Result<release::Release> made = m_releases->create_hotfix(environment_name, versions, m_config.actor);
   if (!made) return std::unexpected(made.error());
-  return m_releases->apply(made->id, environment_name, m_config.actor, **applier_used, promote_options(options),
+  return m_releases->apply(made->id, environment_name, m_config.actor, applier(), promote_options(options),
                            release::ApplyReason::hotfix);
 }
 
@@ -220,9 +212,7 @@ Result<std::vector<release::ApplyRecord>> Service::record_build(const std::strin
   if (Status s = permit(Permission::run, nullptr, "record a build"); !s) return std::unexpected(s.error());
   if (!version::parse_semver(version))
     return fail(ErrorCode::invalid_input, "version " + version + " of " + component + ": not a semantic version");
-  Result<release::Applier*> applier_used = applier();
-  if (!applier_used) return std::unexpected(applier_used.error());
-  return m_releases->on_build_succeeded(component, version, digest, branch, run_id, **applier_used);
+  return m_releases->on_build_succeeded(component, version, digest, branch, run_id, applier());
 }
 
 }  // namespace slipway::service

@@ -94,12 +94,9 @@ Result<deploy::MasterKey> Service::master_key() {
   return deploy::load_master_key(*file, std::nullopt);
 }
 
-Result<release::Applier*> Service::applier() {
-  if (m_applier) return m_applier.get();
-  Result<deploy::MasterKey> key = master_key();
-  if (!key) return std::unexpected(key.error());
-  m_applier = deploy::make_applier(*m_store, m_config.state_root, *key);
-  return m_applier.get();
+release::Applier& Service::applier() {
+  if (!m_applier) m_applier = deploy::make_applier(*m_store, m_config.state_root, [this] { return master_key(); });
+  return *m_applier;
 }
 
 Result<std::pair<fs::path, int>> Service::rekey() {
@@ -136,7 +133,8 @@ Result<std::vector<LockView>> Service::locks() {
   if (!leases) return std::unexpected(leases.error());
   std::vector<LockView> out;
   for (const store::Lease& lease : *leases)
-    out.push_back({lease, store::describe_holder(lease), lease.expires < m_config.clock->now()});
+    out.push_back({lease, store::describe_holder(lease), lease.expires < m_config.clock->now(),
+                   store::holder_is_gone(lease)});
   return out;
 }
 
@@ -149,7 +147,8 @@ Result<LockView> Service::break_lock(const std::string& environment_name) {
   Result<std::optional<store::Lease>> held = m_store->locks().current(resource);
   if (!held) return std::unexpected(held.error());
   if (!*held) return fail(ErrorCode::conflict, environment_name + " is not locked");
-  LockView view{**held, store::describe_holder(**held), (*held)->expires < m_config.clock->now()};
+  LockView view{**held, store::describe_holder(**held), (*held)->expires < m_config.clock->now(),
+                store::holder_is_gone(**held)};
   Status broken = m_store->transaction([&]() -> Status {
     if (Status s = m_store->locks().release(**held); !s) return s;
     Result<std::int64_t> e = m_store->events().append(

@@ -67,6 +67,7 @@ struct LockView {
   store::Lease lease;
   std::string holder;  // store::describe_holder
   bool expired = false;
+  bool holder_gone = false;  // its process ended on this host: the next taker takes it over at once
 };
 
 // A build of a component recorded by `build_succeeded`.
@@ -132,6 +133,13 @@ class Service {
   // Returns the new key file and how many secrets were re-encrypted.
   Result<std::pair<std::filesystem::path, int>> rekey();
 
+  // ---- services of the process platform
+  // The service's log so far, every secret it received masked.
+  Result<std::string> service_log(const std::string& environment, const std::string& component);
+  // Stops the services of `environment` (empty: of every environment):
+  // permission apply there. Returns how many were stopped.
+  Result<int> stop_services(const std::string& environment);
+
   // ---- locks
   Result<std::vector<LockView>> locks();
   // Breaks the lock of `environment` (permission lock); recorded as "lock.broken".
@@ -146,8 +154,8 @@ class Service {
   // The master key (created in the state's key file on first use).
   Result<deploy::MasterKey> master_key();
   release::ReleaseService& releases_service() { return *m_releases; }
-  // The deploy module's Applier over this store, with the master key.
-  Result<release::Applier*> applier();
+  // The deploy module's Applier over this store (it loads the master key when it applies).
+  release::Applier& applier();
 
  private:
   Service(Config config, model::Workspace workspace, std::unique_ptr<store::Store> store);

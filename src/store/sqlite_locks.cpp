@@ -24,14 +24,6 @@ Lease lease_from(const Statement& row) {
   return lease;
 }
 
-// A holder on this host whose process has ended (a SIGKILLed promote) would
-// block everyone until its lease expires; it is taken over at once. A holder
-// on another host is judged by its lease alone: its pid means nothing here.
-bool holder_is_gone(const Lease& lease) {
-  return lease.owner_host == host_name() && lease.owner_pid > 0 && lease.owner_pid != current_pid() &&
-         !process_alive(lease.owner_pid);
-}
-
 nlohmann::json lease_json(const Lease& lease) {
   return {{"holder", lease.holder},
           {"actor", lease.actor},

@@ -1,6 +1,8 @@
 // open_store: picks the backend from the location's form.
 #include "store/store.h"
 
+#include "core/host.h"
+
 #include "core/strings.h"
 #include "store/sqlite_store.h"
 
@@ -24,6 +26,11 @@ Result<std::unique_ptr<Store>> open_store(const std::string& location, StoreOpti
 std::string describe_holder(const Lease& lease) {
   return lease.holder + " (" + lease.actor + ", pid " + std::to_string(lease.owner_pid) + " on " + lease.owner_host +
          ") since " + format_utc(lease.acquired);
+}
+
+bool holder_is_gone(const Lease& lease) {
+  return lease.owner_host == host_name() && lease.owner_pid > 0 && lease.owner_pid != current_pid() &&
+         !process_alive(lease.owner_pid);
 }
 
 }  // namespace slipway::store

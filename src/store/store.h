@@ -148,6 +148,10 @@ struct LockAttempt {
 
 // "HOLDER (ACTOR, pid N on HOST) since TIME", for messages about a lock.
 std::string describe_holder(const Lease& lease);
+// A holder on this host whose process has ended (a SIGKILLed promote) would
+// block everyone until its lease expires; it is taken over at once. A holder
+// on another host is judged by its lease alone: its pid means nothing here.
+bool holder_is_gone(const Lease& lease);
 
 class LockStore {
  public:

@@ -137,7 +137,7 @@ TEST_F(EngineTest, RunLeftRunningByAKilledProcessIsClosedByTheNextApply) {
 
 TEST_F(EngineTest, ReleaseApplierAppliesTheReleaseComponents) {
   std::unique_ptr<release::Applier> applier =
-      make_applier(*store, dir / "state", load_master_key({}, std::string(64, 'b')).value());
+      make_applier(*store, dir / "state", [] { return load_master_key({}, std::string(64, 'b')); });
   release::Release r;
   r.id = "1.0.1";
   r.components = {{"api", "2.0.0", "d1"}, {"db", "1.0.0", "d2"}};

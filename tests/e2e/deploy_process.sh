@@ -58,6 +58,18 @@ expect_exit 0 "$SLIPWAY" -C "$ws" apply test
 expect_contains "$OUT" "to test: applied (no changes)"
 expect_exit 0 "$SLIPWAY" -C "$ws" service-logs test web
 expect_contains "$OUT" "web listening"
+expect_exit 0 "$SLIPWAY" -C "$ws" service-logs test web --tail 1
+[[ $(wc -l <<<"$OUT") == 1 && $OUT == *'"GET / HTTP'* ]] || die "service-logs --tail 1 printed: $OUT"
+# --follow prints what the service writes next, until Ctrl-C.
+"$SLIPWAY" -C "$ws" service-logs test web --tail 0 --follow >"$TMP/follow.out" 2>&1 &
+follower=$!
+sleep 0.5
+curl -sS -m 10 "http://127.0.0.1:$port/followed" >/dev/null
+for _ in $(seq 100); do grep -q "GET /followed" "$TMP/follow.out" && break; sleep 0.05; done
+kill -INT "$follower"
+wait "$follower" || die "service-logs --follow exited $? on Ctrl-C"
+grep -q "GET /followed" "$TMP/follow.out" || die "--follow did not print the new line: $(cat "$TMP/follow.out")"
+! grep -q "web listening" "$TMP/follow.out" || die "--tail 0 printed the old lines"
 pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["child"])' "$ws/.slipway/services/test/web/state.json")
 expect_exit 0 "$SLIPWAY" -C "$ws" service-stop
 expect_contains "$OUT" "stopped 1 service"

@@ -93,7 +93,30 @@ wait_for "$ws/started"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null || true
 touch "$ws/go"
+# lock list says the holder is dead; only a holder of permission lock may break it.
+expect_exit 0 "$SLIPWAY" -C "$ws" lock list
+expect_contains "$OUT" "env:staging  hotfix "
+expect_contains "$OUT" "by alice, pid $pid on "
+expect_contains "$OUT" "not running"
 expect_exit 0 "$SLIPWAY" -C "$ws" rollback staging --to "$release" --wait 0 --as alice
 expect_contains "$OUT" "took over the lock of staging held by hotfix "
 expect_contains "$OUT" "(alice, pid $pid on"
 expect_contains "$OUT" ": not running"
+
+# lock break: a permission of its own (role admin by default), recorded in the history.
+rm -f "$ws/started" "$ws/go"
+"$SLIPWAY" -C "$ws" apply staging --version api=1.0.0-rc.3 >"$TMP/killed2.out" 2>&1 &
+pid=$!
+wait_for "$ws/started"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+touch "$ws/go"
+expect_exit 1 "$SLIPWAY" -C "$ws" lock break staging --as bob
+expect_contains "$ERR" "bob may not break the lock of staging: needs permission lock, held by role admin (alice)"
+expect_exit 0 "$SLIPWAY" -C "$ws" lock break staging --as alice
+expect_contains "$OUT" "broke the lock of staging (hotfix "
+expect_exit 0 "$SLIPWAY" -C "$ws" lock list
+expect_contains "$OUT" "no locks held"
+expect_exit 0 "$SLIPWAY" -C "$ws" history staging
+expect_contains "$OUT" "lock.broken"
+expect_contains "$OUT" "by alice"

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/resolve.h"
 #include "model/workspace.h"
 #include "support/test_support.h"
 
@@ -31,8 +32,10 @@ std::vector<std::string> diagnostics_of(const Files& files) {
   test::TempDir dir;
   for (const auto& [path, content] : files) test::write_file(dir / path, content);
   std::vector<std::string> lines;
-  Diagnostics diagnostics = validate_workspace(dir.path());
-  for (const Error& error : diagnostics.errors()) lines.push_back(error.to_string());
+  // What `slipway validate` checks of the model: the load, then deploy settings.
+  WorkspaceLoad load = inspect_workspace(dir.path());
+  check_deploy_references(load.workspace, load.diagnostics);
+  for (const Error& error : load.diagnostics.errors()) lines.push_back(error.to_string());
   return lines;
 }
 
@@ -304,6 +307,17 @@ const Case k_cases[] = {
       {"environments/prod.yaml", "platform: process\npolicy:\n  distinct_approvers: maybe\n"}},
      {"environments/prod.yaml:3:23: distinct_approvers of policy of environment 'prod': expected true or "
       "false, got 'maybe'"}},
+    {"permission_unknown_and_role_unknown",
+     {{"slipway.yaml", k_head + "roles:\n  qa: [carol]\npermissions:\n  promte: [qa]\n  release: [qq]\n"}},
+     {"slipway.yaml:7:3: unknown permission 'promte' in slipway.yaml (did you mean 'promote'?)",
+      "slipway.yaml:8:13: permission release of slipway.yaml names unknown role 'qq' (did you mean 'qa'?)"}},
+    {"policy_permission_roles_and_approval_expiry",
+     {{"slipway.yaml", k_head + "roles:\n  qa: [carol]\n"},
+      {"environments/prod.yaml", "platform: process\npolicy:\n  permissions:\n    hotfix: [admin]\n"
+                                 "  approvals:\n    - role: qa\n      expires_after: 3 days\n"}},
+     {"environments/prod.yaml:4:14: permission hotfix of environment 'prod' names unknown role 'admin'",
+      "environments/prod.yaml:7:22: expires_after of approval of environment 'prod': expected a positive span "
+      "such as 90s, 30m, 24h or 7d, got '3 days'"}},
     {"role_is_not_a_list", {{"slipway.yaml", k_head + "roles:\n  qa: carol\n"}},
      {"slipway.yaml:5:7: role 'qa': expected a sequence, got a string"}},
     {"role_member_twice", {{"slipway.yaml", k_head + "roles:\n  qa: [carol, carol]\n"}},
@@ -346,6 +360,40 @@ const Case k_cases[] = {
      {{"slipway.yaml", "product: [\n"}, {"environments/dev.yaml", "platform: process\nvalue: {}\n"}},
      {"environments/dev.yaml:2:1: unknown key 'value' in environment 'dev' (did you mean 'values'?)",
       "slipway.yaml:2:1: YAML syntax error: end of sequence flow not found"}},
+    {"deploy_value_not_set_in_an_environment",
+     {{"slipway.yaml", k_head + "components:\n  b:\n    repo: git@x:b\n    deploy:\n      process:\n"
+                                "        command: ./b\n        env:\n          LEVEL: ${{ values.log.levl }}\n"},
+      {"environments/dev.yaml", "platform: process\ncomponents: [b]\nvalues: {log: {level: info}}\n"}},
+     {"slipway.yaml:11:18: component 'b' uses ${{ values.log.levl }}, which environment 'dev' does not set "
+      "(did you mean 'log.level'?)"}},
+    {"deploy_secret_not_given_by_an_environment",
+     {{"slipway.yaml", k_head + "components:\n  b:\n    repo: git@x:b\n    deploy:\n      process:\n"
+                                "        command: ./b\n        env:\n          TOKEN: \"Bearer ${{ secrets.tokn }}\"\n"},
+      {"environments/dev.yaml", "platform: process\ncomponents: [b]\nsecrets: {token: {from_env: T}}\n"}},
+     {"slipway.yaml:11:26: component 'b' uses ${{ secrets.tokn }}, which environment 'dev' does not give "
+      "(did you mean 'token'?)"}},
+    {"deploy_references_met_by_blocks_platform_and_environment",
+     {{"slipway.yaml", k_head + "components:\n  b:\n    repo: git@x:b\n    deploy:\n      helm:\n"
+                                "        chart: c\n        values:\n          image: {tag: '${{ values.tag }}'}\n"
+                                "          hosts: ['${{ values.host }}', '${{ secrets.cert }}']\n"
+                                "blocks:\n  core:\n    components: [b]\n    values: {tag: v1}\n"
+                                "    secrets: {cert: {from_env: C}}\n"},
+      {"environments/dev.yaml", "platform: {kind: helm, values: {host: a}}\nblocks: [core]\n"}},
+     {}},
+    {"deploy_references_checked_where_the_platform_uses_them",
+     {{"slipway.yaml", k_head + "components:\n  b:\n    repo: git@x:b\n    deploy:\n      script: {apply: ./go}\n"
+                                "      helm:\n        chart: c\n        values: {tag: '${{ values.tagg }}'}\n"},
+      {"environments/dev.yaml", "platform: script\ncomponents: [b]\n"},
+      {"environments/prod.yaml", "platform: helm\ncomponents: [b]\nvalues: {tag: v1}\n"},
+      {"environments/test.yaml", "platform: helm\nvalues: {tag: v1}\n"}},
+     {"slipway.yaml:11:24: component 'b' uses ${{ values.tagg }}, which environment 'prod' does not set "
+      "(did you mean 'tag'?)"}},
+    {"deploy_reference_unterminated_reported_once",
+     {{"slipway.yaml", k_head + "components:\n  b:\n    repo: git@x:b\n    deploy:\n      process:\n"
+                                "        command: ./b\n        env: {A: '${{ values.a'}\n"},
+      {"environments/dev.yaml", "platform: process\ncomponents: [b]\n"},
+      {"environments/prod.yaml", "platform: process\ncomponents: [b]\n"}},
+     {"slipway.yaml:10:18: deploy settings of component 'b': '${{ values.a' has no closing '}}'"}},
     {"all_errors_at_once_sorted",
      {{"slipway.yaml", "product:\n  name: acme\n  version: x\ncomponents:\n  a:\n    repo: git@x:a\n"
                        "    depends_on: [zz]\n"},
