@@ -80,6 +80,33 @@ class ScratchFolder {
   fs::path m_path;
 };
 
+// How the expander names `path` in messages: relative to the display root
+// when inside it, else absolute (pipeline/loader.cpp's display_of).
+std::string shown_as(const fs::path& path, fs::path root) {
+  std::error_code ec;
+  if (root.empty()) root = fs::current_path(ec);
+  const fs::path canonical = fs::weakly_canonical(path, ec);
+  const fs::path relative = canonical.lexically_relative(fs::weakly_canonical(root, ec));
+  if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+  return canonical.generic_string();
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+// The error naming the files of the scratch folder as the repository's
+// ("repos/api/azure-pipelines.yml"), as the user knows them.
+Error as_in_repository(Error error, const fs::path& scratch, const fs::path& repository, const fs::path& display_root) {
+  const std::string from = shown_as(scratch, display_root) + "/";
+  std::string to = shown_as(repository, display_root) + "/";
+  if (to == "./") to.clear();
+  replace_all(error.message, from, to);
+  replace_all(error.where.file, from, to);
+  return error;
+}
+
 }  // namespace
 
 std::string short_branch(const std::string& ref) {
@@ -168,10 +195,11 @@ Result<pipeline::ExpandedPipeline> expand_source(const RunSource& source, pipeli
   std::error_code ec;
   if (!fs::is_regular_file(tree->path() / source.file, ec))
     return fail(ErrorCode::not_found, source.component + ": no pipeline file " + source.file.string() + " in commit " +
-                                          source.commit.substr(0, 12));
+                                          source.commit.substr(0, 12) + " of " + source.repository.string());
   options.self_root = tree->path();
-  options.display_root = tree->path();  // errors name the file as in the repository
-  return pipeline::expand_pipeline(tree->path() / source.file, options);
+  Result<pipeline::ExpandedPipeline> expanded = pipeline::expand_pipeline(tree->path() / source.file, options);
+  if (!expanded) return std::unexpected(as_in_repository(expanded.error(), tree->path(), source.repository, options.display_root));
+  return expanded;
 }
 
 run::VariableGroups variable_groups(const model::Workspace* workspace) {

@@ -35,6 +35,8 @@ environments:
     values: {currency: USD}
     secrets:
       api_token: {generate: {length: 24}}
+roles:
+  developer: [dana]
 YAML
 good=$(cat "$ws/slipway.yaml")
 pipeline=$ws/repos/api/azure-pipelines.yml
@@ -63,7 +65,7 @@ assert (error["file"], error["line"], error["column"]) == ("repos/api/azure-pipe
 assert error["message"] == "unknown key 'stepz' in job 'build' (did you mean 'steps'?)", error
 PY
 git -C "$ws/repos/api" commit -q -am "fix: typo in the pipeline"
-expect_exit 2 "$SLIPWAY" -C "$ws" run api
+expect_exit 2 "$SLIPWAY" -C "$ws" run api --as dana
 expect_contains "$ERR" "repos/api/azure-pipelines.yml:3:3: unknown key 'stepz' in job 'build' (did you mean 'steps'?)"
 [[ $OUT != *succeeded* ]] || die "run said: $OUT"
 
