@@ -30,7 +30,7 @@ ws=$work/acme
 problems=()
 problem() { problems+=("$*"); printf '  !! %s\n' "$*"; }
 cleanup() {
-  "$slipway" -C "$ws" service-stop >/dev/null 2>&1 || true
+  SLIPWAY_USER=frank "$slipway" -C "$ws" service-stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
