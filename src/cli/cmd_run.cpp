@@ -120,8 +120,12 @@ std::string changed_text(const std::vector<std::string>& paths) {
   return text;
 }
 
-int print_push(const Result<service::PushOutcome>& outcome, const GlobalOptions& options) {
+// A push told again (notify) says so; `watch` prints only what changed.
+enum class Handled { say, quiet };
+
+int print_push(const Result<service::PushOutcome>& outcome, const GlobalOptions& options, Handled handled) {
   if (!outcome) return report(outcome.error());
+  if (outcome->handling == service::PushHandling::already_handled && handled == Handled::quiet) return k_exit_ok;
   for (const std::string& note : outcome->notes) std::cerr << "slipway: note: " << note << "\n";
   const std::string subject = outcome->component + ": " + outcome->ref;
   switch (outcome->handling) {
@@ -177,7 +181,7 @@ int cancel_run(const std::string& id, const std::string& as, const GlobalOptions
 }
 
 // Handles pushes with `handle`, printing each outcome; exits as the worst did.
-int handle_pushes(const RunArgs& args, const GlobalOptions& options,
+int handle_pushes(const RunArgs& args, const GlobalOptions& options, Handled handled,
                   const std::function<Status(service::RunService&, const service::RunSettings&,
                                              const service::PushReport&)>& handle) {
   Result<RunServicePtr> runs = open_runs(options, args.as);
@@ -185,7 +189,7 @@ int handle_pushes(const RunArgs& args, const GlobalOptions& options,
   int worst = k_exit_ok;
   InterruptGuard interrupts;
   Status status = handle(**runs, settings_for(args, options), [&](const Result<service::PushOutcome>& outcome) {
-    worst = std::max(worst, print_push(outcome, options));
+    worst = std::max(worst, print_push(outcome, options, handled));
   });
   if (!status) return report(status.error());
   return worst;
@@ -198,7 +202,7 @@ int watch(const RunArgs& args, bool once, double interval, const GlobalOptions& 
   };
   InterruptGuard interrupts;
   for (;;) {
-    const int code = handle_pushes(args, options, pass);
+    const int code = handle_pushes(args, options, Handled::quiet, pass);
     if (once || code == k_exit_bad_input) return code;
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(interval * 1000));
     while (std::chrono::steady_clock::now() < until && !interrupt_requested())
@@ -331,7 +335,7 @@ void add_push_commands(CLI::App& app, GlobalOptions& options) {
                      "first parent)");
   add_run_options(notify, *args);
   notify->callback([args, push, &options] {
-    options.exit_code = handle_pushes(*args, options, [&push](service::RunService& runs, const service::RunSettings& s,
+    options.exit_code = handle_pushes(*args, options, Handled::say, [&push](service::RunService& runs, const service::RunSettings& s,
                                                               const service::PushReport& report) {
       return runs.handle_push(*push, s, report);
     });

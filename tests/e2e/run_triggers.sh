@@ -38,15 +38,16 @@ expect_contains "$OUT" "starts no run"
 expect_exit 2 "$SLIPWAY" notify --repo "$TMP" --ref refs/heads/main --sha "$sha"
 expect_contains "$ERR" "no component of the workspace has its repo at $TMP"
 
-# watch: the main head was already notified; a new branch head starts one run, once.
+# watch: the main head was already notified (watch prints only what changed);
+# a new branch head starts one run, once.
 git -C repos/orders branch release/2.0
 git -C repos/orders branch feature/x
 expect_exit 0 "$SLIPWAY" watch --once
-expect_contains "$OUT" "was already notified (run 1)"
+[[ $OUT != *"already notified"* ]] || die "watch printed heads that did not change: $OUT"
 expect_contains "$OUT" "refs/heads/feature/x starts no run"
 expect_contains "$OUT" "run 2 (orders"
 expect_exit 0 "$SLIPWAY" watch --once
-[[ $OUT != *"run 3"* ]] || die "watch started a run for the same push twice: $OUT"
+[[ -z $OUT ]] || die "a watch pass with no new push printed: $OUT"
 expect_exit 0 "$SLIPWAY" runs
 [[ $(grep -c orders <<<"$OUT") == 2 ]] || die "expected 2 runs, got: $OUT"
 
@@ -87,7 +88,7 @@ expect_contains "$ERR" "web: no commit '0123456789012345678901234567890123456789
 (cd repos/orders && echo x > new.txt && git add new.txt && git commit -q -m two)
 expect_exit 0 "$SLIPWAY" watch --once
 expect_contains "$OUT" "run 4 (orders"
-expect_contains "$OUT" "web: refs/heads/main $(git -C repos/web rev-parse HEAD) was already notified (run 3)"
+[[ $OUT != *"web:"* ]] || die "watch printed web, whose head did not change: $OUT"
 
 # --before (the hook's old sha): paths count over the whole push, not only its last commit.
 old=$(git -C repos/web rev-parse HEAD)
