@@ -30,7 +30,8 @@ TEST(OpenApi, DescribesEveryRegisteredRoute) {
 }
 
 TEST(OpenApi, ListsTheRoutesOtherToolsRelyOn) {
-  const nlohmann::json& paths = openapi_document()["paths"];
+  const nlohmann::json document = openapi_document();
+  const nlohmann::json& paths = document["paths"];
   for (const char* fixed : {"/api/v1/status", "/api/v1/environments/{env}/history", "/api/v1/releases/{id}/approvals",
                             "/api/v1/releases/{id}/promotions"})
     EXPECT_TRUE(paths.contains(fixed)) << fixed;
