@@ -106,10 +106,10 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
   const std::vector<std::string> names = path_params(route.path);
   for (std::size_t i = 0; i < names.size() && i + 1 < request.matches.size(); ++i)
     call.params[names[i]] = request.matches[i + 1].str();
-  if (!read_body(route, request, call, response)) return;
   std::lock_guard<std::mutex> one_at_a_time(service_mutex);
   Result<std::unique_ptr<service::Service>> service = open_as(request, response);
-  if (service && !*service) return;  // answered 401
+  if (service && !*service) return;  // answered 401: who asks comes before what is asked
+  if (!read_body(route, request, call, response)) return;
   Result<json> result = service ? route.handler(**service, call) : Result<json>(std::unexpected(service.error()));
   if (result) return answer(response, 200, *result);
   const Error& error = result.error();

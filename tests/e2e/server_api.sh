@@ -92,6 +92,7 @@ expect_http 404 "$alice" GET /releases/nope
 expect_contains "$BODY" '"code":"not_found"'
 expect_http 404 "$alice" GET /environments/nope/history
 expect_http 400 "$carol" POST "/releases/$release/approvals" '{"env": "prod"}'
+expect_http 401 "slw_not-a-token" POST "/releases/$release/approvals" 'not json'
 
 # alice may not promote into prod: 403 naming the permission, nothing changed.
 before=$(dump)
