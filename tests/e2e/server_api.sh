@@ -3,7 +3,8 @@
 # made by an admin acts as its user; no token or an unknown one is 401; a
 # promotion the user may not make is 403 naming the permission and leaves
 # the store unchanged; an approval and a promotion by the right people are
-# 200; openapi.json lists every route the server answers; SIGTERM ends serve.
+# 200; openapi.json lists every route the server answers; SIGTERM while a
+# promotion applies lets it answer, then ends serve.
 source "$(dirname "$0")/common.sh"
 command -v curl >/dev/null || skip "curl is not installed"
 command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
@@ -18,12 +19,16 @@ components:
     repo: repos/api
     deploy:
       script:
-        apply: echo "$SLIPWAY_ENV api $SLIPWAY_VERSION" >> calls.txt
+        apply: echo "$SLIPWAY_ENV api $SLIPWAY_VERSION" >> calls.txt; if [ "$SLIPWAY_ENV" = qa ]; then touch MARK; sleep 2; fi
 environments:
   dev:
     platform: {kind: script}
     components: [api]
     policy: {mode: auto, branch: main}
+  qa:
+    platform: {kind: script}
+    components: [api]
+    policy: {mode: manual, promote_from: dev}
   prod:
     platform: {kind: script}
     components: [api]
@@ -38,6 +43,7 @@ roles:
   release-manager: [erin]
   admin: [frank]
 YAML
+sed -i "s|MARK|$TMP/applying|" "$ws/slipway.yaml"  # a qa apply says it started, then takes 2 s
 unset SLIPWAY_USER SLIPWAY_MASTER_KEY
 sw() { "$SLIPWAY" -C "$ws" "$@"; }
 dump() { sqlite3 "$ws/.slipway/state.db" .dump; }
@@ -53,17 +59,17 @@ expect_contains "$ERR" "needs permission token"
 expect_exit 2 sw token create nobody --as frank
 expect_contains "$ERR" "no role has member nobody"
 tokens=()
-for user in alice carol erin; do
+for user in alice carol erin frank; do
   expect_exit 0 sw token create "$user" --as frank
   tokens+=("$OUT")
 done
-alice=${tokens[0]} carol=${tokens[1]} erin=${tokens[2]}
+alice=${tokens[0]} carol=${tokens[1]} erin=${tokens[2]} frank=${tokens[3]}
 [[ $(sqlite3 "$ws/.slipway/state.db" "SELECT count(*) FROM api_tokens WHERE hash = '$erin'") == 0 ]] ||
   die "the store holds a token itself"
 
 "$SLIPWAY" -C "$ws" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>&1 &  # not sw: $! must be serve itself
 serve_pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$TMP/serve.out" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs "listening on" "$TMP/serve.out" && break; sleep 0.1; done
 base=$(grep -o 'http://[^ ]*' "$TMP/serve.out") || die "serve did not listen: $(cat "$TMP/serve.out")"
 
 # call TOKEN METHOD PATH [BODY]: sets $CODE and $BODY.
@@ -118,8 +124,15 @@ for route in /status /environments '/environments/{env}/history' /releases '/rel
     "$TMP/openapi.json" "$route" || die "openapi.json lacks $route"
 done
 
-# SIGTERM: serve stops listening and exits 0.
+# SIGTERM while a promotion applies: it answers first, then serve stops
+# listening and exits 0.
+call "$frank" POST "/releases/$release/promotions" '{"environment": "qa"}' &
+caller=$!
+for _ in $(seq 100); do [[ -e $TMP/applying ]] && break; sleep 0.1; done
+[[ -e $TMP/applying ]] || die "the qa promotion did not start"
 kill -TERM "$serve_pid"
+wait "$caller"
+[[ $(cat "$TMP/body") == *'"succeeded":true'* ]] || die "the promotion in flight did not answer: $(cat "$TMP/body")"
 wait "$serve_pid" || die "serve exited $? on SIGTERM: $(cat "$TMP/serve.out")"
 serve_pid=
 CODE=$(curl -s -o /dev/null -w '%{http_code}' "$base/status" || true)
