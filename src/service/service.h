@@ -145,7 +145,7 @@ class Service {
   // token. Returned once; the store keeps only its hash.
   Result<std::string> create_token(const std::string& name);
   // The identity `token` acts as, which becomes this Service's acting
-  // identity; denied when no stored token has its hash.
+  // identity; denied when no stored token has its hash (and then no one acts).
   Result<std::string> authenticate(const std::string& token);
 
   // ---- locks

@@ -47,6 +47,7 @@ Result<std::string> Service::create_token(const std::string& name) {
 }
 
 Result<std::string> Service::authenticate(const std::string& token) {
+  m_config.actor.clear();  // a refused token leaves no earlier identity acting
   Result<std::optional<std::string>> name = m_store->meta().token_name(sha256_hex(token));
   if (!name) return std::unexpected(name.error());
   if (!*name) return fail(ErrorCode::denied, "unknown token");

@@ -42,6 +42,7 @@ TEST(Tokens, ATokenActsAsItsUser) {
   EXPECT_EQ(anonymous->authenticate(*token).value(), "alice");
   EXPECT_EQ(anonymous->actor().value(), "alice");
   EXPECT_EQ(anonymous->authenticate(*token + "0").error().code, ErrorCode::denied);
+  EXPECT_FALSE(anonymous->actor());  // alice no longer acts
   EXPECT_EQ(anonymous->store().meta().token_name(*token).value(), std::nullopt);  // the token itself is not stored
 }
 
