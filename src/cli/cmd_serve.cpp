@@ -1,6 +1,6 @@
-// slipway serve: the long-running process of a state folder. For now it has
-// no HTTP API (the server issue adds it); it hosts the process platform's
-// supervisors (deploy/service_host.h): takes the state's serve lease (one
+// slipway serve: the long-running process of a state folder. With
+// `--listen HOST:PORT` it serves the HTTP API (server/http_server.h) while
+// it hosts the process platform's supervisors (deploy/service_host.h): takes the state's serve lease (one
 // serve per state; a second one is refused naming the holder), starts or
 // adopts the supervisor of every deployed process service, restarts those
 // that die, and takes the process driver's hand-offs until SIGINT/SIGTERM
@@ -18,6 +18,7 @@
 
 #include "cli/app.h"
 #include "core/interrupt.h"
+#include "server/http_server.h"
 #include "service/state.h"
 
 namespace slipway::cli {
@@ -26,22 +27,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status serve(const GlobalOptions& options, service::OnExit on_exit) {
+Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::string& listen) {
   service::Config config = service_config(options, "");
   fs::path db = fs::absolute(config.store).lexically_normal();
   if (fs::is_directory(db)) db /= "state.db";  // `--state DIR` names the state folder
   config.store = db.string();
   config.state_root = db.parent_path();
   const bool stop = on_exit == service::OnExit::stop_services;
+  // Bound before the lease so a taken port fails at once; served only once
+  // the lease is held, so a refused second serve never answers requests.
+  std::unique_ptr<server::HttpServer> http;
+  if (!listen.empty()) {
+    http = std::make_unique<server::HttpServer>(config);
+    if (Status bound = http->bind(listen); !bound) return bound;
+  }
   service::ServeHooks hooks;
   hooks.say = [](const std::string& line) { std::cout << line << std::endl; };
   hooks.started = [&](std::size_t count) {
+    if (http) {
+      http->start();
+      std::cout << "slipway serve: listening on http://" << listen.substr(0, listen.rfind(':')) << ":" << http->port()
+                << "/api/v1" << std::endl;
+    }
     std::cout << "slipway serve: supervising " << count << " service" << (count == 1 ? "" : "s") << " of "
               << config.state_root.string() << " (Ctrl-C to stop" << (stop ? " them" : "") << ")" << std::endl;
   };
   ::signal(SIGPIPE, SIG_IGN);
   InterruptGuard interrupts;  // Ctrl-C and SIGTERM end the loop; the lease is released
   Result<int> stopped = service::serve(config, on_exit, hooks);
+  if (http) http->stop();  // stops accepting; requests in flight answer first
   if (!stopped) return std::unexpected(stopped.error());
   if (stop)
     std::cout << "slipway serve: stopped " << *stopped << " service" << (*stopped == 1 ? "" : "s") << std::endl;
@@ -53,12 +67,14 @@ Status serve(const GlobalOptions& options, service::OnExit on_exit) {
 }  // namespace
 
 void add_serve_command(CLI::App& app, GlobalOptions& options) {
-  CLI::App* cmd = app.add_subcommand("serve", "supervise the state's local services until Ctrl-C (no HTTP API yet)");
+  CLI::App* cmd = app.add_subcommand("serve", "serve the HTTP API (--listen) and supervise the state's services until Ctrl-C");
   auto stop = std::make_shared<bool>(false);
+  auto listen = std::make_shared<std::string>();
+  cmd->add_option("--listen", *listen, "serve /api/v1 on HOST:PORT (port 0: a free one, printed)");
   cmd->add_flag("--stop-services-on-exit", *stop, "stop the services when serve exits (default: they keep running)");
   cmd->callback([=, &options] {
     const service::OnExit on_exit = *stop ? service::OnExit::stop_services : service::OnExit::keep_services;
-    if (Status s = serve(options, on_exit); !s) options.exit_code = report(s.error());
+    if (Status s = serve(options, on_exit, *listen); !s) options.exit_code = report(s.error());
   });
 }
 

@@ -214,8 +214,8 @@ struct Approval {
 };
 
 // The permissions a workspace grants (docs/workspace.md, "Permissions").
-inline constexpr std::array<std::string_view, 11> k_permission_names = {
-    "release", "run", "promote", "apply", "hotfix", "rollback", "reveal", "rotate", "lock", "force", "rekey"};
+inline constexpr std::array<std::string_view, 12> k_permission_names = {
+    "release", "run", "promote", "apply", "hotfix", "rollback", "reveal", "rotate", "lock", "force", "rekey", "token"};
 
 // Who may act: the roles holding one permission ("promote: [release-manager]").
 // The permission names and their defaults are service/permissions.h's.

@@ -66,6 +66,7 @@ const char* permission_name(Permission permission) {
     case Permission::lock: return "lock";
     case Permission::force: return "force";
     case Permission::rekey: return "rekey";
+    case Permission::token: return "token";
   }
   return "?";
 }

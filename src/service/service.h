@@ -140,6 +140,14 @@ class Service {
   // permission apply there. Returns how many were stopped.
   Result<int> stop_services(const std::string& environment);
 
+  // ---- API tokens (tokens.cpp)
+  // A new random token acting as `name` (a member of a role): permission
+  // token. Returned once; the store keeps only its hash.
+  Result<std::string> create_token(const std::string& name);
+  // The identity `token` acts as, which becomes this Service's acting
+  // identity; denied when no stored token has its hash (and then no one acts).
+  Result<std::string> authenticate(const std::string& token);
+
   // ---- locks
   Result<std::vector<LockView>> locks();
   // Breaks the lock of `environment` (permission lock); recorded as "lock.broken".

@@ -309,6 +309,19 @@ CREATE TABLE run_cancels (
 ) STRICT;
 )sql",
     },
+    Migration{
+        .version = 9,
+        .name = "api tokens",
+        // Only a hash of each token: a copy of the database grants no access.
+        .sqlite = R"sql(
+CREATE TABLE api_tokens (
+  hash       TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+) STRICT;
+)sql",
+    },
 };
 
 }  // namespace

@@ -18,6 +18,8 @@ class SqliteMetaStore final : public MetaStore {
   Status remove_setting(const std::string& key) override;
   Result<std::int64_t> next_counter(const std::string& name) override;
   Result<std::int64_t> counter(const std::string& name) override;
+  Status add_token(const std::string& hash, const std::string& name, const std::string& created_by) override;
+  Result<std::optional<std::string>> token_name(const std::string& hash) override;
 
  private:
   SqliteDb& m_db;

@@ -78,6 +78,12 @@ class MetaStore {
   virtual Result<std::int64_t> next_counter(const std::string& name) = 0;
   // The counter's last value handed out; 0 when never used.
   virtual Result<std::int64_t> counter(const std::string& name) = 0;
+
+  // API tokens, known by their hash only (service layer: hash_token).
+  // add: conflict when the hash is already stored. token_name: the
+  // identity a token acts as, or nullopt when no token has that hash.
+  virtual Status add_token(const std::string& hash, const std::string& name, const std::string& created_by) = 0;
+  virtual Result<std::optional<std::string>> token_name(const std::string& hash) = 0;
 };
 
 // ---- events: the append-only history / audit log ----------------------------

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# GET /api/v1/status from `slipway serve --listen` beside nginx serving the
+# same response bytes from a file: wrk (2 threads, 50 connections), requests/s
+# and p99 of both and their ratio. What nginx shows is the ceiling of HTTP on
+# this machine; slipway's gap to it is the cost of cpp-httplib plus a
+# Service opened per request under one mutex.
+#   bench/server/run.sh [BUILD] [COMPONENTS] [ENVIRONMENTS] [SECONDS]
+set -euo pipefail
+build=$(cd "${1:-build-release}" && pwd)
+components=${2:-1000} environments=${3:-10} seconds=${4:-10}
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 0; }
+command -v nginx >/dev/null || command -v /usr/sbin/nginx >/dev/null || { echo "nginx is not installed"; exit 0; }
+tmp=$(mktemp -d)
+serve_pid= nginx_pid=
+trap '[[ -n $serve_pid ]] && kill "$serve_pid"; [[ -n $nginx_pid ]] && kill "$nginx_pid"; rm -rf "$tmp"' EXIT
+export XDG_DATA_HOME=$tmp/xdg
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The workspace: every environment deploys every component (script platform).
+python3 - "$tmp/ws" "$components" "$environments" <<'PY'
+import os, sys
+ws, n, m = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+os.makedirs(ws)
+lines = ['product: {name: bench, version: "1.0"}', "components:"]
+for i in range(n):
+    os.makedirs(f"{ws}/repos/c{i}")
+    open(f"{ws}/repos/c{i}/azure-pipelines.yml", "w").write("steps:\n- script: 'true'\n")
+    lines += [f"  c{i}:", f"    repo: repos/c{i}", "    deploy: {script: {apply: 'true'}}"]
+lines.append("environments:")
+names = ", ".join(f"c{i}" for i in range(n))
+for e in range(m):
+    lines += [f"  e{e}:", "    platform: {kind: script}", f"    components: [{names}]", "    policy: {mode: manual}"]
+lines += ["roles:", "  admin: [frank]"]
+open(f"{ws}/slipway.yaml", "w").write("\n".join(lines) + "\n")
+PY
+token=$("$build/slipway" -C "$tmp/ws" token create frank --as frank 2>/dev/null)
+port=$(free_port)
+"$build/slipway" -C "$tmp/ws" serve --listen "127.0.0.1:$port" >"$tmp/serve.out" 2>&1 &
+serve_pid=$!
+for _ in $(seq 100); do grep -qs "listening on" "$tmp/serve.out" && break; sleep 0.1; done
+url=http://127.0.0.1:$port/api/v1/status
+curl -sf -H "Authorization: Bearer $token" "$url" >"$tmp/status.json"
+
+nport=$(free_port)
+mkdir -p "$tmp/www/api/v1"
+cp "$tmp/status.json" "$tmp/www/api/v1/status"
+cat >"$tmp/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  server { listen 127.0.0.1:$nport; root $tmp/www; }
+}
+CONF
+/usr/sbin/nginx -c "$tmp/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+sleep 0.5
+
+# measure NAME URL [HEADER]: "NAME: R req/s, p99 P" from wrk --latency.
+measure() {
+  local out
+  out=$(wrk -t2 -c50 -d"${seconds}s" --latency ${3:+-H "$3"} "$2")
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  echo "$1: $rps req/s, p99 $p99"
+}
+echo "status of $components components x $environments environments: $(wc -c <"$tmp/status.json") bytes"
+measure slipway "$url" "Authorization: Bearer $token"
+s_rps=$rps
+measure nginx "http://127.0.0.1:$nport/api/v1/status"
+python3 -c "import sys; print(f'slipway / nginx: {float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "$s_rps" "$rps"
+echo "serve RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$serve_pid/status)"
