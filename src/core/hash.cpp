@@ -32,6 +32,14 @@ std::string Sha256::finish_hex() {
   return to_hex(digest, sizeof digest);
 }
 
+std::string random_hex(size_t bytes) {
+  static const int k_ready = sodium_init();  // once; it picks the generator
+  (void)k_ready;
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
 std::string sha256_hex(std::string_view bytes) {
   Sha256 hash;
   hash.update(bytes);

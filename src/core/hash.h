@@ -1,4 +1,5 @@
-// Content hashing (SHA-256 via libsodium): artifact digests, config digests.
+// Content hashing (SHA-256 via libsodium): artifact digests, config digests;
+// and random hex for ids, keys and tokens.
 #pragma once
 
 #include <filesystem>
@@ -11,6 +12,10 @@ namespace slipway {
 
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256_hex(std::string_view bytes);
+
+// `bytes` random bytes from the system's generator (libsodium), as lower-case
+// hex: ids, keys and tokens.
+std::string random_hex(size_t bytes);
 
 // Streams the file; not_found/io errors name the path.
 Result<std::string> sha256_file_hex(const std::filesystem::path& path);

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "core/files.h"
+#include "core/hash.h"
 #include "core/strings.h"
 
 namespace slipway::deploy {
@@ -53,11 +54,7 @@ Result<MasterKey> load_master_key(const fs::path& key_file, const std::optional<
   std::error_code ec;
   if (!fs::exists(key_file, ec)) {
     fs::create_directories(key_file.parent_path(), ec);
-    MasterKey key{};
-    randombytes_buf(key.data(), key.size());
-    std::string hex(key.size() * 2 + 1, '\0');
-    sodium_bin2hex(hex.data(), hex.size(), key.data(), key.size());
-    hex.resize(key.size() * 2);
+    const std::string hex = random_hex(MasterKey{}.size());
     // Created with 0600 from the start (O_EXCL: a concurrent creator wins and we read its key).
     fs::path temp = key_file;
     temp += ".tmp" + std::to_string(::getpid());

@@ -1,7 +1,6 @@
 #include "deploy/state_id.h"
 
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <sstream>
+
+#include "core/hash.h"
 
 namespace slipway::deploy {
 
@@ -21,14 +22,6 @@ Error io_failure(const std::string& what) {
 // The state-id file's content for `id` made for folder `where`.
 std::string record(const std::string& id, const struct stat& where) {
   return id + " " + std::to_string(where.st_dev) + " " + std::to_string(where.st_ino) + "\n";
-}
-
-std::string fresh_id() {
-  unsigned char bytes[16];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[sizeof bytes * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  return hex;
 }
 
 // The id recorded in `text` when it was made for `where`; empty otherwise.
@@ -52,7 +45,6 @@ std::string read_all(int fd) {
 }  // namespace
 
 Result<std::string> state_id(const std::filesystem::path& state_dir) {
-  if (sodium_init() < 0) return std::unexpected(Error{ErrorCode::internal, "libsodium cannot start", {}});
   struct stat folder {};
   if (::stat(state_dir.c_str(), &folder) != 0) return std::unexpected(io_failure("state folder " + state_dir.string()));
   std::string path = (state_dir / "state-id").string();
@@ -62,7 +54,7 @@ Result<std::string> state_id(const std::filesystem::path& state_dir) {
   ::flock(fd, LOCK_EX);
   std::string id = recorded_id(read_all(fd), folder);
   if (id.empty()) {
-    id = fresh_id();
+    id = random_hex(16);
     std::string text = record(id, folder);
     if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
       Error error = io_failure(path);

@@ -75,6 +75,17 @@ const Environment* Workspace::environment(std::string_view name) const {
 }
 const Role* Workspace::role(std::string_view name) const { return find_named(roles, name); }
 
+Result<const Component*> Workspace::require_component(std::string_view name) const {
+  if (const Component* found = component(name)) return found;
+  return fail(ErrorCode::not_found, "unknown component '" + std::string(name) + "'" + did_you_mean(name, names_of(components)));
+}
+
+Result<const Environment*> Workspace::require_environment(std::string_view name) const {
+  if (const Environment* found = environment(name)) return found;
+  return fail(ErrorCode::not_found,
+              "unknown environment '" + std::string(name) + "'" + did_you_mean(name, names_of(environments)));
+}
+
 std::string Workspace::repo_location(const Component& c) const {
   if (c.repo_is_url) return c.repo;
   std::error_code ec;

@@ -217,6 +217,14 @@ struct Approval {
 inline constexpr std::array<std::string_view, 12> k_permission_names = {
     "release", "run", "promote", "apply", "hotfix", "rollback", "reveal", "rotate", "lock", "force", "rekey", "token"};
 
+// The names of `items` (components, environments, roles...), in order.
+template <class T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+  std::vector<std::string> names;
+  for (const T& item : items) names.push_back(item.name);
+  return names;
+}
+
 // Who may act: the roles holding one permission ("promote: [release-manager]").
 // The permission names and their defaults are service/permissions.h's.
 struct PermissionGrant {
@@ -287,6 +295,9 @@ struct Workspace {
   const Block* block(std::string_view name) const;
   const Environment* environment(std::string_view name) const;
   const Role* role(std::string_view name) const;
+  // The same, or not_found "unknown component 'ordres' (did you mean 'orders'?)".
+  Result<const Component*> require_component(std::string_view name) const;
+  Result<const Environment*> require_environment(std::string_view name) const;
 
   // The repo of a component: an absolute, normalized local path (usable from
   // any working directory), or the URL as written.

@@ -18,20 +18,14 @@ namespace {
 std::string env_subject(const std::string& env) { return "env:" + env; }
 
 std::vector<std::string> component_names(const model::Workspace& workspace) {
-  std::vector<std::string> names;
-  for (const model::Component& c : workspace.components) names.push_back(c.name);
-  return names;
+  return model::names_of(workspace.components);
 }
 
 
 }  // namespace
 
 Result<const model::Environment*> ReleaseService::environment(const std::string& name) const {
-  const model::Environment* env = m_workspace.environment(name);
-  if (env) return env;
-  std::vector<std::string> names;
-  for (const model::Environment& e : m_workspace.environments) names.push_back(e.name);
-  return fail(ErrorCode::not_found, "unknown environment '" + name + "'" + did_you_mean(name, names));
+  return m_workspace.require_environment(name);
 }
 
 Result<Release> ReleaseService::create(std::vector<ReleaseComponent> components, const std::string& source,
@@ -248,7 +242,7 @@ Result<Release> ReleaseService::create_hotfix(const std::string& environment_nam
   for (const auto& [name, version] : versions)
     if (!m_workspace.component(name))
       return fail(ErrorCode::invalid_input,
-                  "unknown component '" + name + "'" + did_you_mean(name, component_names(m_workspace)));
+                  "unknown component '" + name + "'" + did_you_mean(name, model::names_of(m_workspace.components)));
   Result<std::optional<Release>> running = current(environment_name);
   if (!running) return std::unexpected(running.error());
   std::vector<ReleaseComponent> components;

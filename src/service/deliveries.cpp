@@ -4,7 +4,6 @@
 // environment's lock, with its heartbeat, the environment's state and history.
 #include <algorithm>
 
-#include "core/strings.h"
 #include "deploy/driver.h"
 #include "model/resolve.h"
 #include "service/service.h"
@@ -13,10 +12,13 @@
 namespace slipway::service {
 namespace {
 
-std::vector<std::string> component_names(const model::Workspace& workspace) {
-  std::vector<std::string> names;
-  for (const model::Component& c : workspace.components) names.push_back(c.name);
-  return names;
+// --version C=V pairs must name semantic versions (checked before anything else: bad input).
+Status check_semver(const std::map<std::string, std::string>& versions) {
+  for (const auto& [name, version] : versions)
+    if (!version::parse_semver(version))
+      return fail(ErrorCode::invalid_input, "--version " + name + "=" + version +
+                                                ": not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD])");
+  return {};
 }
 
 }  // namespace
@@ -99,19 +101,13 @@ Result<release::ApplyRecord> Service::apply(const std::string& environment_name,
 Result<release::ApplyRecord> Service::hotfix(const std::string& environment_name,
                                              const std::map<std::string, std::string>& versions,
                                              const ApplyOptions& options) {
-  for (const auto& [name, version] : versions)
-    if (!version::parse_semver(version))
-      return fail(ErrorCode::invalid_input, "--version " + name + "=" + version +
-                                                ": not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD])");
+  if (Status s = check_semver(versions); !s) return std::unexpected(s.error());
   Result<const model::Environment*> env = environment(environment_name);
   if (!env) return std::unexpected(env.error());
   if (Status s = permit(Permission::hotfix, *env, "hotfix " + environment_name); !s)
     return std::unexpected(s.error());
   if (Status s = permit_force(options, **env); !s) return std::unexpected(s.error());
-  for (const auto& [name, version] : versions)
-    if (!m_workspace.component(name))
-      return fail(ErrorCode::not_found,
-                  "unknown component '" + name + "'" + did_you_mean(name, component_names(m_workspace)));
+  // The plan checks the components named and the configuration they resolve to.
   if (Status s = check_plannable(environment_name, std::nullopt, versions); !s) return std::unexpected(s.error());
   Result<release::Release> made = m_releases->create_hotfix(environment_name, versions, m_config.actor);
   if (!made) return std::unexpected(made.error());
@@ -150,13 +146,10 @@ Result<PlanResult> Service::plan_for(const std::string& environment_name, const 
   } else {
     for (const store::AppliedTarget& t : input.applied) input.wanted[t.target] = {t.version, t.digest};
   }
+  for (const auto& [name, version] : versions)
+    if (Result<const model::Component*> c = m_workspace.require_component(name); !c) return std::unexpected(c.error());
+  if (Status s = check_semver(versions); !s) return std::unexpected(s.error());
   for (const auto& [name, version] : versions) {
-    if (!m_workspace.component(name))
-      return fail(ErrorCode::not_found,
-                  "unknown component '" + name + "'" + did_you_mean(name, component_names(m_workspace)));
-    if (!version::parse_semver(version))
-      return fail(ErrorCode::invalid_input, "--version " + name + "=" + version +
-                                                ": not a semantic version (MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD])");
     Result<std::optional<store::ComponentVersionRecord>> built = m_store->releases().component_version(name, version);
     if (!built) return std::unexpected(built.error());
     input.wanted[name] = {version, *built ? (*built)->artifact_digest : ""};

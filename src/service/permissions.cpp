@@ -1,8 +1,7 @@
 #include "service/permissions.h"
 
-#include <algorithm>
-
 #include "core/strings.h"
+#include "release/gates.h"
 
 namespace slipway::service {
 namespace {
@@ -85,10 +84,7 @@ Status check_permission(const model::Workspace& workspace, Permission permission
                         const model::Environment* environment, const std::string& person, const std::string& doing) {
   std::vector<std::string> roles = roles_holding(workspace, permission, environment);
   for (const std::string& name : roles)
-    if (const model::Role* role = workspace.role(name))
-      if (std::any_of(role->members.begin(), role->members.end(),
-                      [&](const model::NameRef& m) { return m.name == person; }))
-        return {};
+    if (release::has_role(workspace, person, name)) return {};
   return fail(ErrorCode::denied, person + " may not " + doing + ": needs permission " + permission_name(permission) +
                                      ", " + holders_text(workspace, roles));
 }

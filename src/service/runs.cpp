@@ -126,10 +126,7 @@ Result<const model::Workspace*> RunService::need_workspace(const std::string& do
 Result<const model::Component*> RunService::component(const std::string& name) const {
   Result<const model::Workspace*> ws = need_workspace("a run of component " + name);
   if (!ws) return std::unexpected(ws.error());
-  if (const model::Component* found = (*ws)->component(name)) return found;
-  std::vector<std::string> names;
-  for (const model::Component& c : (*ws)->components) names.push_back(c.name);
-  return fail(ErrorCode::not_found, "unknown component '" + name + "'" + did_you_mean(name, names));
+  return (*ws)->require_component(name);
 }
 
 Status RunService::permit_run(const std::string& doing) const {

@@ -4,8 +4,7 @@
 
 #include <cstdlib>
 
-#include <sodium.h>
-
+#include "core/hash.h"
 #include "core/strings.h"
 #include "deploy/release_applier.h"
 
@@ -18,15 +17,6 @@ namespace fs = std::filesystem;
 constexpr const char* k_key_id_setting = "secrets.key_id";
 // Where states made before the key moved out of the workspace kept it.
 constexpr const char* k_legacy_key_file = "master.key";
-
-std::string random_hex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  randombytes_buf(raw.data(), raw.size());
-  std::string hex(bytes * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
-  hex.resize(bytes * 2);
-  return hex;
-}
 
 }  // namespace
 
@@ -65,10 +55,7 @@ Status Service::permit(Permission permission, const model::Environment* environm
 }
 
 Result<const model::Environment*> Service::environment(const std::string& name) const {
-  if (const model::Environment* env = m_workspace.environment(name)) return env;
-  std::vector<std::string> names;
-  for (const model::Environment& e : m_workspace.environments) names.push_back(e.name);
-  return fail(ErrorCode::not_found, "unknown environment '" + name + "'" + did_you_mean(name, names));
+  return m_workspace.require_environment(name);
 }
 
 // The configured file, else a state made with the key beside its database,
@@ -81,7 +68,6 @@ Result<fs::path> Service::key_file(bool create_id) {
   if (!id) return std::unexpected(id.error());
   if (*id) return default_key_file(**id);
   if (!create_id) return fs::path();
-  if (sodium_init() < 0) return fail(ErrorCode::io, "libsodium failed to initialise");
   const std::string fresh = random_hex(16);
   if (Status s = m_store->meta().set_setting(k_key_id_setting, fresh); !s) return std::unexpected(s.error());
   return default_key_file(fresh);

@@ -1,11 +1,8 @@
 // API tokens: a token is 32 random bytes; the store keeps its SHA-256 only,
 // so a copied database grants nobody access. A lookup by hash compares no
 // secret bytes: what an attacker could time is the hash, not the token.
-#include <sodium.h>
-
-#include <algorithm>
-
 #include "core/hash.h"
+#include "release/gates.h"
 #include "service/service.h"
 
 namespace slipway::service {
@@ -14,29 +11,15 @@ namespace {
 
 constexpr const char* k_prefix = "slw_";  // says what a leaked string is (secret scanners match prefixes)
 
-std::string random_token() {
-  unsigned char bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[sizeof bytes * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  return k_prefix + std::string(hex);
-}
-
-bool is_member(const model::Workspace& workspace, const std::string& name) {
-  return std::any_of(workspace.roles.begin(), workspace.roles.end(), [&](const model::Role& role) {
-    return std::any_of(role.members.begin(), role.members.end(),
-                       [&](const model::NameRef& member) { return member.name == name; });
-  });
-}
+std::string random_token() { return k_prefix + random_hex(32); }
 
 }  // namespace
 
 Result<std::string> Service::create_token(const std::string& name) {
   if (Status allowed = permit(Permission::token, nullptr, "create a token for " + name); !allowed)
     return std::unexpected(allowed.error());
-  if (!is_member(m_workspace, name))
+  if (release::roles_of(m_workspace, name).empty())
     return fail(ErrorCode::invalid_input, "no role has member " + name + ": a token acts as a workspace identity");
-  if (sodium_init() < 0) return fail(ErrorCode::internal, "libsodium failed to initialize");
   std::string token = random_token();
   if (Status added = m_store->meta().add_token(sha256_hex(token), name, m_config.actor); !added)
     return std::unexpected(added.error());
