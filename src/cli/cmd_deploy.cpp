@@ -15,6 +15,7 @@
 #include "core/interrupt.h"
 #include "core/json_text.h"
 #include "core/strings.h"
+#include "service/codec.h"
 
 namespace slipway::cli {
 
@@ -53,19 +54,7 @@ Status secret_list(const GlobalOptions& options, const DeployArgs& args) {
   Result<std::vector<deploy::SecretInfo>> infos = (*service)->secrets(args.env);
   if (!infos) return std::unexpected(infos.error());
   if (options.json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const deploy::SecretInfo& s : *infos) {
-      nlohmann::ordered_json item{{"name", s.name},
-                                  {"block", s.block.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s.block)},
-                                  {"generated", s.exists}};
-      if (s.exists) {
-        item["generation"] = s.generation;
-        item["created"] = format_utc(s.created);
-        item["rotated"] = format_utc(s.rotated);
-      }
-      out.push_back(item);
-    }
-    std::cout << json_text(out, 2) << "\n";
+    std::cout << json_text(service::to_json(*infos), 2) << "\n";
     return {};
   }
   for (const deploy::SecretInfo& s : *infos) {
@@ -123,18 +112,7 @@ Status plan_command(const GlobalOptions& options, const DeployArgs& args) {
     for (const std::string& p : planned->driver_problems) std::cout << "driver problem: " << p << "\n";
     return {};
   }
-  nlohmann::ordered_json out{{"environment", args.env}, {"changes", planned->plan.has_changes()},
-                             {"driver_problems", planned->driver_problems}, {"entries", nlohmann::json::array()}};
-  for (const deploy::PlanEntry& e : planned->plan.entries)
-    out["entries"].push_back(nlohmann::ordered_json{{"target", e.target},
-                                                    {"action", deploy::plan_action_name(e.action)},
-                                                    {"from", e.from_version},
-                                                    {"to", e.to_version},
-                                                    {"changed_keys", e.changed_keys},
-                                                    {"why", e.why},
-                                                    {"drift", e.drift},
-                                                    {"wave", e.wave}});
-  std::cout << json_text(out, 2) << "\n";
+  std::cout << json_text(service::to_json(*planned, args.env), 2) << "\n";
   return {};
 }
 
@@ -160,12 +138,8 @@ Status lock_list(const GlobalOptions& options, const DeployArgs& args) {
   Result<std::vector<service::LockView>> locks = (*service)->locks();
   if (!locks) return std::unexpected(locks.error());
   if (options.json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const service::LockView& l : *locks)
-      out.push_back({{"resource", l.lease.resource}, {"holder", l.lease.holder}, {"actor", l.lease.actor},
-                     {"pid", l.lease.owner_pid}, {"host", l.lease.owner_host},
-                     {"acquired", format_utc(l.lease.acquired)}, {"expires", format_utc(l.lease.expires)},
-                     {"expired", l.expired}, {"holder_running", !l.holder_gone}, {"described", l.holder}});
+    nlohmann::json out = nlohmann::json::array();
+    for (const service::LockView& l : *locks) out.push_back(service::to_json(l));
     std::cout << json_text(out, 2) << "\n";
     return {};
   }

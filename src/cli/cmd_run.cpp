@@ -212,13 +212,9 @@ int watch(const RunArgs& args, bool once, double interval, const GlobalOptions& 
 }
 
 void print_runs(const std::vector<service::RunSummary>& runs, const GlobalOptions& options) {
-  auto text_or_null = [](const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); };
   if (options.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const service::RunSummary& r : runs)
-      list.push_back({{"id", r.id}, {"pipeline", r.pipeline}, {"buildNumber", r.build_number}, {"result", r.result},
-                      {"state", r.state}, {"start", text_or_null(r.start)}, {"finish", text_or_null(r.finish)},
-                      {"reason", r.reason}});
+    for (const service::RunSummary& r : runs) list.push_back(service::to_json(r));
     std::cout << json_text(list, 2) << "\n";
     return;
   }

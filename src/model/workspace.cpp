@@ -192,6 +192,13 @@ void order_by_promotion(std::vector<Environment>& environments) {
 
 }  // namespace
 
+std::vector<std::filesystem::path> workspace_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files = {dir / "slipway.yaml"};
+  for (const char* folder : {"blocks", "environments"})
+    for (std::filesystem::path& path : yaml_files(dir / folder)) files.push_back(std::move(path));
+  return files;
+}
+
 WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   WorkspaceLoad load;
   load.workspace.dir = dir;

@@ -322,4 +322,8 @@ Diagnostics validate_workspace(const std::filesystem::path& dir);
 // slipway.yaml) with " (and N more errors)" appended when there are several.
 Result<Workspace> load_workspace(const std::filesystem::path& dir);
 
+// The files load_workspace reads in `dir` (slipway.yaml, blocks/*.yaml,
+// environments/*.yaml), for a long-running process to see when to reload.
+std::vector<std::filesystem::path> workspace_files(const std::filesystem::path& dir);
+
 }  // namespace slipway::model

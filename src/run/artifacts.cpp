@@ -31,35 +31,29 @@ Status io_error(const std::string& what, const std::error_code& ec) {
   return fail(ErrorCode::io, what + ": " + ec.message());
 }
 
-// One file of a manifest, checked: a relative path inside the artifact and
-// the digest of a blob (64 lowercase hex digits, so it names a file under
-// blobs/ and nothing else).
-struct ManifestEntry {
-  std::string path;
-  std::string sha256;
-  bool executable = false;
-};
-
 bool is_sha256_hex(const std::string& text) {
   return text.size() == 64 &&
          std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+// Each file of a manifest is checked: a relative path inside the artifact
+// and the digest of a blob (64 lowercase hex digits, so it names a file
+// under blobs/ and nothing else).
 // A manifest is read back from disk, so it is input: a damaged or forged one
 // is `corrupt`, never an exception (nlohmann's value() throws on a non-object,
 // found by tests/fuzz/artifact_fuzz) nor a read outside the blobs.
-Result<std::vector<ManifestEntry>> read_manifest(const std::string& text, const std::string& digest) {
+Result<std::vector<ArtifactFile>> read_manifest(const std::string& text, const std::string& digest) {
   nlohmann::json manifest = nlohmann::json::parse(text, nullptr, false);
   if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("files") || !manifest["files"].is_array())
     return fail(ErrorCode::corrupt, "artifact " + digest + ": manifest is not valid");
-  std::vector<ManifestEntry> entries;
+  std::vector<ArtifactFile> entries;
   for (const nlohmann::json& file : manifest["files"]) {
     const bool shaped = file.is_object() && file.contains("path") && file["path"].is_string() &&
                         file.contains("sha256") && file["sha256"].is_string() &&
                         (!file.contains("executable") || file["executable"].is_boolean());
     if (!shaped) return fail(ErrorCode::corrupt, "artifact " + digest + ": manifest entry " +
                                                      std::to_string(entries.size() + 1) + " is not valid");
-    ManifestEntry entry{file["path"].get<std::string>(), file["sha256"].get<std::string>(),
+    ArtifactFile entry{file["path"].get<std::string>(), file["sha256"].get<std::string>(),
                         file.value("executable", false)};
     if (entry.path.empty() || entry.path.front() == '/' || entry.path.find("..") != std::string::npos)
       return fail(ErrorCode::corrupt, "artifact " + digest + ": bad path '" + entry.path + "'");
@@ -147,16 +141,34 @@ Result<ArtifactInfo> ArtifactStore::put(const std::string& name, const fs::path&
   return info;
 }
 
-Status ArtifactStore::get(const std::string& digest, const fs::path& to) const {
-  fs::path manifest_path = m_root / "manifests" / (digest + ".json");
-  Result<std::string> text = read_text_file(manifest_path);
+// The manifest of `digest`: a digest from outside (an API path) is checked
+// before it becomes part of a file name.
+Result<std::vector<ArtifactFile>> load_manifest(const fs::path& root, const std::string& digest) {
+  if (!is_sha256_hex(digest)) return fail(ErrorCode::invalid_input, "'" + digest + "' is not an artifact digest (sha256 hex)");
+  Result<std::string> text = read_text_file(root / "manifests" / (digest + ".json"));
   if (!text) return fail(ErrorCode::not_found, "artifact " + digest + " is not in the store");
-  Result<std::vector<ManifestEntry>> entries = read_manifest(*text, digest);
+  return read_manifest(*text, digest);
+}
+
+Result<std::vector<ArtifactFile>> ArtifactStore::files(const std::string& digest) const {
+  return load_manifest(m_root, digest);
+}
+
+Result<fs::path> ArtifactStore::blob(const std::string& digest, const std::string& sha256) const {
+  Result<std::vector<ArtifactFile>> entries = load_manifest(m_root, digest);
+  if (!entries) return std::unexpected(entries.error());
+  for (const ArtifactFile& entry : *entries)
+    if (entry.sha256 == sha256) return blob_path(m_root, sha256);
+  return fail(ErrorCode::not_found, "artifact " + digest + " has no file with sha256 " + sha256);
+}
+
+Status ArtifactStore::get(const std::string& digest, const fs::path& to) const {
+  Result<std::vector<ArtifactFile>> entries = load_manifest(m_root, digest);
   if (!entries) return std::unexpected(entries.error());
   std::error_code ec;
   fs::create_directories(to, ec);
   if (ec) return io_error("download to " + to.string(), ec);
-  for (const ManifestEntry& entry : *entries) {
+  for (const ArtifactFile& entry : *entries) {
     fs::path target = to / entry.path;
     fs::create_directories(target.parent_path(), ec);
     fs::copy_file(blob_path(m_root, entry.sha256), target, fs::copy_options::overwrite_existing, ec);

@@ -25,6 +25,13 @@ namespace slipway::run {
 // names, absolute paths, '..', backslashes and control characters.
 Status check_artifact_name(std::string_view name);
 
+// One file of a stored artifact.
+struct ArtifactFile {
+  std::string path;    // relative, '/'-separated
+  std::string sha256;  // its blob
+  bool executable = false;
+};
+
 class ArtifactStore {
  public:
   explicit ArtifactStore(std::filesystem::path root);
@@ -36,6 +43,13 @@ class ArtifactStore {
   // Recreates the artifact with `digest` inside folder `to` (created).
   // not_found when the manifest is absent, corrupt when a blob is missing.
   Status get(const std::string& digest, const std::filesystem::path& to) const;
+
+  // The files of artifact `digest`; not_found when it is not stored,
+  // invalid_input when `digest` is not a sha256.
+  Result<std::vector<ArtifactFile>> files(const std::string& digest) const;
+  // Where the bytes of file `sha256` of artifact `digest` are stored;
+  // not_found unless the artifact lists it.
+  Result<std::filesystem::path> blob(const std::string& digest, const std::string& sha256) const;
 
   const std::filesystem::path& root() const { return m_root; }
 

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <mutex>
 #include <regex>
+#include <sys/stat.h>
 
+#include "model/workspace.h"
 #include "server/openapi.h"
 #include "server/routes.h"
 
@@ -15,6 +17,9 @@ namespace slipway::server {
 namespace {
 
 using nlohmann::json;
+
+constexpr std::size_t k_max_body = 5 * 1024 * 1024;  // larger bodies are 413
+constexpr std::size_t k_threads = 256;  // each streaming client holds one (live logs, events)
 
 void answer(httplib::Response& response, int status, const json& body) {
   response.status = status;
@@ -47,19 +52,28 @@ std::string route_regex(const std::string& path) {
   return k_api_prefix + std::regex_replace(path, std::regex(R"(\{[^}]+\})"), "([^/]+)");
 }
 
-// The body as a Call's JSON: 400 (false) when it is not an object with the route's string fields.
+bool has_type(const json& value, const std::string& type) {
+  if (type == "boolean") return value.is_boolean();
+  if (type == "object") return value.is_object();
+  if (type == "array") return value.is_array();
+  return value.is_string();
+}
+
+// The body as a Call's JSON: 400 (false) when it is not an object with the route's fields.
 bool read_body(const Route& route, const httplib::Request& request, Call& call, httplib::Response& response) {
-  if (route.body_fields.empty()) return true;
-  call.body = json::parse(request.body, nullptr, false);
+  if (route.body.empty()) return true;
+  call.body = request.body.empty() ? json::object() : json::parse(request.body, nullptr, false);
   if (call.body.is_discarded() || !call.body.is_object()) {
     answer_error(response, 400, "invalid_input", "the body is not a JSON object");
     return false;
   }
-  for (const std::string& field : route.body_fields)
-    if (!call.body.contains(field) || !call.body[field].is_string()) {
-      answer_error(response, 400, "invalid_input", "the body needs string field \"" + field + "\"");
-      return false;
-    }
+  for (const Field& field : route.body) {
+    const bool present = call.body.contains(field.name) && !call.body[field.name].is_null();
+    if (present ? has_type(call.body[field.name], field.type) : !field.required) continue;
+    answer_error(response, 400, "invalid_input",
+                 "the body needs " + field.type + " field \"" + field.name + "\"" + (field.required ? "" : " (optional)"));
+    return false;
+  }
   return true;
 }
 
@@ -70,54 +84,137 @@ std::optional<std::string> bearer_token(const httplib::Request& request) {
   return header.substr(k_scheme.size());
 }
 
+Call call_of(const Route& route, const httplib::Request& request) {
+  Call call;
+  call.path = request.path;
+  const std::vector<std::string> names = path_params(route.path);
+  for (std::size_t i = 0; i < names.size() && i + 1 < request.matches.size(); ++i)
+    call.params[names[i]] = request.matches[i + 1].str();
+  for (const auto& [name, value] : request.params) call.query.emplace(name, value);
+  call.last_event_id = request.get_header_value("Last-Event-ID");
+  return call;
+}
+
+// What the workspace's files were when it was loaded: a change reloads it.
+struct FileStamp {
+  std::string path;
+  long long mtime_ns = 0;
+  long long size = -1;
+  bool operator==(const FileStamp&) const = default;
+};
+
+std::vector<FileStamp> stamp_of(const std::filesystem::path& workspace) {
+  std::vector<FileStamp> out;
+  for (const std::filesystem::path& file : model::workspace_files(workspace)) {
+    FileStamp stamp{file.string()};
+    struct stat info {};
+    if (::stat(stamp.path.c_str(), &info) == 0) {
+      stamp.mtime_ns = info.st_mtim.tv_sec * 1'000'000'000LL + info.st_mtim.tv_nsec;
+      stamp.size = info.st_size;
+    }
+    out.push_back(std::move(stamp));
+  }
+  return out;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   service::Config config;
   httplib::Server http;
-  std::mutex service_mutex;  // one Service (one Store) at a time
   std::atomic<bool> listening_ended = false;
+  std::atomic<bool> stopping = false;
+
+  // The use cases, kept open across requests while the workspace's files are
+  // unchanged (loading 1000 components per request would be most of its
+  // time); one request uses them at a time, as the Store requires.
+  std::mutex mutex;
+  std::unique_ptr<service::RunService> runs;
+  std::unique_ptr<service::Feed> feed;
+  std::vector<FileStamp> stamp;
 
   void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
-  Result<std::unique_ptr<service::Service>> open_as(const httplib::Request& request, httplib::Response& response);
+  Status open_current();
+  bool authenticate(const httplib::Request& request, httplib::Response& response);
+  void send(Answer answer, httplib::Response& response);
 };
 
-// The Service acting as the request's token identity; nullptr after answering 401.
-Result<std::unique_ptr<service::Service>> HttpServer::Impl::open_as(const httplib::Request& request,
-                                                                   httplib::Response& response) {
+// (Re)opens the use cases when the workspace changed since they were opened.
+Status HttpServer::Impl::open_current() {
+  std::vector<FileStamp> now = stamp_of(config.workspace);
+  if (runs && now == stamp) return {};
+  runs.reset();
+  service::Config as = config;
+  as.actor.clear();
+  Result<std::unique_ptr<service::RunService>> opened = service::RunService::open(as);
+  if (!opened) return std::unexpected(opened.error());
+  if (!(*opened)->service()) return fail(ErrorCode::not_found, "no slipway.yaml in " + config.workspace.string());
+  if (!feed) {
+    Result<std::unique_ptr<service::Feed>> reader = service::Feed::open(config);
+    if (!reader) return std::unexpected(reader.error());
+    feed = std::move(*reader);
+  }
+  runs = std::move(*opened);
+  stamp = std::move(now);
+  return {};
+}
+
+// The token's identity acts from here on; false after answering 401.
+bool HttpServer::Impl::authenticate(const httplib::Request& request, httplib::Response& response) {
   std::optional<std::string> token = bearer_token(request);
   if (!token) {
     answer_error(response, 401, "unauthorized", "send Authorization: Bearer TOKEN (slipway token create)");
-    return nullptr;
+    return false;
   }
-  service::Config as = config;
-  as.actor.clear();
-  Result<std::unique_ptr<service::Service>> opened = service::Service::open(as);
-  if (!opened) return std::unexpected(opened.error());
-  Result<std::string> who = (*opened)->authenticate(*token);
-  if (who) return opened;
-  if (who.error().code != ErrorCode::denied) return std::unexpected(who.error());
-  answer_error(response, 401, "unauthorized", who.error().message);
-  return nullptr;
+  Result<std::string> who = runs->authenticate(*token);
+  if (who) return true;
+  if (who.error().code == ErrorCode::denied) answer_error(response, 401, "unauthorized", who.error().message);
+  else answer_error(response, 500, error_code_name(who.error().code), who.error().message);
+  return false;
 }
 
 void HttpServer::Impl::handle(const Route& route, const httplib::Request& request, httplib::Response& response) {
-  Call call;
-  const std::vector<std::string> names = path_params(route.path);
-  for (std::size_t i = 0; i < names.size() && i + 1 < request.matches.size(); ++i)
-    call.params[names[i]] = request.matches[i + 1].str();
-  std::lock_guard<std::mutex> one_at_a_time(service_mutex);
-  Result<std::unique_ptr<service::Service>> service = open_as(request, response);
-  if (service && !*service) return;  // answered 401: who asks comes before what is asked
-  if (!read_body(route, request, call, response)) return;
-  Result<json> result = service ? route.handler(**service, call) : Result<json>(std::unexpected(service.error()));
-  if (result) return answer(response, 200, *result);
-  const Error& error = result.error();
-  answer_error(response, http_status(error.code), error_code_name(error.code), error.message, error.where);
+  Call call = call_of(route, request);
+  Result<Answer> result = [&]() -> Result<Answer> {
+    std::lock_guard<std::mutex> one_at_a_time(mutex);
+    if (Status opened = open_current(); !opened) return std::unexpected(opened.error());
+    if (!authenticate(request, response)) return Answer{};  // answered: who asks comes before what is asked
+    if (!read_body(route, request, call, response)) return Answer{};
+    Session session{*runs->service(), *runs, *feed};
+    return route.handler(session, call);
+  }();
+  if (!result) {
+    const Error& error = result.error();
+    return answer_error(response, http_status(error.code), error_code_name(error.code), error.message, error.where);
+  }
+  if (response.status == -1 || response.status == 200) send(std::move(*result), response);
+}
+
+// A JSON answer at once; a streamed one from the request's thread, with its
+// own Feed, after the lock is released. A stream ends when the client
+// leaves or the server stops.
+void HttpServer::Impl::send(Answer reply, httplib::Response& response) {
+  for (const auto& [name, value] : reply.headers) response.set_header(name, value);
+  if (!reply.stream) return answer(response, reply.status, reply.body);
+  response.status = reply.status;
+  if (reply.content_type == "text/event-stream") response.set_header("Cache-Control", "no-cache");
+  response.set_chunked_content_provider(
+      reply.content_type, [this, stream = std::move(reply.stream)](std::size_t, httplib::DataSink& sink) {
+        Result<std::unique_ptr<service::Feed>> reader = service::Feed::open(config);
+        if (reader) {
+          Write write = [&](std::string_view bytes) {  // nothing to write: only asks whether to go on
+            return !stopping && sink.is_writable() && (bytes.empty() || sink.write(bytes.data(), bytes.size()));
+          };
+          stream(**reader, write);
+        }
+        sink.done();
+        return true;
+      });
 }
 
 HttpServer::HttpServer(service::Config config) : m_impl(std::make_unique<Impl>()) {
   m_impl->config = std::move(config);
+  httplib::Server& http = m_impl->http;
   for (const Route& route : routes()) {
     httplib::Server::Handler handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
       m_impl->handle(route, req, res);
@@ -126,10 +223,20 @@ HttpServer::HttpServer(service::Config config) : m_impl(std::make_unique<Impl>()
       handler = [](const httplib::Request&, httplib::Response& res) { answer(res, 200, openapi_document()); };
     }
     const std::string pattern = route_regex(route.path);
-    if (route.method == "GET") m_impl->http.Get(pattern, handler);
-    if (route.method == "POST") m_impl->http.Post(pattern, handler);
+    if (route.method == "GET") http.Get(pattern, handler);
+    if (route.method == "POST") http.Post(pattern, handler);
   }
-  m_impl->http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+  http.set_payload_max_length(k_max_body);
+  http.new_task_queue = [] { return new httplib::ThreadPool(k_threads); };
+  // httplib's own answers (no route, a body over the limit) in the API's error form.
+  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413)
+      return answer_error(res, 413, "too_large", "the body is over " + std::to_string(k_max_body >> 20) + " MB");
+    if (res.status == 404) return answer_error(res, 404, "not_found", "no route " + req.method + " " + req.path);
+    answer_error(res, res.status, "http", "HTTP " + std::to_string(res.status));
+  });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     answer_error(res, 500, "internal", "internal error");
   });
 }
@@ -161,8 +268,10 @@ void HttpServer::start() {
 
 // httplib's stop does nothing before its listen loop runs, and that loop
 // would then never end: wait until it runs (or failed) before stopping it.
+// Streams see `stopping` at their next write and end.
 void HttpServer::stop() {
   if (!m_thread.joinable()) return;
+  m_impl->stopping = true;
   while (!m_impl->http.is_running() && !m_impl->listening_ended)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   m_impl->http.stop();

@@ -26,9 +26,12 @@ json error_response(const char* what) {
 }
 
 json body_schema(const Route& route) {
-  json properties = json::object();
-  for (const std::string& field : route.body_fields) properties[field] = {{"type", "string"}};
-  json schema = {{"type", "object"}, {"required", route.body_fields}, {"properties", properties}};
+  json properties = json::object(), required = json::array();
+  for (const Field& field : route.body) {
+    properties[field.name] = {{"type", field.type}};
+    if (field.required) required.push_back(field.name);
+  }
+  json schema = {{"type", "object"}, {"required", required}, {"properties", properties}};
   return {{"required", true}, {"content", {{"application/json", {{"schema", schema}}}}}};
 }
 
@@ -48,14 +51,17 @@ json operation(const Route& route) {
   json parameters = json::array();
   for (const std::string& name : path_params(route.path))
     parameters.push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
+  for (const std::string& name : route.query)
+    parameters.push_back({{"name", name}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
   if (!parameters.empty()) op["parameters"] = parameters;
-  if (!route.body_fields.empty()) op["requestBody"] = body_schema(route);
+  if (!route.body.empty()) op["requestBody"] = body_schema(route);
   op["responses"] = {{"200", {{"description", "success"}, {"content", {{"application/json", {{"schema", json::object()}}}}}}},
                      {"400", error_response("malformed request")},
                      {"401", error_response("no token, or an unknown one")},
                      {"403", error_response("the token's identity lacks the permission (named in the message)")},
                      {"404", error_response("not found")},
                      {"409", error_response("conflicts with the state")},
+                     {"413", error_response("the body is too large")},
                      {"422", error_response("well-formed but invalid")}};
   if (route.handler == nullptr) op["security"] = json::array();  // the document itself needs no token
   return op;

@@ -1,7 +1,13 @@
 #include "server/routes.h"
 
+#include <charconv>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
 #include "release/codec.h"
 #include "release/views.h"
+#include "service/codec.h"
 
 namespace slipway::server {
 
@@ -9,78 +15,361 @@ namespace {
 
 using nlohmann::json;
 
-Result<json> status(service::Service& service, const Call&) {
-  auto rows = service.status();
-  if (!rows) return std::unexpected(rows.error());
-  return release::to_json(*rows);
+// A use case's result in its JSON form (release::to_json or service::to_json), or its error.
+template <class T>
+Result<Answer> json_or_error(Result<T> result) {
+  if (!result) return std::unexpected(result.error());
+  if constexpr (std::is_same_v<T, json>) {
+    return Answer(std::move(*result));
+  } else {
+    using release::to_json;
+    using service::to_json;
+    return Answer(to_json(*result));
+  }
+}
+
+std::optional<std::string> optional_text(const Call& call, const std::string& name) {
+  std::string text = call.text(name);
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+service::ApplyOptions apply_options(const Call& call) {
+  service::ApplyOptions options;
+  options.force = call.body.is_object() && call.body.value("force", false);
+  return options;
+}
+
+bool follows(const Call& call) { return call.query_or("follow") == "1" || call.query_or("follow") == "true"; }
+
+// One server-sent event: "id: 7\nevent: line\ndata: {...}\n\n".
+std::string sse(const std::string& event, const json& data, const std::string& id = "") {
+  std::string out = id.empty() ? "" : "id: " + id + "\n";
+  return out + "event: " + event + "\ndata: " + data.dump() + "\n\n";
+}
+
+Result<std::int64_t> to_int(const std::string& text, const std::string& what) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0)
+    return fail(ErrorCode::invalid_input, what + " must be a non-negative integer, not '" + text + "'");
+  return value;
+}
+
+// ---- environments
+
+Result<Answer> status(Session& s, const Call&) {
+  return json_or_error(s.service.status());
 }
 
 // The environments with what runs there: status's rows without the components.
-Result<json> environments(service::Service& service, const Call&) {
-  auto rows = service.status();
+Result<Answer> environments(Session& s, const Call&) {
+  auto rows = s.service.status();
   if (!rows) return std::unexpected(rows.error());
   json out = json::array();
   for (const release::EnvironmentStatus& row : *rows)
     out.push_back({{"name", row.name}, {"mode", row.mode}, {"upstream", row.upstream}, {"release", row.release},
                    {"product_version", row.product_version}, {"last_result", row.last_result}});
-  return out;
+  return Answer(out);
 }
 
-Result<json> history(service::Service& service, const Call& call) {
-  auto entries = service.history(call.params.at("env"));
+Result<Answer> history(Session& s, const Call& call) {
+  auto entries = s.service.history(call.params.at("env"));
   if (!entries) return std::unexpected(entries.error());
-  return release::to_json(*entries);
+  return page_of(release::to_json(*entries), call);
 }
 
-Result<json> releases(service::Service& service, const Call&) {
-  auto all = service.releases();
+Result<Answer> plan(Session& s, const Call& call) {
+  const std::string& env = call.params.at("env");
+  std::optional<std::string> release;
+  if (std::string id = call.query_or("release"); !id.empty()) release = id;
+  auto planned = s.service.plan(env, release, {});
+  if (!planned) return std::unexpected(planned.error());
+  return Answer(json(service::to_json(*planned, env)));
+}
+
+Result<Answer> apply(Session& s, const Call& call) {
+  return json_or_error(s.service.apply(call.params.at("env"), optional_text(call, "release"), apply_options(call)));
+}
+
+Result<Answer> rollback(Session& s, const Call& call) {
+  return json_or_error(s.service.rollback(call.params.at("env"), optional_text(call, "to"), apply_options(call)));
+}
+
+Result<Answer> secrets(Session& s, const Call& call) {
+  const std::string& env = call.params.at("env");
+  auto infos = s.service.secrets(env);
+  if (!infos) return std::unexpected(infos.error());
+  auto fingerprints = s.service.secret_fingerprints(env);
+  if (!fingerprints) return std::unexpected(fingerprints.error());
+  return Answer(json(service::to_json(*infos, *fingerprints)));
+}
+
+Result<Answer> reveal(Session& s, const Call& call) {
+  auto value = s.service.reveal_secret(call.params.at("env"), call.params.at("name"));
+  if (!value) return std::unexpected(value.error());
+  return Answer(json{{"name", call.params.at("name")}, {"value", *value}});
+}
+
+Result<Answer> rotate(Session& s, const Call& call) {
+  if (Status done = s.service.rotate_secret(call.params.at("env"), call.params.at("name")); !done)
+    return std::unexpected(done.error());
+  return Answer(json{{"name", call.params.at("name")}, {"rotated", true}});
+}
+
+Result<Answer> locks(Session& s, const Call&) {
+  auto all = s.service.locks();
+  if (!all) return std::unexpected(all.error());
+  json out = json::array();
+  for (const service::LockView& lock : *all) out.push_back(service::to_json(lock));
+  return Answer(out);
+}
+
+Result<Answer> diff(Session& s, const Call& call) {
+  const std::string a = call.query_or("a"), b = call.query_or("b");
+  if (a.empty() || b.empty())
+    return fail(ErrorCode::invalid_input, "diff needs ?a=...&b=... (environments or release ids)");
+  return json_or_error(s.service.diff(a, b));
+}
+
+// ---- components and releases
+
+Result<Answer> components(Session& s, const Call&) {
+  json out = json::array();
+  for (const model::Component& c : s.service.workspace().components)
+    out.push_back({{"name", c.name}, {"repo", s.service.workspace().repo_location(c)}});
+  return Answer(out);
+}
+
+Result<Answer> versions(Session& s, const Call& call) {
+  auto all = s.service.component_versions(call.params.at("name"));
+  if (!all) return std::unexpected(all.error());
+  json out = json::array();
+  for (const store::ComponentVersionRecord& v : *all) out.push_back(service::to_json(v));
+  return page_of(out, call);
+}
+
+Result<Answer> releases(Session& s, const Call& call) {
+  auto all = s.service.releases();
   if (!all) return std::unexpected(all.error());
   json out = json::array();
   for (const release::Release& r : *all) out.push_back(release::to_json(r));
-  return out;
+  return page_of(out, call);
 }
 
-Result<json> show_release(service::Service& service, const Call& call) {
-  auto found = service.release(call.params.at("id"));
-  if (!found) return std::unexpected(found.error());
-  return release::to_json(*found);
+Result<Answer> show_release(Session& s, const Call& call) {
+  return json_or_error(s.service.release(call.params.at("id")));
 }
 
-Result<json> approve(service::Service& service, const Call& call) {
+// {"from": ENV, "pins": {"api": "1.2.0"}, "excludes": ["worker"]}
+Result<Answer> create_release(Session& s, const Call& call) {
+  release::CreateOptions options{.from = call.text("from")};
+  try {
+    if (call.body.contains("pins")) options.pins = call.body["pins"].get<std::map<std::string, std::string>>();
+    if (call.body.contains("excludes")) options.excludes = call.body["excludes"].get<std::vector<std::string>>();
+  } catch (const json::exception&) {
+    return fail(ErrorCode::invalid_input, "pins must map component names to versions, excludes list component names");
+  }
+  auto made = s.service.create_release(options);
+  if (!made) return std::unexpected(made.error());
+  Answer answer(release::to_json(*made));
+  answer.status = 201;
+  return answer;
+}
+
+Result<Answer> approve(Session& s, const Call& call) {
   const std::string& id = call.params.at("id");
-  const std::string environment = call.body.at("environment").get<std::string>();
-  if (Status done = service.approve(id, environment); !done) return std::unexpected(done.error());
-  return json{{"release", id}, {"environment", environment}, {"approved_by", service.config().actor}};
+  const std::string environment = call.text("environment");
+  if (Status done = s.service.approve(id, environment); !done) return std::unexpected(done.error());
+  return Answer(json{{"release", id}, {"environment", environment}, {"approved_by", s.service.config().actor}});
 }
 
 // A promotion that ran but failed is still an answer (200, succeeded false):
 // the request was valid and is recorded in the history like a success.
-Result<json> promote(service::Service& service, const Call& call) {
-  const std::string environment = call.body.at("environment").get<std::string>();
-  auto record = service.promote(call.params.at("id"), environment, {});
-  if (!record) return std::unexpected(record.error());
-  return json{{"release", record->release},
-              {"environment", record->environment},
-              {"succeeded", record->outcome.succeeded},
-              {"message", record->outcome.message},
-              {"overridden", record->overridden},
-              {"interrupted", record->interrupted}};
+Result<Answer> promote(Session& s, const Call& call) {
+  return json_or_error(s.service.promote(call.params.at("id"), call.text("environment"), apply_options(call)));
+}
+
+// ---- runs
+
+Result<Answer> runs(Session& s, const Call& call) {
+  auto all = s.runs.runs();
+  if (!all) return std::unexpected(all.error());
+  json out = json::array();
+  for (auto it = all->rbegin(); it != all->rend(); ++it) out.push_back(service::to_json(*it));  // newest first
+  return page_of(out, call);
+}
+
+Result<Answer> show_run(Session& s, const Call& call) { return json_or_error(s.feed.run(call.params.at("id"))); }
+
+Result<Answer> logs(Session& s, const Call& call) {
+  const std::string id = call.params.at("id"), job = call.query_or("job");
+  if (!follows(call)) {
+    auto steps = s.runs.logs(id, job);
+    if (!steps) return std::unexpected(steps.error());
+    json out = json::array();
+    for (const service::StepLog& step : *steps)
+      out.push_back({{"job", step.job}, {"step", step.step}, {"result", step.result}, {"lines", step.lines}});
+    return Answer(out);
+  }
+  if (auto known = s.runs.logs(id, job); !known) return std::unexpected(known.error());
+  Answer answer;
+  answer.content_type = "text/event-stream";
+  answer.stream = [id, job](service::Feed& feed, const Write& write) {
+    bool open = true;
+    auto line = [&](const std::string& from_job, std::string_view text) {
+      open = open && write(sse("line", {{"job", from_job}, {"line", std::string(text)}}));
+    };
+    int polls = 0;  // a comment every few seconds finds a client that left while the run is quiet
+    auto keep_going = [&] { return open && write(++polls % 25 != 0 ? "" : ": keep-alive\n\n"); };
+    Result<std::string> result = feed.follow_logs(id, job, line, keep_going);
+    if (open) write(sse("end", {{"result", result ? *result : ""}}));
+  };
+  return answer;
+}
+
+Result<Answer> cancel(Session& s, const Call& call) {
+  auto done = s.runs.cancel(call.params.at("id"));
+  if (!done) return std::unexpected(done.error());
+  Answer answer(json{{"run", done->run_id}, {"requested_by", done->actor}, {"already_requested", done->already_requested}});
+  answer.status = 202;
+  return answer;
+}
+
+Result<Answer> run_artifacts(Session& s, const Call& call) {
+  auto all = s.runs.artifacts(call.params.at("id"));
+  if (!all) return std::unexpected(all.error());
+  json out = json::array();
+  for (const run::ArtifactRecord& a : *all)
+    out.push_back({{"name", a.name}, {"job", a.job_id}, {"digest", a.digest}, {"size", a.size}, {"files", a.files}});
+  return Answer(out);
+}
+
+// ---- artifacts and events: read through a Feed, outside the server's lock
+
+Result<Answer> artifact(Session& s, const Call& call) {
+  const std::string& digest = call.params.at("digest");
+  auto files = s.feed.artifact_manifest(digest);
+  if (!files) return std::unexpected(files.error());
+  return Answer(json{{"digest", digest}, {"files", *files}});
+}
+
+Result<Answer> blob(Session& s, const Call& call) {
+  Result<std::filesystem::path> file = s.feed.artifact_blob(call.params.at("digest"), call.params.at("sha256"));
+  if (!file) return std::unexpected(file.error());
+  Answer answer;
+  answer.content_type = "application/octet-stream";
+  answer.stream = [path = *file](service::Feed&, const Write& write) {
+    std::ifstream in(path, std::ios::binary);
+    char buffer[64 * 1024];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+      if (!write(std::string_view(buffer, static_cast<std::size_t>(in.gcount())))) return;
+  };
+  return answer;
+}
+
+// GET /events: the event log after ?after= (or Last-Event-ID); ?follow=1
+// streams it as server-sent events, each with its id, so a client that
+// reconnects with Last-Event-ID misses nothing and sees nothing twice.
+Result<Answer> events(Session& s, const Call& call) {
+  std::string from = call.last_event_id.empty() ? call.query_or("after", "0") : call.last_event_id;
+  Result<std::int64_t> after = to_int(from, "the event id to start after");
+  if (!after) return std::unexpected(after.error());
+  if (!follows(call)) {
+    auto batch = s.feed.events_after(*after, 1000);
+    if (!batch) return std::unexpected(batch.error());
+    json out = json::array();
+    for (const store::Event& e : *batch) out.push_back(service::to_json(e));
+    return Answer(out);
+  }
+  Answer answer;
+  answer.content_type = "text/event-stream";
+  answer.stream = [last = *after](service::Feed& feed, const Write& write) mutable {
+    for (int idle = 0;; ++idle) {
+      Result<std::vector<store::Event>> batch = feed.events_after(last, 500);
+      if (!batch) return;
+      for (const store::Event& e : *batch) {
+        if (!write(sse(e.kind, service::to_json(e), std::to_string(e.id)))) return;
+        last = e.id;
+      }
+      if (!batch->empty()) continue;
+      if (!write(idle % 50 == 49 ? ": keep-alive\n\n" : "")) return;  // a comment finds a client that left
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  };
+  return answer;
 }
 
 }  // namespace
 
+std::string Call::query_or(const std::string& name, const std::string& otherwise) const {
+  auto found = query.find(name);
+  return found == query.end() ? otherwise : found->second;
+}
+
+std::string Call::text(const std::string& name) const {
+  if (!body.is_object() || !body.contains(name) || !body[name].is_string()) return "";
+  return body[name].get<std::string>();
+}
+
+Result<Answer> page_of(json items, const Call& call) {
+  Result<std::int64_t> page = to_int(call.query_or("page", "1"), "page");
+  if (!page) return std::unexpected(page.error());
+  Result<std::int64_t> per_page = to_int(call.query_or("per_page", "100"), "per_page");
+  if (!per_page) return std::unexpected(per_page.error());
+  if (*page < 1 || *per_page < 1 || *per_page > 1000)
+    return fail(ErrorCode::invalid_input, "page starts at 1 and per_page is between 1 and 1000");
+  const std::size_t total = items.size(), size = static_cast<std::size_t>(*per_page);
+  const std::size_t first = std::min(total, static_cast<std::size_t>(*page - 1) * size);
+  const std::size_t last = std::min(total, first + size);
+  Answer answer(json(items.begin() + static_cast<std::ptrdiff_t>(first), items.begin() + static_cast<std::ptrdiff_t>(last)));
+  answer.headers.emplace_back("X-Total-Count", std::to_string(total));
+  if (last < total)
+    answer.headers.emplace_back("Link", "<" + call.path + "?page=" + std::to_string(*page + 1) +
+                                            "&per_page=" + std::to_string(size) + ">; rel=\"next\"");
+  return answer;
+}
+
 const std::vector<Route>& routes() {
+  const std::vector<std::string> paged = {"page", "per_page"};
+  const Field environment{"environment"}, force{"force", "boolean", false};
   static const std::vector<Route> k_routes = {
-      {"GET", "/status", "the environments x components matrix", {}, status},
-      {"GET", "/environments", "the environments and the release each runs", {}, environments},
-      {"GET", "/environments/{env}/history", "every release applied, failed or refused in an environment", {},
+      {"GET", "/status", "the environments x components matrix", {}, {}, status},
+      {"GET", "/environments", "the environments and the release each runs", {}, {}, environments},
+      {"GET", "/environments/{env}/history", "every release applied, failed or refused in an environment", {}, paged,
        history},
-      {"GET", "/releases", "every release", {}, releases},
-      {"GET", "/releases/{id}", "one release", {}, show_release},
-      {"POST", "/releases/{id}/approvals", "approve a release for an environment", {"environment"}, approve},
+      {"GET", "/environments/{env}/plan", "what applying a release (default: the one running) would change", {},
+       {"release"}, plan},
+      {"POST", "/environments/{env}/apply", "apply a release (default: the one running, to repair drift)",
+       {{"release", "string", false}, force}, {}, apply},
+      {"POST", "/environments/{env}/rollbacks", "roll back to the release before (or `to`)",
+       {{"to", "string", false}, force}, {}, rollback},
+      {"GET", "/environments/{env}/secrets", "the environment's secrets: names, ages, fingerprints", {}, {}, secrets},
+      {"POST", "/environments/{env}/secrets/{name}/reveal", "a secret's value (permission reveal; recorded)", {}, {},
+       reveal},
+      {"POST", "/environments/{env}/secrets/{name}/rotations", "rotate a secret (permission rotate)", {}, {}, rotate},
+      {"GET", "/locks", "the environments' locks and their holders", {}, {}, locks},
+      {"GET", "/diff", "two environments or releases side by side", {}, {"a", "b"}, diff},
+      {"GET", "/components", "the workspace's components", {}, {}, components},
+      {"GET", "/components/{name}/versions", "every version of a component its builds recorded", {}, paged, versions},
+      {"GET", "/releases", "every release", {}, paged, releases},
+      {"POST", "/releases", "create a release from an environment's versions",
+       {{"from"}, {"pins", "object", false}, {"excludes", "array", false}}, {}, create_release},
+      {"GET", "/releases/{id}", "one release", {}, {}, show_release},
+      {"POST", "/releases/{id}/approvals", "approve a release for an environment", {environment}, {}, approve},
       {"POST", "/releases/{id}/promotions", "promote a release into an environment (its gates apply)",
-       {"environment"}, promote},
-      {"GET", "/openapi.json", "this document (OpenAPI 3.1)", {}, {}},
+       {environment, force}, {}, promote},
+      {"GET", "/runs", "every run, newest first", {}, paged, runs},
+      {"GET", "/runs/{id}", "one run: stages, jobs, steps, results and times", {}, {}, show_run},
+      {"GET", "/runs/{id}/logs", "a run's step logs; ?follow=1 streams them as server-sent events", {},
+       {"job", "follow"}, logs},
+      {"POST", "/runs/{id}/cancel", "ask the process running a run to cancel it", {}, {}, cancel},
+      {"GET", "/runs/{id}/artifacts", "the artifacts a run published", {}, {}, run_artifacts},
+      {"GET", "/artifacts/{digest}", "an artifact's files by digest", {}, {}, artifact},
+      {"GET", "/artifacts/{digest}/blobs/{sha256}", "the bytes of one file of an artifact", {}, {}, blob},
+      {"GET", "/events", "the event log after an id; ?follow=1 streams it (resumable with Last-Event-ID)", {},
+       {"after", "follow"}, events},
+      {"GET", "/openapi.json", "this document (OpenAPI 3.1)", {}, {}, {}},
   };
   return k_routes;
 }

@@ -178,24 +178,34 @@ Result<std::vector<release::EnvironmentStatus>> Service::status() {
   return release::status(*m_store, m_workspace, *m_releases);
 }
 
-Result<release::Diff> Service::diff(const std::string& a, const std::string& b) {
-  // Secrets compare by keyed fingerprint; with no key yet nothing was generated.
-  release::SecretFingerprints fingerprints;
+// Secrets compare by keyed fingerprint; with no key yet nothing was generated.
+Result<release::SecretFingerprints> Service::fingerprinter() {
   Result<std::filesystem::path> file = key_file(false);
   if (!file) return std::unexpected(file.error());
   std::error_code ec;
-  if (m_config.key_value || (!file->empty() && std::filesystem::exists(*file, ec))) {
-    Result<deploy::MasterKey> key = master_key();
-    if (!key) return std::unexpected(key.error());
-    fingerprints = [store = m_store.get(), key = *key](const std::string& env) {
-      return deploy::secret_fingerprints(*store, key, env);
-    };
-  }
-  return release::diff(*m_store, m_workspace, *m_releases, a, b, fingerprints);
+  if (!m_config.key_value && (file->empty() || !std::filesystem::exists(*file, ec)))
+    return release::SecretFingerprints([](const std::string&) { return std::map<std::string, std::string>(); });
+  Result<deploy::MasterKey> key = master_key();
+  if (!key) return std::unexpected(key.error());
+  return release::SecretFingerprints([store = m_store.get(), key = *key](const std::string& env) {
+    return deploy::secret_fingerprints(*store, key, env);
+  });
+}
+
+Result<release::Diff> Service::diff(const std::string& a, const std::string& b) {
+  Result<release::SecretFingerprints> fingerprints = fingerprinter();
+  if (!fingerprints) return std::unexpected(fingerprints.error());
+  return release::diff(*m_store, m_workspace, *m_releases, a, b, *fingerprints);
 }
 
 Result<std::vector<release::HistoryEntry>> Service::history(const std::string& environment_name) {
   return release::history(*m_store, m_workspace, environment_name);
+}
+
+Result<std::vector<store::ComponentVersionRecord>> Service::component_versions(const std::string& component) {
+  if (Result<const model::Component*> found = m_workspace.require_component(component); !found)
+    return std::unexpected(found.error());
+  return m_store->releases().component_versions(component);
 }
 
 Result<std::vector<release::ApplyRecord>> Service::record_build(const std::string& component,

@@ -319,6 +319,21 @@ Result<CancelOutcome> RunService::cancel(const std::string& id) {
 
 // ---- what runs recorded
 
+nlohmann::json to_json(const RunSummary& r) {
+  auto text_or_null = [](const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); };
+  return {{"id", r.id},         {"pipeline", r.pipeline},           {"buildNumber", r.build_number},
+          {"result", r.result}, {"state", r.state},                 {"start", text_or_null(r.start)},
+          {"finish", text_or_null(r.finish)}, {"reason", r.reason}, {"branch", r.branch}};
+}
+
+Result<std::string> RunService::authenticate(const std::string& token) {
+  m_config.actor.clear();
+  if (!m_service) return fail(ErrorCode::not_found, "no slipway.yaml in " + m_config.workspace.string());
+  Result<std::string> who = m_service->authenticate(token);
+  if (who) m_config.actor = *who;
+  return who;
+}
+
 Result<std::vector<RunSummary>> RunService::runs() {
   Result<std::vector<store::StoredRun>> stored = store().runs().runs();
   if (!stored) return std::unexpected(stored.error());

@@ -128,6 +128,9 @@ struct RunSummary {
   std::string reason;  // why it failed before any job ran, or who canceled it; often ""
 };
 
+// As `runs --json` and GET /api/v1/runs show it (empty times are null).
+nlohmann::json to_json(const RunSummary& run);
+
 // The log of one step of a run.
 struct StepLog {
   std::string job;
@@ -173,6 +176,11 @@ class RunService {
   // push (reported as handle_push's), its changes counted from the head the
   // last handled push left.
   Status watch_once(const RunSettings& settings, const PushReport& report);
+
+  // The Service opened over the workspace; nullptr without one.
+  Service* service() { return m_service.get(); }
+  // Service::authenticate: the token's identity then acts in both.
+  Result<std::string> authenticate(const std::string& token);
 
   // Every run, by id.
   Result<std::vector<RunSummary>> runs();

@@ -11,6 +11,13 @@ Result<std::vector<deploy::SecretInfo>> Service::secrets(const std::string& envi
   return deploy::list_secrets(*m_store, environment_name, resolved->secrets);
 }
 
+Result<std::map<std::string, std::string>> Service::secret_fingerprints(const std::string& environment_name) {
+  if (Result<const model::Environment*> env = environment(environment_name); !env) return std::unexpected(env.error());
+  Result<release::SecretFingerprints> fingerprints = fingerprinter();
+  if (!fingerprints) return std::unexpected(fingerprints.error());
+  return (*fingerprints)(environment_name);
+}
+
 Status Service::rotate_secret(const std::string& environment_name, const std::string& name) {
   Result<const model::Environment*> env = environment(environment_name);
   if (!env) return std::unexpected(env.error());

@@ -110,6 +110,8 @@ class Service {
   Result<std::vector<release::EnvironmentStatus>> status();
   Result<release::Diff> diff(const std::string& a, const std::string& b);
   Result<std::vector<release::HistoryEntry>> history(const std::string& environment);
+  // Every version of `component` recorded by a build, oldest first.
+  Result<std::vector<store::ComponentVersionRecord>> component_versions(const std::string& component);
 
   // ---- builds
   // After the successful run `run` of component `component`: records the
@@ -127,6 +129,8 @@ class Service {
 
   // ---- secrets
   Result<std::vector<deploy::SecretInfo>> secrets(const std::string& environment);
+  // name → keyed fingerprint of each secret generated in `environment` (deploy::secret_fingerprint).
+  Result<std::map<std::string, std::string>> secret_fingerprints(const std::string& environment);
   Status rotate_secret(const std::string& environment, const std::string& name);
   Result<std::string> reveal_secret(const std::string& environment, const std::string& name);
   // A new master key in the state's key file; every secret re-encrypted with it.
@@ -168,6 +172,8 @@ class Service {
  private:
   Service(Config config, model::Workspace workspace, std::unique_ptr<store::Store> store);
   Result<std::filesystem::path> key_file(bool create_id);
+  // Fingerprints secrets under the master key; says none exist while there is no key yet.
+  Result<release::SecretFingerprints> fingerprinter();
   enum class Observe { yes, no };  // ask the platform's driver what really runs
   Result<PlanResult> plan_for(const std::string& environment, const std::optional<std::string>& release,
                               const std::map<std::string, std::string>& versions, Observe observe);

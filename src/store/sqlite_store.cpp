@@ -145,6 +145,8 @@ SqliteDb::~SqliteDb() {
 Error SqliteDb::last_error(int rc) const {
   std::string detail = sqlite3_errmsg(m_handle);
   if (detail.empty() || detail == "not an error") detail = sqlite3_errstr(rc);
+  // SQLite's extended code says which I/O failed (e.g. 4874: SQLITE_IOERR_SHMSIZE).
+  if ((rc & 0xff) == SQLITE_IOERR) detail += " (SQLite code " + std::to_string(sqlite3_extended_errcode(m_handle)) + ")";
   return Error{code_for(rc), "state database " + m_path + ": " + detail, {}};
 }
 
@@ -360,9 +362,13 @@ Status apply_pending(SqliteDb& db, const Clock& clock, std::span<const Migration
 
 // The state file and its journals are its owner's alone: created 0600, and
 // made so when an older slipway left them readable. SQLite gives the -wal and
-// -shm files it creates the database file's mode.
+// -shm files it creates the database file's mode. O_EXCL: only a file that
+// did not exist is opened here, because closing any descriptor of an open
+// database drops every POSIX lock this process holds on it, and with them
+// the other connections' protection (a server reading while a CLI
+// checkpoints then read a truncated log: "disk I/O error").
 void keep_private(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd >= 0) ::close(fd);
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::string file = path + suffix;

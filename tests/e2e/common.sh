@@ -59,3 +59,30 @@ roles:
 YAML
   export SLIPWAY_USER=dana
 }
+
+# start_serve WS: `slipway serve --listen` on a free loopback port for the
+# workspace WS, stopped on exit; sets $serve_pid and $base (.../api/v1).
+start_serve() {
+  command -v curl >/dev/null || skip "curl is not installed"
+  "$SLIPWAY" -C "$1" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>&1 &  # $! must be serve itself
+  serve_pid=$!
+  trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+  for _ in $(seq 100); do grep -qs "listening on" "$TMP/serve.out" && break; sleep 0.1; done
+  base=$(grep -o 'http://[^ ]*' "$TMP/serve.out") || die "serve did not listen: $(cat "$TMP/serve.out")"
+}
+
+# call TOKEN METHOD PATH [BODY]: a request to $base; sets $CODE, $BODY and
+# $HEADERS, and notes "METHOD PATH" in $TMP/called.
+call() {
+  local args=(-s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1")
+  [[ $# -ge 4 ]] && args+=(-H 'Content-Type: application/json' --data-binary "$4")
+  [[ $# -lt 4 && $2 == POST ]] && args+=(--data-binary '')  # Content-Length: 0, as browsers send
+  CODE=$(curl "${args[@]}" "$base$3"); BODY=$(cat "$TMP/body"); HEADERS=$(cat "$TMP/headers")
+  echo "$2 ${3%%\?*}" >>"$TMP/called"
+}
+
+expect_http() {  # expect_http CODE TOKEN METHOD PATH [BODY]
+  local want=$1; shift
+  call "$@"
+  [[ $CODE == "$want" ]] || die "$2 $3 answered $CODE, expected $want: $BODY"
+}

@@ -6,11 +6,8 @@
 # 200; openapi.json lists every route the server answers; SIGTERM while a
 # promotion applies lets it answer, then ends serve.
 source "$(dirname "$0")/common.sh"
-command -v curl >/dev/null || skip "curl is not installed"
 command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
 ws=$TMP/ws
-serve_pid=
-trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
 make_component_repo "$ws" api
 cat >"$ws/slipway.yaml" <<'YAML'
 product: {name: shop, version: "2.1"}
@@ -67,22 +64,8 @@ alice=${tokens[0]} carol=${tokens[1]} erin=${tokens[2]} frank=${tokens[3]}
 [[ $(sqlite3 "$ws/.slipway/state.db" "SELECT count(*) FROM api_tokens WHERE hash = '$erin'") == 0 ]] ||
   die "the store holds a token itself"
 
-"$SLIPWAY" -C "$ws" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>&1 &  # not sw: $! must be serve itself
-serve_pid=$!
-for _ in $(seq 100); do grep -qs "listening on" "$TMP/serve.out" && break; sleep 0.1; done
-base=$(grep -o 'http://[^ ]*' "$TMP/serve.out") || die "serve did not listen: $(cat "$TMP/serve.out")"
+start_serve "$ws"
 
-# call TOKEN METHOD PATH [BODY]: sets $CODE and $BODY.
-call() {
-  local args=(-s -o "$TMP/body" -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1")
-  [[ $# -ge 4 ]] && args+=(-H 'Content-Type: application/json' -d "$4")
-  CODE=$(curl "${args[@]}" "$base$3"); BODY=$(cat "$TMP/body")
-}
-expect_http() {  # expect_http CODE TOKEN METHOD PATH [BODY]
-  local want=$1; shift
-  call "$@"
-  [[ $CODE == "$want" ]] || die "$2 $3 answered $CODE, expected $want: $BODY"
-}
 
 expect_http 200 "$alice" GET /status
 expect_contains "$BODY" '"dev"'

@@ -82,23 +82,41 @@ TEST(Artifacts, MalformedManifestIsCorruptNotAnException) {
   test::TempDir dir;
   test::write_file(dir / "secret", "not yours");
   const std::string blob = "../secret";  // blobs/../../secret: the folder holding the store
+  const std::string digest(64, 'a');
+  const std::string m = "artifact " + digest + ": ";
   const std::pair<std::string, std::string> cases[] = {
-      {"[1]", "artifact m: manifest is not valid"},
-      {R"({"files":"x"})", "artifact m: manifest is not valid"},
-      {R"({"files":[1]})", "artifact m: manifest entry 1 is not valid"},
-      {R"({"files":[{"path":5,"sha256":"a"}]})", "artifact m: manifest entry 1 is not valid"},
-      {R"({"files":[{"path":"a","sha256":"x","executable":"yes"}]})", "artifact m: manifest entry 1 is not valid"},
-      {R"({"files":[{"path":"stolen","sha256":")" + blob + R"("}]})", "artifact m: bad blob digest of stolen"},
+      {"[1]", m + "manifest is not valid"},
+      {R"({"files":"x"})", m + "manifest is not valid"},
+      {R"({"files":[1]})", m + "manifest entry 1 is not valid"},
+      {R"({"files":[{"path":5,"sha256":"a"}]})", m + "manifest entry 1 is not valid"},
+      {R"({"files":[{"path":"a","sha256":"x","executable":"yes"}]})", m + "manifest entry 1 is not valid"},
+      {R"({"files":[{"path":"stolen","sha256":")" + blob + R"("}]})", m + "bad blob digest of stolen"},
   };
   ArtifactStore store(dir / "store");
   for (const auto& [manifest, message] : cases) {
-    test::write_file(dir / "store/manifests/m.json", manifest);
-    Status got = store.get("m", dir / "out");
+    test::write_file(dir / "store/manifests" / (digest + ".json"), manifest);
+    Status got = store.get(digest, dir / "out");
     ASSERT_FALSE(got) << manifest;
     EXPECT_EQ(got.error().code, ErrorCode::corrupt) << manifest;
     EXPECT_EQ(got.error().message, message);
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "out/stolen"));
+}
+
+// A digest is part of a file name: one from an API path that is not a
+// sha256 never reaches the file system.
+TEST(Artifacts, ADigestThatIsNotASha256IsRefused) {
+  test::TempDir dir;
+  test::write_file(dir / "secret.json", R"({"files":[]})");
+  ArtifactStore store(dir / "store");
+  for (const std::string& digest : {std::string("../../secret"), std::string("ABC"), std::string(64, 'g')}) {
+    Result<std::vector<ArtifactFile>> files = store.files(digest);
+    ASSERT_FALSE(files) << digest;
+    EXPECT_EQ(files.error().code, ErrorCode::invalid_input) << digest;
+  }
+  Result<std::filesystem::path> blob = store.blob(std::string(64, 'a'), std::string(64, 'b'));
+  ASSERT_FALSE(blob);
+  EXPECT_EQ(blob.error().code, ErrorCode::not_found);
 }
 
 }  // namespace
