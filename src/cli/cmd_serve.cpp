@@ -27,7 +27,27 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::string& listen) {
+struct ServeArgs {
+  bool stop = false;
+  std::string listen;
+  std::string tls_cert, tls_key;
+};
+
+Result<std::optional<server::TlsFiles>> tls_files(const ServeArgs& args) {
+  if (args.tls_cert.empty() && args.tls_key.empty()) return std::optional<server::TlsFiles>();
+  if (args.tls_cert.empty() || args.tls_key.empty())
+    return fail(ErrorCode::invalid_input, "--tls-cert and --tls-key go together");
+  if (args.listen.empty()) return fail(ErrorCode::invalid_input, "--tls-cert and --tls-key need --listen");
+  for (const std::string& file : {args.tls_cert, args.tls_key})
+    if (!fs::is_regular_file(file)) return fail(ErrorCode::not_found, "no file " + file);
+  return std::optional<server::TlsFiles>(server::TlsFiles{args.tls_cert, args.tls_key});
+}
+
+Status serve(const GlobalOptions& options, const ServeArgs& args) {
+  const service::OnExit on_exit = args.stop ? service::OnExit::stop_services : service::OnExit::keep_services;
+  const std::string& listen = args.listen;
+  Result<std::optional<server::TlsFiles>> tls = tls_files(args);
+  if (!tls) return std::unexpected(tls.error());
   service::Config config = service_config(options, "");
   fs::path db = fs::absolute(config.store).lexically_normal();
   if (fs::is_directory(db)) db /= "state.db";  // `--state DIR` names the state folder
@@ -38,7 +58,7 @@ Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::s
   // the lease is held, so a refused second serve never answers requests.
   std::unique_ptr<server::HttpServer> http;
   if (!listen.empty()) {
-    http = std::make_unique<server::HttpServer>(config);
+    http = std::make_unique<server::HttpServer>(config, *tls);
     if (Status bound = http->bind(listen); !bound) return bound;
   }
   service::ServeHooks hooks;
@@ -46,7 +66,7 @@ Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::s
   hooks.started = [&](std::size_t count) {
     if (http) {
       http->start();
-      std::cout << "slipway serve: listening on http://" << listen.substr(0, listen.rfind(':')) << ":" << http->port()
+      std::cout << "slipway serve: listening on " << http->scheme() << "://" << listen.substr(0, listen.rfind(':')) << ":" << http->port()
                 << "/api/v1" << std::endl;
     }
     std::cout << "slipway serve: supervising " << count << " service" << (count == 1 ? "" : "s") << " of "
@@ -68,13 +88,13 @@ Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::s
 
 void add_serve_command(CLI::App& app, GlobalOptions& options) {
   CLI::App* cmd = app.add_subcommand("serve", "serve the HTTP API (--listen) and supervise the state's services until Ctrl-C");
-  auto stop = std::make_shared<bool>(false);
-  auto listen = std::make_shared<std::string>();
-  cmd->add_option("--listen", *listen, "serve /api/v1 on HOST:PORT (port 0: a free one, printed)");
-  cmd->add_flag("--stop-services-on-exit", *stop, "stop the services when serve exits (default: they keep running)");
+  auto args = std::make_shared<ServeArgs>();
+  cmd->add_option("--listen", args->listen, "serve /api/v1 on HOST:PORT (port 0: a free one, printed)");
+  cmd->add_option("--tls-cert", args->tls_cert, "serve HTTPS with this certificate (PEM; with --tls-key)");
+  cmd->add_option("--tls-key", args->tls_key, "the certificate's private key (PEM)");
+  cmd->add_flag("--stop-services-on-exit", args->stop, "stop the services when serve exits (default: they keep running)");
   cmd->callback([=, &options] {
-    const service::OnExit on_exit = *stop ? service::OnExit::stop_services : service::OnExit::keep_services;
-    if (Status s = serve(options, on_exit, *listen); !s) options.exit_code = report(s.error());
+    if (Status s = serve(options, *args); !s) options.exit_code = report(s.error());
   });
 }
 

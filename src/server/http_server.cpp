@@ -121,7 +121,9 @@ std::vector<FileStamp> stamp_of(const std::filesystem::path& workspace) {
 
 struct HttpServer::Impl {
   service::Config config;
-  httplib::Server http;
+  std::optional<TlsFiles> tls;
+  std::unique_ptr<httplib::Server> server;  // an httplib::SSLServer with TLS
+  httplib::Server& http = *server;
   std::atomic<bool> listening_ended = false;
   std::atomic<bool> stopping = false;
 
@@ -212,8 +214,17 @@ void HttpServer::Impl::send(Answer reply, httplib::Response& response) {
       });
 }
 
-HttpServer::HttpServer(service::Config config) : m_impl(std::make_unique<Impl>()) {
-  m_impl->config = std::move(config);
+namespace {
+
+std::unique_ptr<httplib::Server> make_server(const std::optional<TlsFiles>& tls) {
+  if (!tls) return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>(tls->cert.c_str(), tls->key.c_str());
+}
+
+}  // namespace
+
+HttpServer::HttpServer(service::Config config, std::optional<TlsFiles> tls)
+    : m_impl(std::make_unique<Impl>(std::move(config), tls, make_server(tls))) {
   httplib::Server& http = m_impl->http;
   for (const Route& route : routes()) {
     httplib::Server::Handler handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
@@ -243,6 +254,8 @@ HttpServer::HttpServer(service::Config config) : m_impl(std::make_unique<Impl>()
 
 HttpServer::~HttpServer() { stop(); }
 
+const char* HttpServer::scheme() const { return m_impl->tls ? "https" : "http"; }
+
 Status HttpServer::bind(const std::string& address) {
   const std::size_t colon = address.rfind(':');
   if (colon == std::string::npos) return fail(ErrorCode::invalid_input, "--listen " + address + ": expected HOST:PORT");
@@ -253,6 +266,10 @@ Status HttpServer::bind(const std::string& address) {
     port = -1;
   }
   if (port < 0 || port > 65535) return fail(ErrorCode::invalid_input, "--listen " + address + ": bad port");
+  if (m_impl->tls && !m_impl->http.is_valid())
+    return fail(ErrorCode::invalid_input, "cannot serve HTTPS with certificate " + m_impl->tls->cert.string() +
+                                              " and key " + m_impl->tls->key.string() +
+                                              ": not readable PEM files, or the key does not match");
   const std::string host = address.substr(0, colon);
   m_port = port == 0 ? m_impl->http.bind_to_any_port(host) : (m_impl->http.bind_to_port(host, port) ? port : -1);
   if (m_port <= 0) return fail(ErrorCode::io, "cannot listen on " + address);

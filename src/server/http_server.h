@@ -12,7 +12,9 @@
 // Thread-safety: start and stop from one thread; requests run on workers.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -21,11 +23,19 @@
 
 namespace slipway::server {
 
+// A certificate and its private key (PEM files) to serve HTTPS instead of HTTP.
+struct TlsFiles {
+  std::filesystem::path cert;
+  std::filesystem::path key;
+};
+
 class HttpServer {
  public:
-  explicit HttpServer(service::Config config);
+  explicit HttpServer(service::Config config, std::optional<TlsFiles> tls = std::nullopt);
   ~HttpServer();  // stops
 
+  // "https" with TLS files, else "http".
+  const char* scheme() const;
   // Binds `address` ("HOST:PORT"; port 0 picks a free one) without serving
   // yet: a taken port is an error before anything else starts.
   Status bind(const std::string& address);
