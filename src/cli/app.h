@@ -26,6 +26,7 @@ inline constexpr int k_exit_bad_input = 2;
 struct GlobalOptions {
   std::string workspace = ".";  // -C / --workspace, or SLIPWAY_WORKSPACE; else found upward (find_workspace)
   std::string state;            // --state or SLIPWAY_STATE; empty = <workspace>/.slipway/state.db
+  std::string server;           // --server URL or SLIPWAY_SERVER: commands go to that server (cli/api.h)
   bool json = false;            // --json on read commands
   int exit_code = k_exit_ok;    // set by the command that ran
 };

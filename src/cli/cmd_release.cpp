@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/api.h"
 #include "cli/app.h"
 #include "cli/print.h"
 #include "core/interrupt.h"
@@ -29,63 +30,58 @@ struct ReleaseArgs {
 
 
 using ServicePtr = std::unique_ptr<service::Service>;
+using nlohmann::json;
 
-void print_release(const release::Release& r) {
-  std::cout << "release " << r.id << "\n  created " << format_utc(r.created) << " by " << r.created_by << " from "
-            << r.source << "\n  config " << r.config_digest.substr(0, 12) << "\n";
-  for (const release::ReleaseComponent& c : r.components)
-    std::cout << "  " << c.name << " " << c.version << " " << c.artifact_digest << "\n";
+// Prints the answer as JSON with --json, else with `print`.
+Status show_answer(const GlobalOptions& options, const Result<json>& answer, void (*print)(const json&)) {
+  if (!answer) return std::unexpected(answer.error());
+  if (options.json) std::cout << json_text(*answer, 2) << "\n";
+  else print(*answer);
+  return {};
 }
 
 Status create(const GlobalOptions& options, const ReleaseArgs& args) {
   if (args.file.empty() == args.from.empty())
     return fail(ErrorCode::invalid_input, "release create needs exactly one of --from ENV or --file RELEASE.yaml");
-  release::CreateOptions create{args.from, {}, args.excludes};
+  json pins = json::object();
   for (const std::string& pin : args.pins) {
     size_t eq = pin.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == pin.size())
       return fail(ErrorCode::invalid_input, "--pin '" + pin + "': expected COMPONENT=VERSION");
-    create.pins[pin.substr(0, eq)] = pin.substr(eq + 1);
+    pins[pin.substr(0, eq)] = pin.substr(eq + 1);
   }
+  if (args.file.empty()) {
+    json body = {{"from", args.from}, {"pins", pins}, {"excludes", args.excludes}};
+    return show_answer(options, perform(options, {.method = "POST", .path = "/releases", .params = {}, .body = body}, args.as),
+                       print_release);
+  }
+  if (Status local = require_local(options, "release create --file"); !local) return local;
   Result<ServicePtr> service = open_service(options, args.as);
   if (!service) return std::unexpected(service.error());
-  Result<release::Release> r = args.file.empty() ? (*service)->create_release(create)
-                                                 : (*service)->create_release_from_file(args.file);
+  Result<release::Release> r = (*service)->create_release_from_file(args.file);
   if (!r) return std::unexpected(r.error());
-  if (options.json) std::cout << json_text(release::to_json(*r), 2) << "\n";
-  else print_release(*r);
-  return {};
+  return show_answer(options, release::to_json(*r), print_release);
 }
 
 Status show(const GlobalOptions& options, const ReleaseArgs& args) {
-  Result<ServicePtr> service = open_service(options);
-  if (!service) return std::unexpected(service.error());
-  Result<release::Release> r = (*service)->release(args.id);
-  if (!r) return std::unexpected(r.error());
-  if (options.json) std::cout << json_text(release::to_json(*r), 2) << "\n";
-  else print_release(*r);
-  return {};
+  return show_answer(options, perform(options, {.path = "/releases/{id}", .params = {{"id", args.id}}}), print_release);
 }
 
 Status list(const GlobalOptions& options) {
-  Result<ServicePtr> service = open_service(options);
-  if (!service) return std::unexpected(service.error());
-  Result<std::vector<release::Release>> all = (*service)->releases();
-  if (!all) return std::unexpected(all.error());
-  nlohmann::json json = nlohmann::json::array();
-  for (const release::Release& r : *all) {
-    if (options.json) json.push_back(release::to_json(r));
-    else std::cout << r.id << "  " << format_utc(r.created) << "  " << r.created_by << "  " << r.source << "\n";
-  }
-  if (options.json) std::cout << json_text(json, 2) << "\n";
-  return {};
+  return show_answer(options, perform(options, {.path = "/releases", .params = {}}), [](const json& all) {
+    for (const json& r : all)
+      std::cout << r.value("id", "") << "  " << r.value("created", "") << "  " << r.value("created_by", "") << "  "
+                << r.value("source", "") << "\n";
+  });
 }
 
 Status approve(const GlobalOptions& options, const ReleaseArgs& args) {
-  Result<ServicePtr> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  if (Status s = (*service)->approve(args.id, args.env); !s) return s;
-  std::cout << (*service)->config().actor << " approved " << args.id << " for " << args.env << "\n";
+  Result<json> done = perform(options,
+                              {.method = "POST", .path = "/releases/{id}/approvals", .params = {{"id", args.id}},
+                               .body = {{"environment", args.env}}},
+                              args.as);
+  if (!done) return std::unexpected(done.error());
+  std::cout << done->value("approved_by", "") << " approved " << args.id << " for " << args.env << "\n";
   return {};
 }
 
@@ -93,27 +89,53 @@ service::ApplyOptions apply_options(const ReleaseArgs& args) {
   return {args.force, Millis(static_cast<long long>(args.wait_seconds * 1000))};
 }
 
+// A server waits its own default for the environment's lock (--wait is local).
+json apply_body(const ReleaseArgs& args, json body) {
+  if (args.force) body["force"] = true;
+  return body;
+}
+
+Status print_applied(const Result<json>& record) {
+  if (!record) return std::unexpected(record.error());
+  return print_apply(*record);
+}
+
 Status promote(const GlobalOptions& options, const ReleaseArgs& args) {
-  Result<ServicePtr> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  Result<release::ApplyRecord> done = (*service)->promote(args.id, args.to, apply_options(args));
-  if (!done) return std::unexpected(done.error());
-  return print_apply(*done);
+  if (!uses_server(options)) {
+    Result<ServicePtr> service = open_service(options, args.as);
+    if (!service) return std::unexpected(service.error());
+    Result<release::ApplyRecord> done = (*service)->promote(args.id, args.to, apply_options(args));
+    if (!done) return std::unexpected(done.error());
+    return print_apply(*done);
+  }
+  return print_applied(perform(options,
+                               {.method = "POST", .path = "/releases/{id}/promotions", .params = {{"id", args.id}},
+                                .body = apply_body(args, {{"environment", args.to}})},
+                               args.as));
 }
 
 Status rollback(const GlobalOptions& options, const ReleaseArgs& args) {
-  Result<ServicePtr> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  std::optional<std::string> to;
-  if (!args.to.empty()) to = args.to;
-  Result<release::ApplyRecord> done = (*service)->rollback(args.env, to, apply_options(args));
-  if (!done) return std::unexpected(done.error());
-  return print_apply(*done);
+  if (!uses_server(options)) {
+    Result<ServicePtr> service = open_service(options, args.as);
+    if (!service) return std::unexpected(service.error());
+    std::optional<std::string> to;
+    if (!args.to.empty()) to = args.to;
+    Result<release::ApplyRecord> done = (*service)->rollback(args.env, to, apply_options(args));
+    if (!done) return std::unexpected(done.error());
+    return print_apply(*done);
+  }
+  json body = json::object();
+  if (!args.to.empty()) body["to"] = args.to;
+  return print_applied(perform(options,
+                               {.method = "POST", .path = "/environments/{env}/rollbacks", .params = {{"env", args.env}},
+                                .body = apply_body(args, body)},
+                               args.as));
 }
 
 // A successful build reported by hand: records the version and moves the
 // auto environments tracking the branch.
 Status built(const GlobalOptions& options, const ReleaseArgs& args) {
+  if (Status local = require_local(options, "release built"); !local) return local;
   Result<ServicePtr> service = open_service(options, args.as);
   if (!service) return std::unexpected(service.error());
   Result<std::vector<release::ApplyRecord>> done =
@@ -127,73 +149,17 @@ Status built(const GlobalOptions& options, const ReleaseArgs& args) {
 }
 
 Status status(const GlobalOptions& options) {
-  Result<ServicePtr> service = open_service(options);
-  if (!service) return std::unexpected(service.error());
-  Result<std::vector<release::EnvironmentStatus>> s = (*service)->status();
-  if (!s) return std::unexpected(s.error());
-  if (options.json) {
-    std::cout << json_text(release::to_json(*s), 2) << "\n";
-    return {};
-  }
-  for (const release::EnvironmentStatus& e : *s) {
-    std::cout << e.name << " (" << e.mode << (e.upstream.empty() ? "" : ", from " + e.upstream) << ")  "
-              << (e.product_version.empty() ? "never applied" : e.product_version)
-              << (e.last_result.empty() ? "" : "  last: " + e.last_result + " " + e.last_release) << "\n";
-    for (const auto& [name, version] : e.components) {
-      bool differs = std::find(e.differs_from_upstream.begin(), e.differs_from_upstream.end(), name) !=
-                     e.differs_from_upstream.end();
-      bool unbuilt = std::find(e.not_built.begin(), e.not_built.end(), name) != e.not_built.end();
-      std::cout << "  " << (differs ? "* " : "  ") << name << " "
-                << (!version.empty() ? version : unbuilt ? "not yet built" : "-") << "\n";
-    }
-    for (const std::string& p : e.pending) std::cout << "  pending: " << p << "\n";
-  }
-  return {};
+  return show_answer(options, perform(options, {.path = "/status", .params = {}}), print_status);
 }
 
 Status diff(const GlobalOptions& options, const ReleaseArgs& args) {
-  Result<ServicePtr> service = open_service(options);
-  if (!service) return std::unexpected(service.error());
-  Result<release::Diff> d = (*service)->diff(args.a, args.b);
-  if (!d) return std::unexpected(d.error());
-  if (options.json) {
-    std::cout << json_text(release::to_json(*d), 2) << "\n";
-    return {};
-  }
-  auto section = [](const char* title, const std::vector<release::Change>& changes) {
-    if (changes.empty()) return;
-    std::cout << title << ":\n";
-    for (const release::Change& ch : changes) {
-      std::cout << "  " << ch.key << ": " << ch.change;
-      if (!ch.from.empty() || !ch.to.empty())
-        std::cout << " " << (ch.from.empty() ? "-" : ch.from) << " -> " << (ch.to.empty() ? "-" : ch.to);
-      std::cout << "\n";
-    }
-  };
-  std::cout << "diff " << d->a << " " << d->b << "\n";
-  section("components", d->components);
-  section("values", d->values);
-  section("secrets", d->secrets);
-  section("blocks", d->blocks);
-  section("platform", d->platform);
-  if (!d->config.empty()) std::cout << "configuration: " << d->config << "\n";
-  return {};
+  return show_answer(options, perform(options, {.path = "/diff", .params = {}, .query = {{"a", args.a}, {"b", args.b}}}),
+                     print_diff);
 }
 
 Status history(const GlobalOptions& options, const ReleaseArgs& args) {
-  Result<ServicePtr> service = open_service(options);
-  if (!service) return std::unexpected(service.error());
-  Result<std::vector<release::HistoryEntry>> h = (*service)->history(args.env);
-  if (!h) return std::unexpected(h.error());
-  if (options.json) {
-    std::cout << json_text(release::to_json(*h), 2) << "\n";
-    return {};
-  }
-  for (const release::HistoryEntry& e : *h)
-    std::cout << format_utc(e.time) << "  " << e.what << "  " << e.release << "  by " << e.actor
-              << (e.reason.empty() ? "" : "  (" + e.reason + ")") << (e.message.empty() ? "" : "  " + e.message)
-              << "\n";
-  return {};
+  return show_answer(options, perform(options, {.path = "/environments/{env}/history", .params = {{"env", args.env}}}),
+                     print_history);
 }
 
 }  // namespace

@@ -46,6 +46,20 @@ std::filesystem::path user_config_path() {
   return std::filesystem::path(env("HOME")) / ".config" / "slipway" / "config.yaml";
 }
 
+Result<std::string> api_token() {
+  if (std::string token = env("SLIPWAY_TOKEN"); !token.empty()) return token;
+  const std::filesystem::path path = user_config_path();
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    Result<yaml::Node> doc = yaml::load_file(path.string());
+    if (!doc) return std::unexpected(doc.error());
+    const yaml::Node* token = doc->is_mapping() ? doc->get("token") : nullptr;
+    if (token && token->is_scalar() && !token->text().empty()) return token->text();
+  }
+  return fail(ErrorCode::invalid_input,
+              "no token for the server: set SLIPWAY_TOKEN or write 'token: TOKEN' in " + path.string());
+}
+
 Result<std::string> acting_identity(const std::string& as) {
   if (!as.empty()) return checked(as, "--as");
   if (std::string user = env("SLIPWAY_USER"); !user.empty()) return checked(user, "SLIPWAY_USER");

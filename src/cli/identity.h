@@ -26,4 +26,8 @@ std::filesystem::path user_config_path();
 // with the file position.
 Result<std::string> acting_identity(const std::string& as);
 
+// The API token for a server: SLIPWAY_TOKEN, else `token:` in the user
+// config file; invalid_input saying where to put one when neither is set.
+Result<std::string> api_token();
+
 }  // namespace slipway::cli

@@ -17,7 +17,7 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv)
   CLI::App* level = &app;
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
-    if (word == "-C" || word == "--workspace" || word == "--state") {
+    if (word == "-C" || word == "--workspace" || word == "--state" || word == "--server") {
       ++i;  // their value
       continue;
     }
@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   CLI::Option* workspace =
       app.add_option("-C,--workspace", options.workspace, "workspace directory (default: found upward from .)");
   app.add_option("--state", options.state, "state database (default: WORKSPACE/.slipway/state.db)");
+  app.add_option("--server", options.server, "send commands to this slipway server (or SLIPWAY_SERVER; token: SLIPWAY_TOKEN)");
   // Before any command runs: the workspace is found upward, as git finds its
   // repository; `init` makes a new one where it is told.
   app.parse_complete_callback([&] {

@@ -1,21 +1,101 @@
 #include "cli/print.h"
 
+#include <algorithm>
+
+#include "service/codec.h"
+
 namespace slipway::cli {
 
+namespace {
+
+using nlohmann::json;
+
+std::string text(const json& object, const char* key) {
+  return object.contains(key) && object[key].is_string() ? object[key].get<std::string>() : "";
+}
+
+std::vector<std::string> texts(const json& object, const char* key) {
+  std::vector<std::string> out;
+  if (object.contains(key) && object[key].is_array())
+    for (const json& item : object[key])
+      if (item.is_string()) out.push_back(item.get<std::string>());
+  return out;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
+Status print_apply(const json& record, std::ostream& out) {
+  const std::string release = text(record, "release"), environment = text(record, "environment");
+  if (record.contains("took_over"))
+    out << "took over the lock of " << environment << " held by " << text(record["took_over"], "holder") << ": "
+        << text(record["took_over"], "why") << "\n";
+  for (const json& c : record.value("components", json::array()))
+    out << (c.value("succeeded", false) ? "  ok      " : "  FAILED  ") << text(c, "action") << " "
+        << text(c, "component") << ": " << text(c, "message") << "\n";
+  const bool succeeded = record.value("succeeded", false), interrupted = record.value("interrupted", false);
+  const char* result = succeeded ? "applied" : interrupted ? "INTERRUPTED" : "FAILED";
+  out << text(record, "reason") << " " << release << " to " << environment << ": " << result << " ("
+      << text(record, "message") << ")\n";
+  for (const std::string& o : texts(record, "overridden")) out << "  forced: " << o << "\n";
+  if (succeeded) return {};
+  return fail(ErrorCode::conflict, "applying " + release + " to " + environment +
+                                       (interrupted ? " was interrupted: " : " failed: ") + text(record, "message"));
+}
+
 Status print_apply(const release::ApplyRecord& record, std::ostream& out) {
-  if (record.took_over)
-    out << "took over the lock of " << record.environment << " held by " << store::describe_holder(*record.took_over)
-        << ": " << record.takeover_reason << "\n";
-  for (const release::ComponentOutcome& c : record.outcome.components)
-    out << (c.succeeded ? "  ok      " : "  FAILED  ") << c.action << " " << c.component << ": " << c.message << "\n";
-  const char* result = record.outcome.succeeded ? "applied" : record.interrupted ? "INTERRUPTED" : "FAILED";
-  out << release::apply_reason_name(record.reason) << " " << record.release << " to " << record.environment << ": "
-      << result << " (" << record.outcome.message << ")\n";
-  for (const std::string& o : record.overridden) out << "  forced: " << o << "\n";
-  if (record.outcome.succeeded) return {};
-  return fail(ErrorCode::conflict, "applying " + record.release + " to " + record.environment +
-                                       (record.interrupted ? " was interrupted: " : " failed: ") +
-                                       record.outcome.message);
+  return print_apply(json(service::to_json(record)), out);
+}
+
+void print_release(const json& r) {
+  std::cout << "release " << text(r, "id") << "\n  created " << text(r, "created") << " by " << text(r, "created_by")
+            << " from " << text(r, "source") << "\n  config " << text(r, "config_digest").substr(0, 12) << "\n";
+  for (const json& c : r.value("components", json::array()))
+    std::cout << "  " << text(c, "name") << " " << text(c, "version") << " " << text(c, "artifact_digest") << "\n";
+}
+
+void print_status(const json& environments) {
+  for (const json& e : environments) {
+    const std::string upstream = text(e, "upstream"), version = text(e, "product_version");
+    const std::string last = text(e, "last_result");
+    std::cout << text(e, "environment") << " (" << text(e, "mode") << (upstream.empty() ? "" : ", from " + upstream)
+              << ")  " << (version.empty() ? "never applied" : version)
+              << (last.empty() ? "" : "  last: " + last + " " + text(e, "last_release")) << "\n";
+    const std::vector<std::string> differs = texts(e, "differs_from_upstream"), unbuilt = texts(e, "not_built");
+    for (const std::string& name : texts(e, "component_order")) {
+      const std::string running = text(e["components"], name.c_str());
+      std::cout << "  " << (contains(differs, name) ? "* " : "  ") << name << " "
+                << (!running.empty() ? running : contains(unbuilt, name) ? "not yet built" : "-") << "\n";
+    }
+    for (const std::string& p : texts(e, "pending")) std::cout << "  pending: " << p << "\n";
+  }
+}
+
+void print_diff(const json& d) {
+  auto section = [&](const char* title) {
+    if (!d.contains(title) || d[title].empty()) return;
+    std::cout << title << ":\n";
+    for (const json& ch : d[title]) {
+      const std::string from = text(ch, "from"), to = text(ch, "to");
+      std::cout << "  " << text(ch, "key") << ": " << text(ch, "change");
+      if (!from.empty() || !to.empty()) std::cout << " " << (from.empty() ? "-" : from) << " -> " << (to.empty() ? "-" : to);
+      std::cout << "\n";
+    }
+  };
+  std::cout << "diff " << text(d, "a") << " " << text(d, "b") << "\n";
+  for (const char* title : {"components", "values", "secrets", "blocks", "platform"}) section(title);
+  if (!text(d, "config").empty()) std::cout << "configuration: " << text(d, "config") << "\n";
+}
+
+void print_history(const json& entries) {
+  for (const json& e : entries) {
+    const std::string reason = text(e, "reason"), message = text(e, "message");
+    std::cout << text(e, "time") << "  " << text(e, "what") << "  " << text(e, "release") << "  by " << text(e, "actor")
+              << (reason.empty() ? "" : "  (" + reason + ")") << (message.empty() ? "" : "  " + message) << "\n";
+  }
 }
 
 }  // namespace slipway::cli

@@ -36,4 +36,11 @@ const char* error_code_name(ErrorCode code) {
   return "internal";
 }
 
+ErrorCode error_code_from_name(std::string_view name) {
+  for (ErrorCode code : {ErrorCode::invalid_input, ErrorCode::not_found, ErrorCode::conflict, ErrorCode::io,
+                         ErrorCode::corrupt, ErrorCode::denied, ErrorCode::unsupported})
+    if (name == error_code_name(code)) return code;
+  return ErrorCode::internal;
+}
+
 }  // namespace slipway

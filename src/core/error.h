@@ -8,6 +8,7 @@
 
 #include <expected>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,5 +63,7 @@ class Diagnostics {
 };
 
 const char* error_code_name(ErrorCode code);
+// The inverse of error_code_name; internal for a name it does not know.
+ErrorCode error_code_from_name(std::string_view name);
 
 }  // namespace slipway

@@ -225,12 +225,12 @@ Result<std::vector<EnvironmentStatus>> status(store::Store& store, const model::
 nlohmann::json to_json(const std::vector<EnvironmentStatus>& status) {
   nlohmann::json out = nlohmann::json::array();
   for (const EnvironmentStatus& s : status) {
-    nlohmann::json components = nlohmann::json::object();
-    for (const auto& [c, v] : s.components) components[c] = v;
+    nlohmann::json components = nlohmann::json::object(), order = nlohmann::json::array();
+    for (const auto& [c, v] : s.components) components[c] = v, order.push_back(c);
     out.push_back({{"environment", s.name}, {"mode", s.mode}, {"upstream", s.upstream},
                    {"release", s.release}, {"product_version", s.product_version},
                    {"last_result", s.last_result}, {"last_release", s.last_release},
-                   {"components", components}, {"differs_from_upstream", s.differs_from_upstream},
+                   {"components", components}, {"component_order", order}, {"differs_from_upstream", s.differs_from_upstream},
                    {"pending", s.pending}, {"not_built", s.not_built}});
   }
   return out;

@@ -61,7 +61,8 @@ json to_json(const release::ApplyRecord& record) {
                    {"components", components},
                    {"overridden", record.overridden},
                    {"interrupted", record.interrupted}};
-  if (record.took_over) out["took_over"] = {{"holder", record.took_over->holder}, {"why", record.takeover_reason}};
+  if (record.took_over)
+    out["took_over"] = {{"holder", store::describe_holder(*record.took_over)}, {"why", record.takeover_reason}};
   return out;
 }
 
