@@ -19,6 +19,7 @@
 #include "cli/app.h"
 #include "core/interrupt.h"
 #include "server/http_server.h"
+#include "service/push_scheduler.h"
 #include "service/state.h"
 
 namespace slipway::cli {
@@ -27,7 +28,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::string& listen) {
+struct ServeArgs {
+  std::string listen;
+  int run_slots = 2;
+  service::OnExit on_exit = service::OnExit::keep_services;
+};
+
+Status serve(const GlobalOptions& options, const ServeArgs& args) {
+  const std::string& listen = args.listen;
+  const service::OnExit on_exit = args.on_exit;
   service::Config config = service_config(options, "");
   fs::path db = fs::absolute(config.store).lexically_normal();
   if (fs::is_directory(db)) db /= "state.db";  // `--state DIR` names the state folder
@@ -36,9 +45,14 @@ Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::s
   const bool stop = on_exit == service::OnExit::stop_services;
   // Bound before the lease so a taken port fails at once; served only once
   // the lease is held, so a refused second serve never answers requests.
+  // Runs the pushes webhooks deliver; its slots print what each push did.
+  std::unique_ptr<service::PushScheduler> scheduler;
   std::unique_ptr<server::HttpServer> http;
   if (!listen.empty()) {
-    http = std::make_unique<server::HttpServer>(config);
+    scheduler = std::make_unique<service::PushScheduler>(config, args.run_slots, 0, [](const std::string& line) {
+      std::cout << "slipway serve: " << line << std::endl;
+    });
+    http = std::make_unique<server::HttpServer>(config, *scheduler);
     if (Status bound = http->bind(listen); !bound) return bound;
   }
   service::ServeHooks hooks;
@@ -55,7 +69,8 @@ Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::s
   ::signal(SIGPIPE, SIG_IGN);
   InterruptGuard interrupts;  // Ctrl-C and SIGTERM end the loop; the lease is released
   Result<int> stopped = service::serve(config, on_exit, hooks);
-  if (http) http->stop();  // stops accepting; requests in flight answer first
+  if (http) http->stop();            // stops accepting; requests in flight answer first
+  if (scheduler) scheduler->stop();  // runs in flight end (interrupted), queued pushes are dropped
   if (!stopped) return std::unexpected(stopped.error());
   if (stop)
     std::cout << "slipway serve: stopped " << *stopped << " service" << (*stopped == 1 ? "" : "s") << std::endl;
@@ -69,12 +84,14 @@ Status serve(const GlobalOptions& options, service::OnExit on_exit, const std::s
 void add_serve_command(CLI::App& app, GlobalOptions& options) {
   CLI::App* cmd = app.add_subcommand("serve", "serve the HTTP API (--listen) and supervise the state's services until Ctrl-C");
   auto stop = std::make_shared<bool>(false);
-  auto listen = std::make_shared<std::string>();
-  cmd->add_option("--listen", *listen, "serve /api/v1 on HOST:PORT (port 0: a free one, printed)");
+  auto args = std::make_shared<ServeArgs>();
+  cmd->add_option("--listen", args->listen, "serve /api/v1 and /hooks/<host> on HOST:PORT (port 0: a free one, printed)");
+  cmd->add_option("--run-slots", args->run_slots, "runs started by webhooks that may go at once (default 2)")
+      ->check(CLI::Range(1, 64));
   cmd->add_flag("--stop-services-on-exit", *stop, "stop the services when serve exits (default: they keep running)");
   cmd->callback([=, &options] {
-    const service::OnExit on_exit = *stop ? service::OnExit::stop_services : service::OnExit::keep_services;
-    if (Status s = serve(options, on_exit, *listen); !s) options.exit_code = report(s.error());
+    args->on_exit = *stop ? service::OnExit::stop_services : service::OnExit::keep_services;
+    if (Status s = serve(options, *args); !s) options.exit_code = report(s.error());
   });
 }
 

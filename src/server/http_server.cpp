@@ -7,6 +7,8 @@
 #include <mutex>
 #include <regex>
 
+#include "model/workspace.h"
+#include "server/hook_endpoint.h"
 #include "server/openapi.h"
 #include "server/routes.h"
 
@@ -74,11 +76,13 @@ std::optional<std::string> bearer_token(const httplib::Request& request) {
 
 struct HttpServer::Impl {
   service::Config config;
+  service::PushScheduler* scheduler = nullptr;
   httplib::Server http;
   std::mutex service_mutex;  // one Service (one Store) at a time
   std::atomic<bool> listening_ended = false;
 
   void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
+  void handle_hook(std::string_view host, const httplib::Request& request, httplib::Response& response);
   Result<std::unique_ptr<service::Service>> open_as(const httplib::Request& request, httplib::Response& response);
 };
 
@@ -116,8 +120,45 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
   answer_error(response, http_status(error.code), error_code_name(error.code), error.message, error.where);
 }
 
-HttpServer::HttpServer(service::Config config) : m_impl(std::make_unique<Impl>()) {
+void HttpServer::Impl::handle_hook(std::string_view host, const httplib::Request& request,
+                                   httplib::Response& response) {
+  const HeaderLookup header = [&request](std::string_view name) { return request.get_header_value(std::string(name).c_str()); };
+  std::lock_guard<std::mutex> one_at_a_time(service_mutex);
+  Result<HookAnswer> answered = answer_hook(config, host, header, request.body, *scheduler);
+  if (answered) return answer(response, answered->status, answered->body);
+  const Error& error = answered.error();
+  answer_error(response, http_status(error.code), error_code_name(error.code), error.message, error.where);
+}
+
+namespace {
+
+// Errors httplib answers itself (404 for an unknown path, 413 for a body
+// over the limit) get the JSON error body every other error has.
+void answer_plain_errors(httplib::Server& http) {
+  const httplib::Server::HandlerWithResponse handler = [](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (res.status == 413)
+      answer_error(res, 413, "too_large", "the body is over " + std::to_string(k_max_hook_body / (1024 * 1024)) + " MB");
+    else if (res.status == 404)
+      answer_error(res, 404, "not_found", "no such route (GET /api/v1/openapi.json lists them)");
+    else
+      answer_error(res, res.status, "http", "HTTP error " + std::to_string(res.status));
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  http.set_error_handler(handler);
+}
+
+}  // namespace
+
+HttpServer::HttpServer(service::Config config, service::PushScheduler& scheduler) : m_impl(std::make_unique<Impl>()) {
   m_impl->config = std::move(config);
+  m_impl->scheduler = &scheduler;
+  for (std::string_view host : model::k_webhook_hosts)
+    m_impl->http.Post(k_hooks_prefix + std::string(host), [this, host](const httplib::Request& req, httplib::Response& res) {
+      m_impl->handle_hook(host, req, res);
+    });
+  m_impl->http.set_payload_max_length(k_max_hook_body);
+  answer_plain_errors(m_impl->http);
   for (const Route& route : routes()) {
     httplib::Server::Handler handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
       m_impl->handle(route, req, res);
