@@ -14,7 +14,7 @@ command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
 ws=$TMP/ws
 repo=$ws/repos/api
 serve_pid=
-trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; [[ -n ${KEEP:-} ]] || rm -rf "$TMP"' EXIT
 make_component_repo "$ws" api
 cat >"$repo/azure-pipelines.yml" <<'YAML'
 steps:
@@ -60,7 +60,8 @@ post() {
   local args=(-s -o "$TMP/answer" -w '%{http_code} %{time_total}' -X POST -H 'Content-Type: application/json'
               --data-binary "@$file")
   for header in "$@"; do args+=(-H "$header"); done
-  read -r CODE SECONDS_TAKEN < <(curl "${args[@]}" "$base/hooks/$host")
+  local got; got=$(curl "${args[@]}" "$base/hooks/$host")
+  CODE=${got% *} SECONDS_TAKEN=${got#* }
   BODY=$(cat "$TMP/answer")
 }
 # The store but the serve lease, which serve renews on its own.
@@ -81,7 +82,7 @@ new_commit() { echo "$1" >"$repo/$1.txt"; git -C "$repo" add . && git -C "$repo"
 # the headers in $forged.
 check_host() {
   local host=$1
-  sed 's/refs\/heads\/main/refs\/heads\/mainx/' "$TMP/payload" >"$TMP/tampered"
+  sed '$ s/}$/ }/' "$TMP/payload" >"$TMP/tampered"  # one more space: another body
   local before; before=$(dump)
   if [[ ${#forged[@]} -gt 0 ]]; then post "$host" "$TMP/payload" "${forged[@]}"
   else post "$host" "$TMP/tampered" "${signed[@]}"; fi
