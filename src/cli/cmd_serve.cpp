@@ -19,6 +19,7 @@
 #include "cli/app.h"
 #include "core/interrupt.h"
 #include "server/http_server.h"
+#include "service/push_scheduler.h"
 #include "service/state.h"
 
 namespace slipway::cli {
@@ -31,6 +32,7 @@ struct ServeArgs {
   bool stop = false;
   std::string listen;
   std::string tls_cert, tls_key;
+  int run_slots = 2;
 };
 
 Result<std::optional<server::TlsFiles>> tls_files(const ServeArgs& args) {
@@ -56,9 +58,14 @@ Status serve(const GlobalOptions& options, const ServeArgs& args) {
   const bool stop = on_exit == service::OnExit::stop_services;
   // Bound before the lease so a taken port fails at once; served only once
   // the lease is held, so a refused second serve never answers requests.
+  // Runs the pushes webhooks deliver; its slots print what each push did.
+  std::unique_ptr<service::PushScheduler> scheduler;
   std::unique_ptr<server::HttpServer> http;
   if (!listen.empty()) {
-    http = std::make_unique<server::HttpServer>(config, *tls);
+    scheduler = std::make_unique<service::PushScheduler>(config, args.run_slots, 0, [](const std::string& line) {
+      std::cout << "slipway serve: " << line << std::endl;
+    });
+    http = std::make_unique<server::HttpServer>(config, *scheduler, *tls);
     if (Status bound = http->bind(listen); !bound) return bound;
   }
   service::ServeHooks hooks;
@@ -75,7 +82,8 @@ Status serve(const GlobalOptions& options, const ServeArgs& args) {
   ::signal(SIGPIPE, SIG_IGN);
   InterruptGuard interrupts;  // Ctrl-C and SIGTERM end the loop; the lease is released
   Result<int> stopped = service::serve(config, on_exit, hooks);
-  if (http) http->stop();  // stops accepting; requests in flight answer first
+  if (http) http->stop();            // stops accepting; requests in flight answer first
+  if (scheduler) scheduler->stop();  // runs in flight end (interrupted), queued pushes are dropped
   if (!stopped) return std::unexpected(stopped.error());
   if (stop)
     std::cout << "slipway serve: stopped " << *stopped << " service" << (*stopped == 1 ? "" : "s") << std::endl;
@@ -89,9 +97,11 @@ Status serve(const GlobalOptions& options, const ServeArgs& args) {
 void add_serve_command(CLI::App& app, GlobalOptions& options) {
   CLI::App* cmd = app.add_subcommand("serve", "serve the HTTP API (--listen) and supervise the state's services until Ctrl-C");
   auto args = std::make_shared<ServeArgs>();
-  cmd->add_option("--listen", args->listen, "serve /api/v1 on HOST:PORT (port 0: a free one, printed)");
+  cmd->add_option("--listen", args->listen, "serve /api/v1 and /hooks/<host> on HOST:PORT (port 0: a free one, printed)");
   cmd->add_option("--tls-cert", args->tls_cert, "serve HTTPS with this certificate (PEM; with --tls-key)");
   cmd->add_option("--tls-key", args->tls_key, "the certificate's private key (PEM)");
+  cmd->add_option("--run-slots", args->run_slots, "runs started by webhooks that may go at once (default 2)")
+      ->check(CLI::Range(1, 64));
   cmd->add_flag("--stop-services-on-exit", args->stop, "stop the services when serve exits (default: they keep running)");
   cmd->callback([=, &options] {
     if (Status s = serve(options, *args); !s) options.exit_code = report(s.error());

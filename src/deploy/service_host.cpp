@@ -231,12 +231,12 @@ void ServiceHost::tick(std::chrono::milliseconds wait) {
       ::close(client);
     }
   }
-  for (;;) {  // reap our children
-    int status = 0;
-    pid_t pid = ::waitpid(-1, &status, WNOHANG);
-    if (pid <= 0) break;
-    for (auto& [dir, w] : m_watched)
-      if (w.child && w.pid == pid) w.exited = true;
+  // Reap our supervisors by pid, never waitpid(-1): serve also runs builds
+  // (service/push_scheduler.h) whose step processes are waited for by the run.
+  for (auto& [dir, w] : m_watched) {
+    if (!w.child || !w.pid || w.exited) continue;
+    const pid_t reaped = ::waitpid(w.pid, nullptr, WNOHANG);
+    if (reaped == w.pid || (reaped < 0 && errno == ECHILD)) w.exited = true;
   }
   auto now = SteadyClock::now();
   for (auto it = m_watched.begin(); it != m_watched.end();) {

@@ -316,6 +316,23 @@ std::optional<Role> read_role(Reader& reader, const std::string& name, const yam
   return role;
 }
 
+std::optional<WebhookSource> read_webhook(Reader& reader, const std::string& name, const yaml::Node& node,
+                                          const Position& where) {
+  if (std::find(k_webhook_hosts.begin(), k_webhook_hosts.end(), name) == k_webhook_hosts.end()) {
+    std::vector<std::string> known(k_webhook_hosts.begin(), k_webhook_hosts.end());
+    reader.error("unknown webhook host '" + name + "': expected one of " + join(known, ", "), where);
+    return std::nullopt;
+  }
+  const std::string what = "webhook host '" + name + "'";
+  if (!reader.mapping(node, what, where)) return std::nullopt;
+  reader.check_keys(node, what, {"secret_file"});
+  WebhookSource source{.name = name, .secret_file = {}, .where = where};
+  std::optional<std::string> file = reader.required_string(node, "secret_file", what, where);
+  if (!file) return std::nullopt;
+  source.secret_file = *file;
+  return source;
+}
+
 std::vector<PermissionGrant> read_permissions(Reader& reader, const yaml::Node& node, const std::string& what,
                                               const Position& where) {
   std::vector<PermissionGrant> grants;

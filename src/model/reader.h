@@ -82,6 +82,9 @@ std::optional<Component> read_component(Reader& reader, const std::string& name,
                                          const yaml::Node& node, const Position& where);
 std::optional<Role> read_role(Reader& reader, const std::string& name, const yaml::Node& node,
                               const Position& where);
+// One host of `webhooks:` (`github: {secret_file: PATH}`); an unknown host is an error naming the known ones.
+std::optional<WebhookSource> read_webhook(Reader& reader, const std::string& name, const yaml::Node& node,
+                                          const Position& where);
 // `permissions: {promote: [role, ...], ...}` of slipway.yaml or a policy.
 std::vector<PermissionGrant> read_permissions(Reader& reader, const yaml::Node& node, const std::string& what,
                                               const Position& where);

@@ -74,6 +74,7 @@ const Environment* Workspace::environment(std::string_view name) const {
   return find_named(environments, name);
 }
 const Role* Workspace::role(std::string_view name) const { return find_named(roles, name); }
+const WebhookSource* Workspace::webhook(std::string_view name) const { return find_named(webhooks, name); }
 
 Result<const Component*> Workspace::require_component(std::string_view name) const {
   if (const Component* found = component(name)) return found;
@@ -221,7 +222,7 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   if (root_ok) {
     reader.check_keys(doc, "slipway.yaml",
                       {"product", "templates", "variable_groups", "components", "blocks", "environments", "roles",
-                       "permissions"});
+                       "permissions", "webhooks"});
     if (const yaml::Node* product = doc.get("product")) {
       if (std::optional<Product> value =
               detail::read_product(reader, *product, detail::key_position(doc, "product", top)))
@@ -258,6 +259,10 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   read_section(reader, doc, "roles", "role", ws.roles,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_role(reader, name, node, where);
+               });
+  read_section(reader, doc, "webhooks", "webhook host", ws.webhooks,
+               [&](const std::string& name, const yaml::Node& node, const Position& where) {
+                 return detail::read_webhook(reader, name, node, where);
                });
   if (const yaml::Node* permissions = doc.get("permissions"))
     ws.permissions = detail::read_permissions(reader, *permissions, "slipway.yaml",

@@ -277,6 +277,19 @@ struct Role {
   Position where;
 };
 
+// Where the secret of one webhook host is (`webhooks:` in slipway.yaml). The
+// server reads it per delivery; without an entry, the environment variable
+// SLIPWAY_WEBHOOK_SECRET_<HOST> is used (docs/workspace.md).
+struct WebhookSource {
+  std::string name;         // a webhook host: github, gitea, gitlab, bitbucket, azure-devops
+  std::string secret_file;  // the file holding the secret: absolute, or relative to the workspace
+  Position where;
+};
+
+// The webhook hosts slipway verifies (`POST /hooks/<host>`).
+inline constexpr std::array<std::string_view, 5> k_webhook_hosts = {"github", "gitea", "gitlab", "bitbucket",
+                                                                   "azure-devops"};
+
 struct Workspace {
   std::filesystem::path dir;  // the workspace folder as given
   Product product;
@@ -287,6 +300,7 @@ struct Workspace {
   std::vector<Environment> environments;  // along promotion: after what they promote from
   std::vector<Role> roles;
   std::vector<PermissionGrant> permissions;  // workspace-wide, under each environment's own
+  std::vector<WebhookSource> webhooks;
 
   // Lookups by exact name; nullptr when absent.
   const TemplateSource* template_source(std::string_view name) const;
@@ -295,6 +309,7 @@ struct Workspace {
   const Block* block(std::string_view name) const;
   const Environment* environment(std::string_view name) const;
   const Role* role(std::string_view name) const;
+  const WebhookSource* webhook(std::string_view name) const;
   // The same, or not_found "unknown component 'ordres' (did you mean 'orders'?)".
   Result<const Component*> require_component(std::string_view name) const;
   Result<const Environment*> require_environment(std::string_view name) const;

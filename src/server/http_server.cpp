@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "model/workspace.h"
+#include "server/hook_endpoint.h"
 #include "server/openapi.h"
 #include "server/routes.h"
 
@@ -121,6 +122,7 @@ std::vector<FileStamp> stamp_of(const std::filesystem::path& workspace) {
 
 struct HttpServer::Impl {
   service::Config config;
+  service::PushScheduler& scheduler;
   std::optional<TlsFiles> tls;
   std::unique_ptr<httplib::Server> server;  // an httplib::SSLServer with TLS
   httplib::Server& http = *server;
@@ -136,6 +138,7 @@ struct HttpServer::Impl {
   std::vector<FileStamp> stamp;
 
   void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
+  void handle_hook(std::string_view host, const httplib::Request& request, httplib::Response& response);
   Status open_current();
   bool authenticate(const httplib::Request& request, httplib::Response& response);
   void send(Answer answer, httplib::Response& response);
@@ -214,6 +217,16 @@ void HttpServer::Impl::send(Answer reply, httplib::Response& response) {
       });
 }
 
+void HttpServer::Impl::handle_hook(std::string_view host, const httplib::Request& request,
+                                   httplib::Response& response) {
+  const HeaderLookup header = [&request](std::string_view name) { return request.get_header_value(std::string(name).c_str()); };
+  std::lock_guard<std::mutex> one_at_a_time(mutex);
+  Result<HookAnswer> answered = answer_hook(config, host, header, request.body, scheduler);
+  if (answered) return answer(response, answered->status, answered->body);
+  const Error& error = answered.error();
+  answer_error(response, http_status(error.code), error_code_name(error.code), error.message, error.where);
+}
+
 namespace {
 
 std::unique_ptr<httplib::Server> make_server(const std::optional<TlsFiles>& tls) {
@@ -223,9 +236,13 @@ std::unique_ptr<httplib::Server> make_server(const std::optional<TlsFiles>& tls)
 
 }  // namespace
 
-HttpServer::HttpServer(service::Config config, std::optional<TlsFiles> tls)
-    : m_impl(std::make_unique<Impl>(std::move(config), tls, make_server(tls))) {
+HttpServer::HttpServer(service::Config config, service::PushScheduler& scheduler, std::optional<TlsFiles> tls)
+    : m_impl(std::make_unique<Impl>(std::move(config), scheduler, tls, make_server(tls))) {
   httplib::Server& http = m_impl->http;
+  for (std::string_view host : model::k_webhook_hosts)
+    http.Post(k_hooks_prefix + std::string(host), [this, host](const httplib::Request& req, httplib::Response& res) {
+      m_impl->handle_hook(host, req, res);
+    });
   for (const Route& route : routes()) {
     httplib::Server::Handler handler = [this, &route](const httplib::Request& req, httplib::Response& res) {
       m_impl->handle(route, req, res);

@@ -3,6 +3,9 @@
 // carries `Authorization: Bearer TOKEN`; the token's identity acts, so the
 // service layer's permissions apply as on the CLI.
 //
+// POST /hooks/<host> takes webhook deliveries (hook_endpoint.h) and hands
+// their pushes to the scheduler given; bodies over 5 MB are 413.
+//
 // Each request opens its own Service (the workspace as it is now, the
 // store's own connection) under one mutex: the Store is single-threaded,
 // and one request at a time is what the state allows anyway (changes take
@@ -19,6 +22,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "service/push_scheduler.h"
 #include "service/service.h"
 
 namespace slipway::server {
@@ -31,7 +35,8 @@ struct TlsFiles {
 
 class HttpServer {
  public:
-  explicit HttpServer(service::Config config, std::optional<TlsFiles> tls = std::nullopt);
+  // `scheduler` (outliving the server) runs the pushes webhooks deliver.
+  HttpServer(service::Config config, service::PushScheduler& scheduler, std::optional<TlsFiles> tls = std::nullopt);
   ~HttpServer();  // stops
 
   // "https" with TLS files, else "http".

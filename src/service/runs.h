@@ -93,6 +93,32 @@ struct Push {
   std::string before;  // the ref's previous commit; "" or all zeros: unknown or a new ref
 };
 
+// A push as a verified webhook delivery tells it (server/webhooks.h reads
+// each host's payload): the repository's URLs as the host gives them
+// (clone, ssh, web), the ref and its old and new commits.
+struct WebhookPush {
+  std::vector<std::string> repo_urls;
+  std::string ref;     // refs/heads/main
+  std::string before;  // "" or all zeros: a new ref
+  std::string after;
+};
+
+// One verified delivery of a push event.
+struct WebhookDelivery {
+  std::string host;  // "github", "gitea", "gitlab", "bitbucket", "azure-devops"
+  std::string id;    // the host's delivery id: a replay carries the same one
+  std::vector<WebhookPush> pushes;
+};
+
+// What accepting a delivery decided, before any run starts.
+struct DeliveryAnswer {
+  enum class Status { accepted, duplicate, ignored };
+  Status status = Status::ignored;
+  std::string reason;       // ignored: why (for the host's delivery log); duplicate: when first accepted
+  std::vector<Push> pushes;  // accepted: the pushes to hand to handle_push, one per component ref
+  std::vector<std::string> components;  // accepted: the component of each push
+};
+
 enum class PushHandling { started, no_run, batched, already_handled };
 
 struct PushOutcome {
@@ -172,6 +198,17 @@ class RunService {
   // true). Returned: what stops before the push is looked at (no workspace,
   // not_found when no component has its repo there, the permission run).
   Status handle_push(const Push& push, const RunSettings& settings, const PushReport& report);
+  // Webhooks (webhook_deliveries.cpp). The secret of webhook host `host`
+  // from the workspace's `webhooks:` (its secret_file read now); nullopt
+  // when the workspace names none.
+  Result<std::optional<std::string>> webhook_secret(const std::string& host) const;
+  // A verified delivery: its pushes matched to components (by repository
+  // URL, model/repo_url.h) and, when any matched, its id claimed in the
+  // store with a history event "webhook.delivery" in one transaction;
+  // duplicate when the id was claimed before. Needs the permission run for
+  // the acting identity (the server's "webhook:<host>"). No run starts here:
+  // the caller hands the pushes to handle_push (push_scheduler.h).
+  Result<DeliveryAnswer> accept_delivery(const WebhookDelivery& delivery);
   // One pass over every local component repository: each branch head is a
   // push (reported as handle_push's), its changes counted from the head the
   // last handled push left.

@@ -362,14 +362,17 @@ Status apply_pending(SqliteDb& db, const Clock& clock, std::span<const Migration
 
 // The state file and its journals are its owner's alone: created 0600, and
 // made so when an older slipway left them readable. SQLite gives the -wal and
-// -shm files it creates the database file's mode. O_EXCL: only a file that
-// did not exist is opened here, because closing any descriptor of an open
-// database drops every POSIX lock this process holds on it, and with them
-// the other connections' protection (a server reading while a CLI
-// checkpoints then read a truncated log: "disk I/O error").
+// -shm files it creates the database file's mode.
+// An existing file is never opened here: closing any descriptor of it drops
+// every POSIX lock this process holds on it, those of its other SQLite
+// connections too (serve, a run's cancel watch), and another process then
+// takes itself for the last user and deletes the write-ahead log under them.
 void keep_private(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) ::close(fd);
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) != 0) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::string file = path + suffix;
     struct stat info {};

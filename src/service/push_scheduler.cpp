@@ -1,0 +1,86 @@
+#include "service/push_scheduler.h"
+
+#include <algorithm>
+
+#include "run/job.h"
+
+namespace slipway::service {
+namespace {
+
+// One line of what a push did, as `slipway notify` says it.
+std::string describe(const PushOutcome& out) {
+  const std::string head = out.component + " " + out.ref + " " + out.sha.substr(0, 12) + ": ";
+  switch (out.handling) {
+    case PushHandling::started:
+      return head + (out.run ? "run " + out.run->record.id + " " + run::result_name(out.run->record.result) : "run");
+    case PushHandling::no_run: return head + "no run (" + out.reason + ")";
+    case PushHandling::batched: return head + "batched behind run " + out.reason;
+    case PushHandling::already_handled: return head + "already handled (" + out.reason + ")";
+  }
+  return head;
+}
+
+}  // namespace
+
+PushScheduler::PushScheduler(Config config, int slots, int agents, Say say)
+    : m_config(std::move(config)), m_agents(agents), m_say(std::move(say)) {
+  for (int i = 0; i < std::max(slots, 1); ++i) m_slots.emplace_back([this] { work(); });
+}
+
+PushScheduler::~PushScheduler() { stop(); }
+
+void PushScheduler::submit(Push push, std::string actor) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping) return;
+    m_queue.push_back({std::move(push), std::move(actor)});
+  }
+  m_wake.notify_one();
+}
+
+void PushScheduler::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+    m_queue.clear();
+  }
+  m_wake.notify_all();
+  for (std::thread& slot : m_slots)
+    if (slot.joinable()) slot.join();
+}
+
+void PushScheduler::work() {
+  for (;;) {
+    Item item;
+    {
+      std::unique_lock lock(m_mutex);
+      m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+      if (m_stopping) return;
+      item = std::move(m_queue.front());
+      m_queue.pop_front();
+    }
+    handle(item);
+  }
+}
+
+void PushScheduler::handle(const Item& item) {
+  Config as = m_config;
+  as.actor = item.actor;
+  Result<std::unique_ptr<RunService>> runs = RunService::open(as);
+  if (!runs) return say(item.push.ref + ": " + runs.error().to_string());
+  RunSettings settings;
+  settings.agents = m_agents;
+  settings.listener.warning = [this](const std::string& text) { say(text); };
+  Status handled = (*runs)->handle_push(item.push, settings, [this](const Result<PushOutcome>& outcome) {
+    say(outcome ? describe(*outcome) : outcome.error().to_string());
+  });
+  if (!handled) say(item.push.ref + ": " + handled.error().to_string());
+}
+
+void PushScheduler::say(const std::string& line) {
+  if (!m_say) return;
+  std::lock_guard lock(m_say_mutex);
+  m_say(line);
+}
+
+}  // namespace slipway::service
