@@ -33,7 +33,7 @@ for e in range(m):
 lines += ["roles:", "  admin: [frank]"]
 open(f"{ws}/slipway.yaml", "w").write("\n".join(lines) + "\n")
 PY
-token=$("$build/slipway" -C "$tmp/ws" token create frank --as frank 2>/dev/null)
+token=$("$build/slipway" -C "$tmp/ws" token create --user frank --as frank 2>/dev/null)
 port=$(free_port)
 "$build/slipway" -C "$tmp/ws" serve --listen "127.0.0.1:$port" >"$tmp/serve.out" 2>&1 &
 serve_pid=$!

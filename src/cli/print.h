@@ -2,6 +2,8 @@
 #pragma once
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "release/service.h"
@@ -12,5 +14,8 @@ namespace slipway::cli {
 // over, what --force overrode; an error (exit 1) when the apply failed or
 // was interrupted.
 Status print_apply(const release::ApplyRecord& record, std::ostream& out = std::cout);
+
+// Rows padded into aligned columns, on stdout.
+void print_table(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace slipway::cli

@@ -72,6 +72,12 @@ std::optional<std::string> bearer_token(const httplib::Request& request) {
 
 }  // namespace
 
+// A request's Service, acting as its token's user, and that token.
+struct Caller {
+  std::unique_ptr<service::Service> service;  // nullptr after answering 401
+  store::TokenRecord token;
+};
+
 struct HttpServer::Impl {
   service::Config config;
   httplib::Server http;
@@ -79,26 +85,26 @@ struct HttpServer::Impl {
   std::atomic<bool> listening_ended = false;
 
   void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
-  Result<std::unique_ptr<service::Service>> open_as(const httplib::Request& request, httplib::Response& response);
+  Result<Caller> open_as(const httplib::Request& request, httplib::Response& response);
 };
 
-// The Service acting as the request's token identity; nullptr after answering 401.
-Result<std::unique_ptr<service::Service>> HttpServer::Impl::open_as(const httplib::Request& request,
-                                                                   httplib::Response& response) {
+// The Service acting as the request's token identity; none after answering 401
+// (no token, or one unknown, revoked or expired: the message says which).
+Result<Caller> HttpServer::Impl::open_as(const httplib::Request& request, httplib::Response& response) {
   std::optional<std::string> token = bearer_token(request);
   if (!token) {
     answer_error(response, 401, "unauthorized", "send Authorization: Bearer TOKEN (slipway token create)");
-    return nullptr;
+    return Caller{};
   }
   service::Config as = config;
   as.actor.clear();
   Result<std::unique_ptr<service::Service>> opened = service::Service::open(as);
   if (!opened) return std::unexpected(opened.error());
-  Result<std::string> who = (*opened)->authenticate(*token);
-  if (who) return opened;
+  Result<store::TokenRecord> who = (*opened)->authenticate(*token);
+  if (who) return Caller{std::move(*opened), *who};
   if (who.error().code != ErrorCode::denied) return std::unexpected(who.error());
   answer_error(response, 401, "unauthorized", who.error().message);
-  return nullptr;
+  return Caller{};
 }
 
 void HttpServer::Impl::handle(const Route& route, const httplib::Request& request, httplib::Response& response) {
@@ -107,10 +113,14 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
   for (std::size_t i = 0; i < names.size() && i + 1 < request.matches.size(); ++i)
     call.params[names[i]] = request.matches[i + 1].str();
   std::lock_guard<std::mutex> one_at_a_time(service_mutex);
-  Result<std::unique_ptr<service::Service>> service = open_as(request, response);
-  if (service && !*service) return;  // answered 401: who asks comes before what is asked
+  Result<Caller> caller = open_as(request, response);
+  if (caller && !caller->service) return;  // answered 401: who asks comes before what is asked
+  if (caller && caller->token.read_only && route.changes_state())
+    return answer_error(response, 403, "denied",
+                        "token " + service::token_label(caller->token) + " is read-only: it cannot " + route.summary);
   if (!read_body(route, request, call, response)) return;
-  Result<json> result = service ? route.handler(**service, call) : Result<json>(std::unexpected(service.error()));
+  Result<json> result =
+      caller ? route.handler(*caller->service, call) : Result<json>(std::unexpected(caller.error()));
   if (result) return answer(response, 200, *result);
   const Error& error = result.error();
   answer_error(response, http_status(error.code), error_code_name(error.code), error.message, error.where);

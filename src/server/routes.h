@@ -38,6 +38,10 @@ struct Route {
   std::string summary;   // one line, for the OpenAPI document
   std::vector<std::string> body_fields;  // required string fields of a JSON body; empty: no body
   Handler handler;       // empty for routes the server answers itself (openapi.json)
+
+  // Whether the route may change state: every method but GET. A read-only
+  // token is refused these before their handler runs.
+  bool changes_state() const { return method != "GET"; }
 };
 
 // Every route of /api/v1.

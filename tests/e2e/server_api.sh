@@ -6,11 +6,8 @@
 # 200; openapi.json lists every route the server answers; SIGTERM while a
 # promotion applies lets it answer, then ends serve.
 source "$(dirname "$0")/common.sh"
-command -v curl >/dev/null || skip "curl is not installed"
-command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
+server_test_setup
 ws=$TMP/ws
-serve_pid=
-trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
 make_component_repo "$ws" api
 cat >"$ws/slipway.yaml" <<'YAML'
 product: {name: shop, version: "2.1"}
@@ -46,7 +43,7 @@ YAML
 sed -i "s|MARK|$TMP/applying|" "$ws/slipway.yaml"  # a qa apply says it started, then takes 2 s
 unset SLIPWAY_USER SLIPWAY_MASTER_KEY
 sw() { "$SLIPWAY" -C "$ws" "$@"; }
-dump() { sqlite3 "$ws/.slipway/state.db" .dump; }
+dump() { state_dump "$ws"; }
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
 
 expect_exit 0 sw release built api 1.0.0 --digest sha256:a1 --as alice
@@ -54,35 +51,20 @@ expect_exit 0 sw release create --from dev --json --as erin
 release=$(field '["id"]' <<<"$OUT")
 
 # Tokens: only permission token (admin) makes them; each is printed once.
-expect_exit 1 sw token create erin --as alice
+expect_exit 1 sw token create --user erin --as alice
 expect_contains "$ERR" "needs permission token"
-expect_exit 2 sw token create nobody --as frank
+expect_exit 2 sw token create --user nobody --as frank
 expect_contains "$ERR" "no role has member nobody"
 tokens=()
 for user in alice carol erin frank; do
-  expect_exit 0 sw token create "$user" --as frank
+  expect_exit 0 sw token create --user "$user" --as frank
   tokens+=("$OUT")
 done
 alice=${tokens[0]} carol=${tokens[1]} erin=${tokens[2]} frank=${tokens[3]}
 [[ $(sqlite3 "$ws/.slipway/state.db" "SELECT count(*) FROM api_tokens WHERE hash = '$erin'") == 0 ]] ||
   die "the store holds a token itself"
 
-"$SLIPWAY" -C "$ws" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>&1 &  # not sw: $! must be serve itself
-serve_pid=$!
-for _ in $(seq 100); do grep -qs "listening on" "$TMP/serve.out" && break; sleep 0.1; done
-base=$(grep -o 'http://[^ ]*' "$TMP/serve.out") || die "serve did not listen: $(cat "$TMP/serve.out")"
-
-# call TOKEN METHOD PATH [BODY]: sets $CODE and $BODY.
-call() {
-  local args=(-s -o "$TMP/body" -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1")
-  [[ $# -ge 4 ]] && args+=(-H 'Content-Type: application/json' -d "$4")
-  CODE=$(curl "${args[@]}" "$base$3"); BODY=$(cat "$TMP/body")
-}
-expect_http() {  # expect_http CODE TOKEN METHOD PATH [BODY]
-  local want=$1; shift
-  call "$@"
-  [[ $CODE == "$want" ]] || die "$2 $3 answered $CODE, expected $want: $BODY"
-}
+start_serve "$ws"
 
 expect_http 200 "$alice" GET /status
 expect_contains "$BODY" '"dev"'
