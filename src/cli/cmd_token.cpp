@@ -28,7 +28,7 @@ nlohmann::ordered_json optional_time(const std::optional<TimePoint>& t) {
 }
 
 // A token as JSON: never the token or its hash (the store gives neither back).
-nlohmann::ordered_json to_json(const store::TokenRecord& t) {
+nlohmann::ordered_json token_json(const store::TokenRecord& t) {
   return {{"prefix", t.prefix},          {"user", t.user},
           {"created_by", t.created_by},  {"created", format_utc(t.created)},
           {"expires", optional_time(t.expires)}, {"read_only", t.read_only},
@@ -55,7 +55,7 @@ Status create_token(const GlobalOptions& options, const TokenArgs& args) {
   const store::TokenRecord& t = created->record;
   if (options.json) {
     nlohmann::ordered_json out{{"token", created->token}};
-    out.update(to_json(t));
+    out.update(token_json(t));
     std::cout << json_text(out, 2) << std::endl;
     return {};
   }
@@ -79,7 +79,7 @@ Status list_tokens(const GlobalOptions& options, const TokenArgs& args) {
   if (!tokens) return std::unexpected(tokens.error());
   if (options.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const store::TokenRecord& t : *tokens) out.push_back(to_json(t));
+    for (const store::TokenRecord& t : *tokens) out.push_back(token_json(t));
     std::cout << json_text(out, 2) << "\n";
     return {};
   }

@@ -10,6 +10,8 @@
 //
 // A token is named by its prefix ("slw_" + its first 8 hex digits), which
 // list and revoke show; the 56 hex digits left keep 224 secret bits.
+#include <string_view>
+
 #include "core/hash.h"
 #include "release/gates.h"
 #include "service/service.h"
