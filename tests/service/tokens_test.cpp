@@ -15,6 +15,11 @@ using std::chrono::seconds;
 using test::TempDir;
 using test::write_file;
 
+TokenOptions for_user(const std::string& user, std::optional<seconds> expires_in = std::nullopt,
+                      bool read_only = false) {
+  return {.user = user, .expires_in = expires_in, .read_only = read_only};
+}
+
 class Tokens : public ::testing::Test {
  protected:
   std::unique_ptr<Service> open_as(const std::string& actor) {
@@ -50,18 +55,18 @@ class Tokens : public ::testing::Test {
 
 TEST_F(Tokens, OnlyPermissionTokenCreatesListsAndRevokesThem) {
   std::unique_ptr<Service> alice = open_as("alice");
-  Result<CreatedToken> token = alice->create_token({.user = "alice"});
+  Result<CreatedToken> token = alice->create_token(for_user("alice"));
   ASSERT_FALSE(token);
   EXPECT_EQ(token.error().code, ErrorCode::denied);
   EXPECT_NE(token.error().message.find("needs permission token"), std::string::npos) << token.error().message;
   EXPECT_NE(alice->tokens().error().message.find("needs permission token"), std::string::npos);
-  const CreatedToken made = create({.user = "alice"});
+  const CreatedToken made = create(for_user("alice"));
   EXPECT_EQ(alice->revoke_token(made.record.prefix).error().code, ErrorCode::denied);
   EXPECT_EQ(open_as("")->authenticate(made.token).value().user, "alice");  // still in force
 }
 
 TEST_F(Tokens, ATokenActsAsItsUser) {
-  const CreatedToken made = create({.user = "alice"});
+  const CreatedToken made = create(for_user("alice"));
   EXPECT_EQ(made.token.rfind("slw_", 0), 0u);
   EXPECT_EQ(made.token.size(), 4u + 64u);
   EXPECT_EQ(made.record.prefix, made.token.substr(0, 12));
@@ -76,15 +81,15 @@ TEST_F(Tokens, ATokenActsAsItsUser) {
 }
 
 TEST_F(Tokens, OnlyForAMemberOfARole) {
-  Result<CreatedToken> token = open_as("frank")->create_token({.user = "mallory"});
+  Result<CreatedToken> token = open_as("frank")->create_token(for_user("mallory"));
   ASSERT_FALSE(token);
   EXPECT_EQ(token.error().code, ErrorCode::invalid_input);
 }
 
 TEST_F(Tokens, ListShowsPrefixesUsersExpiryAndLastUseButNoSecret) {
-  const CreatedToken forever = create({.user = "alice"});
+  const CreatedToken forever = create(for_user("alice"));
   clock.advance(minutes(5));
-  const CreatedToken month = create({.user = "frank", .expires_in = hours(24 * 30), .read_only = true});
+  const CreatedToken month = create(for_user("frank", hours(24 * 30), true));
   ASSERT_TRUE(open_as("")->authenticate(forever.token));
   std::vector<store::TokenRecord> all = open_as("frank")->tokens().value();
   ASSERT_EQ(all.size(), 2u);
@@ -94,6 +99,7 @@ TEST_F(Tokens, ListShowsPrefixesUsersExpiryAndLastUseButNoSecret) {
   EXPECT_EQ(all[0].expires, std::nullopt);
   EXPECT_EQ(all[0].last_used, clock.now());
   EXPECT_FALSE(all[0].read_only);
+  EXPECT_EQ(all[1].prefix, month.record.prefix);
   EXPECT_EQ(all[1].expires, clock.now() + hours(24 * 30));
   EXPECT_EQ(all[1].last_used, std::nullopt);
   EXPECT_TRUE(all[1].read_only);
@@ -101,7 +107,7 @@ TEST_F(Tokens, ListShowsPrefixesUsersExpiryAndLastUseButNoSecret) {
 }
 
 TEST_F(Tokens, LastUseIsRecordedToTheMinute) {
-  const CreatedToken made = create({.user = "alice"});
+  const CreatedToken made = create(for_user("alice"));
   const TimePoint first = clock.now();
   ASSERT_TRUE(open_as("")->authenticate(made.token));
   clock.advance(seconds(59));
@@ -113,7 +119,7 @@ TEST_F(Tokens, LastUseIsRecordedToTheMinute) {
 }
 
 TEST_F(Tokens, AnExpiredTokenIsRefusedSayingWhen) {
-  const CreatedToken made = create({.user = "alice", .expires_in = seconds(90)});
+  const CreatedToken made = create(for_user("alice", seconds(90)));
   clock.advance(seconds(89));
   EXPECT_TRUE(open_as("")->authenticate(made.token));
   clock.advance(seconds(1));
@@ -122,8 +128,8 @@ TEST_F(Tokens, AnExpiredTokenIsRefusedSayingWhen) {
 }
 
 TEST_F(Tokens, ARevokedTokenIsRefusedAndTheRevocationRecorded) {
-  const CreatedToken made = create({.user = "alice"});
-  const CreatedToken other = create({.user = "alice"});
+  const CreatedToken made = create(for_user("alice"));
+  const CreatedToken other = create(for_user("alice"));
   clock.advance(minutes(1));
   Result<RevokedToken> revoked = open_as("frank")->revoke_token(made.record.prefix.substr(4));  // "slw_" left out
   ASSERT_TRUE(revoked) << revoked.error().to_string();
@@ -151,19 +157,20 @@ TEST_F(Tokens, ARevokedTokenIsRefusedAndTheRevocationRecorded) {
 }
 
 TEST_F(Tokens, RevokeNamesAnUnknownPrefixAndRefusesAnAmbiguousOne) {
-  create({.user = "alice"});
-  create({.user = "alice"});
+  create(for_user("alice"));
+  create(for_user("alice"));
   Result<RevokedToken> unknown = open_as("frank")->revoke_token("slw_zzzz");
   EXPECT_EQ(unknown.error().code, ErrorCode::not_found);
   EXPECT_NE(unknown.error().message.find("no token slw_zzzz"), std::string::npos) << unknown.error().message;
   Result<RevokedToken> ambiguous = open_as("frank")->revoke_token("slw_");
   EXPECT_EQ(ambiguous.error().code, ErrorCode::invalid_input);
   EXPECT_NE(ambiguous.error().message.find("2 tokens start with slw_"), std::string::npos);
-  for (const store::TokenRecord& t : open_as("frank")->tokens().value()) EXPECT_EQ(t.revoked, std::nullopt);
+  const std::vector<store::TokenRecord> all = open_as("frank")->tokens().value();
+  for (const store::TokenRecord& t : all) EXPECT_EQ(t.revoked, std::nullopt);
 }
 
 TEST_F(Tokens, AWholeTokenGivenToRevokeIsNeverEchoed) {
-  const CreatedToken made = create({.user = "alice"});
+  const CreatedToken made = create(for_user("alice"));
   Result<RevokedToken> refused = open_as("frank")->revoke_token(made.token);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
@@ -171,14 +178,14 @@ TEST_F(Tokens, AWholeTokenGivenToRevokeIsNeverEchoed) {
 }
 
 TEST_F(Tokens, AReadOnlyTokensUserCannotAct) {
-  const CreatedToken made = create({.user = "frank", .read_only = true});
+  const CreatedToken made = create(for_user("frank", std::nullopt, true));
   std::unique_ptr<Service> service = open_as("");
   ASSERT_TRUE(service->authenticate(made.token));
   Result<std::string> who = service->actor();
   ASSERT_FALSE(who);
   EXPECT_EQ(who.error().code, ErrorCode::denied);
   EXPECT_EQ(who.error().message, "token " + made.record.prefix + "\u2026 is read-only: it cannot act");
-  EXPECT_FALSE(service->create_token({.user = "alice"}));  // frank is admin, his read-only token is not
+  EXPECT_FALSE(service->create_token(for_user("alice")));  // frank is admin, his read-only token is not
   EXPECT_TRUE(service->status());                           // reading works
   EXPECT_EQ(service->store().meta().tokens().value().size(), 1u);
 }
