@@ -39,7 +39,7 @@ open(f"{ws}/slipway.yaml", "w").write("\n".join(lines) + "\n")
 PY
 git -C "$tmp/ws/repos/c0" init -q -b main
 git -C "$tmp/ws/repos/c0" add . && git -C "$tmp/ws/repos/c0" -c user.name=bench -c user.email=bench@example.com commit -qm "feat: c0"
-token=$("$build/slipway" -C "$tmp/ws" token create frank --as frank 2>/dev/null)
+token=$("$build/slipway" -C "$tmp/ws" token create --user frank --as frank 2>/dev/null)
 export SLIPWAY_WEBHOOK_SECRET_GITHUB=bench-secret
 port=$(free_port)
 "$build/slipway" -C "$tmp/ws" serve --listen "127.0.0.1:$port" >"$tmp/serve.out" 2>&1 &

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/app.h"
+#include "cli/print.h"
 #include "core/json_text.h"
 #include "core/strings.h"
 #include "model/resolve.h"
@@ -64,24 +65,6 @@ std::vector<std::string> names(const std::vector<model::NameRef>& refs) {
   std::vector<std::string> out;
   for (const model::NameRef& ref : refs) out.push_back(ref.name);
   return out;
-}
-
-// Rows padded into aligned columns.
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows)
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (widths.size() <= i) widths.push_back(0);
-      widths[i] = std::max(widths[i], row[i].size());
-    }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    std::cout << line << "\n";
-  }
 }
 
 void run_validate(GlobalOptions& options, const std::string& dir) {

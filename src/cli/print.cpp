@@ -28,6 +28,23 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 
 }  // namespace
 
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    std::cout << line << "\n";
+  }
+}
+
 Status print_apply(const json& record, std::ostream& out) {
   const std::string release = text(record, "release"), environment = text(record, "environment");
   if (record.contains("took_over"))

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "release/service.h"
@@ -26,5 +28,7 @@ void print_status(const nlohmann::json& environments);
 void print_diff(const nlohmann::json& diff);
 // release::to_json(history).
 void print_history(const nlohmann::json& entries);
+// Rows padded into aligned columns, on stdout.
+void print_table(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace slipway::cli

@@ -1,5 +1,7 @@
 #include "core/clock.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 
@@ -32,6 +34,24 @@ std::string format_utc(TimePoint t) {
   out += static_cast<char>('0' + millis % 10);
   out += 'Z';
   return out;
+}
+
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  long long unit_seconds = 0;
+  switch (text.back()) {
+    case 's': unit_seconds = 1; break;
+    case 'm': unit_seconds = 60; break;
+    case 'h': unit_seconds = 3600; break;
+    case 'd': unit_seconds = 86400; break;
+    default: return std::nullopt;
+  }
+  const std::string_view digits = text.substr(0, text.size() - 1);
+  auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  if (digits.size() > 6 || !std::all_of(digits.begin(), digits.end(), is_digit)) return std::nullopt;
+  const long long count = std::stoll(std::string(digits));
+  if (count == 0) return std::nullopt;
+  return std::chrono::seconds(count * unit_seconds);
 }
 
 namespace {

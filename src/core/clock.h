@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace slipway {
 
@@ -21,6 +23,12 @@ inline TimePoint from_epoch_ms(std::int64_t ms) { return TimePoint(Millis(ms)); 
 
 // "2026-11-25T10:31:00.123Z" (ISO 8601, UTC, millisecond precision).
 std::string format_utc(TimePoint t);
+
+// "90s", "30m", "24h", "7d": a positive span of at most 6 digits and one
+// unit (s, m, h, d); nullopt for anything else ("30x", "0d", "1.5h", "").
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+// What parse_duration accepts, for error messages.
+inline constexpr const char* k_duration_help = "a positive span such as 90s, 30m, 24h or 7d";
 
 class Clock {
  public:

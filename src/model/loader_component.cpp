@@ -3,6 +3,7 @@
 #include <charconv>
 #include <map>
 
+#include "core/clock.h"
 #include "core/strings.h"
 #include "model/reader.h"
 
@@ -355,16 +356,9 @@ std::optional<std::chrono::seconds> read_duration(Reader& reader, const yaml::No
                                                   const Position& fallback) {
   std::optional<std::string> text = reader.string(node, what, fallback);
   if (!text) return std::nullopt;
-  static const std::map<char, long long> k_unit_seconds = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
-  auto unit = text->empty() ? k_unit_seconds.end() : k_unit_seconds.find(text->back());
-  const std::string digits = unit == k_unit_seconds.end() ? "" : text->substr(0, text->size() - 1);
-  if (digits.empty() || digits.size() > 6 || !std::all_of(digits.begin(), digits.end(), ::isdigit) ||
-      std::stoll(digits) == 0) {
-    reader.error(what + ": expected a positive span such as 90s, 30m, 24h or 7d, got '" + *text + "'",
-                 Reader::at(node, fallback));
-    return std::nullopt;
-  }
-  return std::chrono::seconds(std::stoll(digits) * unit->second);
+  std::optional<std::chrono::seconds> span = parse_duration(*text);
+  if (!span) reader.error(what + ": expected " + k_duration_help + ", got '" + *text + "'", Reader::at(node, fallback));
+  return span;
 }
 
 }  // namespace slipway::model::detail

@@ -140,7 +140,7 @@ struct HttpServer::Impl {
   void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
   void handle_hook(std::string_view host, const httplib::Request& request, httplib::Response& response);
   Status open_current();
-  bool authenticate(const httplib::Request& request, httplib::Response& response);
+  std::optional<store::TokenRecord> authenticate(const httplib::Request& request, httplib::Response& response);
   void send(Answer answer, httplib::Response& response);
 };
 
@@ -164,18 +164,20 @@ Status HttpServer::Impl::open_current() {
   return {};
 }
 
-// The token's identity acts from here on; false after answering 401.
-bool HttpServer::Impl::authenticate(const httplib::Request& request, httplib::Response& response) {
+// The token's identity acts from here on; none after answering 401 (no
+// token, or one unknown, revoked or expired: the message says which).
+std::optional<store::TokenRecord> HttpServer::Impl::authenticate(const httplib::Request& request,
+                                                                 httplib::Response& response) {
   std::optional<std::string> token = bearer_token(request);
   if (!token) {
     answer_error(response, 401, "unauthorized", "send Authorization: Bearer TOKEN (slipway token create)");
-    return false;
+    return std::nullopt;
   }
-  Result<std::string> who = runs->authenticate(*token);
-  if (who) return true;
+  Result<store::TokenRecord> who = runs->authenticate(*token);
+  if (who) return *who;
   if (who.error().code == ErrorCode::denied) answer_error(response, 401, "unauthorized", who.error().message);
   else answer_error(response, 500, error_code_name(who.error().code), who.error().message);
-  return false;
+  return std::nullopt;
 }
 
 void HttpServer::Impl::handle(const Route& route, const httplib::Request& request, httplib::Response& response) {
@@ -183,7 +185,10 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
   Result<Answer> result = [&]() -> Result<Answer> {
     std::lock_guard<std::mutex> one_at_a_time(mutex);
     if (Status opened = open_current(); !opened) return std::unexpected(opened.error());
-    if (!authenticate(request, response)) return Answer{};  // answered: who asks comes before what is asked
+    std::optional<store::TokenRecord> token = authenticate(request, response);
+    if (!token) return Answer{};  // answered: who asks comes before what is asked
+    if (token->read_only && route.changes_state())
+      return fail(ErrorCode::denied, "token " + service::token_label(*token) + " is read-only: it cannot " + route.summary);
     if (!read_body(route, request, call, response)) return Answer{};
     Session session{*runs->service(), *runs, *feed};
     return route.handler(session, call);

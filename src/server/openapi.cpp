@@ -57,8 +57,9 @@ json operation(const Route& route) {
   if (!route.body.empty()) op["requestBody"] = body_schema(route);
   op["responses"] = {{"200", {{"description", "success"}, {"content", {{"application/json", {{"schema", json::object()}}}}}}},
                      {"400", error_response("malformed request")},
-                     {"401", error_response("no token, or an unknown one")},
-                     {"403", error_response("the token's identity lacks the permission (named in the message)")},
+                     {"401", error_response("no token, or one unknown, revoked or expired (the message says which)")},
+                     {"403", error_response("the token's identity lacks the permission (named in the message), "
+                                            "or a read-only token asked to act")},
                      {"404", error_response("not found")},
                      {"409", error_response("conflicts with the state")},
                      {"413", error_response("the body is too large")},

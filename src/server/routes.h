@@ -82,6 +82,10 @@ struct Route {
   std::vector<Field> body = {};  // a JSON object body's fields; empty: no body
   std::vector<std::string> query = {};  // query parameters it reads
   Handler handler = {};          // empty for routes the server answers itself (openapi.json)
+
+  // Whether the route may change state: every method but GET. A read-only
+  // token is refused these before their handler runs.
+  bool changes_state() const { return method != "GET"; }
 };
 
 // Every route of /api/v1.

@@ -9,7 +9,8 @@
 // Defaults are safe: an identity in no role holds nothing. release and run:
 // every role. promote, apply and rollback: every role in an auto environment
 // (builds move it anyway), only role admin in a manual one. hotfix, reveal,
-// rotate, lock, force, rekey and token (create API tokens): role admin.
+// rotate, lock, force, rekey and token (create, list and revoke API tokens):
+// role admin.
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -326,11 +326,11 @@ nlohmann::json to_json(const RunSummary& r) {
           {"finish", text_or_null(r.finish)}, {"reason", r.reason}, {"branch", r.branch}};
 }
 
-Result<std::string> RunService::authenticate(const std::string& token) {
+Result<store::TokenRecord> RunService::authenticate(const std::string& token) {
   m_config.actor.clear();
   if (!m_service) return fail(ErrorCode::not_found, "no slipway.yaml in " + m_config.workspace.string());
-  Result<std::string> who = m_service->authenticate(token);
-  if (who) m_config.actor = *who;
+  Result<store::TokenRecord> who = m_service->authenticate(token);
+  if (who) m_config.actor = who->user;
   return who;
 }
 

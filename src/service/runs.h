@@ -217,7 +217,7 @@ class RunService {
   // The Service opened over the workspace; nullptr without one.
   Service* service() { return m_service.get(); }
   // Service::authenticate: the token's identity then acts in both.
-  Result<std::string> authenticate(const std::string& token);
+  Result<store::TokenRecord> authenticate(const std::string& token);
 
   // Every run, by id.
   Result<std::vector<RunSummary>> runs();

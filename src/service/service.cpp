@@ -45,6 +45,8 @@ Result<std::unique_ptr<Service>> Service::open(Config config) {
 
 Result<std::string> Service::actor() const {
   if (m_config.actor.empty()) return fail(ErrorCode::invalid_input, m_config.no_actor);
+  if (!m_read_only_token.empty())  // every use case that acts asks who acts first
+    return fail(ErrorCode::denied, "token " + m_read_only_token + " is read-only: it cannot act");
   return m_config.actor;
 }
 

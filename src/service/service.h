@@ -78,6 +78,26 @@ struct BuildOutcome {
   std::vector<release::ApplyRecord> applies;  // auto environments moved
 };
 
+// `token create`'s options.
+struct TokenOptions {
+  std::string user;                               // the identity the token acts as
+  std::optional<std::chrono::seconds> expires_in;  // nullopt: never expires
+  bool read_only = false;                          // reads only: every use case that acts refuses it
+};
+
+struct CreatedToken {
+  std::string token;  // the secret, shown once
+  store::TokenRecord record;
+};
+
+struct RevokedToken {
+  store::TokenRecord record;  // as it is now
+  bool already = false;       // it was revoked before
+};
+
+// "slw_abcd1234…": how messages name a token.
+std::string token_label(const store::TokenRecord& token);
+
 class Service {
  public:
   static Result<std::unique_ptr<Service>> open(Config config);
@@ -145,12 +165,22 @@ class Service {
   Result<int> stop_services(const std::string& environment);
 
   // ---- API tokens (tokens.cpp)
-  // A new random token acting as `name` (a member of a role): permission
-  // token. Returned once; the store keeps only its hash.
-  Result<std::string> create_token(const std::string& name);
-  // The identity `token` acts as, which becomes this Service's acting
-  // identity; denied when no stored token has its hash (and then no one acts).
-  Result<std::string> authenticate(const std::string& token);
+  // A new random token acting as options.user (a member of a role):
+  // permission token; recorded as "token.created" (its prefix, never the
+  // token). The token is returned once; the store keeps only its hash.
+  Result<CreatedToken> create_token(const TokenOptions& options);
+  // Every token, oldest first, revoked and expired ones too: permission token.
+  Result<std::vector<store::TokenRecord>> tokens();
+  // Revokes the one token whose prefix starts with `prefix` ("slw_" may be
+  // left out): permission token; recorded as "token.revoked". not_found
+  // naming the prefix when none matches, invalid_input when several do.
+  // A token already revoked stays as it was (`already` set, nothing recorded).
+  Result<RevokedToken> revoke_token(const std::string& prefix);
+  // The token `token` is, which makes its user this Service's acting
+  // identity (and a read-only token's user unable to act). denied when no
+  // stored token has its hash, or it is revoked or expired; then no one acts.
+  // Records the use (to the minute).
+  Result<store::TokenRecord> authenticate(const std::string& token);
 
   // ---- locks
   Result<std::vector<LockView>> locks();
@@ -175,6 +205,7 @@ class Service {
   // Fingerprints secrets under the master key; says none exist while there is no key yet.
   Result<release::SecretFingerprints> fingerprinter();
   enum class Observe { yes, no };  // ask the platform's driver what really runs
+  Result<CreatedToken> store_new_token(const TokenOptions& options);  // create_token's one draw
   Result<PlanResult> plan_for(const std::string& environment, const std::optional<std::string>& release,
                               const std::map<std::string, std::string>& versions, Observe observe);
   Status check_plannable(const std::string& environment, const std::optional<std::string>& release,
@@ -183,6 +214,7 @@ class Service {
   Status permit_force(const ApplyOptions& options, const model::Environment& env) const;
 
   Config m_config;
+  std::string m_read_only_token;  // the label of the read-only token acting, if one is
   model::Workspace m_workspace;
   std::unique_ptr<store::Store> m_store;
   std::unique_ptr<release::ReleaseService> m_releases;

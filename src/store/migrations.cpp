@@ -322,6 +322,25 @@ CREATE TABLE api_tokens (
 ) STRICT;
 )sql",
     },
+    Migration{
+        .version = 10,
+        .name = "api token prefix, expiry, read-only, last use, revocation",
+        // `prefix` names a token in `token list|revoke` without revealing it
+        // ("slw_" + its first 8 hex digits; 224 secret bits remain). Tokens
+        // made before it have no known prefix: they get "legacy-" + 8 hex
+        // digits of their hash, which says nothing of the token either.
+        // `last_used_ms` is kept to the minute (service/tokens.cpp).
+        .sqlite = R"sql(
+ALTER TABLE api_tokens ADD COLUMN prefix TEXT NOT NULL DEFAULT '';
+UPDATE api_tokens SET prefix = 'legacy-' || substr(hash, 1, 8);
+CREATE UNIQUE INDEX api_tokens_by_prefix ON api_tokens (prefix);
+ALTER TABLE api_tokens ADD COLUMN expires_ms INTEGER;
+ALTER TABLE api_tokens ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1));
+ALTER TABLE api_tokens ADD COLUMN last_used_ms INTEGER;
+ALTER TABLE api_tokens ADD COLUMN revoked_ms INTEGER;
+ALTER TABLE api_tokens ADD COLUMN revoked_by TEXT NOT NULL DEFAULT '';
+)sql",
+    },
 };
 
 }  // namespace

@@ -99,24 +99,4 @@ Result<std::int64_t> SqliteMetaStore::counter(const std::string& name) {
   return *row ? query->column_int(0) : std::int64_t{0};
 }
 
-Status SqliteMetaStore::add_token(const std::string& hash, const std::string& name, const std::string& created_by) {
-  return m_db.transaction([&]() -> Status {
-    Result<Statement> insert =
-        m_db.prepare("INSERT INTO api_tokens (hash, name, created_by, created_ms) VALUES (?1, ?2, ?3, ?4)");
-    if (!insert) return std::unexpected(insert.error());
-    insert->bind(1, hash).bind(2, name).bind(3, created_by).bind(4, to_epoch_ms(m_clock.now()));
-    return insert->run();
-  });
-}
-
-Result<std::optional<std::string>> SqliteMetaStore::token_name(const std::string& hash) {
-  Result<Statement> query = m_db.prepare("SELECT name FROM api_tokens WHERE hash = ?1");
-  if (!query) return std::unexpected(query.error());
-  query->bind(1, hash);
-  Result<bool> row = query->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::optional<std::string>();
-  return std::optional<std::string>(query->column_text(0));
-}
-
 }  // namespace slipway::store

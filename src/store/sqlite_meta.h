@@ -1,4 +1,5 @@
-// MetaStore on SQLite: schema version, integrity, settings, counters.
+// MetaStore on SQLite: schema version, integrity, settings, counters (sqlite_meta.cpp)
+// and API tokens (sqlite_tokens.cpp).
 #pragma once
 
 #include "core/clock.h"
@@ -18,8 +19,12 @@ class SqliteMetaStore final : public MetaStore {
   Status remove_setting(const std::string& key) override;
   Result<std::int64_t> next_counter(const std::string& name) override;
   Result<std::int64_t> counter(const std::string& name) override;
-  Status add_token(const std::string& hash, const std::string& name, const std::string& created_by) override;
-  Result<std::optional<std::string>> token_name(const std::string& hash) override;
+  // API tokens: sqlite_tokens.cpp.
+  Status add_token(const NewToken& token) override;
+  Result<std::optional<TokenRecord>> token_by_hash(const std::string& hash) override;
+  Result<std::vector<TokenRecord>> tokens() override;
+  Status revoke_token(const std::string& prefix, const std::string& by, TimePoint at) override;
+  Status touch_token(const std::string& prefix, TimePoint at) override;
 
  private:
   SqliteDb& m_db;

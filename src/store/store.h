@@ -54,7 +54,31 @@
 
 namespace slipway::store {
 
-// ---- meta: schema facts, settings, counters ----------------------------------
+// ---- meta: schema facts, settings, counters, API tokens ----------------------
+
+// An API token as stored: never the token itself, and the hash stays in the
+// store (nothing outside it needs one back).
+struct TokenRecord {
+  std::string prefix;  // public: "slw_" + the token's first 8 hex digits ("legacy-..." before schema 10)
+  std::string user;    // the identity it acts as
+  std::string created_by;
+  TimePoint created;
+  std::optional<TimePoint> expires;    // nullopt: never
+  bool read_only = false;
+  std::optional<TimePoint> last_used;  // nullopt: never used
+  std::optional<TimePoint> revoked;    // nullopt: in force
+  std::string revoked_by;
+};
+
+struct NewToken {
+  std::string hash;  // SHA-256 of the token, hex
+  std::string prefix;
+  std::string user;
+  std::string created_by;
+  std::optional<TimePoint> expires;
+  bool read_only = false;
+};
+
 
 class MetaStore {
  public:
@@ -79,11 +103,17 @@ class MetaStore {
   // The counter's last value handed out; 0 when never used.
   virtual Result<std::int64_t> counter(const std::string& name) = 0;
 
-  // API tokens, known by their hash only (service layer: hash_token).
-  // add: conflict when the hash is already stored. token_name: the
-  // identity a token acts as, or nullopt when no token has that hash.
-  virtual Status add_token(const std::string& hash, const std::string& name, const std::string& created_by) = 0;
-  virtual Result<std::optional<std::string>> token_name(const std::string& hash) = 0;
+  // API tokens (service/tokens.cpp), known by their hash only. add:
+  // conflict when the hash or the prefix is already stored. token_by_hash:
+  // nullopt when no token has that hash. tokens: every token, oldest first.
+  // revoke_token: sets revoked/revoked_by of the token with that prefix
+  // (not_found when none; a revoked token stays revoked, its first
+  // revocation kept). touch_token: records a use at `at`.
+  virtual Status add_token(const NewToken& token) = 0;
+  virtual Result<std::optional<TokenRecord>> token_by_hash(const std::string& hash) = 0;
+  virtual Result<std::vector<TokenRecord>> tokens() = 0;
+  virtual Status revoke_token(const std::string& prefix, const std::string& by, TimePoint at) = 0;
+  virtual Status touch_token(const std::string& prefix, TimePoint at) = 0;
 };
 
 // ---- events: the append-only history / audit log ----------------------------

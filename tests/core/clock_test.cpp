@@ -15,5 +15,16 @@ TEST(Clock, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(format_utc(from_epoch_ms(-1)), "1969-12-31T23:59:59.999Z");
 }
 
+TEST(Clock, ParsesDurationsOfOneUnit) {
+  using std::chrono::seconds;
+  EXPECT_EQ(parse_duration("90s"), seconds(90));
+  EXPECT_EQ(parse_duration("90m"), seconds(90 * 60));
+  EXPECT_EQ(parse_duration("12h"), seconds(12 * 3600));
+  EXPECT_EQ(parse_duration("30d"), seconds(30 * 86400));
+  EXPECT_EQ(parse_duration("999999d"), seconds(999999LL * 86400));
+  for (const char* bad : {"", "d", "30x", "0d", "1.5h", "-1d", "+1d", " 1d", "1d ", "1dd", "1000000d", "30"})
+    EXPECT_EQ(parse_duration(bad), std::nullopt) << bad;
+}
+
 }  // namespace
 }  // namespace slipway

@@ -60,11 +60,22 @@ YAML
   export SLIPWAY_USER=dana
 }
 
-# start_serve WS: `slipway serve --listen` on a free loopback port for the
-# workspace WS, stopped on exit; sets $serve_pid and $base (.../api/v1).
+# ---- slipway serve --listen (server_*.sh)
+
+# server_test_setup: skips without curl or sqlite3; on exit, stops the serve
+# start_serve started (if it still runs) and removes $TMP.
+server_test_setup() {
+  command -v curl >/dev/null || skip "curl is not installed"
+  command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
+  serve_pid=
+  trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+}
+
+# start_serve WS: slipway serve --listen on a free loopback port; sets
+# $serve_pid (serve itself, for kill and wait) and $base (.../api/v1).
 start_serve() {
   command -v curl >/dev/null || skip "curl is not installed"
-  "$SLIPWAY" -C "$1" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>&1 &  # $! must be serve itself
+  "$SLIPWAY" -C "$1" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>&1 &
   serve_pid=$!
   trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
   for _ in $(seq 100); do grep -qs "listening on" "$TMP/serve.out" && break; sleep 0.1; done
@@ -86,3 +97,7 @@ expect_http() {  # expect_http CODE TOKEN METHOD PATH [BODY]
   call "$@"
   [[ $CODE == "$want" ]] || die "$2 $3 answered $CODE, expected $want: $BODY"
 }
+
+# state_dump WS: the state database as SQL, without the tokens' rows (a
+# request may record a token's last use; nothing else may change).
+state_dump() { sqlite3 "$1/.slipway/state.db" .dump | grep -v '^INSERT INTO api_tokens '; }

@@ -6,7 +6,7 @@
 # 200; openapi.json lists every route the server answers; SIGTERM while a
 # promotion applies lets it answer, then ends serve.
 source "$(dirname "$0")/common.sh"
-command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
+server_test_setup
 ws=$TMP/ws
 make_component_repo "$ws" api
 cat >"$ws/slipway.yaml" <<'YAML'
@@ -43,7 +43,7 @@ YAML
 sed -i "s|MARK|$TMP/applying|" "$ws/slipway.yaml"  # a qa apply says it started, then takes 2 s
 unset SLIPWAY_USER SLIPWAY_MASTER_KEY
 sw() { "$SLIPWAY" -C "$ws" "$@"; }
-dump() { sqlite3 "$ws/.slipway/state.db" .dump; }
+dump() { state_dump "$ws"; }
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
 
 expect_exit 0 sw release built api 1.0.0 --digest sha256:a1 --as alice
@@ -51,13 +51,13 @@ expect_exit 0 sw release create --from dev --json --as erin
 release=$(field '["id"]' <<<"$OUT")
 
 # Tokens: only permission token (admin) makes them; each is printed once.
-expect_exit 1 sw token create erin --as alice
+expect_exit 1 sw token create --user erin --as alice
 expect_contains "$ERR" "needs permission token"
-expect_exit 2 sw token create nobody --as frank
+expect_exit 2 sw token create --user nobody --as frank
 expect_contains "$ERR" "no role has member nobody"
 tokens=()
 for user in alice carol erin frank; do
-  expect_exit 0 sw token create "$user" --as frank
+  expect_exit 0 sw token create --user "$user" --as frank
   tokens+=("$OUT")
 done
 alice=${tokens[0]} carol=${tokens[1]} erin=${tokens[2]} frank=${tokens[3]}
@@ -65,7 +65,6 @@ alice=${tokens[0]} carol=${tokens[1]} erin=${tokens[2]} frank=${tokens[3]}
   die "the store holds a token itself"
 
 start_serve "$ws"
-
 
 expect_http 200 "$alice" GET /status
 expect_contains "$BODY" '"dev"'

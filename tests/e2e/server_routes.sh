@@ -63,7 +63,7 @@ expect_exit 0 sw run api --as alice
 git -C "$ws/repos/api" commit -q --allow-empty -m "feat: more"
 expect_exit 0 sw run api --as alice
 for user in alice carol frank; do
-  expect_exit 0 sw token create "$user" --as frank
+  expect_exit 0 sw token create --user "$user" --as frank
   printf -v "$user" %s "$OUT"
 done
 

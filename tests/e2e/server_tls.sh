@@ -16,7 +16,7 @@ cert() {  # cert NAME: a self-signed certificate for 127.0.0.1
 }
 cert a
 cert b
-expect_exit 0 "$SLIPWAY" -C "$ws" token create dana --as dana
+expect_exit 0 "$SLIPWAY" -C "$ws" token create --user dana --as dana
 token=$OUT
 
 expect_exit 2 "$SLIPWAY" -C "$ws" serve --listen 127.0.0.1:0 --tls-cert "$TMP/a.pem"

@@ -140,6 +140,32 @@ TEST(Migrations, AFailingMigrationLeavesTheOldVersionIntact) {
   EXPECT_EQ(partial->column_int(0), 0);
 }
 
+// Migration 10: a token made before it keeps working, named by a prefix of
+// its hash (its own prefix is unknown), never expiring, not read-only.
+TEST(Migrations, TokensFromBeforePrefixesGetALegacyName) {
+  TempDir dir;
+  const std::string path = (dir / "state.db").string();
+  const std::string hash(64, 'a');
+  {
+    auto old = SqliteStore::open(path, system_clock(), migrations().first(9));
+    ASSERT_TRUE(old) << old.error().to_string();
+    auto db = SqliteDb::open(path);
+    ASSERT_TRUE((*db)->exec("INSERT INTO api_tokens (hash, name, created_by, created_ms) VALUES ('" + hash +
+                            "', 'alice', 'frank', 1)"));
+  }
+  auto store = SqliteStore::open(path, system_clock());
+  ASSERT_TRUE(store) << store.error().to_string();
+  std::optional<TokenRecord> token = (*store)->meta().token_by_hash(hash).value();
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->prefix, "legacy-aaaaaaaa");
+  EXPECT_EQ(token->user, "alice");
+  EXPECT_EQ(token->expires, std::nullopt);
+  EXPECT_FALSE(token->read_only);
+  EXPECT_EQ(token->revoked, std::nullopt);
+  EXPECT_TRUE((*store)->meta().revoke_token("legacy-aaaaaaaa", "frank", from_epoch_ms(5)));
+  EXPECT_EQ((*store)->meta().token_by_hash(hash).value()->revoked, from_epoch_ms(5));
+}
+
 bool has_table(const std::string& path, const std::string& name) {
   auto db = SqliteDb::open(path);
   auto query = (*db)->prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1");
