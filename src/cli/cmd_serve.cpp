@@ -19,7 +19,7 @@
 #include "cli/app.h"
 #include "core/interrupt.h"
 #include "server/http_server.h"
-#include "service/push_scheduler.h"
+#include "service/run_scheduler.h"
 #include "service/state.h"
 
 namespace slipway::cli {
@@ -59,10 +59,10 @@ Status serve(const GlobalOptions& options, const ServeArgs& args) {
   // Bound before the lease so a taken port fails at once; served only once
   // the lease is held, so a refused second serve never answers requests.
   // Runs the pushes webhooks deliver; its slots print what each push did.
-  std::unique_ptr<service::PushScheduler> scheduler;
+  std::unique_ptr<service::RunScheduler> scheduler;
   std::unique_ptr<server::HttpServer> http;
   if (!listen.empty()) {
-    scheduler = std::make_unique<service::PushScheduler>(config, args.run_slots, 0, [](const std::string& line) {
+    scheduler = std::make_unique<service::RunScheduler>(config, args.run_slots, 0, [](const std::string& line) {
       std::cout << "slipway serve: " << line << std::endl;
     });
     http = std::make_unique<server::HttpServer>(config, *scheduler, *tls);

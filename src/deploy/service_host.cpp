@@ -232,7 +232,7 @@ void ServiceHost::tick(std::chrono::milliseconds wait) {
     }
   }
   // Reap our supervisors by pid, never waitpid(-1): serve also runs builds
-  // (service/push_scheduler.h) whose step processes are waited for by the run.
+  // (service/run_scheduler.h) whose step processes are waited for by the run.
   for (auto& [dir, w] : m_watched) {
     if (!w.child || !w.pid || w.exited) continue;
     const pid_t reaped = ::waitpid(w.pid, nullptr, WNOHANG);

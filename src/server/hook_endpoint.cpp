@@ -38,7 +38,7 @@ HookAnswer accepted_answer(const service::WebhookDelivery& delivery, const servi
 }  // namespace
 
 Result<HookAnswer> answer_hook(const service::Config& config, std::string_view host, const HeaderLookup& header,
-                               std::string_view body, service::PushScheduler& scheduler) {
+                               std::string_view body, service::RunScheduler& scheduler) {
   service::Config as = config;
   as.actor = "webhook:" + std::string(host);
   Result<std::unique_ptr<service::RunService>> runs = service::RunService::open(as);

@@ -20,7 +20,7 @@
 
 #include "core/error.h"
 #include "server/webhooks.h"
-#include "service/push_scheduler.h"
+#include "service/run_scheduler.h"
 
 namespace slipway::server {
 
@@ -34,6 +34,6 @@ struct HookAnswer {
 
 // Service errors (a workspace that does not load, denied) are returned for the server to map.
 Result<HookAnswer> answer_hook(const service::Config& config, std::string_view host, const HeaderLookup& header,
-                               std::string_view body, service::PushScheduler& scheduler);
+                               std::string_view body, service::RunScheduler& scheduler);
 
 }  // namespace slipway::server

@@ -122,7 +122,7 @@ std::vector<FileStamp> stamp_of(const std::filesystem::path& workspace) {
 
 struct HttpServer::Impl {
   service::Config config;
-  service::PushScheduler& scheduler;
+  service::RunScheduler& scheduler;
   std::optional<TlsFiles> tls;
   std::unique_ptr<httplib::Server> server;  // an httplib::SSLServer with TLS
   httplib::Server& http = *server;
@@ -190,7 +190,7 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
     if (token->read_only && route.changes_state())
       return fail(ErrorCode::denied, "token " + service::token_label(*token) + " is read-only: it cannot " + route.summary);
     if (!read_body(route, request, call, response)) return Answer{};
-    Session session{*runs->service(), *runs, *feed};
+    Session session{*runs->service(), *runs, *feed, &scheduler};
     return route.handler(session, call);
   }();
   if (!result) {
@@ -241,7 +241,7 @@ std::unique_ptr<httplib::Server> make_server(const std::optional<TlsFiles>& tls)
 
 }  // namespace
 
-HttpServer::HttpServer(service::Config config, service::PushScheduler& scheduler, std::optional<TlsFiles> tls)
+HttpServer::HttpServer(service::Config config, service::RunScheduler& scheduler, std::optional<TlsFiles> tls)
     : m_impl(std::make_unique<Impl>(std::move(config), scheduler, tls, make_server(tls))) {
   httplib::Server& http = m_impl->http;
   for (std::string_view host : model::k_webhook_hosts)

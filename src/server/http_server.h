@@ -22,7 +22,7 @@
 #include <thread>
 
 #include "core/error.h"
-#include "service/push_scheduler.h"
+#include "service/run_scheduler.h"
 #include "service/service.h"
 
 namespace slipway::server {
@@ -36,7 +36,7 @@ struct TlsFiles {
 class HttpServer {
  public:
   // `scheduler` (outliving the server) runs the pushes webhooks deliver.
-  HttpServer(service::Config config, service::PushScheduler& scheduler, std::optional<TlsFiles> tls = std::nullopt);
+  HttpServer(service::Config config, service::RunScheduler& scheduler, std::optional<TlsFiles> tls = std::nullopt);
   ~HttpServer();  // stops
 
   // "https" with TLS files, else "http".

@@ -1,8 +1,10 @@
 #include "server/routes.h"
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "release/codec.h"
@@ -228,6 +230,60 @@ Result<Answer> logs(Session& s, const Call& call) {
   return answer;
 }
 
+// Starts `start` on a scheduler slot and answers 202 with the run's id once
+// it is numbered, or the error that stopped it before (a bad pipeline, a
+// permission). When every slot is busy for a while the run waits its turn:
+// 202 without an id, the run to be found in GET /runs.
+Result<Answer> start_on_slot(Session& s, std::function<Result<service::RunOutcome>(service::RunService&,
+                                                                                     const service::RunSettings&)> start) {
+  if (!s.scheduler) return fail(ErrorCode::unsupported, "runs start through slipway serve's run slots");
+  auto numbered = std::make_shared<std::promise<Result<std::string>>>();
+  auto told = std::make_shared<std::atomic<bool>>(false);
+  auto tell = [numbered, told](Result<std::string> id) {
+    if (!told->exchange(true)) numbered->set_value(std::move(id));
+  };
+  std::future<Result<std::string>> id = numbered->get_future();
+  const bool queued = s.scheduler->submit_job(
+      [start, tell](service::RunService& runs, service::RunSettings& settings) {
+        settings.listener.started = [tell](const std::string& run) { tell(run); };
+        Result<service::RunOutcome> outcome = start(runs, settings);
+        tell(outcome ? Result<std::string>(outcome->record.id) : Result<std::string>(std::unexpected(outcome.error())));
+      },
+      s.service.config().actor);
+  if (!queued) return fail(ErrorCode::conflict, "slipway serve is stopping; no run starts now");
+  Answer answer(json{{"queued", true}});
+  answer.status = 202;
+  if (id.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return answer;
+  Result<std::string> run = id.get();
+  if (!run) return std::unexpected(run.error());
+  answer.body = {{"id", *run}, {"url", std::string(k_api_prefix) + "/runs/" + *run}};
+  answer.headers.emplace_back("Location", std::string(k_api_prefix) + "/runs/" + *run);
+  return answer;
+}
+
+// {"component": "api", "branch": "main", "commit": "..."}: a build, as `slipway run COMPONENT`.
+Result<Answer> start_run(Session& s, const Call& call) {
+  service::RunRequest request{.component = call.text("component")};
+  if (std::string branch = call.text("branch"); !branch.empty()) request.branch = branch;
+  request.commit = call.text("commit");
+  if (Result<const model::Component*> known = s.service.workspace().require_component(request.component); !known)
+    return std::unexpected(known.error());
+  if (Status allowed = s.service.permit(service::Permission::run, nullptr, "run " + request.component); !allowed)
+    return std::unexpected(allowed.error());
+  return start_on_slot(s, [request](service::RunService& runs, const service::RunSettings& settings) {
+    return runs.start(request, settings);
+  });
+}
+
+Result<Answer> retry_run(Session& s, const Call& call) {
+  const std::string id = call.params.at("id");
+  if (Result<json> old = s.feed.run(id); !old) return std::unexpected(old.error());
+  else if (old->value("state", "") == "running") return fail(ErrorCode::conflict, "run " + id + " is still running");
+  return start_on_slot(s, [id](service::RunService& runs, const service::RunSettings& settings) {
+    return runs.retry(id, settings);
+  });
+}
+
 Result<Answer> cancel(Session& s, const Call& call) {
   auto done = s.runs.cancel(call.params.at("id"));
   if (!done) return std::unexpected(done.error());
@@ -360,6 +416,10 @@ const std::vector<Route>& routes() {
       {"POST", "/releases/{id}/promotions", "promote a release into an environment (its gates apply)",
        {environment, force}, {}, promote},
       {"GET", "/runs", "every run, newest first", {}, paged, runs},
+      {"POST", "/runs", "start a build of a component (202 with the run's id)",
+       {{"component"}, {"branch", "string", false}, {"commit", "string", false}}, {}, start_run},
+      {"POST", "/runs/{id}/retry", "rerun a run's failed and canceled jobs (202 with the new run's id)", {}, {},
+       retry_run},
       {"GET", "/runs/{id}", "one run: stages, jobs, steps, results and times", {}, {}, show_run},
       {"GET", "/runs/{id}/logs", "a run's step logs; ?follow=1 streams them as server-sent events", {},
        {"job", "follow"}, logs},

@@ -22,6 +22,7 @@
 
 #include "core/error.h"
 #include "service/feed.h"
+#include "service/run_scheduler.h"
 #include "service/runs.h"
 #include "service/service.h"
 
@@ -34,6 +35,7 @@ struct Session {
   service::Service& service;
   service::RunService& runs;
   service::Feed& feed;
+  service::RunScheduler* scheduler = nullptr;  // starts runs (serve's slots); none in the CLI
 };
 
 // What a handler reads of a request.

@@ -222,6 +222,7 @@ run::RunOptions RunService::run_options(const PreparedRun& prepared, const std::
 }
 
 Result<RunOutcome> RunService::execute(const PreparedRun& prepared, const std::string& id, const RunSettings& settings) {
+  if (settings.listener.started) settings.listener.started(id);
   run::RunOptions options = run_options(prepared, id, settings.agents);
   if (std::optional<std::string> warning = run::isolation_warning(); warning && settings.listener.warning)
     settings.listener.warning(*warning);

@@ -70,6 +70,7 @@ struct RunRequest {
 struct RunListener {
   std::function<void(const std::string& job, std::string_view line)> line;  // each step output line
   std::function<void(const std::string& text)> warning;  // e.g. steps run without isolation
+  std::function<void(const std::string& id)> started;    // the run is numbered and recorded; its jobs start next
 };
 
 struct RunSettings {
@@ -207,7 +208,7 @@ class RunService {
   // store with a history event "webhook.delivery" in one transaction;
   // duplicate when the id was claimed before. Needs the permission run for
   // the acting identity (the server's "webhook:<host>"). No run starts here:
-  // the caller hands the pushes to handle_push (push_scheduler.h).
+  // the caller hands the pushes to handle_push (run_scheduler.h).
   Result<DeliveryAnswer> accept_delivery(const WebhookDelivery& delivery);
   // One pass over every local component repository: each branch head is a
   // push (reported as handle_push's), its changes counted from the head the

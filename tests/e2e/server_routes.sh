@@ -122,6 +122,29 @@ expect_http 409 "$alice" POST /runs/1/cancel
 expect_contains "$BODY" "is not running"
 expect_http 404 "$alice" POST /runs/99/cancel
 
+# Start and retry through the API: 202 with the run's id at once, the run on serve's slots.
+wait_run() {  # wait_run ID: until run ID finishes; its result in $RESULT
+  for _ in $(seq 200); do
+    call "$alice" GET "/runs/$1"
+    RESULT=$(field '.get("result") or ""' <<<"$BODY")
+    [[ $(field '["state"]' <<<"$BODY") == finished ]] && return; sleep 0.1
+  done
+  die "run $1 did not finish: $BODY"
+}
+expect_http 400 "$alice" POST /runs '{}'
+expect_http 404 "$alice" POST /runs '{"component": "apu"}'
+expect_contains "$BODY" "did you mean 'api'"
+expect_http 202 "$alice" POST /runs '{"component": "api", "branch": "main"}'
+started=$(field '["id"]' <<<"$BODY")
+expect_contains "$HEADERS" "Location: /api/v1/runs/$started"
+wait_run "$started"
+[[ $RESULT == succeeded ]] || die "run $started: $RESULT"
+expect_http 202 "$alice" POST "/runs/$started/retry"
+retried=$(field '["id"]' <<<"$BODY")
+[[ $retried != "$started" ]] || die "a retry reused the run's id"
+wait_run "$retried"
+expect_http 404 "$alice" POST /runs/99/retry
+
 # ---- components, versions, environments
 expect_http 200 "$alice" GET /components
 expect_contains "$BODY" '"name":"api"'

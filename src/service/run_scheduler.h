@@ -1,9 +1,10 @@
-// The scheduler of `slipway serve`: pushes accepted by a webhook wait in a
-// queue and a few local agent slots (worker threads) hand each to
-// RunService::handle_push, so the host's delivery is answered (202) before
-// its run starts. Each slot opens its own RunService (its own Store
-// connection) per push: the Store is single-threaded, and the workspace is
-// read as it is when the run starts, as `slipway notify` does.
+// The scheduler of `slipway serve`: pushes accepted by a webhook and runs
+// asked through the API wait in a queue, and a few local agent slots
+// (worker threads) take each (a push to RunService::handle_push), so the
+// request is answered before its run goes. Each slot opens its own
+// RunService (its own Store connection) per item: the Store is
+// single-threaded, and the workspace is read as it is when the run starts,
+// as `slipway notify` does.
 //
 // stop() takes no more pushes, drops those still queued (their commits are
 // still in the repository: the next push or watch pass of the ref handles
@@ -27,22 +28,27 @@
 
 namespace slipway::service {
 
-class PushScheduler {
+class RunScheduler {
  public:
   using Say = std::function<void(const std::string& line)>;  // called from the slots, one line at a time
   // `slots` parallel runs (at least 1); `agents` job slots of each run (0: cores).
-  PushScheduler(Config config, int slots, int agents, Say say);
-  ~PushScheduler();  // stops
-  PushScheduler(const PushScheduler&) = delete;
-  PushScheduler& operator=(const PushScheduler&) = delete;
+  RunScheduler(Config config, int slots, int agents, Say say);
+  ~RunScheduler();  // stops
+  RunScheduler(const RunScheduler&) = delete;
+  RunScheduler& operator=(const RunScheduler&) = delete;
+
+  // What a slot does with its RunService (acting as the item's actor) and the run settings.
+  using Job = std::function<void(RunService& runs, RunSettings& settings)>;
 
   // Queues `push`, handled as `actor` (the identity whose permission run applies).
   void submit(Push push, std::string actor);
+  // Queues `job`, done as `actor`; false when the scheduler stopped.
+  bool submit_job(Job job, std::string actor);
   void stop();
 
  private:
   struct Item {
-    Push push;
+    Job job;
     std::string actor;
   };
   void work();

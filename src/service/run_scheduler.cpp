@@ -1,4 +1,4 @@
-#include "service/push_scheduler.h"
+#include "service/run_scheduler.h"
 
 #include <algorithm>
 
@@ -22,23 +22,35 @@ std::string describe(const PushOutcome& out) {
 
 }  // namespace
 
-PushScheduler::PushScheduler(Config config, int slots, int agents, Say say)
+RunScheduler::RunScheduler(Config config, int slots, int agents, Say say)
     : m_config(std::move(config)), m_agents(agents), m_say(std::move(say)) {
   for (int i = 0; i < std::max(slots, 1); ++i) m_slots.emplace_back([this] { work(); });
 }
 
-PushScheduler::~PushScheduler() { stop(); }
+RunScheduler::~RunScheduler() { stop(); }
 
-void PushScheduler::submit(Push push, std::string actor) {
-  {
-    std::lock_guard lock(m_mutex);
-    if (m_stopping) return;
-    m_queue.push_back({std::move(push), std::move(actor)});
-  }
-  m_wake.notify_one();
+void RunScheduler::submit(Push push, std::string actor) {
+  submit_job(
+      [this, push = std::move(push)](RunService& runs, RunSettings& settings) {
+        Status handled = runs.handle_push(push, settings, [this](const Result<PushOutcome>& outcome) {
+          say(outcome ? describe(*outcome) : outcome.error().to_string());
+        });
+        if (!handled) say(push.ref + ": " + handled.error().to_string());
+      },
+      std::move(actor));
 }
 
-void PushScheduler::stop() {
+bool RunScheduler::submit_job(Job job, std::string actor) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping) return false;
+    m_queue.push_back({std::move(job), std::move(actor)});
+  }
+  m_wake.notify_one();
+  return true;
+}
+
+void RunScheduler::stop() {
   {
     std::lock_guard lock(m_mutex);
     m_stopping = true;
@@ -49,7 +61,7 @@ void PushScheduler::stop() {
     if (slot.joinable()) slot.join();
 }
 
-void PushScheduler::work() {
+void RunScheduler::work() {
   for (;;) {
     Item item;
     {
@@ -63,21 +75,18 @@ void PushScheduler::work() {
   }
 }
 
-void PushScheduler::handle(const Item& item) {
+void RunScheduler::handle(const Item& item) {
   Config as = m_config;
   as.actor = item.actor;
   Result<std::unique_ptr<RunService>> runs = RunService::open(as);
-  if (!runs) return say(item.push.ref + ": " + runs.error().to_string());
+  if (!runs) return say(runs.error().to_string());
   RunSettings settings;
   settings.agents = m_agents;
   settings.listener.warning = [this](const std::string& text) { say(text); };
-  Status handled = (*runs)->handle_push(item.push, settings, [this](const Result<PushOutcome>& outcome) {
-    say(outcome ? describe(*outcome) : outcome.error().to_string());
-  });
-  if (!handled) say(item.push.ref + ": " + handled.error().to_string());
+  item.job(**runs, settings);
 }
 
-void PushScheduler::say(const std::string& line) {
+void RunScheduler::say(const std::string& line) {
   if (!m_say) return;
   std::lock_guard lock(m_say_mutex);
   m_say(line);
