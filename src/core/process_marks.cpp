@@ -195,14 +195,15 @@ Result<int> kill_marked_processes(std::string_view mark) {
   return kill_selected([mark](const std::string& m) { return m == mark; }, adopting());
 }
 
-Result<int> kill_orphaned_processes() {
-  return kill_selected([](const std::string& mark) {
+Result<int> kill_orphaned_processes(std::string_view scope_prefix) {
+  const std::string prefix = std::string(scope_prefix) + "/";
+  return kill_selected([&prefix](const std::string& mark) {
     // "<pid>.<start>/<scope>": the owner is alive when that pid runs with that start time.
     char* end = nullptr;
     long owner = std::strtol(mark.c_str(), &end, 10);
     if (owner <= 0 || *end != '.') return false;  // not a mark we wrote: leave it
     unsigned long long started = std::strtoull(end + 1, &end, 10);
-    if (*end != '/') return false;
+    if (*end != '/' || !std::string_view(end + 1).starts_with(prefix)) return false;
     std::optional<unsigned long long> running = start_time(owner);
     return !running || *running != started;
   });

@@ -60,8 +60,11 @@ class OrphanAdoption {
 Result<int> kill_marked_processes(std::string_view mark);
 
 // SIGKILLs every marked process of this user whose owner (the pid and start
-// time in its mark) is no longer running: what a killed slipway left
-// behind. Returns how many were killed. Errors: io when /proc cannot be read.
-Result<int> kill_orphaned_processes();
+// time in its mark) is no longer running and whose scope starts with
+// `scope_prefix` + "/": what a killed slipway of that state left behind
+// (another state's orphans are its own recovery's, and may be what a test
+// of it waits for). Returns how many were killed. Errors: io when /proc
+// cannot be read.
+Result<int> kill_orphaned_processes(std::string_view scope_prefix);
 
 }  // namespace slipway

@@ -14,6 +14,7 @@
 #include <map>
 
 #include "core/clock.h"
+#include "core/hash.h"
 #include "core/process.h"
 #include "core/process_marks.h"
 #include "core/strings.h"
@@ -367,6 +368,10 @@ std::vector<std::string> system_basics() {
 }  // namespace
 
 // bash is looked up on PATH once; not found, each step says so.
+std::string process_scope(const fs::path& work_root) {
+  return "s" + sha256_hex(fs::absolute(work_root).lexically_normal().string()).substr(0, 12);
+}
+
 LocalAgent::LocalAgent(fs::path work_root, milliseconds minute, std::vector<fs::path> protected_paths)
     : m_work_root(fs::absolute(work_root)),
       m_minute(minute),
@@ -421,7 +426,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.variables.set("Agent.OS", "Linux");
   state.variables.set("Agent.Name", "local");
   state.minute = m_minute;
-  state.process_mark = process_mark(job.run_id + "/" + folder_name(job.id));
+  state.process_mark = process_mark(process_scope(m_work_root) + "/" + job.run_id + "/" + folder_name(job.id));
   state.bash = m_bash;
   if (job.timeout_minutes > 0) state.deadline = SteadyClock::now() + m_minute * job.timeout_minutes;
 

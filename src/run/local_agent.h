@@ -32,6 +32,11 @@
 
 namespace slipway::run {
 
+// The scope of the process marks of jobs whose work folders are under
+// `work_root` (one per state): a short digest of its absolute path, so the
+// recovery of one state kills only its own orphans.
+std::string process_scope(const std::filesystem::path& work_root);
+
 class LocalAgent final : public Agent {
  public:
   // `minute` is how long timeoutInMinutes' minute lasts (tests shorten it).

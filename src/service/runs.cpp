@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/host.h"
 #include "core/process_marks.h"
+#include "run/local_agent.h"
 #include "core/strings.h"
 #include "run/artifacts.h"
 #include "run/builtin_tasks.h"
@@ -137,7 +138,7 @@ Status RunService::permit_run(const std::string& doing) const {
 
 Recovery RunService::recover() {
   Recovery out;
-  if (Result<int> killed = kill_orphaned_processes(); killed) out.killed_processes = *killed;
+  if (Result<int> killed = kill_orphaned_processes(run::process_scope(state_root() / "work")); killed) out.killed_processes = *killed;
   Result<std::vector<std::string>> marked = run::recover_orphaned_runs(store().runs(), host_name(), process_alive);
   if (marked) out.failed_runs = std::move(*marked);
   else out.problem = marked.error();

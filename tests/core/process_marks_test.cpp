@@ -69,19 +69,26 @@ TEST(ProcessMarks, KillsADetachedDescendantCarryingTheMarkAndNothingElse) {
 TEST(ProcessMarks, KillsOrphansWhoseOwnerIsGoneButNotThoseOfALiveOwner) {
   // Same pid as ours but another start time: the owner this mark names has died
   // (and its pid was recycled - by us).
-  std::string live = process_mark(unique_scope("live"));
-  std::string dead = std::to_string(::getpid()) + ".1/" + unique_scope("dead");
+  // Orphans of another state (another scope prefix) are left to that state's recovery.
+  const std::string state = unique_scope("state"), other_state = unique_scope("other");
+  std::string live = process_mark(state + "/live");
+  std::string dead = std::to_string(::getpid()) + ".1/" + state + "/dead";
+  std::string elsewhere = std::to_string(::getpid()) + ".1/" + other_state + "/dead";
   int orphan = start_detached_sleep(dead);
   int owned = start_detached_sleep(live);
+  int foreign = start_detached_sleep(elsewhere);
   ASSERT_TRUE(running(orphan));
 
-  Result<int> killed = kill_orphaned_processes();
+  Result<int> killed = kill_orphaned_processes(state);
   ASSERT_TRUE(killed) << killed.error().to_string();
-  EXPECT_GE(*killed, 1);
+  EXPECT_EQ(*killed, 1);
   EXPECT_FALSE(still_running(orphan));
   EXPECT_TRUE(running(owned));
+  EXPECT_TRUE(running(foreign));
   ASSERT_TRUE(kill_marked_processes(live));
   EXPECT_FALSE(still_running(owned));
+  ASSERT_TRUE(kill_orphaned_processes(other_state));
+  EXPECT_FALSE(still_running(foreign));
 }
 
 TEST(ProcessMarks, WhileAdoptingLeftoversAreFoundAmongThisProcessesChildren) {
