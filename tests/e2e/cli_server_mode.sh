@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The CLI with --server (or SLIPWAY_SERVER): status, history, diff, release
+# list/show/create, approve, promote and rollback sent to `slipway serve`
+# print the same and exit the same as run locally. The token's user acts
+# (--as is refused with a server); a refusal by the server is the same
+# message and exit code; an unreachable server or a missing token says so.
+source "$(dirname "$0")/common.sh"
+server_test_setup
+ws=$TMP/ws
+make_component_repo "$ws" api
+cat >"$ws/slipway.yaml" <<'YAML'
+product: {name: shop, version: "2.1"}
+components:
+  api:
+    repo: repos/api
+    deploy: {script: {apply: 'true'}}
+environments:
+  dev:
+    platform: {kind: script}
+    components: [api]
+    policy: {mode: auto, branch: main}
+  prod:
+    platform: {kind: script}
+    components: [api]
+    policy:
+      mode: manual
+      promote_from: dev
+      approvals: [{role: qa, count: 1}]
+      permissions: {promote: [release-manager]}
+roles:
+  developer: [alice]
+  qa: [carol]
+  release-manager: [erin]
+  admin: [frank]
+YAML
+unset SLIPWAY_USER SLIPWAY_SERVER SLIPWAY_TOKEN
+sw() { "$SLIPWAY" -C "$ws" "$@"; }
+expect_exit 0 sw release built api 1.0.0 --digest sha256:a1 --as alice
+expect_exit 0 sw release built api 1.1.0 --digest sha256:a2 --as alice
+for user in alice carol erin; do
+  expect_exit 0 sw token create --user "$user" --as frank
+  printf -v "token_$user" %s "$OUT"
+done
+start_serve "$ws"
+server=${base%/api/v1}
+
+# same USER EXIT ARGS...: locally as USER and through the server with USER's
+# token, the same exit code and the same stdout (and stderr, without times).
+same() {
+  local user=$1 want=$2; shift 2
+  local token_var=token_$user
+  expect_exit "$want" sw "$@" --as "$user"
+  local local_out=$OUT local_err=$ERR
+  SLIPWAY_TOKEN=${!token_var} expect_exit "$want" sw --server "$server" "$@"
+  [[ $OUT == "$local_out" ]] || die "'$*' printed differently through the server:
+--- local
+$local_out
+--- server
+$OUT"
+  [[ $ERR == "$local_err" ]] || die "'$*' said differently through the server: '$local_err' / '$ERR'"
+}
+same_read() {  # same_read ARGS...: a read, without --as
+  local want=$1; shift
+  expect_exit "$want" sw "$@"
+  local local_out=$OUT local_err=$ERR
+  SLIPWAY_SERVER=$server SLIPWAY_TOKEN=$token_alice expect_exit "$want" sw "$@"
+  [[ $OUT == "$local_out" ]] || die "'$*' printed differently through the server: '$local_out' / '$OUT'"
+  [[ $ERR == "$local_err" ]] || die "'$*' said differently through the server: '$local_err' / '$ERR'"
+}
+
+same_read 0 status
+same_read 0 status --json
+same_read 0 history dev
+same_read 0 history dev --json
+same_read 2 history nowhere
+same_read 0 release list
+same_read 0 diff dev prod
+same_read 2 diff dev nowhere
+same_read 2 release show nope
+
+# A release made through the server, then read both ways.
+SLIPWAY_TOKEN=$token_erin expect_exit 0 sw --server "$server" release create --from dev --json
+release=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$OUT")
+same_read 0 release show "$release"
+same_read 0 release show "$release" --json
+SLIPWAY_TOKEN=$token_erin expect_exit 2 sw --server "$server" release create --from dev --pin api=9.9.9
+
+# Refusals: the same message and exit code, nothing changed.
+same alice 1 promote "$release" --to prod
+same erin 1 promote "$release" --to prod
+expect_contains "$ERR" "needs 1 approval by role qa"
+same carol 1 approve "$release" --env dev
+
+# Actions through the server act as the token's user.
+SLIPWAY_TOKEN=$token_carol expect_exit 0 sw --server "$server" approve "$release" --env prod
+expect_contains "$OUT" "carol approved $release for prod"
+SLIPWAY_TOKEN=$token_erin expect_exit 0 sw --server "$server" promote "$release" --to prod
+expect_contains "$OUT" "promote $release to prod: applied"
+expect_exit 0 sw history prod
+expect_contains "$OUT" "by erin"
+SLIPWAY_TOKEN=$token_erin expect_exit 1 sw --server "$server" rollback prod
+expect_contains "$ERR" "needs permission rollback"
+same_read 0 history prod
+
+# With a server, identity is the token's: --as is refused; no token, a bad
+# one, or no server listening are said as such.
+SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server "$server" approve "$release" --env prod --as carol
+expect_contains "$ERR" "--as carol does not apply with a server"
+expect_exit 2 env -u SLIPWAY_TOKEN SLIPWAY_CONFIG=$TMP/none.yaml "$SLIPWAY" -C "$ws" --server "$server" status
+expect_contains "$ERR" "set SLIPWAY_TOKEN"
+SLIPWAY_TOKEN=slw_nope expect_exit 1 sw --server "$server" status
+expect_contains "$ERR" "unknown token"
+SLIPWAY_TOKEN=$token_alice expect_exit 1 sw --server http://127.0.0.1:1 status
+expect_contains "$ERR" "cannot reach the slipway server http://127.0.0.1:1"
+SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server ftp://x status
+expect_contains "$ERR" "expected http://HOST:PORT"
+SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server "$server" release built api 1.2.0 --digest sha256:a3
+expect_contains "$ERR" "works on the local workspace and state only"
+echo "cli_server_mode: ok"
