@@ -143,6 +143,24 @@ probe dev 0 || true
 step "slipway status"
 sw status || problem "slipway status failed"
 
+step "the team's server: slipway serve --listen, an API token, the CLI through --server"
+token=$(SLIPWAY_USER=frank sw token create --user erin --expires 1d 2>/dev/null) || problem "'slipway token create' failed"
+sw serve --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
+serve_pid=$!
+for _ in $(seq 100); do grep -qs "listening on" "$work/serve.out" && break; sleep 0.1; done
+url=$(grep -o 'http://[^ ]*' "$work/serve.out" || true)
+if [[ -n $url && -n ${token:-} ]]; then
+  echo "  API: $url   token (erin, release-manager, 1 day): $token"
+  echo "  curl -H 'Authorization: Bearer $token' $url/status"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$url/status" || true)
+  [[ $code == 200 ]] || problem "GET $url/status answered $code"
+  SLIPWAY_TOKEN=$token sw --server "${url%/api/v1}" history prod-cloud | tail -2 | sed 's/^/  /' ||
+    problem "'slipway --server ... history' failed"
+else
+  problem "slipway serve --listen did not start: $(cat "$work/serve.out")"
+fi
+kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true
+
 if ((${#problems[@]})); then
   step "demo: ${#problems[@]} step(s) did not work"
   printf '  - %s\n' "${problems[@]}"
@@ -151,7 +169,8 @@ else
   $check && { echo "demo-check: every step worked"; exit 0; }
 fi
 if ! $check; then
-  step "slipway serve: supervising every service until Ctrl-C (logs: slipway -C $ws service-logs ENV COMPONENT)"
+  step "slipway serve: the API and every service until Ctrl-C (logs: slipway -C $ws service-logs ENV COMPONENT)"
+  echo "  token for the API and 'slipway --server URL' (SLIPWAY_TOKEN): ${token:-none}"
   trap ':' INT  # Ctrl-C is serve's: it stops the services, then the demo cleans up
-  sw serve --stop-services-on-exit || true
+  sw serve --listen "127.0.0.1:${SLIPWAY_DEMO_PORT:-0}" --stop-services-on-exit || true
 fi
