@@ -5,12 +5,14 @@
 // every running step's process group is stopped, always() steps run, the run
 // is canceled.
 //   stdout: the result (or JSON with --json); stderr: "slipway: error: ..."
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <iostream>
 #include <map>
 #include <thread>
 
+#include "cli/api.h"
 #include "cli/app.h"
 #include "cli/print.h"
 #include "core/interrupt.h"
@@ -168,13 +170,22 @@ int retry_run(const std::string& id, const RunArgs& args, const GlobalOptions& o
 }
 
 int cancel_run(const std::string& id, const std::string& as, const GlobalOptions& options) {
-  Result<RunServicePtr> runs = open_runs(options, as);
-  if (!runs) return report(runs.error());
-  Result<service::CancelOutcome> canceled = (*runs)->cancel(id);
+  Result<nlohmann::json> canceled;
+  if (uses_server(options)) {
+    canceled = perform(options, {.method = "POST", .path = "/runs/{id}/cancel", .params = {{"id", id}}}, as);
+  } else {
+    Result<RunServicePtr> runs = open_runs(options, as);
+    if (!runs) return report(runs.error());
+    Result<service::CancelOutcome> done = (*runs)->cancel(id);
+    if (done)
+      canceled = nlohmann::json{{"requested_by", done->actor}, {"already_requested", done->already_requested}};
+    else
+      canceled = std::unexpected(done.error());
+  }
   if (!canceled) return report(canceled.error());
-  if (canceled->already_requested)
-    std::cout << "cancel of run " << id << " was already requested"
-              << (canceled->actor.empty() ? "" : " by " + canceled->actor) << "\n";
+  const std::string actor = canceled->value("requested_by", "");
+  if (canceled->value("already_requested", false))
+    std::cout << "cancel of run " << id << " was already requested" << (actor.empty() ? "" : " by " + actor) << "\n";
   else
     std::cout << "cancel requested for run " << id << "\n";
   return k_exit_ok;
@@ -211,33 +222,41 @@ int watch(const RunArgs& args, bool once, double interval, const GlobalOptions& 
   }
 }
 
-void print_runs(const std::vector<service::RunSummary>& runs, const GlobalOptions& options) {
+// `runs` (service::to_json(RunSummary) each, oldest first).
+void print_runs(const nlohmann::json& runs, const GlobalOptions& options) {
   if (options.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const service::RunSummary& r : runs) list.push_back(service::to_json(r));
-    std::cout << json_text(list, 2) << "\n";
+    std::cout << json_text(runs, 2) << "\n";
     return;
   }
-  for (const service::RunSummary& r : runs)
-    std::cout << r.id << "  " << r.pipeline << "  " << r.build_number << "  "
-              << (r.state == "running" ? "running" : r.result) << "  " << r.start << "\n";
+  for (const nlohmann::json& r : runs) {
+    const std::string state = r.value("state", ""), start = r["start"].is_string() ? r["start"].get<std::string>() : "";
+    std::cout << r.value("id", "") << "  " << r.value("pipeline", "") << "  " << r.value("buildNumber", "") << "  "
+              << (state == "running" ? "running" : r.value("result", "")) << "  " << start << "\n";
+  }
 }
 
 int list_runs(const GlobalOptions& options) {
+  if (uses_server(options)) {  // newest first there
+    Result<nlohmann::json> listed = perform(options, {.path = "/runs", .params = {}});
+    if (!listed) return report(listed.error());
+    std::reverse(listed->begin(), listed->end());
+    print_runs(*listed, options);
+    return k_exit_ok;
+  }
   Result<RunServicePtr> runs = open_runs(options, "");
   if (!runs) return report(runs.error());
   Result<std::vector<service::RunSummary>> listed = (*runs)->runs();
   if (!listed) return report(listed.error());
-  print_runs(*listed, options);
+  nlohmann::json list = nlohmann::json::array();
+  for (const service::RunSummary& r : *listed) list.push_back(service::to_json(r));
+  print_runs(list, options);
   return k_exit_ok;
 }
 
 // `logs RUN --follow`: the lines of a run (running in another process) as they
 // are written, until it finishes; exits as the run did.
 int follow_logs(const std::string& id, const std::string& job, const GlobalOptions& options) {
-  Result<RunServicePtr> runs = open_run_service(options);
-  if (!runs) return report(runs.error());
-  Result<std::string> result = (*runs)->follow_logs(id, job, [](const std::string& j, std::string_view line) {
+  Result<std::string> result = follow_run_log(options, id, job, [](const std::string& j, std::string_view line) {
     std::cout << "[" << j << "] " << line << std::endl;
   });
   if (!result) return report(result.error());
@@ -246,11 +265,23 @@ int follow_logs(const std::string& id, const std::string& job, const GlobalOptio
 }
 
 int print_logs(const std::string& id, const std::string& job, const GlobalOptions& options) {
-  Result<RunServicePtr> runs = open_run_service(options);
-  if (!runs) return report(runs.error());
-  Result<std::vector<service::StepLog>> logs = (*runs)->logs(id, job);
-  if (!logs) return report(logs.error());
-  for (const service::StepLog& step : *logs) {
+  std::vector<service::StepLog> steps;
+  if (uses_server(options)) {
+    std::map<std::string, std::string> query;
+    if (!job.empty()) query["job"] = job;
+    Result<nlohmann::json> logs = perform(options, {.path = "/runs/{id}/logs", .params = {{"id", id}}, .query = query});
+    if (!logs) return report(logs.error());
+    for (const nlohmann::json& step : *logs)
+      steps.push_back({step.value("job", ""), step.value("step", ""), step.value("result", ""),
+                       step.value("lines", std::vector<std::string>())});
+  } else {
+    Result<RunServicePtr> runs = open_run_service(options);
+    if (!runs) return report(runs.error());
+    Result<std::vector<service::StepLog>> logs = (*runs)->logs(id, job);
+    if (!logs) return report(logs.error());
+    steps = std::move(*logs);
+  }
+  for (const service::StepLog& step : steps) {
     std::cout << "== " << step.job << " / " << step.step << " (" << step.result << ")\n";
     for (const std::string& line : step.lines) std::cout << line << "\n";
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CLI with --server (or SLIPWAY_SERVER): status, history, diff, release
-# list/show/create, approve, promote and rollback sent to `slipway serve`
+# list/show/create, approve, promote, rollback, runs, logs (--follow) and run
+# cancel sent to `slipway serve`
 # print the same and exit the same as run locally. The token's user acts
 # (--as is refused with a server); a refusal by the server is the same
 # message and exit code; an unreachable server or a missing token says so.
@@ -37,6 +38,7 @@ unset SLIPWAY_USER SLIPWAY_SERVER SLIPWAY_TOKEN
 sw() { "$SLIPWAY" -C "$ws" "$@"; }
 expect_exit 0 sw release built api 1.0.0 --digest sha256:a1 --as alice
 expect_exit 0 sw release built api 1.1.0 --digest sha256:a2 --as alice
+expect_exit 0 sw run api --as alice
 for user in alice carol erin; do
   expect_exit 0 sw token create --user "$user" --as frank
   printf -v "token_$user" %s "$OUT"
@@ -77,6 +79,13 @@ same_read 0 release list
 same_read 0 diff dev prod
 same_read 2 diff dev nowhere
 same_read 2 release show nope
+same_read 0 runs
+same_read 0 runs --json
+same_read 0 logs 1
+same_read 0 logs 1 --follow
+same_read 2 logs 9
+same alice 1 run cancel 1
+expect_contains "$ERR" "is not running"
 
 # A release made through the server, then read both ways.
 SLIPWAY_TOKEN=$token_erin expect_exit 0 sw --server "$server" release create --from dev --json
