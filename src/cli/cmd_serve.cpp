@@ -33,6 +33,7 @@ struct ServeArgs {
   std::string listen;
   std::string tls_cert, tls_key;
   int run_slots = 2;
+  double watch_seconds = 0;  // 0: no polling (webhooks and notify tell of pushes)
 };
 
 Result<std::optional<server::TlsFiles>> tls_files(const ServeArgs& args) {
@@ -61,16 +62,21 @@ Status serve(const GlobalOptions& options, const ServeArgs& args) {
   // Runs the pushes webhooks deliver; its slots print what each push did.
   std::unique_ptr<service::RunScheduler> scheduler;
   std::unique_ptr<server::HttpServer> http;
-  if (!listen.empty()) {
+  if (args.watch_seconds > 0 && config.actor.empty())
+    return fail(ErrorCode::invalid_input, "--watch starts runs as serve's identity: " + config.no_actor);
+  if (!listen.empty() || args.watch_seconds > 0)
     scheduler = std::make_unique<service::RunScheduler>(config, args.run_slots, 0, [](const std::string& line) {
       std::cout << "slipway serve: " << line << std::endl;
     });
+  if (!listen.empty()) {
     http = std::make_unique<server::HttpServer>(config, *scheduler, *tls);
     if (Status bound = http->bind(listen); !bound) return bound;
   }
   service::ServeHooks hooks;
   hooks.say = [](const std::string& line) { std::cout << line << std::endl; };
   hooks.started = [&](std::size_t count) {
+    if (args.watch_seconds > 0)
+      scheduler->watch_every(Millis(static_cast<long long>(args.watch_seconds * 1000)), config.actor);
     if (http) {
       http->start();
       std::cout << "slipway serve: listening on " << http->scheme() << "://" << listen.substr(0, listen.rfind(':')) << ":" << http->port()
@@ -102,6 +108,9 @@ void add_serve_command(CLI::App& app, GlobalOptions& options) {
   cmd->add_option("--tls-key", args->tls_key, "the certificate's private key (PEM)");
   cmd->add_option("--run-slots", args->run_slots, "runs started by webhooks that may go at once (default 2)")
       ->check(CLI::Range(1, 64));
+  cmd->add_option("--watch", args->watch_seconds,
+                  "poll the component repositories for pushes every SECONDS, as `slipway watch` (acting as SLIPWAY_USER)")
+      ->check(seconds_range(0.1, 24 * 3600));
   cmd->add_flag("--stop-services-on-exit", args->stop, "stop the services when serve exits (default: they keep running)");
   cmd->callback([=, &options] {
     if (Status s = serve(options, *args); !s) options.exit_code = report(s.error());

@@ -50,6 +50,28 @@ bool RunScheduler::submit_job(Job job, std::string actor) {
   return true;
 }
 
+void RunScheduler::watch_every(Millis interval, std::string actor) {
+  m_watcher = std::thread([this, interval, actor = std::move(actor)] {
+    for (;;) {
+      if (!m_watch_pending.exchange(true)) {
+        const bool queued = submit_job(
+            [this](RunService& runs, RunSettings& settings) {
+              Status watched = runs.watch_once(settings, [this](const Result<PushOutcome>& outcome) {
+                if (!outcome) return say(outcome.error().to_string());
+                if (outcome->handling != PushHandling::already_handled) say(describe(*outcome));
+              });
+              if (!watched) say("watch: " + watched.error().to_string());
+              m_watch_pending = false;
+            },
+            actor);
+        if (!queued) return;
+      }
+      std::unique_lock lock(m_mutex);
+      if (m_watch_wake.wait_for(lock, interval, [this] { return m_stopping; })) return;
+    }
+  });
+}
+
 void RunScheduler::stop() {
   {
     std::lock_guard lock(m_mutex);
@@ -57,6 +79,8 @@ void RunScheduler::stop() {
     m_queue.clear();
   }
   m_wake.notify_all();
+  m_watch_wake.notify_all();
+  if (m_watcher.joinable()) m_watcher.join();
   for (std::thread& slot : m_slots)
     if (slot.joinable()) slot.join();
 }

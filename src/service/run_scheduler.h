@@ -16,6 +16,7 @@
 // any thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -24,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "service/runs.h"
 
 namespace slipway::service {
@@ -44,6 +46,10 @@ class RunScheduler {
   void submit(Push push, std::string actor);
   // Queues `job`, done as `actor`; false when the scheduler stopped.
   bool submit_job(Job job, std::string actor);
+  // The push triggers of `slipway watch`: every `interval`, one pass over the
+  // component repositories (RunService::watch_once) as `actor`, queued like
+  // any run unless the last pass is still queued or going. Until stop.
+  void watch_every(Millis interval, std::string actor);
   void stop();
 
  private:
@@ -64,6 +70,9 @@ class RunScheduler {
   bool m_stopping = false;
   std::mutex m_say_mutex;
   std::vector<std::thread> m_slots;
+  std::thread m_watcher;
+  std::condition_variable m_watch_wake;  // its own: a submit's notify_one must reach a slot
+  std::atomic<bool> m_watch_pending = false;
 };
 
 }  // namespace slipway::service

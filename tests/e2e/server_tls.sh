@@ -28,7 +28,7 @@ expect_contains "$ERR" "cannot serve HTTPS with certificate $TMP/a.pem"
 
 "$SLIPWAY" -C "$ws" serve --listen 127.0.0.1:0 --tls-cert "$TMP/a.pem" --tls-key "$TMP/a.key" >"$TMP/serve.out" 2>&1 &
 serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do grep -qs "listening on" "$TMP/serve.out" && break; sleep 0.1; done
 base=$(grep -o 'https://[^ ]*' "$TMP/serve.out") || die "serve did not listen on https: $(cat "$TMP/serve.out")"
 code=$(curl -s -o "$TMP/body" -w '%{http_code}' --cacert "$TMP/a.pem" -H "Authorization: Bearer $token" "$base/status")
