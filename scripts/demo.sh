@@ -145,7 +145,7 @@ sw status || problem "slipway status failed"
 
 step "the team's server: slipway serve --listen, an API token, the CLI through --server"
 token=$(SLIPWAY_USER=frank sw token create --user erin --expires 1d 2>/dev/null) || problem "'slipway token create' failed"
-sw serve --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &
+"$slipway" -C "$ws" serve --listen 127.0.0.1:0 >"$work/serve.out" 2>&1 &  # not sw: $! must be serve itself
 serve_pid=$!
 for _ in $(seq 100); do grep -qs "listening on" "$work/serve.out" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$work/serve.out" || true)

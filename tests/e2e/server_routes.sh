@@ -47,10 +47,10 @@ environments:
     policy:
       mode: manual
       promote_from: dev
-      approvals: [{role: qa, count: 1}]
+      approvals: [{role: qa, count: 2}]
 roles:
   developer: [alice]
-  qa: [carol]
+  qa: [carol, quinn]
   admin: [frank]
 YAML
 unset SLIPWAY_USER SLIPWAY_MASTER_KEY
@@ -62,7 +62,7 @@ field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sy
 expect_exit 0 sw run api --as alice
 git -C "$ws/repos/api" commit -q --allow-empty -m "feat: more"
 expect_exit 0 sw run api --as alice
-for user in alice carol frank; do
+for user in alice carol quinn frank; do
   expect_exit 0 sw token create --user "$user" --as frank
   printf -v "$user" %s "$OUT"
 done
@@ -171,7 +171,19 @@ expect_http 200 "$alice" GET "/environments/prod/plan?release=$release"
 expect_contains "$BODY" '"changes":true'
 expect_http 404 "$alice" GET "/environments/prod/plan?release=nope"
 expect_http 403 "$alice" POST "/releases/$release/promotions" '{"environment": "prod"}'
-expect_http 200 "$carol" POST "/releases/$release/approvals" '{"environment": "prod"}'
+# Two approvals at once: both recorded, and then the gate (2 by qa) opens.
+approvers=()
+for user in carol quinn; do
+  curl -s -o "$TMP/approval.$user" -w '%{http_code}' -X POST -H "Authorization: Bearer ${!user}" \
+    -H 'Content-Type: application/json' --data-binary '{"environment": "prod"}' \
+    "$base/releases/$release/approvals" >"$TMP/approval.$user.code" &
+  approvers+=($!)
+done
+wait "${approvers[@]}"
+echo "POST /releases/{id}/approvals" >>"$TMP/called"
+for user in carol quinn; do
+  [[ $(cat "$TMP/approval.$user.code") == 200 ]] || die "$user's approval: $(cat "$TMP/approval.$user")"
+done
 expect_http 200 "$frank" POST "/releases/$release/promotions" '{"environment": "prod"}'
 expect_contains "$BODY" '"succeeded":true'
 expect_http 200 "$alice" GET '/diff?a=dev&b=prod'
