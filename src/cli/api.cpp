@@ -85,7 +85,8 @@ Result<json> perform_local(const GlobalOptions& options, const ApiRequest& reque
   Result<std::unique_ptr<service::Feed>> feed = service::Feed::open(service_config(options, as));
   if (!feed) return std::unexpected(feed.error());
   server::Session session{*(*runs)->service(), **runs, **feed};
-  server::Call call{.path = request.path, .params = request.params, .query = request.query, .body = request.body};
+  server::Call call{.path = request.path, .params = request.params, .query = request.query, .body = request.body,
+                    .last_event_id = ""};
   call.query["per_page"] = "1000";
   json all;
   for (int page = 1;; ++page) {

@@ -263,7 +263,8 @@ Result<Answer> start_on_slot(Session& s, std::function<Result<service::RunOutcom
 
 // {"component": "api", "branch": "main", "commit": "..."}: a build, as `slipway run COMPONENT`.
 Result<Answer> start_run(Session& s, const Call& call) {
-  service::RunRequest request{.component = call.text("component")};
+  service::RunRequest request;
+  request.component = call.text("component");
   if (std::string branch = call.text("branch"); !branch.empty()) request.branch = branch;
   request.commit = call.text("commit");
   if (Result<const model::Component*> known = s.service.workspace().require_component(request.component); !known)
