@@ -119,3 +119,6 @@ pct = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1
 print(f"webhook -> first step ({n} deliveries): p50 {pct(to_step, 50):.0f} ms, p99 {pct(to_step, 99):.0f} ms; "
       f"202 answered in p50 {pct(answers, 50):.0f} ms, p99 {pct(answers, 99):.0f} ms")
 PY
+
+# Live logs: a run with and without 200 clients following it.
+bash "$(dirname "$0")/followers.sh" "$build" 200
