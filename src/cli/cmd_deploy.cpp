@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/api.h"
 #include "cli/app.h"
 #include "cli/print.h"
 #include "core/interrupt.h"
@@ -101,18 +102,22 @@ Status plan_command(const GlobalOptions& options, const DeployArgs& args) {
     return fail(ErrorCode::invalid_input, "plan takes --release or --version, not both");
   Result<std::map<std::string, std::string>> versions = parse_versions(args.versions);
   if (!versions) return std::unexpected(versions.error());
-  Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  std::optional<std::string> release;
-  if (!args.release.empty()) release = args.release;
-  Result<service::PlanResult> planned = (*service)->plan(args.env, release, *versions);
-  if (!planned) return std::unexpected(planned.error());
-  if (!options.json) {
-    std::cout << deploy::format_plan(planned->plan);
-    for (const std::string& p : planned->driver_problems) std::cout << "driver problem: " << p << "\n";
-    return {};
+  Result<nlohmann::json> planned;
+  if (versions->empty()) {
+    std::map<std::string, std::string> query;
+    if (!args.release.empty()) query["release"] = args.release;
+    planned = perform(options, {.path = "/environments/{env}/plan", .params = {{"env", args.env}}, .query = query});
+  } else {
+    if (Status local = require_local(options, "plan --version"); !local) return local;
+    Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
+    if (!service) return std::unexpected(service.error());
+    Result<service::PlanResult> typed = (*service)->plan(args.env, std::nullopt, *versions);
+    if (!typed) return std::unexpected(typed.error());
+    planned = nlohmann::json(service::to_json(*typed, args.env));
   }
-  std::cout << json_text(service::to_json(*planned, args.env), 2) << "\n";
+  if (!planned) return std::unexpected(planned.error());
+  if (options.json) std::cout << json_text(*planned, 2) << "\n";
+  else print_plan(*planned);
   return {};
 }
 
@@ -121,6 +126,17 @@ Status apply_command(const GlobalOptions& options, const DeployArgs& args) {
     return fail(ErrorCode::invalid_input, "apply takes --release or --version, not both");
   Result<std::map<std::string, std::string>> versions = parse_versions(args.versions);
   if (!versions) return std::unexpected(versions.error());
+  if (uses_server(options)) {  // a server waits its own default for the lock (--wait is local)
+    if (!versions->empty()) return require_local(options, "apply --version (a hotfix)");
+    nlohmann::json body = nlohmann::json::object();
+    if (!args.release.empty()) body["release"] = args.release;
+    if (args.force) body["force"] = true;
+    Result<nlohmann::json> done = perform(
+        options, {.method = "POST", .path = "/environments/{env}/apply", .params = {{"env", args.env}}, .body = body},
+        args.as);
+    if (!done) return std::unexpected(done.error());
+    return print_apply(*done);
+  }
   Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
   if (!service) return std::unexpected(service.error());
   service::ApplyOptions apply{args.force, Millis(static_cast<long long>(args.wait_seconds * 1000))};
@@ -132,22 +148,19 @@ Status apply_command(const GlobalOptions& options, const DeployArgs& args) {
   return print_apply(*done);
 }
 
-Status lock_list(const GlobalOptions& options, const DeployArgs& args) {
-  Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  Result<std::vector<service::LockView>> locks = (*service)->locks();
+Status lock_list(const GlobalOptions& options, const DeployArgs&) {
+  Result<nlohmann::json> locks = perform(options, {.path = "/locks", .params = {}});
   if (!locks) return std::unexpected(locks.error());
   if (options.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const service::LockView& l : *locks) out.push_back(service::to_json(l));
-    std::cout << json_text(out, 2) << "\n";
+    std::cout << json_text(*locks, 2) << "\n";
     return {};
   }
   if (locks->empty()) std::cout << "no locks held\n";
-  for (const service::LockView& l : *locks)
-    std::cout << l.lease.resource << "  " << l.lease.holder << "  by " << l.lease.actor << ", pid "
-              << l.lease.owner_pid << " on " << l.lease.owner_host << ", since " << format_utc(l.lease.acquired) << (l.holder_gone ? "  not running" : "")
-              << (l.expired ? "  (lease expired)" : "") << "\n";
+  for (const nlohmann::json& l : *locks)
+    std::cout << l.value("resource", "") << "  " << l.value("holder", "") << "  by " << l.value("actor", "")
+              << ", pid " << l.value("pid", 0L) << " on " << l.value("host", "") << ", since " << l.value("acquired", "")
+              << (l.value("holder_running", true) ? "" : "  not running") << (l.value("expired", false) ? "  (lease expired)" : "")
+              << "\n";
   return {};
 }
 

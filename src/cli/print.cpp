@@ -107,6 +107,26 @@ void print_diff(const json& d) {
   if (!text(d, "config").empty()) std::cout << "configuration: " << text(d, "config") << "\n";
 }
 
+void print_plan(const json& plan) {
+  std::string lines;
+  int changes = 0;
+  for (const json& e : plan.value("entries", json::array())) {
+    const std::string action = text(e, "action"), to = text(e, "to"), drift = text(e, "drift");
+    if (action != "nothing") ++changes;
+    std::string line = "  " + action;
+    line.resize(std::max<size_t>(line.size() + 1, 12), ' ');
+    line += text(e, "target");
+    if (action == "install" && !to.empty()) line += " " + to;
+    line += "  (" + text(e, "why") + ")";
+    if (!drift.empty() && action != "repair") line += "  drift: " + drift;
+    lines += line + "\n";
+  }
+  std::cout << "plan for " << text(plan, "environment") << ": "
+            << (changes == 0 ? std::string("no changes") : std::to_string(changes) + " change" + (changes == 1 ? "" : "s"))
+            << "\n" << lines;
+  for (const std::string& p : texts(plan, "driver_problems")) std::cout << "driver problem: " << p << "\n";
+}
+
 void print_history(const json& entries) {
   for (const json& e : entries) {
     const std::string reason = text(e, "reason"), message = text(e, "message");

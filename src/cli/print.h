@@ -26,6 +26,8 @@ void print_release(const nlohmann::json& release);
 void print_status(const nlohmann::json& environments);
 // release::to_json(Diff).
 void print_diff(const nlohmann::json& diff);
+// service::to_json(PlanResult): "plan for ENV: N changes", a line per target, driver problems.
+void print_plan(const nlohmann::json& plan);
 // release::to_json(history).
 void print_history(const nlohmann::json& entries);
 // Rows padded into aligned columns, on stdout.

@@ -332,23 +332,4 @@ Result<Plan> make_plan(const PlanInput& input) {
   return plan;
 }
 
-std::string format_plan(const Plan& plan) {
-  std::string out;
-  int changes = 0;
-  for (const PlanEntry& e : plan.entries) {
-    if (e.action != PlanAction::nothing) ++changes;
-    std::string line = "  " + std::string(plan_action_name(e.action));
-    line.resize(std::max<size_t>(line.size() + 1, 12), ' ');
-    line += e.target;
-    if (e.action == PlanAction::install && !e.to_version.empty()) line += " " + e.to_version;
-    line += "  (" + e.why + ")";
-    if (!e.drift.empty() && e.action != PlanAction::repair) line += "  drift: " + e.drift;
-    out += line + "\n";
-  }
-  out = "plan for " + plan.environment + ": " +
-        (changes == 0 ? std::string("no changes") : std::to_string(changes) + " change" + (changes == 1 ? "" : "s")) +
-        "\n" + out;
-  return out;
-}
-
 }  // namespace slipway::deploy

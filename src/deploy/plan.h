@@ -91,7 +91,5 @@ nlohmann::json config_key_digests(const std::map<std::string, std::string>& conf
 // environment 'E'".
 Result<Plan> make_plan(const PlanInput& input);
 
-// Human text, one line per entry (secrets never appear: only keys are named).
-std::string format_plan(const Plan& plan);
 
 }  // namespace slipway::deploy

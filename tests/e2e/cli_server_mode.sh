@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CLI with --server (or SLIPWAY_SERVER): status, history, diff, release
-# list/show/create, approve, promote, rollback, runs, logs (--follow) and run
-# cancel sent to `slipway serve`
+# list/show/create, approve, promote, rollback, plan, apply, lock list, runs,
+# logs (--follow) and run cancel sent to `slipway serve`
 # print the same and exit the same as run locally. The token's user acts
 # (--as is refused with a server); a refusal by the server is the same
 # message and exit code; an unreachable server or a missing token says so.
@@ -110,6 +110,17 @@ expect_contains "$OUT" "by erin"
 SLIPWAY_TOKEN=$token_erin expect_exit 1 sw --server "$server" rollback prod
 expect_contains "$ERR" "needs permission rollback"
 same_read 0 history prod
+same_read 0 plan prod
+same_read 0 plan prod --json
+same_read 0 plan dev --release "$release"
+same_read 2 plan nowhere
+same_read 0 lock list
+same_read 0 lock list --json
+same alice 1 apply prod
+expect_contains "$ERR" "needs permission apply"
+same erin 1 apply prod
+SLIPWAY_TOKEN=$token_erin expect_exit 2 sw --server "$server" apply prod --version api=1.0.0
+expect_contains "$ERR" "'apply --version (a hotfix)' works on the local workspace"
 
 # With a server, identity is the token's: --as is refused; no token, a bad
 # one, or no server listening are said as such.
