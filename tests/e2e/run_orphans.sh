@@ -34,7 +34,13 @@ wait_gone "$(cat report/daemon1)" || die "a daemon left by a step outlived its j
 runner=$!
 for _ in $(seq 1 500); do [[ -f report/daemon2 ]] && break; sleep 0.02; done
 [[ -f report/daemon2 ]] || die "the step never started its daemon"
-sleep 0.3  # let the runner record the job as started
+# The runner records the run before its jobs start (the daemon's step ran):
+# wait for that record rather than for a fixed time (a loaded machine is slow).
+for _ in $(seq 1 250); do
+  "$SLIPWAY" runs --json 2>/dev/null | python3 -c 'import json,sys; sys.exit(not any(r["id"] == "2" and r["state"] == "running" for r in json.load(sys.stdin)))' && break
+  sleep 0.02
+done
+sleep 0.3  # and the job as started
 kill -KILL "$runner"
 set +e; wait "$runner"; set -e
 daemon=$(cat report/daemon2)
