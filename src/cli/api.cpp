@@ -92,6 +92,7 @@ Result<json> perform_local(const GlobalOptions& options, const ApiRequest& reque
   for (int page = 1;; ++page) {
     call.query["page"] = std::to_string(page);
     Result<server::Answer> answer = route->handler(session, call);
+    if (answer && answer->later) answer = answer->later();
     if (!answer) return std::unexpected(answer.error());
     append(all, std::move(answer->body));
     if (!has_next(*answer)) return all;

@@ -1,6 +1,8 @@
 #include "cli/identity.h"
 
 #include <cstdlib>
+#include <optional>
+#include <utility>
 
 #include "core/strings.h"
 #include "core/yaml.h"
@@ -46,35 +48,43 @@ std::filesystem::path user_config_path() {
   return std::filesystem::path(env("HOME")) / ".config" / "slipway" / "config.yaml";
 }
 
-Result<std::string> api_token() {
-  if (std::string token = env("SLIPWAY_TOKEN"); !token.empty()) return token;
+namespace {
+
+// `key: TEXT` of the user config file; nullopt when the file or the key is
+// absent; invalid_input at its position when the value is not `expected`
+// (a non-empty scalar).
+Result<std::optional<std::pair<std::string, Position>>> user_config_text(const char* key, const char* expected) {
   const std::filesystem::path path = user_config_path();
   std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    Result<yaml::Node> doc = yaml::load_file(path.string());
-    if (!doc) return std::unexpected(doc.error());
-    const yaml::Node* token = doc->is_mapping() ? doc->get("token") : nullptr;
-    if (token && token->is_scalar() && !token->text().empty()) return token->text();
-  }
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  Result<yaml::Node> doc = yaml::load_file(path.string());
+  if (!doc) return std::unexpected(doc.error());
+  const yaml::Node* value = doc->is_mapping() ? doc->get(key) : nullptr;
+  if (!value) return std::nullopt;
+  if (!value->is_scalar() || value->text().empty())
+    return fail(ErrorCode::invalid_input, std::string(key) + ": expected " + expected, value->position());
+  return std::pair(value->text(), value->position());
+}
+
+}  // namespace
+
+Result<std::string> api_token() {
+  if (std::string token = env("SLIPWAY_TOKEN"); !token.empty()) return token;
+  Result<std::optional<std::pair<std::string, Position>>> token = user_config_text("token", "a token");
+  if (!token) return std::unexpected(token.error());
+  if (*token) return (*token)->first;
   return fail(ErrorCode::invalid_input,
-              "no token for the server: set SLIPWAY_TOKEN or write 'token: TOKEN' in " + path.string());
+              "no token for the server: set SLIPWAY_TOKEN or write 'token: TOKEN' in " + user_config_path().string());
 }
 
 Result<std::string> acting_identity(const std::string& as) {
   if (!as.empty()) return checked(as, "--as");
   if (std::string user = env("SLIPWAY_USER"); !user.empty()) return checked(user, "SLIPWAY_USER");
-  const std::filesystem::path path = user_config_path();
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    Result<yaml::Node> doc = yaml::load_file(path.string());
-    if (!doc) return std::unexpected(doc.error());
-    const yaml::Node* user = doc->is_mapping() ? doc->get("user") : nullptr;
-    if (user && (!user->is_scalar() || user->text().empty()))
-      return fail(ErrorCode::invalid_input, "user: expected a name", user->position());
-    if (user) return checked(user->text(), "user", user->position());
-  }
+  Result<std::optional<std::pair<std::string, Position>>> user = user_config_text("user", "a name");
+  if (!user) return std::unexpected(user.error());
+  if (*user) return checked((*user)->first, "user", (*user)->second);
   return fail(ErrorCode::invalid_input, "no identity: give --as NAME, set SLIPWAY_USER, or write 'user: NAME' in " +
-                                            path.string());
+                                            user_config_path().string());
 }
 
 }  // namespace slipway::cli

@@ -193,6 +193,7 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
     Session session{*runs->service(), *runs, *feed, &scheduler};
     return route.handler(session, call);
   }();
+  if (result && result->later) result = result->later();  // outside the lock
   if (!result) {
     const Error& error = result.error();
     return answer_error(response, http_status(error.code), error_code_name(error.code), error.message, error.where);

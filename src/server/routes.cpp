@@ -251,14 +251,18 @@ Result<Answer> start_on_slot(Session& s, std::function<Result<service::RunOutcom
       },
       s.service.config().actor);
   if (!queued) return fail(ErrorCode::conflict, "slipway serve is stopping; no run starts now");
-  Answer answer(json{{"queued", true}});
-  answer.status = 202;
-  if (id.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return answer;
-  Result<std::string> run = id.get();
-  if (!run) return std::unexpected(run.error());
-  answer.body = {{"id", *run}, {"url", std::string(k_api_prefix) + "/runs/" + *run}};
-  answer.headers.emplace_back("Location", std::string(k_api_prefix) + "/runs/" + *run);
-  return answer;
+  Answer deferred;
+  deferred.later = [id = std::make_shared<std::future<Result<std::string>>>(std::move(id))]() -> Result<Answer> {
+    Answer answer(json{{"queued", true}});
+    answer.status = 202;
+    if (id->wait_for(std::chrono::seconds(10)) != std::future_status::ready) return answer;
+    Result<std::string> run = id->get();
+    if (!run) return std::unexpected(run.error());
+    answer.body = {{"id", *run}, {"url", std::string(k_api_prefix) + "/runs/" + *run}};
+    answer.headers.emplace_back("Location", std::string(k_api_prefix) + "/runs/" + *run);
+    return answer;
+  };
+  return deferred;
 }
 
 // {"component": "api", "branch": "main", "commit": "..."}: a build, as `slipway run COMPONENT`.

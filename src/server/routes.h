@@ -64,6 +64,9 @@ struct Answer {
   // A streamed answer instead of `body`: its content type and producer.
   std::string content_type;
   Stream stream;
+  // The answer to give once the server's lock is released, when it waits
+  // on work elsewhere (a run slot numbering a run): other requests go on.
+  std::function<Result<Answer>()> later;
 
   Answer(nlohmann::json json = nullptr) : body(std::move(json)) {}  // NOLINT: JSON answers are the rule
 };

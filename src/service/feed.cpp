@@ -7,7 +7,7 @@
 namespace slipway::service {
 
 Feed::Feed(Config config, std::unique_ptr<store::Store> store)
-    : m_config(std::move(config)), m_store(std::move(store)) {}
+    : m_config(std::move(config)), m_root(std::filesystem::absolute(m_config.state_root)), m_store(std::move(store)) {}
 
 Feed::~Feed() = default;
 
@@ -24,7 +24,7 @@ Result<std::string> Feed::follow_logs(const std::string& id, const std::string& 
     if (!keep_going()) return fail(ErrorCode::io, "the reader of run " + id + "'s log left");
     return run::load_run_document(m_store->runs(), id);
   };
-  Result<nlohmann::json> done = run::follow_run_logs(std::filesystem::absolute(m_config.state_root) / "runs", id, job, load, line);
+  Result<nlohmann::json> done = run::follow_run_logs(m_root / "runs", id, job, load, line);
   if (!done) return std::unexpected(done.error());
   return done->value("result", std::string());
 }
@@ -36,7 +36,7 @@ Result<std::vector<store::Event>> Feed::events_after(std::int64_t after, std::si
 }
 
 Result<nlohmann::json> Feed::artifact_manifest(const std::string& digest) {
-  Result<std::vector<run::ArtifactFile>> files = run::ArtifactStore(std::filesystem::absolute(m_config.state_root) / "artifacts").files(digest);
+  Result<std::vector<run::ArtifactFile>> files = run::ArtifactStore(m_root / "artifacts").files(digest);
   if (!files) return std::unexpected(files.error());
   nlohmann::json out = nlohmann::json::array();
   for (const run::ArtifactFile& file : *files)
@@ -45,7 +45,7 @@ Result<nlohmann::json> Feed::artifact_manifest(const std::string& digest) {
 }
 
 Result<std::filesystem::path> Feed::artifact_blob(const std::string& digest, const std::string& sha256) {
-  return run::ArtifactStore(std::filesystem::absolute(m_config.state_root) / "artifacts").blob(digest, sha256);
+  return run::ArtifactStore(m_root / "artifacts").blob(digest, sha256);
 }
 
 }  // namespace slipway::service

@@ -44,6 +44,7 @@ class Feed {
  private:
   Feed(Config config, std::unique_ptr<store::Store> store);
   Config m_config;
+  std::filesystem::path m_root;  // the state root, absolute: runs/ and artifacts/ under it
   std::unique_ptr<store::Store> m_store;
 };
 

@@ -128,6 +128,11 @@ SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server "$server" approve "$release
 expect_contains "$ERR" "--as carol does not apply with a server"
 expect_exit 2 env -u SLIPWAY_TOKEN SLIPWAY_CONFIG=$TMP/none.yaml "$SLIPWAY" -C "$ws" --server "$server" status
 expect_contains "$ERR" "set SLIPWAY_TOKEN"
+printf 'token: [a, b]\n' >"$TMP/config.yaml"
+expect_exit 2 env -u SLIPWAY_TOKEN SLIPWAY_CONFIG=$TMP/config.yaml "$SLIPWAY" -C "$ws" --server "$server" status
+expect_contains "$ERR" "token: expected a token"
+printf 'token: %s\n' "$token_alice" >"$TMP/config.yaml"
+expect_exit 0 env -u SLIPWAY_TOKEN SLIPWAY_CONFIG=$TMP/config.yaml "$SLIPWAY" -C "$ws" --server "$server" status
 SLIPWAY_TOKEN=slw_nope expect_exit 1 sw --server "$server" status
 expect_contains "$ERR" "unknown token"
 SLIPWAY_TOKEN=$token_alice expect_exit 1 sw --server http://127.0.0.1:1 status
