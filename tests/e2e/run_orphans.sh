@@ -30,8 +30,23 @@ wait_gone "$(cat report/daemon1)" || die "a daemon left by a step outlived its j
 # 2. The runner is killed with SIGKILL mid-step: the daemon survives it (no
 # parent-death signal reaches a grandchild), and the next command kills it.
 { echo "steps:"; daemon_step daemon2; echo "- bash: exec sleep 300"; } > killed.yml
-"$SLIPWAY" run --file killed.yml > /dev/null 2>&1 &
-runner=$!
+# The runner's orphans must come to a process of this test's when it dies
+# (a subreaper that neither reaps nor kills them), not to whatever init the
+# machine has: what an init does with what it adopts is not slipway's.
+cat > adopter.py <<'PY'
+import ctypes, os, signal, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+runner = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+with open(sys.argv[1] + ".tmp", "w") as f: f.write(str(runner.pid))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+runner.wait()
+while True: signal.pause()  # adopted processes stay ours, unreaped, until the test ends
+PY
+python3 adopter.py report/runner "$SLIPWAY" run --file killed.yml &
+adopter=$!
+trap 'kill -KILL $adopter 2>/dev/null || true; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 500); do [[ -f report/runner ]] && break; sleep 0.02; done
+runner=$(cat report/runner)
 for _ in $(seq 1 500); do [[ -f report/daemon2 ]] && break; sleep 0.02; done
 [[ -f report/daemon2 ]] || die "the step never started its daemon"
 # The runner records the run before its jobs start (the daemon's step ran):
@@ -42,9 +57,13 @@ for _ in $(seq 1 250); do
 done
 sleep 0.3  # and the job as started
 kill -KILL "$runner"
-set +e; wait "$runner"; set -e
+wait_gone "$runner" || die "the runner outlived SIGKILL"
 daemon=$(cat report/daemon2)
-running "$daemon" || die "precondition: the daemon should outlive the killed runner until recovery"
+if ! running "$daemon"; then
+  ps -eo pid,ppid,user,stat,args >&2
+  "$SLIPWAY" logs 2 >&2 || true
+  die "precondition: the daemon $daemon should outlive the killed runner until recovery"
+fi
 expect_exit 0 "$SLIPWAY" runs
 expect_contains "$ERR" "run 2 was left running by a process that died; marked failed"
 expect_contains "$OUT" "2  "
