@@ -326,11 +326,23 @@ std::optional<WebhookSource> read_webhook(Reader& reader, const std::string& nam
   }
   const std::string what = "webhook host '" + name + "'";
   if (!reader.mapping(node, what, where)) return std::nullopt;
-  reader.check_keys(node, what, {"secret_file"});
-  WebhookSource source{.name = name, .secret_file = {}, .where = where};
-  std::optional<std::string> file = reader.required_string(node, "secret_file", what, where);
-  if (!file) return std::nullopt;
-  source.secret_file = *file;
+  reader.check_keys(node, what, {"secret_file", "secret", "environment"});
+  WebhookSource source{.name = name, .secret_file = {}, .secret = {}, .environment = {}, .where = where};
+  if (!node.get("secret")) {
+    std::optional<std::string> file = reader.required_string(node, "secret_file", what, where);
+    if (!file) return std::nullopt;
+    source.secret_file = *file;
+    return source;
+  }
+  if (node.get("secret_file")) {
+    reader.error(what + ": give either secret_file or secret (with environment), not both", where);
+    return std::nullopt;
+  }
+  std::optional<std::string> secret = reader.required_string(node, "secret", what, where);
+  std::optional<std::string> environment = reader.required_string(node, "environment", what, where);
+  if (!secret || !environment) return std::nullopt;
+  source.secret = *secret;
+  source.environment = *environment;
   return source;
 }
 

@@ -111,6 +111,30 @@ void check_component_secrets(Reader& reader, const Workspace& ws) {
                      secret.where);
 }
 
+// A webhook secret kept as a slipway secret names an environment that
+// defines it (itself or through one of its blocks).
+void check_webhook_secrets(Reader& reader, const Workspace& ws, const Index& index) {
+  for (const WebhookSource& hook : ws.webhooks) {
+    if (hook.secret.empty()) continue;
+    const Environment* env = ws.environment(hook.environment);
+    if (!env) {
+      reader.error("webhook host '" + hook.name + "' takes its secret from unknown environment '" +
+                       hook.environment + "'" + did_you_mean(hook.environment, names_of(ws.environments)),
+                   hook.where);
+      continue;
+    }
+    std::vector<std::string> defined;
+    for (const SecretSpec& secret : env->secrets) defined.push_back(secret.name);
+    for (const NameRef& block : env->blocks)
+      if (const Block* b = index.block(block.name))
+        for (const SecretSpec& secret : b->secrets) defined.push_back(secret.name);
+    if (std::find(defined.begin(), defined.end(), hook.secret) == defined.end())
+      reader.error("webhook host '" + hook.name + "' uses secret '" + hook.secret + "', which environment '" +
+                       env->name + "' does not define" + did_you_mean(hook.secret, defined),
+                   hook.where);
+  }
+}
+
 void check_components(Reader& reader, const Workspace& ws, const Index& index) {
   std::vector<std::string> names = names_of(ws.components);
   for (const Component& c : ws.components) {
@@ -341,6 +365,7 @@ void check_references(const Workspace& ws, Diagnostics& diagnostics) {
   check_blocks(reader, ws, index);
   for (const Environment& env : ws.environments) check_environment_contents(reader, ws, index, env);
   check_component_secrets(reader, ws);
+  check_webhook_secrets(reader, ws, index);
   check_policies(reader, ws);
 }
 

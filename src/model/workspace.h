@@ -277,12 +277,15 @@ struct Role {
   Position where;
 };
 
-// Where the secret of one webhook host is (`webhooks:` in slipway.yaml). The
-// server reads it per delivery; without an entry, the environment variable
+// Where the secret of one webhook host is (`webhooks:` in slipway.yaml): a
+// file, or one of slipway's secrets of an environment. The server reads it
+// per delivery; without an entry, the environment variable
 // SLIPWAY_WEBHOOK_SECRET_<HOST> is used (docs/workspace.md).
 struct WebhookSource {
   std::string name;         // a webhook host: github, gitea, gitlab, bitbucket, azure-devops
   std::string secret_file;  // the file holding the secret: absolute, or relative to the workspace
+  std::string secret;       // or the name of a secret of `environment`, as it was generated or set
+  std::string environment;
   Position where;
 };
 

@@ -23,7 +23,7 @@ Result<std::optional<std::string>> secret_of(service::RunService& runs, std::str
 std::string no_secret_message(std::string_view host) {
   const std::string name(host);
   return "no secret is configured for " + name + " webhooks: write `webhooks: {" + name +
-         ": {secret_file: PATH}}` in slipway.yaml, or set " + webhook_secret_variable(host) + " for slipway serve";
+         ": {secret_file: PATH}}` (or `{secret: NAME, environment: ENV}`) in slipway.yaml, or set " + webhook_secret_variable(host) + " for slipway serve";
 }
 
 HookAnswer accepted_answer(const service::WebhookDelivery& delivery, const service::DeliveryAnswer& answer) {
@@ -44,6 +44,9 @@ Result<HookAnswer> answer_hook(const service::Config& config, std::string_view h
   Result<std::unique_ptr<service::RunService>> runs = service::RunService::open(as);
   if (!runs) return std::unexpected(runs.error());
   Result<std::optional<std::string>> secret = secret_of(**runs, host);
+  // A slipway secret not generated yet: the host is not authenticated, and the message says why.
+  if (!secret && secret.error().code == ErrorCode::not_found)
+    return error_answer(401, "unauthorized", secret.error().message);
   if (!secret) return std::unexpected(secret.error());
   if (!*secret) return error_answer(401, "unauthorized", no_secret_message(host));
   WebhookVerdict verdict = read_webhook(host, header, body, **secret);

@@ -39,4 +39,16 @@ Result<std::string> Service::reveal_secret(const std::string& environment_name, 
   return deploy::SecretVault(*m_store, *key).reveal(environment_name, name, m_config.actor);
 }
 
+Result<std::string> Service::secret_for_slipway(const std::string& environment_name, const std::string& name) {
+  Result<deploy::MasterKey> key = master_key();
+  if (!key) return std::unexpected(key.error());
+  Result<std::map<std::string, std::string>> values = deploy::SecretVault(*m_store, *key).values(environment_name);
+  if (!values) return std::unexpected(values.error());
+  auto found = values->find(name);
+  if (found == values->end())
+    return fail(ErrorCode::not_found, "secret '" + name + "' of environment '" + environment_name +
+                                          "' was not generated yet (apply " + environment_name + " first)");
+  return found->second;
+}
+
 }  // namespace slipway::service

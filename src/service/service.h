@@ -153,6 +153,10 @@ class Service {
   Result<std::map<std::string, std::string>> secret_fingerprints(const std::string& environment);
   Status rotate_secret(const std::string& environment, const std::string& name);
   Result<std::string> reveal_secret(const std::string& environment, const std::string& name);
+  // The value of a secret for slipway's own use (a webhook's signing secret):
+  // no permission asked, nothing recorded, never shown. not_found when it
+  // was not generated yet.
+  Result<std::string> secret_for_slipway(const std::string& environment, const std::string& name);
   // A new master key in the state's key file; every secret re-encrypted with it.
   // Returns the new key file and how many secrets were re-encrypted.
   Result<std::pair<std::filesystem::path, int>> rekey();

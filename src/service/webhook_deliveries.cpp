@@ -50,6 +50,11 @@ Result<std::optional<std::string>> RunService::webhook_secret(const std::string&
   if (!ws) return std::unexpected(ws.error());
   const model::WebhookSource* source = (*ws)->webhook(host);
   if (!source) return std::optional<std::string>();
+  if (!source->secret.empty()) {
+    Result<std::string> value = m_service->secret_for_slipway(source->environment, source->secret);
+    if (!value) return std::unexpected(value.error());
+    return std::optional<std::string>(std::move(*value));
+  }
   fs::path file = source->secret_file;
   if (file.is_relative()) file = (*ws)->dir / file;
   std::ifstream in(file, std::ios::binary);

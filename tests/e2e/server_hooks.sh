@@ -26,10 +26,17 @@ product: {name: shop, version: "1.0"}
 components:
   api:
     repo: repos/api
+environments:
+  dev:
+    platform: {kind: process}
+    secrets:
+      bitbucket-hook: {generate: {length: 40, charset: hex}}
 webhooks:
   gitea: {secret_file: gitea.secret}
+  bitbucket: {secret: bitbucket-hook, environment: dev}
 roles:
   ci: [webhook:github, webhook:gitea, webhook:gitlab, webhook:bitbucket, webhook:azure-devops]
+  admin: [ann]
 YAML
 printf 'gitea-secret\n' >"$ws/gitea.secret"
 unset SLIPWAY_USER SLIPWAY_WEBHOOK_SECRET_GITEA SLIPWAY_WEBHOOK_SECRET_AZURE_DEVOPS
@@ -37,7 +44,6 @@ export SLIPWAY_WEBHOOK_SECRET_GITHUB=github-secret
 # GitLab's signing token (whsec_<base64 key>): v1,<base64 HMAC of "id.timestamp.body">.
 gitlab_token=whsec_$(printf 'k%.0s' $(seq 32) | base64)
 export SLIPWAY_WEBHOOK_SECRET_GITLAB=$gitlab_token
-export SLIPWAY_WEBHOOK_SECRET_BITBUCKET=bitbucket-secret
 db=$ws/.slipway/state.db
 expect_exit 0 "$SLIPWAY" -C "$ws" validate
 start_serve() {
@@ -164,6 +170,8 @@ post gitlab "$TMP/issue" "X-Gitlab-Event: Issue Hook" "X-Gitlab-Event-UUID: i1" 
 expect_contains "$BODY" "gitlab event 'Issue Hook' is not a push"
 
 # Bitbucket Cloud: repo:push, push.changes[].new/old.target.hash, repository.links.html.href.
+# Its secret is a slipway secret of dev: 401 until it is generated, then
+# the value an admin reveals (to paste into Bitbucket) signs.
 old=$sha; sha=$(new_commit bitbucket)
 cat >"$TMP/payload" <<JSON
 {"push": {"changes": [{"new": {"type": "branch", "name": "main", "target": {"type": "commit", "hash": "$sha"}},
@@ -174,10 +182,18 @@ cat >"$TMP/payload" <<JSON
 JSON
 signed=("X-Event-Key: repo:push" "X-Request-UUID: 2b0b1b34-1c57-4f6e-9a4c-8b1f44c3a001"
         "X-Hub-Signature: sha256=$(hmac_hex bitbucket-secret "$TMP/payload")")
+post bitbucket "$TMP/payload" "${signed[@]}"
+[[ $CODE == 401 ]] || die "a secret not generated yet answered $CODE: $BODY"
+expect_contains "$BODY" "secret 'bitbucket-hook' of environment 'dev' was not generated yet"
+SLIPWAY_USER=ann expect_exit 0 "$SLIPWAY" -C "$ws" secret rotate dev bitbucket-hook
+SLIPWAY_USER=ann expect_exit 0 "$SLIPWAY" -C "$ws" secret show dev bitbucket-hook --reveal
+bitbucket_secret=$OUT
+signed=("X-Event-Key: repo:push" "X-Request-UUID: 2b0b1b34-1c57-4f6e-9a4c-8b1f44c3a001"
+        "X-Hub-Signature: sha256=$(hmac_hex "$bitbucket_secret" "$TMP/payload")")
 check_host bitbucket
 echo '{"fork": {}}' >"$TMP/fork"
 post bitbucket "$TMP/fork" "X-Event-Key: repo:fork" "X-Request-UUID: f1" \
-  "X-Hub-Signature: sha256=$(hmac_hex bitbucket-secret "$TMP/fork")"
+  "X-Hub-Signature: sha256=$(hmac_hex "$bitbucket_secret" "$TMP/fork")"
 [[ $CODE == 202 ]] || die "a fork answered $CODE: $BODY"
 expect_contains "$BODY" "bitbucket event 'repo:fork' is not a push"
 
@@ -219,6 +235,6 @@ expect_contains "$BODY" '"code":"too_large"'
    "webhook:github webhook:gitea webhook:gitlab webhook:bitbucket webhook:azure-devops" ]] ||
   die "history: $(sqlite3 "$db" "SELECT actor, subject, detail FROM events WHERE kind = 'webhook.delivery'")"
 [[ $(sqlite3 "$db" "SELECT count(*) FROM runs") == 5 ]] || die "runs: $(sqlite3 "$db" 'SELECT id, commit_sha FROM runs')"
-! grep -Eq "(github|gitea|gitlab|bitbucket|azure)-secret" "$TMP/serve.out" || die "serve printed a secret: $(cat "$TMP/serve.out")"
+! grep -Eq "(github|gitea|gitlab|azure)-secret|$bitbucket_secret" "$TMP/serve.out" || die "serve printed a secret: $(cat "$TMP/serve.out")"
 kill -TERM "$serve_pid"; wait "$serve_pid" || die "serve did not exit cleanly"
 serve_pid=

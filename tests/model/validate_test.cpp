@@ -307,6 +307,17 @@ const Case k_cases[] = {
       {"environments/prod.yaml", "platform: process\npolicy:\n  distinct_approvers: maybe\n"}},
      {"environments/prod.yaml:3:23: distinct_approvers of policy of environment 'prod': expected true or "
       "false, got 'maybe'"}},
+    {"webhook_secret_sources",
+     {{"slipway.yaml", k_head + "webhooks:\n  github: {secret: gh-hook, environment: dev}\n"
+                                "  gitea: {secret: x, environment: stagin}\n"
+                                "  gitlab: {secret_file: f, secret: x, environment: dev}\n"
+                                "  bitbucket: {secret: gh-hook}\n"},
+      {"environments/dev.yaml", "platform: process\nsecrets:\n  gh-hok: {generate: {}}\n"}},
+     {"slipway.yaml:5:3: webhook host 'github' uses secret 'gh-hook', which environment 'dev' does not define "
+      "(did you mean 'gh-hok'?)",
+      "slipway.yaml:6:3: webhook host 'gitea' takes its secret from unknown environment 'stagin'",
+      "slipway.yaml:7:3: webhook host 'gitlab': give either secret_file or secret (with environment), not both",
+      "slipway.yaml:8:3: webhook host 'bitbucket' has no environment"}},
     {"permission_unknown_and_role_unknown",
      {{"slipway.yaml", k_head + "roles:\n  qa: [carol]\npermissions:\n  promte: [qa]\n  release: [qq]\n"}},
      {"slipway.yaml:7:3: unknown permission 'promte' in slipway.yaml (did you mean 'promote'?)",
