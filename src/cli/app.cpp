@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include "cli/api.h"
 #include "cli/identity.h"
 
 #include <cmath>
@@ -100,11 +101,13 @@ Status check_state_exists(const GlobalOptions& options) {
 }  // namespace
 
 Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as) {
+  if (Status s = require_local(options, options.command); !s) return std::unexpected(s.error());
   if (Status s = check_state_exists(options); !s) return std::unexpected(s.error());
   return service::Service::open(service_config(options, as));
 }
 
 Result<std::unique_ptr<service::RunService>> open_run_service(const GlobalOptions& options, const std::string& as) {
+  if (Status s = require_local(options, options.command); !s) return std::unexpected(s.error());
   if (Status s = check_state_exists(options); !s) return std::unexpected(s.error());
   return service::RunService::open(service_config(options, as));
 }

@@ -27,6 +27,7 @@ struct GlobalOptions {
   std::string workspace = ".";  // -C / --workspace, or SLIPWAY_WORKSPACE; else found upward (find_workspace)
   std::string state;            // --state or SLIPWAY_STATE; empty = <workspace>/.slipway/state.db
   std::string server;           // --server URL or SLIPWAY_SERVER: commands go to that server (cli/api.h)
+  std::string command;          // the command's words ("secret rotate"), for messages
   bool json = false;            // --json on read commands
   int exit_code = k_exit_ok;    // set by the command that ran
 };
@@ -51,6 +52,8 @@ std::string state_path(const GlobalOptions& options);
 // The service for these options (workspace, state, master key from
 // SLIPWAY_MASTER_KEY or SLIPWAY_MASTER_KEY_FILE), acting as `as`, else as
 // cli/identity.h's rules say (none: state-changing use cases refuse).
+// Both refuse while a server is configured: a command that has no server
+// form must not act on a local state the user did not mean (cli/api.h).
 Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as = "");
 // The run use cases for the same options; the workspace may be absent (`run --file`).
 Result<std::unique_ptr<service::RunService>> open_run_service(const GlobalOptions& options, const std::string& as = "");

@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
   // Before any command runs: the workspace is found upward, as git finds its
   // repository; `init` makes a new one where it is told.
   app.parse_complete_callback([&] {
+    for (CLI::App* level = &app; !level->get_subcommands().empty();) {
+      level = level->get_subcommands().front();
+      options.command += (options.command.empty() ? "" : " ") + level->get_name();
+    }
     if (workspace_given || workspace->count() > 0 || app.got_subcommand("init")) return;
     options.workspace = find_workspace(".").string();
   });

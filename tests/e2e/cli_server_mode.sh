@@ -141,4 +141,11 @@ SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server ftp://x status
 expect_contains "$ERR" "expected http://HOST:PORT"
 SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server "$server" release built api 1.2.0 --digest sha256:a3
 expect_contains "$ERR" "works on the local workspace and state only"
+# A command without a server form never acts on a local state meanwhile: refused, nothing changed.
+before=$(state_dump "$ws")
+SLIPWAY_TOKEN=$token_erin expect_exit 2 sw --server "$server" service-stop dev
+expect_contains "$ERR" "'service-stop' works on the local workspace and state only"
+SLIPWAY_SERVER=$server SLIPWAY_TOKEN=$token_erin expect_exit 2 sw token revoke slw_00000000
+expect_contains "$ERR" "'token revoke' works on the local workspace and state only"
+[[ $(state_dump "$ws") == "$before" ]] || die "a command refused for --server changed the state"
 echo "cli_server_mode: ok"
