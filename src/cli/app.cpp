@@ -100,15 +100,18 @@ Status check_state_exists(const GlobalOptions& options) {
 
 }  // namespace
 
+Status check_local_state(const GlobalOptions& options) {
+  if (Status s = require_local(options, options.command); !s) return s;
+  return check_state_exists(options);
+}
+
 Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as) {
-  if (Status s = require_local(options, options.command); !s) return std::unexpected(s.error());
-  if (Status s = check_state_exists(options); !s) return std::unexpected(s.error());
+  if (Status s = check_local_state(options); !s) return std::unexpected(s.error());
   return service::Service::open(service_config(options, as));
 }
 
 Result<std::unique_ptr<service::RunService>> open_run_service(const GlobalOptions& options, const std::string& as) {
-  if (Status s = require_local(options, options.command); !s) return std::unexpected(s.error());
-  if (Status s = check_state_exists(options); !s) return std::unexpected(s.error());
+  if (Status s = check_local_state(options); !s) return std::unexpected(s.error());
   return service::RunService::open(service_config(options, as));
 }
 

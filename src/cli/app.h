@@ -55,6 +55,9 @@ std::string state_path(const GlobalOptions& options);
 // Both refuse while a server is configured: a command that has no server
 // form must not act on a local state the user did not mean (cli/api.h).
 Result<std::unique_ptr<service::Service>> open_service(const GlobalOptions& options, const std::string& as = "");
+// What both check first: no server is configured, and an explicit state
+// (--state, SLIPWAY_STATE) exists (only `slipway init` makes one).
+Status check_local_state(const GlobalOptions& options);
 // The run use cases for the same options; the workspace may be absent (`run --file`).
 Result<std::unique_ptr<service::RunService>> open_run_service(const GlobalOptions& options, const std::string& as = "");
 // The configuration both open from.

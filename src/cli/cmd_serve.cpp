@@ -51,6 +51,7 @@ Status serve(const GlobalOptions& options, const ServeArgs& args) {
   const std::string& listen = args.listen;
   Result<std::optional<server::TlsFiles>> tls = tls_files(args);
   if (!tls) return std::unexpected(tls.error());
+  if (Status local = check_local_state(options); !local) return local;
   service::Config config = service_config(options, "");
   fs::path db = fs::absolute(config.store).lexically_normal();
   if (fs::is_directory(db)) db /= "state.db";  // `--state DIR` names the state folder

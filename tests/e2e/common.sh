@@ -4,7 +4,33 @@ set -euo pipefail
 : "${SLIPWAY:?SLIPWAY must point at the binary}"
 : "${SLIPWAY_SOURCE_DIR:?SLIPWAY_SOURCE_DIR must point at the source tree}"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# Through a server (tests.cmake's *.through_server): $SLIPWAY sends what it
+# can to a `slipway serve` of the same state (through_server.sh); the serves
+# stop when the script ends.
+if [[ -n ${SLIPWAY_E2E_THROUGH_SERVER:-} ]]; then
+  export SLIPWAY_REAL=$SLIPWAY SLIPWAY_E2E_SERVERS=$TMP/.servers
+  SLIPWAY=$SLIPWAY_SOURCE_DIR/tests/e2e/through_server.sh
+  command -v sqlite3 >/dev/null || { echo "SKIP: sqlite3 is not installed" >&2; exit 125; }
+fi
+# on_exit COMMAND: run COMMAND (a string, eval'd) when the script ends, before $TMP goes.
+cleanups=()
+on_exit() { cleanups+=("$1"); }
+# At the end: the script's cleanups run and the serves stop; a suite run through a server that sent
+# nothing through one fails (it would check nothing of the server).
+finish() {
+  local status=$? pid sent=0
+  set +e
+  for pid in "${cleanups[@]}"; do eval "$pid"; done
+  for pid in "$TMP"/.servers/*/pid; do [[ -f $pid ]] && { kill "$(cat "$pid")" 2>/dev/null || true; }; done
+  if [[ -n ${SLIPWAY_E2E_THROUGH_SERVER:-} ]]; then
+    [[ -f $TMP/.servers/sent ]] && sent=$(wc -l <"$TMP/.servers/sent")
+    echo "through a server: $sent commands" >&2
+    [[ $status == 0 && $sent == 0 ]] && { echo "FAIL: no command went through a server" >&2; status=1; }
+  fi
+  rm -rf "$TMP"
+  exit "$status"
+}
+trap finish EXIT
 export GIT_AUTHOR_NAME=test GIT_AUTHOR_EMAIL=test@example.com
 export GIT_COMMITTER_NAME=test GIT_COMMITTER_EMAIL=test@example.com
 # Master keys go to $XDG_DATA_HOME/slipway/keys/ (outside the workspace): keep them in the test folder.
@@ -98,6 +124,7 @@ expect_http() {  # expect_http CODE TOKEN METHOD PATH [BODY]
   [[ $CODE == "$want" ]] || die "$2 $3 answered $CODE, expected $want: $BODY"
 }
 
-# state_dump WS: the state database as SQL, without the tokens' rows (a
-# request may record a token's last use; nothing else may change).
-state_dump() { sqlite3 "$1/.slipway/state.db" .dump | grep -v '^INSERT INTO api_tokens '; }
+# state_dump WS: the state database as SQL, without what a running serve
+# keeps on its own: the tokens' rows (a request may record a token's last
+# use) and its lease (renewed while it runs). Nothing else may change.
+state_dump() { sqlite3 "$1/.slipway/state.db" .dump | grep -v -e '^INSERT INTO api_tokens ' -e "^INSERT INTO locks VALUES('serve:"; }

@@ -6,7 +6,7 @@
 # declared secret that nothing defines is a validate error with its position.
 source "$(dirname "$0")/common.sh"
 ws=$TMP/ws
-trap '"$SLIPWAY" -C "$ws" service-stop >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
+on_exit '"$SLIPWAY" -C "$ws" service-stop >/dev/null 2>&1 || true'
 mkdir -p "$ws/repos/app"
 cat >"$ws/repos/app/azure-pipelines.yml" <<'YAML'
 steps:

@@ -12,7 +12,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 api_port=$(free_port)
 web_port=$(free_port)
 ws=$TMP/ws
-trap '"$SLIPWAY" -C "$ws" service-stop >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
+on_exit '"$SLIPWAY" -C "$ws" service-stop >/dev/null 2>&1 || true'
 mkdir -p "$ws/repos/svc"
 cat >"$ws/repos/svc/app.py" <<'PY'
 import os, sys, time

@@ -9,7 +9,7 @@ command -v python3 >/dev/null || skip "python3 is needed for the service"
 command -v curl >/dev/null || skip "curl is needed for the probe"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ws=$TMP/ws
-trap '"$SLIPWAY" -C "$ws" service-stop >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
+on_exit '"$SLIPWAY" -C "$ws" service-stop >/dev/null 2>&1 || true'
 mkdir -p "$ws/repos/web"
 cat >"$ws/repos/web/app.py" <<'PY'
 import os

@@ -6,7 +6,7 @@ command -v python3 >/dev/null || skip "python3 is not installed"
 command -v curl >/dev/null || skip "curl is not installed"
 repos="$SLIPWAY_SOURCE_DIR/examples/acme/repos"
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"' EXIT
+on_exit 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done'
 
 # start NAME ENV... -- ARGV...: starts a service on a free port, sets $port.
 start() {

@@ -27,7 +27,7 @@ cd "$TMP/ws"
 # The first push runs; its step waits until the test lets it finish.
 "$SLIPWAY" notify --repo repos/api --ref refs/heads/main --sha "$first" >"$TMP/first.out" 2>"$TMP/first.err" &
 notifier=$!
-trap 'kill -INT "$notifier" 2>/dev/null || true; rm -rf "$TMP"' EXIT
+on_exit 'kill -INT "$notifier" 2>/dev/null || true'
 for _ in $(seq 1 200); do
   "$SLIPWAY" runs >"$TMP/runs" 2>/dev/null || true
   grep -q running "$TMP/runs" && break

@@ -44,7 +44,7 @@ while True: signal.pause()  # adopted processes stay ours, unreaped, until the t
 PY
 python3 adopter.py report/runner "$SLIPWAY" run --file killed.yml &
 adopter=$!
-trap 'kill -KILL $adopter 2>/dev/null || true; rm -rf "$TMP"' EXIT
+on_exit 'kill -KILL $adopter 2>/dev/null || true'
 for _ in $(seq 1 500); do [[ -f report/runner ]] && break; sleep 0.02; done
 runner=$(cat report/runner)
 for _ in $(seq 1 500); do [[ -f report/daemon2 ]] && break; sleep 0.02; done

@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip "curl is needed for the probe"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ws=$TMP/ws
 serve_pid=
-trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; "$SLIPWAY" -C "$ws" service-stop >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
+on_exit '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; "$SLIPWAY" -C "$ws" service-stop >/dev/null 2>&1 || true'
 mkdir -p "$ws/repos/web"
 cat >"$ws/repos/web/app.py" <<'PY'
 import os
