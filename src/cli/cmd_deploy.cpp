@@ -29,14 +29,6 @@ struct DeployArgs {
   double wait_seconds = 5;
 };
 
-std::string age(TimePoint then) {
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(system_clock().now() - then).count();
-  if (seconds < 120) return std::to_string(seconds) + "s";
-  if (seconds < 7200) return std::to_string(seconds / 60) + "m";
-  if (seconds < 172800) return std::to_string(seconds / 3600) + "h";
-  return std::to_string(seconds / 86400) + "d";
-}
-
 // --version C=V pairs as a map; invalid_input for a malformed pair.
 Result<std::map<std::string, std::string>> parse_versions(const std::vector<std::string>& pairs) {
   std::map<std::string, std::string> out;
@@ -50,40 +42,33 @@ Result<std::map<std::string, std::string>> parse_versions(const std::vector<std:
 }
 
 Status secret_list(const GlobalOptions& options, const DeployArgs& args) {
-  Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  Result<std::vector<deploy::SecretInfo>> infos = (*service)->secrets(args.env);
-  if (!infos) return std::unexpected(infos.error());
-  if (options.json) {
-    std::cout << json_text(service::to_json(*infos), 2) << "\n";
-    return {};
-  }
-  for (const deploy::SecretInfo& s : *infos) {
-    std::cout << s.name << "  " << (s.block.empty() ? "environment" : "block " + s.block) << "  ";
-    if (!s.exists) std::cout << "not generated yet\n";
-    else if (s.generation == 1) std::cout << "created " << age(s.created) << " ago\n";
-    else
-      std::cout << "created " << age(s.created) << " ago, rotated " << age(s.rotated) << " ago (generation "
-                << s.generation << ")\n";
-  }
+  Result<nlohmann::json> secrets = perform(options, {.path = "/environments/{env}/secrets", .params = {{"env", args.env}}});
+  if (!secrets) return std::unexpected(secrets.error());
+  if (options.json) std::cout << json_text(*secrets, 2) << "\n";
+  else print_secrets(*secrets);
   return {};
 }
 
+// The route of one secret of an environment: ".../secrets/{name}/<action>".
+ApiRequest secret_request(const DeployArgs& args, const std::string& action) {
+  return {.method = "POST", .path = "/environments/{env}/secrets/{name}/" + action,
+          .params = {{"env", args.env}, {"name", args.name}}};
+}
+
 Status secret_rotate(const GlobalOptions& options, const DeployArgs& args) {
-  Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  if (Status s = (*service)->rotate_secret(args.env, args.name); !s) return s;
+  if (Result<nlohmann::json> done = perform(options, secret_request(args, "rotations"), args.as); !done)
+    return std::unexpected(done.error());
   std::cout << "rotated secret " << args.name << " of " << args.env << "; the next apply hands out the new value\n";
   return {};
 }
 
 Status secret_show(const GlobalOptions& options, const DeployArgs& args) {
   if (!args.reveal) return fail(ErrorCode::invalid_input, "secret show prints a value only with --reveal");
-  Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  Result<std::string> value = (*service)->reveal_secret(args.env, args.name);
-  if (!value) return std::unexpected(value.error());
-  std::cout << *value << "\n";
+  Result<nlohmann::json> revealed = perform(options, secret_request(args, "reveal"), args.as);
+  if (!revealed) return std::unexpected(revealed.error());
+  const nlohmann::json& value = (*revealed)["value"];
+  if (!value.is_string()) return fail(ErrorCode::internal, "the answer to reveal has no value");
+  std::cout << value.get<std::string>() << "\n";
   return {};
 }
 
@@ -102,19 +87,11 @@ Status plan_command(const GlobalOptions& options, const DeployArgs& args) {
     return fail(ErrorCode::invalid_input, "plan takes --release or --version, not both");
   Result<std::map<std::string, std::string>> versions = parse_versions(args.versions);
   if (!versions) return std::unexpected(versions.error());
-  Result<nlohmann::json> planned;
-  if (versions->empty()) {
-    std::map<std::string, std::string> query;
-    if (!args.release.empty()) query["release"] = args.release;
-    planned = perform(options, {.path = "/environments/{env}/plan", .params = {{"env", args.env}}, .query = query});
-  } else {
-    if (Status local = require_local(options, "plan --version"); !local) return local;
-    Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
-    if (!service) return std::unexpected(service.error());
-    Result<service::PlanResult> typed = (*service)->plan(args.env, std::nullopt, *versions);
-    if (!typed) return std::unexpected(typed.error());
-    planned = nlohmann::json(service::to_json(*typed, args.env));
-  }
+  std::map<std::string, std::string> query;
+  if (!args.release.empty()) query["release"] = args.release;
+  if (!args.versions.empty()) query["versions"] = join(args.versions, ",");
+  Result<nlohmann::json> planned =
+      perform(options, {.path = "/environments/{env}/plan", .params = {{"env", args.env}}, .query = query});
   if (!planned) return std::unexpected(planned.error());
   if (options.json) std::cout << json_text(*planned, 2) << "\n";
   else print_plan(*planned);
@@ -126,24 +103,13 @@ Status apply_command(const GlobalOptions& options, const DeployArgs& args) {
     return fail(ErrorCode::invalid_input, "apply takes --release or --version, not both");
   Result<std::map<std::string, std::string>> versions = parse_versions(args.versions);
   if (!versions) return std::unexpected(versions.error());
-  if (uses_server(options)) {  // a server waits its own default for the lock (--wait is local)
-    if (!versions->empty()) return require_local(options, "apply --version (a hotfix)");
-    nlohmann::json body = nlohmann::json::object();
-    if (!args.release.empty()) body["release"] = args.release;
-    if (args.force) body["force"] = true;
-    Result<nlohmann::json> done = perform(
-        options, {.method = "POST", .path = "/environments/{env}/apply", .params = {{"env", args.env}}, .body = body},
-        args.as);
-    if (!done) return std::unexpected(done.error());
-    return print_apply(*done);
-  }
-  Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  service::ApplyOptions apply{args.force, Millis(static_cast<long long>(args.wait_seconds * 1000))};
-  std::optional<std::string> release;
-  if (!args.release.empty()) release = args.release;
-  Result<release::ApplyRecord> done = versions->empty() ? (*service)->apply(args.env, release, apply)
-                                                        : (*service)->hotfix(args.env, *versions, apply);
+  nlohmann::json body = {{"wait_seconds", args.wait_seconds}};
+  if (!args.release.empty()) body["release"] = args.release;
+  if (args.force) body["force"] = true;
+  if (!versions->empty()) body["versions"] = *versions;
+  Result<nlohmann::json> done = perform(
+      options, {.method = "POST", .path = "/environments/{env}/apply", .params = {{"env", args.env}}, .body = body},
+      args.as);
   if (!done) return std::unexpected(done.error());
   return print_apply(*done);
 }

@@ -1,6 +1,9 @@
 #include "cli/print.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "core/clock.h"
 
 #include "service/codec.h"
 
@@ -26,7 +29,31 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// "3m" since an ISO time as format_utc writes it; "?" for anything else.
+std::string age_of(const json& object, const char* key) {
+  std::optional<TimePoint> then = parse_utc(text(object, key));
+  if (!then) return "?";
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(system_clock().now() - *then).count();
+  if (seconds < 120) return std::to_string(seconds) + "s";
+  if (seconds < 7200) return std::to_string(seconds / 60) + "m";
+  if (seconds < 172800) return std::to_string(seconds / 3600) + "h";
+  return std::to_string(seconds / 86400) + "d";
+}
+
 }  // namespace
+
+void print_secrets(const json& secrets) {
+  for (const json& s : secrets) {
+    std::cout << text(s, "name") << "  " << (text(s, "block").empty() ? "environment" : "block " + text(s, "block"))
+              << "  ";
+    const int generation = s.value("generation", 0);
+    if (!s.value("generated", false)) std::cout << "not generated yet\n";
+    else if (generation == 1) std::cout << "created " << age_of(s, "created") << " ago\n";
+    else
+      std::cout << "created " << age_of(s, "created") << " ago, rotated " << age_of(s, "rotated")
+                << " ago (generation " << generation << ")\n";
+  }
+}
 
 void print_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths;

@@ -30,6 +30,8 @@ void print_diff(const nlohmann::json& diff);
 void print_plan(const nlohmann::json& plan);
 // release::to_json(history).
 void print_history(const nlohmann::json& entries);
+// service::to_json(secrets): name, where it is declared, its age ("created 3m ago").
+void print_secrets(const nlohmann::json& secrets);
 // Rows padded into aligned columns, on stdout.
 void print_table(const std::vector<std::vector<std::string>>& rows);
 

@@ -23,6 +23,8 @@ inline TimePoint from_epoch_ms(std::int64_t ms) { return TimePoint(Millis(ms)); 
 
 // "2026-11-25T10:31:00.123Z" (ISO 8601, UTC, millisecond precision).
 std::string format_utc(TimePoint t);
+// The time format_utc wrote, back; nullopt for any other text.
+std::optional<TimePoint> parse_utc(std::string_view text);
 
 // "90s", "30m", "24h", "7d": a positive span of at most 6 digits and one
 // unit (s, m, h, d); nullopt for anything else ("30x", "0d", "1.5h", "").

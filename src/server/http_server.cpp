@@ -57,6 +57,7 @@ bool has_type(const json& value, const std::string& type) {
   if (type == "boolean") return value.is_boolean();
   if (type == "object") return value.is_object();
   if (type == "array") return value.is_array();
+  if (type == "number") return value.is_number();
   return value.is_string();
 }
 

@@ -1,5 +1,6 @@
 #include "server/routes.h"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <future>
 #include <thread>
 
+#include "core/strings.h"
 #include "release/codec.h"
 #include "release/views.h"
 #include "service/codec.h"
@@ -39,7 +41,32 @@ std::optional<std::string> optional_text(const Call& call, const std::string& na
 service::ApplyOptions apply_options(const Call& call) {
   service::ApplyOptions options;
   options.force = call.body.is_object() && call.body.value("force", false);
+  if (call.body.is_object() && call.body.contains("wait_seconds") && call.body["wait_seconds"].is_number()) {
+    const double seconds = std::clamp(call.body["wait_seconds"].get<double>(), 0.0, 3600.0);
+    options.wait = Millis(static_cast<long long>(seconds * 1000));
+  }
   return options;
+}
+
+// A hotfix's versions: the body's {"api": "2.1.0"}, or the query's "api=2.1.0,web=1.0.0".
+Result<std::map<std::string, std::string>> versions_of(const Call& call) {
+  std::map<std::string, std::string> out;
+  if (call.body.is_object() && call.body.contains("versions")) {
+    for (const auto& [component, version] : call.body["versions"].items()) {
+      if (!version.is_string()) return fail(ErrorCode::invalid_input, "versions must map component names to versions");
+      out[component] = version.get<std::string>();
+    }
+    return out;
+  }
+  const std::string query = call.query_or("versions");
+  if (query.empty()) return out;
+  for (const std::string& pair : split(query, ',')) {
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size())
+      return fail(ErrorCode::invalid_input, "versions takes COMPONENT=VERSION pairs, got '" + pair + "'");
+    out[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return out;
 }
 
 bool follows(const Call& call) { return call.query_or("follow") == "1" || call.query_or("follow") == "true"; }
@@ -85,13 +112,21 @@ Result<Answer> plan(Session& s, const Call& call) {
   const std::string& env = call.params.at("env");
   std::optional<std::string> release;
   if (std::string id = call.query_or("release"); !id.empty()) release = id;
-  auto planned = s.service.plan(env, release, {});
+  Result<std::map<std::string, std::string>> versions = versions_of(call);
+  if (!versions) return std::unexpected(versions.error());
+  if (release && !versions->empty()) return fail(ErrorCode::invalid_input, "plan takes release or versions, not both");
+  auto planned = s.service.plan(env, release, *versions);
   if (!planned) return std::unexpected(planned.error());
   return Answer(json(service::to_json(*planned, env)));
 }
 
 Result<Answer> apply(Session& s, const Call& call) {
-  return json_or_error(s.service.apply(call.params.at("env"), optional_text(call, "release"), apply_options(call)));
+  Result<std::map<std::string, std::string>> versions = versions_of(call);
+  if (!versions) return std::unexpected(versions.error());
+  const std::optional<std::string> release = optional_text(call, "release");
+  if (versions->empty()) return json_or_error(s.service.apply(call.params.at("env"), release, apply_options(call)));
+  if (release) return fail(ErrorCode::invalid_input, "apply takes release or versions, not both");
+  return json_or_error(s.service.hotfix(call.params.at("env"), *versions, apply_options(call)));
 }
 
 Result<Answer> rollback(Session& s, const Call& call) {
@@ -399,10 +434,13 @@ const std::vector<Route>& routes() {
       {"GET", "/environments", "the environments and the release each runs", {}, {}, environments},
       {"GET", "/environments/{env}/history", "every release applied, failed or refused in an environment", {}, paged,
        history},
-      {"GET", "/environments/{env}/plan", "what applying a release (default: the one running) would change", {},
-       {"release"}, plan},
-      {"POST", "/environments/{env}/apply", "apply a release (default: the one running, to repair drift)",
-       {{"release", "string", false}, force}, {}, apply},
+      {"GET", "/environments/{env}/plan",
+       "what applying a release (default: the one running), or it with other versions (a hotfix), would change", {},
+       {"release", "versions"}, plan},
+      {"POST", "/environments/{env}/apply",
+       "apply a release (default: the one running, to repair drift), or it with other `versions` (a hotfix)",
+       {{"release", "string", false}, force, {"versions", "object", false}, {"wait_seconds", "number", false}}, {},
+       apply},
       {"POST", "/environments/{env}/rollbacks", "roll back to the release before (or `to`)",
        {{"to", "string", false}, force}, {}, rollback},
       {"GET", "/environments/{env}/secrets", "the environment's secrets: names, ages, fingerprints", {}, {}, secrets},

@@ -15,6 +15,14 @@ TEST(Clock, FormatsUtcWithMilliseconds) {
   EXPECT_EQ(format_utc(from_epoch_ms(-1)), "1969-12-31T23:59:59.999Z");
 }
 
+TEST(Clock, ParsesWhatItFormats) {
+  for (std::int64_t ms : {1795602660123LL, 0LL, -1LL, 951782400000LL /* 2000-02-29 */})
+    EXPECT_EQ(parse_utc(format_utc(from_epoch_ms(ms))), from_epoch_ms(ms)) << ms;
+  for (const char* bad : {"", "2026-11-25T10:31:00.123", "2026-11-25 10:31:00.123Z", "2026-02-30T10:31:00.123Z",
+                          "2026-11-25T24:31:00.123Z", "2026-11-25T10:31:00.12xZ", "2026-11-25T10:31:00.123Z "})
+    EXPECT_EQ(parse_utc(bad), std::nullopt) << bad;
+}
+
 TEST(Clock, ParsesDurationsOfOneUnit) {
   using std::chrono::seconds;
   EXPECT_EQ(parse_duration("90s"), seconds(90));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The CLI with --server (or SLIPWAY_SERVER): status, history, diff, release
-# list/show/create, approve, promote, rollback, plan, apply, lock list, runs,
-# logs (--follow) and run cancel sent to `slipway serve`
+# list/show/create, approve, promote, rollback, plan, apply (--version too),
+# secret list/rotate/show, lock list, runs, logs (--follow) and run cancel
+# sent to `slipway serve`
 # print the same and exit the same as run locally. The token's user acts
 # (--as is refused with a server); a refusal by the server is the same
 # message and exit code; an unreachable server or a missing token says so.
@@ -23,6 +24,8 @@ environments:
   prod:
     platform: {kind: script}
     components: [api]
+    secrets:
+      db_password: {generate: {length: 24}}
     policy:
       mode: manual
       promote_from: dev
@@ -39,7 +42,7 @@ sw() { "$SLIPWAY" -C "$ws" "$@"; }
 expect_exit 0 sw release built api 1.0.0 --digest sha256:a1 --as alice
 expect_exit 0 sw release built api 1.1.0 --digest sha256:a2 --as alice
 expect_exit 0 sw run api --as alice
-for user in alice carol erin; do
+for user in alice carol erin frank; do
   expect_exit 0 sw token create --user "$user" --as frank
   printf -v "token_$user" %s "$OUT"
 done
@@ -119,8 +122,25 @@ same_read 0 lock list --json
 same alice 1 apply prod
 expect_contains "$ERR" "needs permission apply"
 same erin 1 apply prod
-SLIPWAY_TOKEN=$token_erin expect_exit 2 sw --server "$server" apply prod --version api=1.0.0
-expect_contains "$ERR" "'apply --version (a hotfix)' works on the local workspace"
+same_read 0 plan prod --version api=1.0.0
+same_read 2 plan prod --version api
+same erin 1 apply prod --version api=1.0.0
+expect_contains "$ERR" "erin may not hotfix prod: needs permission hotfix"
+# A hotfix through the server, then the same as a repair locally (nothing left to change).
+SLIPWAY_TOKEN=$token_frank expect_exit 0 sw --server "$server" apply prod --version api=1.0.0
+expect_contains "$OUT" "hotfix "
+same_read 0 history prod
+same_read 0 secret list prod
+same_read 0 secret list prod --json
+same erin 1 secret rotate prod db_password
+expect_contains "$ERR" "needs permission rotate"
+same erin 1 secret show prod db_password --reveal
+expect_contains "$ERR" "needs permission reveal"
+SLIPWAY_TOKEN=$token_frank expect_exit 0 sw --server "$server" secret rotate prod db_password
+expect_contains "$OUT" "rotated secret db_password of prod"
+SLIPWAY_TOKEN=$token_frank expect_exit 0 sw --server "$server" secret show prod db_password --reveal
+[[ $OUT == "$(sw secret show prod db_password --reveal --as frank)" ]] || die "the revealed value differs through the server"
+[[ ${#OUT} == 24 ]] || die "the revealed value is not the generated one: $OUT"
 
 # With a server, identity is the token's: --as is refused; no token, a bad
 # one, or no server listening are said as such.

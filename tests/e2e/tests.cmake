@@ -42,7 +42,7 @@ slipway_e2e_test(server_tls)
 slipway_e2e_test(cli_server_mode)
 slipway_e2e_test(serve_watch)
 # The suites whose commands have server forms, once more through a server.
-foreach(suite gates deploy_script deploy_process release_auto release_auto_concurrent hostile_input
-              run_triggers run_push_records run_branch_builds run_batch notify_bare_repo)
+foreach(suite gates deploy_script deploy_process release_auto release_auto_concurrent hostile_input component_secrets
+              run_triggers run_push_records run_branch_builds run_batch notify_bare_repo service_state_copy)
   slipway_e2e_test_through_server(${suite})
 endforeach()

@@ -34,11 +34,10 @@ has() { local word; for word in "${args[@]}"; do [[ $word == "$1" ]] && return 0
 # Whether the command has a server form, and whether it acts.
 acts=
 case "${words[0]:-} ${words[1]:-}" in
-  "status "* | "history "* | "diff "* | "runs "* | "logs "* | "release show" | "release list" | "lock list") ;;
-  "plan "*) has --version && exec "$real" "$@" ;;
-  "apply "*) has --version && exec "$real" "$@"; acts=1 ;;
+  "status "* | "history "* | "diff "* | "runs "* | "logs "* | "plan "* | "release show" | "release list" | \
+    "lock list" | "secret list") ;;
   "release create") has --file && exec "$real" "$@"; acts=1 ;;
-  "approve "* | "promote "* | "rollback "* | "run cancel") acts=1 ;;
+  "approve "* | "promote "* | "rollback "* | "apply "* | "run cancel" | "secret show" | "secret rotate") acts=1 ;;
   *) exec "$real" "$@" ;;
 esac
 user=${as:-${SLIPWAY_USER:-}}
