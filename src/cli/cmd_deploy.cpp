@@ -131,11 +131,11 @@ Status lock_list(const GlobalOptions& options, const DeployArgs&) {
 }
 
 Status lock_break(const GlobalOptions& options, const DeployArgs& args) {
-  Result<std::unique_ptr<service::Service>> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  Result<service::LockView> broken = (*service)->break_lock(args.env);
+  Result<nlohmann::json> broken = perform(
+      options, {.method = "POST", .path = "/environments/{env}/lock/break", .params = {{"env", args.env}}}, args.as);
   if (!broken) return std::unexpected(broken.error());
-  std::cout << "broke the lock of " << args.env << " (" << broken->lease.holder << ", " << broken->holder << ")\n";
+  std::cout << "broke the lock of " << args.env << " (" << broken->value("holder", "") << ", "
+            << broken->value("described", "") << ")\n";
   return {};
 }
 

@@ -135,15 +135,16 @@ Status rollback(const GlobalOptions& options, const ReleaseArgs& args) {
 // A successful build reported by hand: records the version and moves the
 // auto environments tracking the branch.
 Status built(const GlobalOptions& options, const ReleaseArgs& args) {
-  if (Status local = require_local(options, "release built"); !local) return local;
-  Result<ServicePtr> service = open_service(options, args.as);
-  if (!service) return std::unexpected(service.error());
-  Result<std::vector<release::ApplyRecord>> done =
-      (*service)->record_build(args.component, args.version, args.digest, args.branch, args.run_id);
+  json body = {{"version", args.version}, {"digest", args.digest}, {"branch", args.branch}};
+  if (!args.run_id.empty()) body["run"] = args.run_id;
+  Result<json> done = perform(options,
+                              {.method = "POST", .path = "/components/{name}/versions",
+                               .params = {{"name", args.component}}, .body = body},
+                              args.as);
   if (!done) return std::unexpected(done.error());
   std::cout << "recorded " << args.component << " " << args.version << "\n";
   Status result;
-  for (const release::ApplyRecord& r : *done)
+  for (const json& r : (*done)["applied"])
     if (Status s = print_apply(r); !s && result) result = s;
   return result;
 }

@@ -41,9 +41,7 @@ std::optional<std::string> read_proc_file(const std::string& path) {
   return out;
 }
 
-// Field 22 of /proc/PID/stat (start time in clock ticks since boot) of a
-// running process; nullopt when there is none or it is a zombie. The fields
-// are counted after the command name, which may hold spaces and ')'.
+// The fields are counted after the command name, which may hold spaces and ')'.
 std::optional<unsigned long long> start_time(long pid) {
   std::optional<std::string> stat = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
   if (!stat) return std::nullopt;
@@ -171,6 +169,8 @@ Result<int> kill_selected(const std::function<bool(const std::string&)>& select,
 }
 
 }  // namespace
+
+std::optional<unsigned long long> process_start_time(long pid) { return start_time(pid); }
 
 std::string process_mark(std::string_view scope) {
   long self = ::getpid();

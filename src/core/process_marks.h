@@ -21,6 +21,7 @@
 // Thread-safety: all functions may be called from any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,12 @@
 namespace slipway {
 
 inline constexpr std::string_view k_process_mark_variable = "SLIPWAY_PROCESS_MARK";
+
+// Field 22 of /proc/PID/stat: the start time of a running process in clock
+// ticks since boot; nullopt when there is none or it is a zombie. With the
+// pid it names one process for the machine's uptime: a pid kept in a file
+// is checked with it before anything is sent to it (pids are recycled).
+std::optional<unsigned long long> process_start_time(long pid);
 
 // The mark for processes this process starts for `scope` (e.g. "run/job"):
 // "<pid>.<start time>/<scope>". Set it as k_process_mark_variable in their

@@ -28,6 +28,7 @@
 #include "core/files.h"
 #include "core/json_text.h"
 #include "core/process.h"
+#include "core/process_marks.h"
 
 namespace slipway::deploy {
 
@@ -168,6 +169,7 @@ class Supervisor {
   void write_state() {
     json s = {{"pid", ::getpid()},        {"state", m_state_id},           {"instance", m_child.instance}, {"version", m_child.version},
               {"child", m_child.pid},     {"internal_port", m_child.port}, {"request", m_request},
+              {"child_start", m_child.pid ? process_start_time(m_child.pid).value_or(0) : 0},
               {"outcome", m_outcome},     {"message", m_message}};
     (void)write_file_atomic(m_dir / "state.json", json_text(s));
   }
@@ -353,11 +355,17 @@ Status Supervisor::run() {
   }
   // A previous supervisor of DIR that was killed left its child running (in
   // its own process group): end it before bringing the desired instance back.
-  // Only when that supervisor was of this state: a copied state.json names
-  // the original state's child.
+  // Only when that supervisor was of this state (a copied state.json names
+  // the original state's child), and only that very process: the pid with
+  // the start time it had (a pid recycled since may lead another group).
   json previous = json::parse(read_text_file(m_dir / "state.json").value_or("{}"), nullptr, false);
   const bool ours = previous.is_object() && previous.value("state", "") == m_state_id;
-  if (int orphan = ours ? previous.value("child", 0) : 0; orphan > 0 && ::getpgid(orphan) == orphan) {
+  auto number = [&](const char* key) -> unsigned long long {
+    return ours && previous.contains(key) && previous[key].is_number_unsigned() ? previous[key].get<unsigned long long>() : 0;
+  };
+  const int orphan = static_cast<int>(number("child"));
+  const unsigned long long orphan_start = number("child_start");
+  if (orphan > 0 && orphan_start != 0 && process_start_time(orphan) == orphan_start && ::getpgid(orphan) == orphan) {
     Child left;
     left.pid = orphan;
     left.version = previous.value("version", "");

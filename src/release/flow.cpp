@@ -306,8 +306,8 @@ Result<std::vector<ApplyRecord>> ReleaseService::on_build_succeeded(const std::s
                                                                     const std::string& digest,
                                                                     const std::string& branch,
                                                                     const std::string& run_id, Applier& applier) {
-  if (!m_workspace.component(component))
-    return fail(ErrorCode::invalid_input, "unknown component '" + component + "'");
+  if (Result<const model::Component*> known = m_workspace.require_component(component); !known)
+    return std::unexpected(known.error());
   if (Status s = m_store.releases().record_component_version({component, version, digest, run_id, branch, {}}); !s)
     return std::unexpected(s.error());
   std::vector<ApplyRecord> out;

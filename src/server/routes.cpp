@@ -162,6 +162,12 @@ Result<Answer> locks(Session& s, const Call&) {
   return Answer(out);
 }
 
+Result<Answer> break_lock(Session& s, const Call& call) {
+  auto broken = s.service.break_lock(call.params.at("env"));
+  if (!broken) return std::unexpected(broken.error());
+  return Answer(json(service::to_json(*broken)));
+}
+
 Result<Answer> diff(Session& s, const Call& call) {
   const std::string a = call.query_or("a"), b = call.query_or("b");
   if (a.empty() || b.empty())
@@ -184,6 +190,20 @@ Result<Answer> versions(Session& s, const Call& call) {
   json out = json::array();
   for (const store::ComponentVersionRecord& v : *all) out.push_back(service::to_json(v));
   return page_of(out, call);
+}
+
+// A successful build reported by hand: {"version", "digest", "branch"? (main), "run"?}; the
+// auto environments tracking the branch follow (their applies are the answer).
+Result<Answer> record_build(Session& s, const Call& call) {
+  const std::string branch = call.text("branch").empty() ? "main" : call.text("branch");
+  auto applied = s.service.record_build(call.params.at("name"), call.text("version"), call.text("digest"), branch,
+                                        call.text("run"));
+  if (!applied) return std::unexpected(applied.error());
+  json out = json::array();
+  for (const release::ApplyRecord& record : *applied) out.push_back(service::to_json(record));
+  Answer answer(json{{"component", call.params.at("name")}, {"version", call.text("version")}, {"applied", out}});
+  answer.status = 201;
+  return answer;
 }
 
 Result<Answer> releases(Session& s, const Call& call) {
@@ -448,9 +468,13 @@ const std::vector<Route>& routes() {
        reveal},
       {"POST", "/environments/{env}/secrets/{name}/rotations", "rotate a secret (permission rotate)", {}, {}, rotate},
       {"GET", "/locks", "the environments' locks and their holders", {}, {}, locks},
+      {"POST", "/environments/{env}/lock/break", "release an environment's lock (permission lock; recorded)", {}, {},
+       break_lock},
       {"GET", "/diff", "two environments or releases side by side", {}, {"a", "b"}, diff},
       {"GET", "/components", "the workspace's components", {}, {}, components},
       {"GET", "/components/{name}/versions", "every version of a component its builds recorded", {}, paged, versions},
+      {"POST", "/components/{name}/versions", "record a successful build (the auto environments following it apply)",
+       {{"version"}, {"digest"}, {"branch", "string", false}, {"run", "string", false}}, {}, record_build},
       {"GET", "/releases", "every release", {}, paged, releases},
       {"POST", "/releases", "create a release from an environment's versions",
        {{"from"}, {"pins", "object", false}, {"excludes", "array", false}}, {}, create_release},

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "core/files.h"
+#include "core/process_marks.h"
 #include "deploy/engine.h"
 #include "run/artifacts.h"
 #include "support/test_support.h"
@@ -138,10 +140,10 @@ environments:
     request.state_dir = dir / "state";
     return apply_environment(*store, *driver, key, request);
   }
-  int child_pid() {
-    nlohmann::json state = nlohmann::json::parse(
-        read_text_file(service_dir(dir / "state", "test", "web") / "state.json").value());
-    return state.value("child", 0);
+  std::filesystem::path state_file() { return service_dir(dir / "state", "test", "web") / "state.json"; }
+  int child_pid() { return nlohmann::json::parse(read_text_file(state_file()).value()).value("child", 0); }
+  int supervisor_pid() {
+    return std::atoi(read_text_file(service_dir(dir / "state", "test", "web") / "supervisor.pid").value().c_str());
   }
 
   TempDir dir;
@@ -242,6 +244,58 @@ TEST_F(ProcessDriverTest, CrashedServiceIsRestarted) {
   while (!(body = http_get(port, "/")) || child_pid() == pid || child_pid() == 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(body, "1.0.0 hello");
+}
+
+// Waits up to 10 s for `pid` to be gone (not even a zombie of ours left running).
+bool gone(int pid) {
+  for (int i = 0; i < 500; ++i) {
+    if (::kill(pid, 0) != 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+TEST_F(ProcessDriverTest, AKilledSupervisorsServiceIsStoppedByTheNextOne) {
+  ASSERT_TRUE(apply("1.0.0").value().succeeded);
+  const int child = child_pid(), supervisor = supervisor_pid();
+  ASSERT_GT(child, 0);
+  ::kill(supervisor, SIGKILL);
+  ASSERT_TRUE(gone(supervisor));
+  EXPECT_EQ(::kill(child, 0), 0) << "the service lives on in its own process group";
+  ASSERT_TRUE(apply("1.0.0").value().succeeded);  // a new supervisor, which ends the one left behind
+  EXPECT_TRUE(gone(child));
+  EXPECT_EQ(http_get(port, "/"), "1.0.0 hello");
+}
+
+// A pid in state.json is checked with its start time: after the service is
+// gone, its pid may lead another process group, which is not stopped.
+TEST_F(ProcessDriverTest, APidRecycledSinceIsNotTakenForTheServiceLeftBehind) {
+  ASSERT_TRUE(apply("1.0.0").value().succeeded);
+  ASSERT_EQ(stop_services(dir / "state"), 1);
+  const pid_t stranger = ::fork();
+  if (stranger == 0) {
+    ::setsid();
+    ::execlp("sleep", "sleep", "300", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ASSERT_GT(stranger, 0);
+  for (int i = 0; i < 100 && ::getpgid(stranger) != stranger; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(::getpgid(stranger), stranger) << "a process group leader, as a service is";
+  for (const nlohmann::json& recorded : {nlohmann::json(1), nlohmann::json()}) {  // another start time; none (older files)
+    nlohmann::json state = nlohmann::json::parse(read_text_file(state_file()).value());
+    state["child"] = stranger;
+    state["child_start"] = recorded;
+    ASSERT_TRUE(write_file_atomic(state_file(), state.dump()));
+    Result<ApplyResult> applied = apply("1.0.0");
+    ASSERT_TRUE(applied && applied->succeeded)
+        << read_text_file(service_dir(dir / "state", "test", "web") / "service.log").value_or("no log");
+    EXPECT_TRUE(process_start_time(stranger))  // running, not a zombie of ours
+        << "the supervisor stopped a process that was not its service";
+    ASSERT_EQ(stop_services(dir / "state"), 1);
+  }
+  ::kill(stranger, SIGKILL);
+  ::waitpid(stranger, nullptr, 0);
 }
 
 }  // namespace

@@ -159,7 +159,19 @@ SLIPWAY_TOKEN=$token_alice expect_exit 1 sw --server http://127.0.0.1:1 status
 expect_contains "$ERR" "cannot reach the slipway server http://127.0.0.1:1"
 SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server ftp://x status
 expect_contains "$ERR" "expected http://HOST:PORT"
-SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server "$server" release built api 1.2.0 --digest sha256:a3
+# A build reported through the server; dev (auto) follows, as locally.
+SLIPWAY_TOKEN=$token_alice expect_exit 0 sw --server "$server" release built api 1.2.0 --digest sha256:a3
+expect_contains "$OUT" "recorded api 1.2.0"
+expect_contains "$OUT" "1.1.0 -> 1.2.0"
+same alice 2 release built apu 1.2.1 --digest sha256:a4
+expect_contains "$ERR" "unknown component 'apu' (did you mean 'api'?)"
+# Breaking a lock: refused the same both ways, and nothing to break.
+same alice 1 lock break prod
+expect_contains "$ERR" "needs permission lock"
+same frank 1 lock break prod
+expect_contains "$ERR" "prod is not locked"
+# A file on this machine is not sent: release create --file stays local.
+SLIPWAY_TOKEN=$token_erin expect_exit 2 sw --server "$server" release create --file "$TMP/none.yaml"
 expect_contains "$ERR" "works on the local workspace and state only"
 # A command without a server form never acts on a local state meanwhile: refused, nothing changed.
 before=$(state_dump "$ws")

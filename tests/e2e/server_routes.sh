@@ -30,7 +30,9 @@ components:
     secrets: [token]
     deploy:
       script:
-        apply: echo "$SLIPWAY_ENV api $SLIPWAY_VERSION" >> calls.txt
+        apply: |
+          if [ -e LOCKGATE ]; then touch LOCKGATE.waiting; while [ ! -e LOCKGATE.open ]; do sleep 0.05; done; fi
+          echo "$SLIPWAY_ENV api $SLIPWAY_VERSION" >> calls.txt
 blocks:
   core:
     components: [api]
@@ -52,7 +54,10 @@ roles:
   developer: [alice]
   qa: [carol, quinn]
   admin: [frank]
+permissions:
+  run: [developer, admin]
 YAML
+sed -i "s|LOCKGATE|$TMP/lockgate|g" "$ws/slipway.yaml"
 unset SLIPWAY_USER SLIPWAY_MASTER_KEY
 sw() { "$SLIPWAY" -C "$ws" "$@"; }
 dump() { sqlite3 "$ws/.slipway/state.db" .dump; }
@@ -226,6 +231,35 @@ curl -sN -m 2 -H "Authorization: Bearer $alice" -H "Last-Event-ID: $((last - 1))
 grep -q "^id: $last\$" "$TMP/events" || die "the stream did not resume after $((last - 1)): $(cat "$TMP/events")"
 ! grep -q "^id: $first\$" "$TMP/events" || die "the stream repeated event $first"
 expect_http 422 "$alice" GET '/events?after=-4'
+
+# ---- a build reported by hand: recorded once, dev (auto) follows
+expect_http 400 "$alice" POST /components/api/versions '{"version": "1.2.0"}'
+expect_contains "$BODY" 'the body needs string field \"digest\"'
+expect_http 404 "$alice" POST /components/apu/versions '{"version": "1.2.0", "digest": "sha256:b1"}'
+expect_http 403 "$carol" POST /components/api/versions '{"version": "1.2.0", "digest": "sha256:b1"}'
+expect_contains "$BODY" "needs permission run"
+expect_http 201 "$alice" POST /components/api/versions '{"version": "1.2.0", "digest": "sha256:b1"}'
+expect_contains "$BODY" '"environment":"dev"'
+expect_http 200 "$alice" GET /components/api/versions
+expect_contains "$BODY" '"version":"1.2.0"'
+
+# ---- breaking a lock: held by an apply waiting at its gate, broken by someone with permission lock
+touch "$TMP/lockgate"
+sw apply prod --version api=1.0.0 --as frank >"$TMP/held.out" 2>&1 &
+holder=$!
+for _ in $(seq 200); do [[ -e $TMP/lockgate.waiting ]] && break; sleep 0.05; done
+[[ -e $TMP/lockgate.waiting ]] || die "the apply never reached its gate: $(cat "$TMP/held.out")"
+expect_http 403 "$alice" POST /environments/prod/lock/break
+expect_contains "$BODY" "needs permission lock"
+expect_http 404 "$frank" POST /environments/nope/lock/break
+expect_http 200 "$frank" POST /environments/prod/lock/break
+expect_contains "$BODY" '"resource":"env:prod"'
+expect_contains "$BODY" '"actor":"frank"'
+expect_http 409 "$frank" POST /environments/prod/lock/break
+expect_contains "$BODY" "prod is not locked"
+touch "$TMP/lockgate.open"
+wait "$holder" || true
+rm -f "$TMP/lockgate"
 
 # ---- errors: malformed, unauthenticated, too large, unknown
 expect_http 400 "$carol" POST "/releases/$release/approvals" 'not json'

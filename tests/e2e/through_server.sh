@@ -37,7 +37,8 @@ case "${words[0]:-} ${words[1]:-}" in
   "status "* | "history "* | "diff "* | "runs "* | "logs "* | "plan "* | "release show" | "release list" | \
     "lock list" | "secret list") ;;
   "release create") has --file && exec "$real" "$@"; acts=1 ;;
-  "approve "* | "promote "* | "rollback "* | "apply "* | "run cancel" | "secret show" | "secret rotate") acts=1 ;;
+  "approve "* | "promote "* | "rollback "* | "apply "* | "run cancel" | "secret show" | "secret rotate" | \
+    "release built" | "lock break") acts=1 ;;
   *) exec "$real" "$@" ;;
 esac
 user=${as:-${SLIPWAY_USER:-}}
