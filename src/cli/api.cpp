@@ -4,6 +4,7 @@
 
 #include "cli/identity.h"
 #include "client/api_client.h"
+#include "client/artifact_download.h"
 #include "server/routes.h"
 #include "service/feed.h"
 
@@ -114,6 +115,12 @@ std::pair<std::string, json> parse_event(std::string_view text) {
 }
 
 }  // namespace
+
+Status download_artifact(const GlobalOptions& options, const std::string& digest, const std::filesystem::path& to) {
+  Result<std::unique_ptr<client::ApiClient>> api = connect(options, "");
+  if (!api) return std::unexpected(api.error());
+  return client::download_artifact(**api, digest, to);
+}
 
 bool uses_server(const GlobalOptions& options) { return !server_of(options).empty(); }
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -31,6 +32,9 @@ Result<nlohmann::json> perform(const GlobalOptions& options, const ApiRequest& r
 // A log followed as server-sent events: each (job, line) as it comes; returns the run's result.
 Result<std::string> follow_run_log(const GlobalOptions& options, const std::string& run, const std::string& job,
                                    const std::function<void(const std::string& job, std::string_view line)>& line);
+
+// Writes artifact `digest` into `to` from the server (client/artifact_download.h).
+Status download_artifact(const GlobalOptions& options, const std::string& digest, const std::filesystem::path& to);
 
 // Whether commands go to a server (--server or SLIPWAY_SERVER).
 bool uses_server(const GlobalOptions& options);

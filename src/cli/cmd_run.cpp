@@ -17,6 +17,8 @@
 #include "cli/print.h"
 #include "core/interrupt.h"
 #include "core/json_text.h"
+#include "run/artifacts.h"
+#include "service/codec.h"
 
 namespace slipway::cli {
 namespace {
@@ -68,21 +70,30 @@ service::RunSettings settings_for(const RunArgs& args, const GlobalOptions& opti
   return settings;
 }
 
-std::string duration_text(std::int64_t start, std::int64_t finish) {
-  if (start == 0 || finish == 0) return "";
-  std::int64_t ms = finish - start;
+// "12.3s" between a record's "start" and "finish" (as run::run_to_json writes them); "" when either is unset.
+std::string duration_text(const nlohmann::json& record) {
+  auto time = [&](const char* key) {
+    return record.contains(key) && record[key].is_string() ? parse_utc(record[key].get<std::string>()) : std::nullopt;
+  };
+  std::optional<TimePoint> start = time("start"), finish = time("finish");
+  if (!start || !finish) return "";
+  std::int64_t ms = (*finish - *start).count();
   return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
 }
 
-void print_record(const run::RunRecord& record) {
-  for (const run::StageRecord& stage : record.stages)
-    for (const run::JobRecord& job : stage.jobs)
-      std::cout << "  " << job.id << "  " << run::result_name(job.result) << "  "
-                << duration_text(job.start_ms, job.finish_ms) << (job.reason.empty() ? "" : "  (" + job.reason + ")")
-                << "\n";
-  std::string name = record.pipeline + (record.build_number.empty() ? "" : " " + record.build_number);
-  std::cout << "run " << record.id << " (" << name << "): " << run::result_name(record.result);
-  if (!record.reason.empty() && record.reason != "canceled") std::cout << " (" << record.reason << ")";
+// A run's jobs and result, from its JSON (run::run_to_json, or GET /runs/{id}).
+void print_record(const nlohmann::json& record) {
+  const nlohmann::json none = nlohmann::json::array();
+  for (const nlohmann::json& stage : record.value("stages", none))
+    for (const nlohmann::json& job : stage.value("jobs", none)) {
+      const std::string reason = job.value("reason", "");
+      std::cout << "  " << job.value("id", "") << "  " << job.value("result", "") << "  " << duration_text(job)
+                << (reason.empty() ? "" : "  (" + reason + ")") << "\n";
+    }
+  const std::string number = record.value("buildNumber", ""), reason = record.value("reason", "");
+  std::cout << "run " << record.value("id", "") << " (" << record.value("pipeline", "")
+            << (number.empty() ? "" : " " + number) << "): " << record.value("result", "");
+  if (!reason.empty() && reason != "canceled") std::cout << " (" << reason << ")";
   std::cout << "\n";
 }
 
@@ -109,7 +120,7 @@ int print_build(const service::RunOutcome& outcome, const GlobalOptions& options
 int print_run(const Result<service::RunOutcome>& outcome, const GlobalOptions& options) {
   if (!outcome) return report(outcome.error());
   if (options.json) print_json(*outcome);
-  else print_record(outcome->record);
+  else print_record(nlohmann::json(run::run_to_json(outcome->record)));
   const int build = print_build(*outcome, options);
   if (build != k_exit_ok) return build;
   return outcome->succeeded() ? k_exit_ok : k_exit_failed;
@@ -151,7 +162,39 @@ int print_push(const Result<service::PushOutcome>& outcome, const GlobalOptions&
   return k_exit_ok;
 }
 
+// A run on the server's run slots: started (202 with its id), followed to its
+// end (each line printed with --follow), then its jobs and result printed as
+// a local run prints them; exits as the run ended. What its build recorded
+// (the version, the auto environments moved) is the server's to report:
+// `status` and `history` show it.
+int run_on_server(const ApiRequest& start, const RunArgs& args, const GlobalOptions& options) {
+  Result<nlohmann::json> started = perform(options, start, args.as);
+  if (!started) return report(started.error());
+  const std::string id = started->value("id", "");
+  if (id.empty())
+    return report(fail(ErrorCode::conflict, "the server queued the run but has not started it yet; see `slipway runs`")
+                      .error());
+  Result<std::string> result = follow_run_log(options, id, "", [&](const std::string& job, std::string_view line) {
+    if (args.follow && !options.json) std::cout << "[" << job << "] " << line << "\n";
+  });
+  if (!result) return report(result.error());
+  Result<nlohmann::json> record = perform(options, {.path = "/runs/{id}", .params = {{"id", id}}});
+  if (!record) return report(record.error());
+  if (options.json) std::cout << json_text(*record, 2) << "\n";
+  else print_record(*record);
+  const std::string ended = record->value("result", "");
+  return ended == "succeeded" || ended == "succeededWithIssues" ? k_exit_ok : k_exit_failed;
+}
+
 int start_run(const RunArgs& args, const GlobalOptions& options) {
+  if (uses_server(options) && args.request.file.empty()) {
+    nlohmann::json body = {{"component", args.request.component}, {"branch", args.request.branch}};
+    if (!args.request.commit.empty()) body["commit"] = args.request.commit;
+    if (!args.templates.empty() || args.agents > 0)
+      return report(
+          fail(ErrorCode::invalid_input, "--templates and --agents are the server's to set; run without them").error());
+    return run_on_server({.method = "POST", .path = "/runs", .params = {}, .query = {}, .body = body}, args, options);
+  }
   Result<std::map<std::string, fs::path>> templates = parse_templates(args.templates);
   if (!templates) return report(templates.error());
   Result<RunServicePtr> runs = open_runs(options, args.as);
@@ -163,6 +206,8 @@ int start_run(const RunArgs& args, const GlobalOptions& options) {
 }
 
 int retry_run(const std::string& id, const RunArgs& args, const GlobalOptions& options) {
+  if (uses_server(options))
+    return run_on_server({.method = "POST", .path = "/runs/{id}/retry", .params = {{"id", id}}}, args, options);
   Result<RunServicePtr> runs = open_runs(options, args.as);
   if (!runs) return report(runs.error());
   InterruptGuard interrupts;
@@ -288,30 +333,56 @@ int print_logs(const std::string& id, const std::string& job, const GlobalOption
   return k_exit_ok;
 }
 
-int list_artifacts(const std::string& id, const GlobalOptions& options) {
-  Result<RunServicePtr> runs = open_run_service(options);
-  if (!runs) return report(runs.error());
-  Result<std::vector<run::ArtifactRecord>> artifacts =
-      (*runs)->artifacts(id.empty() ? std::nullopt : std::optional<std::string>(id));
-  if (!artifacts) return report(artifacts.error());
-  nlohmann::json list = nlohmann::json::array();
-  for (const run::ArtifactRecord& a : *artifacts) {
-    if (options.json)
-      list.push_back({{"run", a.run_id}, {"job", a.job_id}, {"name", a.name}, {"component", a.component},
-                      {"version", a.version}, {"digest", a.digest}, {"size", a.size}, {"files", a.files}});
-    else
-      std::cout << a.run_id << "  " << a.name << "  " << (a.component.empty() ? "-" : a.component) << "  "
-                << (a.version.empty() ? "-" : a.version) << "  " << a.size << " bytes  " << a.files
-                << " files  sha256:" << a.digest << "\n";
+// The artifacts of run `id` ("": of every run), as the API lists them. Locally
+// straight from the run use cases: a `run --file` state has no workspace,
+// which the routes' use cases need.
+Result<nlohmann::json> artifacts_of(const std::string& id, const GlobalOptions& options) {
+  if (uses_server(options)) {
+    if (id.empty()) return perform(options, {.path = "/artifacts", .params = {}});
+    return perform(options, {.path = "/runs/{id}/artifacts", .params = {{"id", id}}});
   }
-  if (options.json) std::cout << json_text(list, 2) << "\n";
+  Result<RunServicePtr> runs = open_run_service(options);
+  if (!runs) return std::unexpected(runs.error());
+  Result<std::vector<run::ArtifactRecord>> all = (*runs)->artifacts(id.empty() ? std::nullopt : std::optional(id));
+  if (!all) return std::unexpected(all.error());
+  nlohmann::json out = nlohmann::json::array();
+  for (const run::ArtifactRecord& a : *all) out.push_back(service::to_json(a));
+  return out;
+}
+
+int list_artifacts(const std::string& id, const GlobalOptions& options) {
+  Result<nlohmann::json> artifacts = artifacts_of(id, options);
+  if (!artifacts) return report(artifacts.error());
+  if (options.json) {
+    std::cout << json_text(*artifacts, 2) << "\n";
+    return k_exit_ok;
+  }
+  auto or_dash = [](const std::string& text) { return text.empty() ? std::string("-") : text; };
+  for (const nlohmann::json& a : *artifacts)
+    std::cout << a.value("run", "") << "  " << a.value("name", "") << "  " << or_dash(a.value("component", ""))
+              << "  " << or_dash(a.value("version", "")) << "  " << a.value("size", 0L) << " bytes  "
+              << a.value("files", 0L) << " files  sha256:" << a.value("digest", "") << "\n";
   return k_exit_ok;
 }
 
+// Locally from the store; from a server by the artifact's digest, each file checked.
+Status fetch_artifact(const std::string& name, const std::string& id, const std::string& to,
+                      const GlobalOptions& options) {
+  if (!uses_server(options)) {
+    Result<RunServicePtr> runs = open_run_service(options);
+    if (!runs) return std::unexpected(runs.error());
+    return (*runs)->get_artifact(name, id, to);
+  }
+  if (Status s = run::check_artifact_name(name); !s) return s;
+  Result<nlohmann::json> artifacts = artifacts_of(id, options);
+  if (!artifacts) return std::unexpected(artifacts.error());
+  for (const nlohmann::json& a : *artifacts)
+    if (a.value("name", "") == name) return download_artifact(options, a.value("digest", ""), to);
+  return fail(ErrorCode::not_found, "run " + id + " has no artifact '" + name + "'");
+}
+
 int get_artifact(const std::string& name, const std::string& id, const std::string& to, const GlobalOptions& options) {
-  Result<RunServicePtr> runs = open_run_service(options);
-  if (!runs) return report(runs.error());
-  if (Status s = (*runs)->get_artifact(name, id, to); !s) return report(s.error());
+  if (Status s = fetch_artifact(name, id, to, options); !s) return report(s.error());
   std::cout << "artifact '" << name << "' of run " << id << " written to " << to << "\n";
   return k_exit_ok;
 }

@@ -352,12 +352,14 @@ Result<Answer> cancel(Session& s, const Call& call) {
   return answer;
 }
 
-Result<Answer> run_artifacts(Session& s, const Call& call) {
-  auto all = s.runs.artifacts(call.params.at("id"));
+// The artifacts of one run (GET /runs/{id}/artifacts), or of every run (GET /artifacts, paged).
+Result<Answer> artifacts(Session& s, const Call& call) {
+  const bool of_run = call.params.contains("id");
+  auto all = s.runs.artifacts(of_run ? std::optional<std::string>(call.params.at("id")) : std::nullopt);
   if (!all) return std::unexpected(all.error());
   json out = json::array();
-  for (const run::ArtifactRecord& a : *all)
-    out.push_back({{"name", a.name}, {"job", a.job_id}, {"digest", a.digest}, {"size", a.size}, {"files", a.files}});
+  for (const run::ArtifactRecord& a : *all) out.push_back(service::to_json(a));
+  if (!of_run) return page_of(out, call);
   return Answer(out);
 }
 
@@ -491,7 +493,8 @@ const std::vector<Route>& routes() {
       {"GET", "/runs/{id}/logs", "a run's step logs; ?follow=1 streams them as server-sent events", {},
        {"job", "follow"}, logs},
       {"POST", "/runs/{id}/cancel", "ask the process running a run to cancel it", {}, {}, cancel},
-      {"GET", "/runs/{id}/artifacts", "the artifacts a run published", {}, {}, run_artifacts},
+      {"GET", "/runs/{id}/artifacts", "the artifacts a run published", {}, {}, artifacts},
+      {"GET", "/artifacts", "the artifacts every run published, oldest first", {}, paged, artifacts},
       {"GET", "/artifacts/{digest}", "an artifact's files by digest", {}, {}, artifact},
       {"GET", "/artifacts/{digest}/blobs/{sha256}", "the bytes of one file of an artifact", {}, {}, blob},
       {"GET", "/events", "the event log after an id; ?follow=1 streams it (resumable with Last-Event-ID)", {},

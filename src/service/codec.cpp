@@ -41,6 +41,12 @@ json to_json(const std::vector<deploy::SecretInfo>& secrets,
   return out;
 }
 
+json to_json(const run::ArtifactRecord& a) {
+  return {{"run", a.run_id},       {"job", a.job_id},         {"name", a.name},   {"component", a.component},
+          {"version", a.version},  {"digest", a.digest},      {"size", a.size},   {"files", a.files},
+          {"created", format_utc(from_epoch_ms(a.created_ms))}};
+}
+
 json to_json(const LockView& l) {
   return {{"resource", l.lease.resource}, {"holder", l.lease.holder}, {"actor", l.lease.actor},
           {"pid", l.lease.owner_pid}, {"host", l.lease.owner_host}, {"acquired", format_utc(l.lease.acquired)},

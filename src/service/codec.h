@@ -21,5 +21,6 @@ nlohmann::json to_json(const LockView& lock);
 nlohmann::json to_json(const release::ApplyRecord& record);
 nlohmann::json to_json(const store::ComponentVersionRecord& version);
 nlohmann::json to_json(const store::Event& event);
+nlohmann::json to_json(const run::ArtifactRecord& artifact);
 
 }  // namespace slipway::service

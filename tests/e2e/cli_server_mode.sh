@@ -87,6 +87,37 @@ same_read 0 runs --json
 same_read 0 logs 1
 same_read 0 logs 1 --follow
 same_read 2 logs 9
+same_read 0 artifact list
+same_read 0 artifact list --json
+same_read 0 artifact list --run 1
+same_read 2 artifact get nothere --run 1 --to "$TMP/x"
+same_read 2 artifact get ../api --run 1 --to "$TMP/x"
+# A build started through the server runs on its slots; the CLI follows it to its end.
+SLIPWAY_TOKEN=$token_alice expect_exit 0 sw --server "$server" run api --follow
+expect_contains "$OUT" "[__default.Job] published artifact 'api'"
+expect_contains "$OUT" "__default.Job  succeeded"
+remote_run=$(sed -n 's/^run \([0-9]*\) (api .*): succeeded$/\1/p' <<<"$OUT")
+[[ -n $remote_run ]] || die "no run line: $OUT"
+SLIPWAY_TOKEN=$token_alice expect_exit 0 sw --server "$server" runs
+expect_contains "$OUT" "$remote_run  api"
+same alice 2 run apu
+expect_contains "$ERR" "unknown component 'apu'"
+same alice 2 run retry 99
+SLIPWAY_TOKEN=$token_alice expect_exit 0 sw --server "$server" run retry "$remote_run"
+expect_contains "$OUT" "__default.Job  succeeded    (reused from run $remote_run)"
+SLIPWAY_TOKEN=$token_alice expect_exit 2 sw --server "$server" run --file "$ws/repos/api/azure-pipelines.yml"
+expect_contains "$ERR" "'run' works on the local workspace and state only"
+# artifact get through the server: by digest, each file checked; the same files as locally.
+expect_exit 0 sw artifact get api --run 1 --to "$TMP/local-get"
+SLIPWAY_SERVER=$server SLIPWAY_TOKEN=$token_alice expect_exit 0 sw artifact get api --run 1 --to "$TMP/remote-get"
+expect_contains "$OUT" "artifact 'api' of run 1 written to $TMP/remote-get"
+diff -r "$TMP/local-get" "$TMP/remote-get" >/dev/null || die "artifact get differs through the server"
+# A blob changed in the server's store arrives with another SHA-256: refused.
+blob=$(find "$ws/.slipway/artifacts/blobs" -type f | head -n 1)
+cp "$blob" "$TMP/blob.orig"; echo tampered >"$blob"
+SLIPWAY_SERVER=$server SLIPWAY_TOKEN=$token_alice expect_exit 1 sw artifact get api --run 1 --to "$TMP/tampered-get"
+expect_contains "$ERR" "arrived with sha256"
+cp "$TMP/blob.orig" "$blob"
 same alice 1 run cancel 1
 expect_contains "$ERR" "is not running"
 

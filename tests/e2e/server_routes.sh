@@ -93,6 +93,8 @@ expect_http 404 "$alice" GET /runs/99
 expect_http 200 "$alice" GET /runs/1/logs
 expect_contains "$BODY" 'line 3"'
 expect_http 404 "$alice" GET /runs/99/logs
+expect_http 200 "$alice" GET /artifacts
+[[ $(field '[0]["run"]' <<<"$BODY") == 1 ]] || die "artifacts are not listed oldest first: $BODY"
 expect_http 200 "$alice" GET /runs/1/artifacts
 digest=$(field '[0]["digest"]' <<<"$BODY")
 expect_http 200 "$alice" GET "/artifacts/$digest"

@@ -35,7 +35,7 @@ has() { local word; for word in "${args[@]}"; do [[ $word == "$1" ]] && return 0
 acts=
 case "${words[0]:-} ${words[1]:-}" in
   "status "* | "history "* | "diff "* | "runs "* | "logs "* | "plan "* | "release show" | "release list" | \
-    "lock list" | "secret list") ;;
+    "lock list" | "secret list" | "artifact list" | "artifact get") ;;
   "release create") has --file && exec "$real" "$@"; acts=1 ;;
   "approve "* | "promote "* | "rollback "* | "apply "* | "run cancel" | "secret show" | "secret rotate" | \
     "release built" | "lock break") acts=1 ;;
