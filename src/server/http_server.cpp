@@ -125,6 +125,7 @@ struct HttpServer::Impl {
   service::Config config;
   service::RunScheduler& scheduler;
   std::optional<TlsFiles> tls;
+  std::unique_ptr<LogHub> log_hub;  // before the server: it outlives the streams that use it
   std::unique_ptr<httplib::Server> server;  // an httplib::SSLServer with TLS
   httplib::Server& http = *server;
   std::atomic<bool> listening_ended = false;
@@ -191,7 +192,7 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
     if (token->read_only && route.changes_state())
       return fail(ErrorCode::denied, "token " + service::token_label(*token) + " is read-only: it cannot " + route.summary);
     if (!read_body(route, request, call, response)) return Answer{};
-    Session session{*runs->service(), *runs, *feed, &scheduler};
+    Session session{*runs->service(), *runs, *feed, &scheduler, log_hub.get()};
     return route.handler(session, call);
   }();
   if (result && result->later) result = result->later();  // outside the lock
@@ -244,7 +245,7 @@ std::unique_ptr<httplib::Server> make_server(const std::optional<TlsFiles>& tls)
 }  // namespace
 
 HttpServer::HttpServer(service::Config config, service::RunScheduler& scheduler, std::optional<TlsFiles> tls)
-    : m_impl(std::make_unique<Impl>(std::move(config), scheduler, tls, make_server(tls))) {
+    : m_impl(std::make_unique<Impl>(config, scheduler, tls, std::make_unique<LogHub>(config), make_server(tls))) {
   httplib::Server& http = m_impl->http;
   for (std::string_view host : model::k_webhook_hosts)
     http.Post(k_hooks_prefix + std::string(host), [this, host](const httplib::Request& req, httplib::Response& res) {

@@ -272,14 +272,15 @@ Result<Answer> logs(Session& s, const Call& call) {
   if (auto known = s.runs.logs(id, job); !known) return std::unexpected(known.error());
   Answer answer;
   answer.content_type = "text/event-stream";
-  answer.stream = [id, job](service::Feed& feed, const Write& write) {
+  answer.stream = [id, job, hub = s.log_hub](service::Feed& feed, const Write& write) {
     bool open = true;
     auto line = [&](const std::string& from_job, std::string_view text) {
       open = open && write(sse("line", {{"job", from_job}, {"line", std::string(text)}}));
     };
     int polls = 0;  // a comment every few seconds finds a client that left while the run is quiet
     auto keep_going = [&] { return open && write(++polls % 25 != 0 ? "" : ": keep-alive\n\n"); };
-    Result<std::string> result = feed.follow_logs(id, job, line, keep_going);
+    Result<std::string> result =
+        hub ? hub->follow(id, job, line, keep_going) : feed.follow_logs(id, job, line, keep_going);
     if (open) write(sse("end", {{"result", result ? *result : ""}}));
   };
   return answer;

@@ -22,6 +22,7 @@
 
 #include "core/error.h"
 #include "service/feed.h"
+#include "server/log_hub.h"
 #include "service/run_scheduler.h"
 #include "service/runs.h"
 #include "service/service.h"
@@ -36,6 +37,7 @@ struct Session {
   service::RunService& runs;
   service::Feed& feed;
   service::RunScheduler* scheduler = nullptr;  // starts runs (serve's slots); none in the CLI
+  LogHub* log_hub = nullptr;                   // shares a run log's reader among its followers; none in the CLI
 };
 
 // What a handler reads of a request.
