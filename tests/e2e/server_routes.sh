@@ -117,11 +117,17 @@ echo "GET /api/v1/runs/{id}/logs" >>"$TMP/called"
 for _ in $(seq 100); do grep -qs waiting "$TMP/follow" && break; sleep 0.1; done
 grep -q '"line":"waiting"' "$TMP/follow" || die "no live line before the run ended: $(cat "$TMP/follow")"
 ! grep -q 'after the gate' "$TMP/follow" || die "the follow saw the future"
+# A second follower joining late (one reader serves both) gets the lines from the first.
+curl -sN -H "Authorization: Bearer $alice" "$base/runs/3/logs?follow=1" >"$TMP/follow2" &
+follower2=$!
+for _ in $(seq 100); do grep -qs waiting "$TMP/follow2" && break; sleep 0.1; done
 touch "$TMP/gate.open"
 wait "$runner" || die "run 3 failed: $(cat "$TMP/run3.out")"
-wait "$follower"
+wait "$follower" "$follower2"
 grep -q '"line":"after the gate"' "$TMP/follow" || die "the follow missed the last lines: $(cat "$TMP/follow")"
 grep -q '^event: end' "$TMP/follow" || die "the follow did not end with the run: $(cat "$TMP/follow")"
+[[ $(cat "$TMP/follow2") == "$(cat "$TMP/follow")" ]] || die "a late follower saw another log:
+$(diff "$TMP/follow" "$TMP/follow2")"
 rm -f "$TMP/gate"
 
 # Cancel: a finished run is a conflict.
