@@ -14,7 +14,7 @@ namespace slipway::server {
 struct LogHub::Tail {
   std::mutex mutex;
   std::condition_variable changed;
-  std::vector<std::pair<std::string, std::string>> lines;  // (job, line), all read so far
+  Lines lines;  // all read so far; only appended to
   bool done = false;
   Result<std::string> result = std::string();
   int followers = 0;
@@ -77,17 +77,20 @@ void LogHub::leave(const std::string& key, const std::shared_ptr<Tail>& tail) {
   if (tail->reader.joinable()) tail->reader.join();
 }
 
-Result<std::string> LogHub::follow(const std::string& id, const std::string& job, const Line& line,
+Result<std::string> LogHub::follow(const std::string& id, const std::string& job, const Batch& batch,
                                    const std::function<bool()>& keep_going) {
   std::shared_ptr<Tail> tail = join(id, job);
   std::size_t next = 0;
   bool left = false;
   std::unique_lock lock(tail->mutex);
   for (;;) {
-    while (next < tail->lines.size()) {  // handed on outside the lock: a slow client holds no one up
-      const auto [from_job, text] = tail->lines[next++];
+    if (const std::size_t to = tail->lines.size(); next < to) {
+      // Copied out, then handed on outside the lock: a slow client holds no one up.
+      Lines copy(tail->lines.begin() + static_cast<std::ptrdiff_t>(next),
+                 tail->lines.begin() + static_cast<std::ptrdiff_t>(to));
       lock.unlock();
-      line(from_job, text);
+      batch(copy);
+      next = to;
       lock.lock();
     }
     if (tail->done) break;

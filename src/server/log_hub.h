@@ -18,6 +18,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "service/service.h"
@@ -26,19 +28,22 @@ namespace slipway::server {
 
 class LogHub {
  public:
-  using Line = std::function<void(const std::string& job, std::string_view line)>;
+  // Lines as (job, line), handed on in batches: what arrived since the last one.
+  using Lines = std::vector<std::pair<std::string, std::string>>;
+  using Batch = std::function<void(const Lines& lines)>;
 
   explicit LogHub(service::Config config);
   ~LogHub();
   LogHub(const LogHub&) = delete;
   LogHub& operator=(const LogHub&) = delete;
 
-  // Hands run `id`'s lines (of job `job` when not empty) to `line`, from
-  // the first, until the run ends: returns its result. `keep_going` is asked
+  // Hands run `id`'s lines (of job `job` when not empty) to `batch`, from
+  // the first, a batch at a time (what arrived since the last one: one
+  // write for many lines), until the run ends: returns its result. `keep_going` is asked
   // after each batch and at least every 200 ms; false ends the follow with
   // an io error (the client left). Errors: those of reading the run
   // (not_found for an unknown run).
-  Result<std::string> follow(const std::string& id, const std::string& job, const Line& line,
+  Result<std::string> follow(const std::string& id, const std::string& job, const Batch& batch,
                              const std::function<bool()>& keep_going);
 
  private:

@@ -279,8 +279,13 @@ Result<Answer> logs(Session& s, const Call& call) {
     };
     int polls = 0;  // a comment every few seconds finds a client that left while the run is quiet
     auto keep_going = [&] { return open && write(++polls % 25 != 0 ? "" : ": keep-alive\n\n"); };
+    auto batch = [&](const LogHub::Lines& lines) {  // one write for the batch
+      std::string events;
+      for (const auto& [from_job, text] : lines) events += sse("line", {{"job", from_job}, {"line", text}});
+      open = open && write(events);
+    };
     Result<std::string> result =
-        hub ? hub->follow(id, job, line, keep_going) : feed.follow_logs(id, job, line, keep_going);
+        hub ? hub->follow(id, job, batch, keep_going) : feed.follow_logs(id, job, line, keep_going);
     if (open) write(sse("end", {{"result", result ? *result : ""}}));
   };
   return answer;
