@@ -138,6 +138,16 @@ struct HttpServer::Impl {
   std::unique_ptr<service::RunService> runs;
   std::unique_ptr<service::Feed> feed;
   std::vector<FileStamp> stamp;
+  // GET /status, the read dashboards poll: its answer as sent, kept while
+  // the state's change stamp is the same, for at most a second (what it
+  // says may also depend on the time: an approval that expires), and
+  // dropped when the workspace changes.
+  struct CachedStatus {
+    std::int64_t state = 0;
+    std::string body;
+    std::chrono::steady_clock::time_point made;
+  };
+  std::optional<CachedStatus> status_cache;
 
   void handle(const Route& route, const httplib::Request& request, httplib::Response& response);
   void handle_hook(std::string_view host, const httplib::Request& request, httplib::Response& response);
@@ -151,6 +161,7 @@ Status HttpServer::Impl::open_current() {
   std::vector<FileStamp> now = stamp_of(config.workspace);
   if (runs && now == stamp) return {};
   runs.reset();
+  status_cache.reset();
   service::Config as = config;
   as.actor.clear();
   Result<std::unique_ptr<service::RunService>> opened = service::RunService::open(as);
@@ -184,6 +195,8 @@ std::optional<store::TokenRecord> HttpServer::Impl::authenticate(const httplib::
 
 void HttpServer::Impl::handle(const Route& route, const httplib::Request& request, httplib::Response& response) {
   Call call = call_of(route, request);
+  const bool status = route.method == "GET" && route.path == "/status";
+  std::optional<std::string> cached;  // the status body to send, kept or just made
   Result<Answer> result = [&]() -> Result<Answer> {
     std::lock_guard<std::mutex> one_at_a_time(mutex);
     if (Status opened = open_current(); !opened) return std::unexpected(opened.error());
@@ -193,8 +206,26 @@ void HttpServer::Impl::handle(const Route& route, const httplib::Request& reques
       return fail(ErrorCode::denied, "token " + service::token_label(*token) + " is read-only: it cannot " + route.summary);
     if (!read_body(route, request, call, response)) return Answer{};
     Session session{*runs->service(), *runs, *feed, &scheduler, log_hub.get()};
-    return route.handler(session, call);
+    if (!status) return route.handler(session, call);
+    // Stamped before it is computed: a change made meanwhile leaves a stamp
+    // the next request does not match.
+    Result<std::int64_t> stamp = runs->service()->state_stamp();
+    const auto now = std::chrono::steady_clock::now();
+    if (stamp && status_cache && status_cache->state == *stamp && now - status_cache->made < std::chrono::seconds(1)) {
+      cached = status_cache->body;
+      return Answer{};
+    }
+    Result<Answer> computed = route.handler(session, call);
+    if (stamp && computed && !computed->stream) {
+      status_cache = CachedStatus{*stamp, computed->body.dump(), now};
+      cached = status_cache->body;
+    }
+    return computed;
   }();
+  if (cached && result) {
+    response.status = 200;
+    return response.set_content(*cached, "application/json");
+  }
   if (result && result->later) result = result->later();  // outside the lock
   if (!result) {
     const Error& error = result.error();

@@ -93,6 +93,7 @@ Result<std::string> LogHub::follow(const std::string& id, const std::string& job
       next = to;
       lock.lock();
     }
+    if (next < tail->lines.size()) continue;  // more came while the batch was handed on
     if (tail->done) break;
     lock.unlock();
     left = !keep_going();

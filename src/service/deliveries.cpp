@@ -178,6 +178,8 @@ Result<std::vector<release::EnvironmentStatus>> Service::status() {
   return release::status(*m_store, m_workspace, *m_releases);
 }
 
+Result<std::int64_t> Service::state_stamp() { return m_store->meta().change_stamp(); }
+
 // Secrets compare by keyed fingerprint; with no key yet nothing was generated.
 Result<release::SecretFingerprints> Service::fingerprinter() {
   Result<std::filesystem::path> file = key_file(false);

@@ -128,6 +128,9 @@ class Service {
   Result<PlanResult> plan(const std::string& environment, const std::optional<std::string>& release,
                           const std::map<std::string, std::string>& versions);
   Result<std::vector<release::EnvironmentStatus>> status();
+  // Changes whenever the state changed (store::MetaStore::change_stamp): a
+  // read of the state, such as status, may be kept while it is the same.
+  Result<std::int64_t> state_stamp();
   Result<release::Diff> diff(const std::string& a, const std::string& b);
   Result<std::vector<release::HistoryEntry>> history(const std::string& environment);
   // Every version of `component` recorded by a build, oldest first.

@@ -84,6 +84,8 @@ class SqliteDb {
   bool in_transaction() const { return m_depth > 0; }
 
   std::int64_t changes() const;
+  // Rows this connection changed since it opened (sqlite3_total_changes64).
+  std::int64_t total_changes() const;
 
   // The error for the connection's last failure, as "state database PATH: detail".
   Error last_error(int rc) const;

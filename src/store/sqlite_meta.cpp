@@ -4,6 +4,17 @@
 
 namespace slipway::store {
 
+// PRAGMA data_version moves when another connection commits; this
+// connection's own changes are counted by total_changes.
+Result<std::int64_t> SqliteMetaStore::change_stamp() {
+  Result<Statement> query = m_db.prepare("PRAGMA data_version");
+  if (!query) return std::unexpected(query.error());
+  Result<bool> row = query->step();
+  if (!row) return std::unexpected(row.error());
+  const std::int64_t others = *row ? query->column_int(0) : 0;
+  return (others << 40) ^ m_db.total_changes();
+}
+
 Result<int> SqliteMetaStore::schema_version() {
   Result<Statement> query = m_db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   if (!query) return std::unexpected(query.error());

@@ -13,6 +13,7 @@ class SqliteMetaStore final : public MetaStore {
   SqliteMetaStore(SqliteDb& db, const Clock& clock) : m_db(db), m_clock(clock) {}
 
   Result<int> schema_version() override;
+  Result<std::int64_t> change_stamp() override;
   Status check_integrity() override;
   Result<std::optional<std::string>> get_setting(const std::string& key) override;
   Status set_setting(const std::string& key, const std::string& value) override;

@@ -200,6 +200,7 @@ Status SqliteDb::exec(std::string_view sql) {
 }
 
 std::int64_t SqliteDb::changes() const { return sqlite3_changes64(m_handle); }
+std::int64_t SqliteDb::total_changes() const { return sqlite3_total_changes64(m_handle); }
 
 Status SqliteDb::transaction(const std::function<Status()>& body) {
   const bool outer = m_depth == 0;

@@ -87,6 +87,11 @@ class MetaStore {
   // The schema version the database is at (after the migrations of open).
   virtual Result<int> schema_version() = 0;
 
+  // A value that changes whenever a change to the state was committed, by
+  // this connection or any other (another process included); equal values
+  // mean nothing changed in between. For caching what is read from it.
+  virtual Result<std::int64_t> change_stamp() = 0;
+
   // Checks the database's internal consistency; `corrupt` error naming what is wrong.
   virtual Status check_integrity() = 0;
 

@@ -161,8 +161,9 @@ expect_contains "$ERR" "erin may not hotfix prod: needs permission hotfix"
 SLIPWAY_TOKEN=$token_frank expect_exit 0 sw --server "$server" apply prod --version api=1.0.0
 expect_contains "$OUT" "hotfix "
 same_read 0 history prod
-same_read 0 secret list prod
-same_read 0 secret list prod --json
+same_read 0 secret list prod --json  # the text says ages, which move between the two calls
+SLIPWAY_SERVER=$server SLIPWAY_TOKEN=$token_alice expect_exit 0 sw secret list prod
+[[ $OUT =~ ^db_password\ \ environment\ \ created\ [0-9]+s\ ago$ ]] || die "secret list through the server: $OUT"
 same erin 1 secret rotate prod db_password
 expect_contains "$ERR" "needs permission rotate"
 same erin 1 secret show prod db_password --reveal
@@ -211,4 +212,13 @@ expect_contains "$ERR" "'service-stop' works on the local workspace and state on
 SLIPWAY_SERVER=$server SLIPWAY_TOKEN=$token_erin expect_exit 2 sw token revoke slw_00000000
 expect_contains "$ERR" "'token revoke' works on the local workspace and state only"
 [[ $(state_dump "$ws") == "$before" ]] || die "a command refused for --server changed the state"
+# The server keeps its status answer while the state is unchanged: a change
+# made by another process (a local `release built`; dev follows) shows at once.
+dev_api() { python3 -c 'import json,sys; print(next(e["components"]["api"] for e in json.load(sys.stdin) if e["environment"] == "dev"))'; }
+SLIPWAY_TOKEN=$token_alice expect_exit 0 sw --server "$server" status --json
+SLIPWAY_TOKEN=$token_alice expect_exit 0 sw --server "$server" status --json
+[[ $(dev_api <<<"$OUT") != 1.3.0 ]] || die "dev runs 1.3.0 already: $OUT"
+expect_exit 0 sw release built api 1.3.0 --digest sha256:a6 --as alice
+SLIPWAY_TOKEN=$token_alice expect_exit 0 sw --server "$server" status --json
+[[ $(dev_api <<<"$OUT") == 1.3.0 ]] || die "the server's status missed a change made meanwhile: $OUT"
 echo "cli_server_mode: ok"

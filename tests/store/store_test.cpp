@@ -76,6 +76,27 @@ TEST(Store, RefusesAForeignSqliteDatabase) {
                                        ": not a slipway state database (no meta table)");
 }
 
+// What a server's cache of a read relies on: the stamp moves with every
+// commit, this connection's and another process's, and only then.
+TEST(Store, ChangeStampMovesWithEveryCommitFromAnyConnection) {
+  TempDir dir;
+  const std::string path = (dir / "state.db").string();
+  auto mine = open_store(path);
+  auto theirs = open_store(path);
+  ASSERT_TRUE(mine && theirs);
+  auto stamp = [&] { return (*mine)->meta().change_stamp().value(); };
+  const std::int64_t first = stamp();
+  ASSERT_TRUE((*mine)->meta().get_setting("k"));
+  EXPECT_EQ(stamp(), first) << "a read changed nothing";
+  ASSERT_TRUE((*mine)->meta().set_setting("k", "1"));
+  const std::int64_t after_mine = stamp();
+  EXPECT_NE(after_mine, first);
+  ASSERT_TRUE((*theirs)->meta().set_setting("k", "2"));
+  const std::int64_t after_theirs = stamp();
+  EXPECT_NE(after_theirs, after_mine);
+  EXPECT_EQ(stamp(), after_theirs);
+}
+
 TEST(Events, AppendsAndListsInOrderWithClockTimes) {
   TempDir dir;
   ManualClock clock;
