@@ -1,26 +1,20 @@
 #include "model/repo_url.h"
 
-#include <algorithm>
-#include <cctype>
 #include <filesystem>
+
+#include "core/strings.h"
 
 namespace slipway::model {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 // "user:pw@Host:22" → "host": credentials and port do not name another repository.
 std::string host_of(std::string_view authority) {
   if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
   if (std::size_t colon = authority.rfind(':'); colon != std::string_view::npos && authority.find(']') == std::string_view::npos)
     authority = authority.substr(0, colon);
-  std::string host = lower(authority);
+  std::string host = to_lower(authority);
   return host == "localhost" ? "" : host;  // file://localhost/x is file:///x
 }
 
@@ -40,15 +34,14 @@ bool scp_like(std::string_view url) {
 }  // namespace
 
 std::string normalize_repo_url(std::string_view url) {
-  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front()))) url.remove_prefix(1);
-  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.remove_suffix(1);
+  url = trim(url);
   if (url.empty()) return "";
   if (const std::size_t scheme = url.find("://"); scheme != std::string_view::npos) {
     std::string_view rest = url.substr(scheme + 3);
     const std::size_t slash = rest.find('/');
     const std::string host = host_of(rest.substr(0, slash));
     const std::string path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-    const bool file = lower(url.substr(0, scheme)) == "file";
+    const bool file = iequals(url.substr(0, scheme), "file");
     return host + trim_path(file ? fs::path(path).lexically_normal().string() : path);
   }
   if (scp_like(url)) {

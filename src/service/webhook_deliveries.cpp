@@ -8,10 +8,8 @@
 // handle_push afterwards, which dedups each push by its commit as for
 // notify and watch: a delivery and a git hook telling the same push start
 // one run.
-#include <fstream>
-#include <sstream>
-
 #include "core/clock.h"
+#include "core/files.h"
 #include "core/strings.h"
 #include "model/repo_url.h"
 #include "service/runs.h"
@@ -57,12 +55,9 @@ Result<std::optional<std::string>> RunService::webhook_secret(const std::string&
   }
   fs::path file = source->secret_file;
   if (file.is_relative()) file = (*ws)->dir / file;
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string secret = text.str();
+  std::string secret = read_text_file(file).value_or("");
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  if (!in || secret.empty())
+  if (secret.empty())
     return fail(ErrorCode::io, "webhooks: " + host + ": cannot read a secret from " + file.string() +
                                    " (secret_file in slipway.yaml)");
   return std::optional<std::string>(std::move(secret));
