@@ -34,7 +34,8 @@ Result<std::map<std::string, std::string>> parse_versions(const std::vector<std:
   std::map<std::string, std::string> out;
   for (const std::string& pair : pairs) {
     size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size())
+    // A ',' would split the pair where a plan's ?versions= query is read.
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size() || pair.find(',') != std::string::npos)
       return fail(ErrorCode::invalid_input, "--version takes COMPONENT=VERSION, got '" + pair + "'");
     out[pair.substr(0, eq)] = pair.substr(eq + 1);
   }

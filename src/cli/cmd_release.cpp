@@ -85,12 +85,8 @@ Status approve(const GlobalOptions& options, const ReleaseArgs& args) {
   return {};
 }
 
-service::ApplyOptions apply_options(const ReleaseArgs& args) {
-  return {args.force, Millis(static_cast<long long>(args.wait_seconds * 1000))};
-}
-
-// A server waits its own default for the environment's lock (--wait is local).
 json apply_body(const ReleaseArgs& args, json body) {
+  body["wait_seconds"] = args.wait_seconds;
   if (args.force) body["force"] = true;
   return body;
 }
@@ -101,13 +97,6 @@ Status print_applied(const Result<json>& record) {
 }
 
 Status promote(const GlobalOptions& options, const ReleaseArgs& args) {
-  if (!uses_server(options)) {
-    Result<ServicePtr> service = open_service(options, args.as);
-    if (!service) return std::unexpected(service.error());
-    Result<release::ApplyRecord> done = (*service)->promote(args.id, args.to, apply_options(args));
-    if (!done) return std::unexpected(done.error());
-    return print_apply(*done);
-  }
   return print_applied(perform(options,
                                {.method = "POST", .path = "/releases/{id}/promotions", .params = {{"id", args.id}},
                                 .body = apply_body(args, {{"environment", args.to}})},
@@ -115,15 +104,6 @@ Status promote(const GlobalOptions& options, const ReleaseArgs& args) {
 }
 
 Status rollback(const GlobalOptions& options, const ReleaseArgs& args) {
-  if (!uses_server(options)) {
-    Result<ServicePtr> service = open_service(options, args.as);
-    if (!service) return std::unexpected(service.error());
-    std::optional<std::string> to;
-    if (!args.to.empty()) to = args.to;
-    Result<release::ApplyRecord> done = (*service)->rollback(args.env, to, apply_options(args));
-    if (!done) return std::unexpected(done.error());
-    return print_apply(*done);
-  }
   json body = json::object();
   if (!args.to.empty()) body["to"] = args.to;
   return print_applied(perform(options,

@@ -168,6 +168,9 @@ int print_push(const Result<service::PushOutcome>& outcome, const GlobalOptions&
 // (the version, the auto environments moved) is the server's to report:
 // `status` and `history` show it.
 int run_on_server(const ApiRequest& start, const RunArgs& args, const GlobalOptions& options) {
+  if (!args.templates.empty() || args.agents > 0)
+    return report(
+        fail(ErrorCode::invalid_input, "--templates and --agents are the server's to set; run without them").error());
   Result<nlohmann::json> started = perform(options, start, args.as);
   if (!started) return report(started.error());
   const std::string id = started->value("id", "");
@@ -190,9 +193,6 @@ int start_run(const RunArgs& args, const GlobalOptions& options) {
   if (uses_server(options) && args.request.file.empty()) {
     nlohmann::json body = {{"component", args.request.component}, {"branch", args.request.branch}};
     if (!args.request.commit.empty()) body["commit"] = args.request.commit;
-    if (!args.templates.empty() || args.agents > 0)
-      return report(
-          fail(ErrorCode::invalid_input, "--templates and --agents are the server's to set; run without them").error());
     return run_on_server({.method = "POST", .path = "/runs", .params = {}, .query = {}, .body = body}, args, options);
   }
   Result<std::map<std::string, fs::path>> templates = parse_templates(args.templates);

@@ -25,7 +25,6 @@
 namespace slipway::server {
 
 inline constexpr const char* k_hooks_prefix = "/hooks/";
-inline constexpr std::size_t k_max_hook_body = 5 * 1024 * 1024;  // hosts send far less; more is 413
 
 struct HookAnswer {
   int status = 202;

@@ -38,11 +38,13 @@ std::optional<std::string> optional_text(const Call& call, const std::string& na
   return text;
 }
 
-service::ApplyOptions apply_options(const Call& call) {
+// {"force"?, "wait_seconds"? (0 to 3600: how long to wait for the environment's lock)}.
+Result<service::ApplyOptions> apply_options(const Call& call) {
   service::ApplyOptions options;
   options.force = call.body.is_object() && call.body.value("force", false);
   if (call.body.is_object() && call.body.contains("wait_seconds") && call.body["wait_seconds"].is_number()) {
-    const double seconds = std::clamp(call.body["wait_seconds"].get<double>(), 0.0, 3600.0);
+    const double seconds = call.body["wait_seconds"].get<double>();
+    if (!(seconds >= 0 && seconds <= 3600)) return fail(ErrorCode::invalid_input, "wait_seconds is between 0 and 3600");
     options.wait = Millis(static_cast<long long>(seconds * 1000));
   }
   return options;
@@ -123,14 +125,18 @@ Result<Answer> plan(Session& s, const Call& call) {
 Result<Answer> apply(Session& s, const Call& call) {
   Result<std::map<std::string, std::string>> versions = versions_of(call);
   if (!versions) return std::unexpected(versions.error());
+  Result<service::ApplyOptions> options = apply_options(call);
+  if (!options) return std::unexpected(options.error());
   const std::optional<std::string> release = optional_text(call, "release");
-  if (versions->empty()) return json_or_error(s.service.apply(call.params.at("env"), release, apply_options(call)));
+  if (versions->empty()) return json_or_error(s.service.apply(call.params.at("env"), release, *options));
   if (release) return fail(ErrorCode::invalid_input, "apply takes release or versions, not both");
-  return json_or_error(s.service.hotfix(call.params.at("env"), *versions, apply_options(call)));
+  return json_or_error(s.service.hotfix(call.params.at("env"), *versions, *options));
 }
 
 Result<Answer> rollback(Session& s, const Call& call) {
-  return json_or_error(s.service.rollback(call.params.at("env"), optional_text(call, "to"), apply_options(call)));
+  Result<service::ApplyOptions> options = apply_options(call);
+  if (!options) return std::unexpected(options.error());
+  return json_or_error(s.service.rollback(call.params.at("env"), optional_text(call, "to"), *options));
 }
 
 Result<Answer> secrets(Session& s, const Call& call) {
@@ -244,7 +250,9 @@ Result<Answer> approve(Session& s, const Call& call) {
 // A promotion that ran but failed is still an answer (200, succeeded false):
 // the request was valid and is recorded in the history like a success.
 Result<Answer> promote(Session& s, const Call& call) {
-  return json_or_error(s.service.promote(call.params.at("id"), call.text("environment"), apply_options(call)));
+  Result<service::ApplyOptions> options = apply_options(call);
+  if (!options) return std::unexpected(options.error());
+  return json_or_error(s.service.promote(call.params.at("id"), call.text("environment"), *options));
 }
 
 // ---- runs
@@ -456,7 +464,7 @@ Result<Answer> page_of(json items, const Call& call) {
 
 const std::vector<Route>& routes() {
   const std::vector<std::string> paged = {"page", "per_page"};
-  const Field environment{"environment"}, force{"force", "boolean", false};
+  const Field environment{"environment"}, force{"force", "boolean", false}, wait{"wait_seconds", "number", false};
   static const std::vector<Route> k_routes = {
       {"GET", "/status", "the environments x components matrix", {}, {}, status},
       {"GET", "/environments", "the environments and the release each runs", {}, {}, environments},
@@ -467,10 +475,10 @@ const std::vector<Route>& routes() {
        {"release", "versions"}, plan},
       {"POST", "/environments/{env}/apply",
        "apply a release (default: the one running, to repair drift), or it with other `versions` (a hotfix)",
-       {{"release", "string", false}, force, {"versions", "object", false}, {"wait_seconds", "number", false}}, {},
+       {{"release", "string", false}, force, {"versions", "object", false}, wait}, {},
        apply},
       {"POST", "/environments/{env}/rollbacks", "roll back to the release before (or `to`)",
-       {{"to", "string", false}, force}, {}, rollback},
+       {{"to", "string", false}, force, wait}, {}, rollback},
       {"GET", "/environments/{env}/secrets", "the environment's secrets: names, ages, fingerprints", {}, {}, secrets},
       {"POST", "/environments/{env}/secrets/{name}/reveal", "a secret's value (permission reveal; recorded)", {}, {},
        reveal},
@@ -489,7 +497,7 @@ const std::vector<Route>& routes() {
       {"GET", "/releases/{id}", "one release", {}, {}, show_release},
       {"POST", "/releases/{id}/approvals", "approve a release for an environment", {environment}, {}, approve},
       {"POST", "/releases/{id}/promotions", "promote a release into an environment (its gates apply)",
-       {environment, force}, {}, promote},
+       {environment, force, wait}, {}, promote},
       {"GET", "/runs", "every run, newest first", {}, paged, runs},
       {"POST", "/runs", "start a build of a component (202 with the run's id)",
        {{"component"}, {"branch", "string", false}, {"commit", "string", false}}, {}, start_run},

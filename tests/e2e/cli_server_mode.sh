@@ -155,6 +155,7 @@ expect_contains "$ERR" "needs permission apply"
 same erin 1 apply prod
 same_read 0 plan prod --version api=1.0.0
 same_read 2 plan prod --version api
+same_read 2 plan prod --version api=1.0.0,web=1.0.0
 same erin 1 apply prod --version api=1.0.0
 expect_contains "$ERR" "erin may not hotfix prod: needs permission hotfix"
 # A hotfix through the server, then the same as a repair locally (nothing left to change).

@@ -89,12 +89,12 @@ YAML
 # ---- slipway serve --listen (server_*.sh)
 
 # server_test_setup: skips without curl or sqlite3; on exit, stops the serve
-# start_serve started (if it still runs) and removes $TMP.
+# start_serve started (if it still runs).
 server_test_setup() {
   command -v curl >/dev/null || skip "curl is not installed"
   command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
   serve_pid=
-  trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+  on_exit '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null'
 }
 
 # start_serve WS: slipway serve --listen on a free loopback port; sets
@@ -102,8 +102,8 @@ server_test_setup() {
 start_serve() {
   command -v curl >/dev/null || skip "curl is not installed"
   "$SLIPWAY" -C "$1" serve --listen 127.0.0.1:0 >"$TMP/serve.out" 2>&1 &
+  [[ -n ${serve_pid+set} ]] || on_exit '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null'
   serve_pid=$!
-  trap '[[ -n $serve_pid ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
   for _ in $(seq 100); do grep -qs "listening on" "$TMP/serve.out" && break; sleep 0.1; done
   base=$(grep -o 'http://[^ ]*' "$TMP/serve.out") || die "serve did not listen: $(cat "$TMP/serve.out")"
 }

@@ -126,4 +126,5 @@ expect_contains "$OUT" "api: "
 expect_exit 0 sw lock list
 # No environment stays locked (a serve of this state, when one runs, holds its own "serve:" lock).
 ! grep -q '^env:' <<<"$OUT" || die "an environment is still locked: $OUT"
+[[ -n ${SLIPWAY_E2E_THROUGH_SERVER:-} ]] || expect_contains "$OUT" "no locks held"
 echo "ok"

@@ -46,6 +46,7 @@ python3 adopter.py report/runner "$SLIPWAY" run --file killed.yml &
 adopter=$!
 on_exit 'kill -KILL $adopter 2>/dev/null || true'
 for _ in $(seq 1 500); do [[ -f report/runner ]] && break; sleep 0.02; done
+[[ -f report/runner ]] || die "the adopter never started the runner"
 runner=$(cat report/runner)
 for _ in $(seq 1 500); do [[ -f report/daemon2 ]] && break; sleep 0.02; done
 [[ -f report/daemon2 ]] || die "the step never started its daemon"

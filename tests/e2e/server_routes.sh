@@ -60,7 +60,7 @@ YAML
 sed -i "s|LOCKGATE|$TMP/lockgate|g" "$ws/slipway.yaml"
 unset SLIPWAY_USER SLIPWAY_MASTER_KEY
 sw() { "$SLIPWAY" -C "$ws" "$@"; }
-dump() { sqlite3 "$ws/.slipway/state.db" .dump; }
+dump() { state_dump "$ws"; }  # without what serve keeps by itself (its lease, the tokens' last use)
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
 
 # Two builds: 1.0.0 and 1.1.0 run in dev (auto), so there is something to roll back.
@@ -108,6 +108,7 @@ expect_http 404 "$alice" GET "/artifacts/$(printf '0%.0s' {1..64})"
 
 # A run's log followed live: lines arrive while it runs, then its end.
 touch "$TMP/gate"
+on_exit 'touch "$TMP/gate.open"'  # a failed check does not leave the step waiting
 sw run api --as alice >"$TMP/run3.out" 2>&1 &
 runner=$!
 for _ in $(seq 100); do sw runs --json 2>/dev/null | grep -q '"id": "3"' && break; sleep 0.1; done
@@ -208,6 +209,8 @@ before=$(dump)
 expect_http 403 "$alice" POST /environments/prod/apply '{}'
 expect_contains "$BODY" "needs permission apply"
 expect_http 400 "$frank" POST /environments/prod/apply '{"force": "yes"}'
+expect_http 422 "$frank" POST /environments/prod/apply '{"wait_seconds": -1}'
+expect_contains "$BODY" "wait_seconds is between 0 and 3600"
 [[ $(dump) == "$before" ]] || die "a refused apply changed the store"
 expect_http 200 "$frank" POST /environments/prod/apply '{}'
 expect_contains "$BODY" '"reason":"apply"'
@@ -253,6 +256,7 @@ expect_contains "$BODY" '"version":"1.2.0"'
 
 # ---- breaking a lock: held by an apply waiting at its gate, broken by someone with permission lock
 touch "$TMP/lockgate"
+on_exit 'touch "$TMP/lockgate.open"'
 sw apply prod --version api=1.0.0 --as frank >"$TMP/held.out" 2>&1 &
 holder=$!
 for _ in $(seq 200); do [[ -e $TMP/lockgate.waiting ]] && break; sleep 0.05; done

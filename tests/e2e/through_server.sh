@@ -70,10 +70,14 @@ if [[ ! -f $dir/url ]] || ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
   env -u SLIPWAY_SERVER -u SLIPWAY_TOKEN "$real" "${global[@]}" serve --listen 127.0.0.1:0 \
     </dev/null >"$dir/out" 2>&1 9>&- &
   echo $! >"$dir/pid"
-  for _ in $(seq 200); do grep -qs "listening on" "$dir/out" && break; sleep 0.05; done
+  for _ in $(seq 600); do  # up to 30 s, or until serve gave up
+    grep -qs "listening on" "$dir/out" && break
+    kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
+    sleep 0.05
+  done
   if ! grep -o 'http://[^ ]*' "$dir/out" | sed 's|/api/v1$||' >"$dir/url"; then
     # serve refused the state (as the command would have): its words and exit code.
-    rm -f "$dir/url"; set +e; wait "$(cat "$dir/pid")"; code=$?; set -e
+    rm -f "$dir/url"; kill "$(cat "$dir/pid")" 2>/dev/null || true; set +e; wait "$(cat "$dir/pid")"; code=$?; set -e
     cat "$dir/out" >&2
     exit $((code == 0 ? 70 : code))
   fi
