@@ -4,23 +4,22 @@
 #include "core/host.h"
 
 #include "core/strings.h"
-#include "store/sqlite_store.h"
+#include "store/pg_db.h"
+#include "store/sql_store.h"
 
 namespace slipway::store {
 
 Result<std::unique_ptr<Store>> open_store(const std::string& location, StoreOptions options) {
   if (location.empty()) return fail(ErrorCode::invalid_input, "state store: no location given");
   const Clock& clock = options.clock ? *options.clock : system_clock();
-  if (starts_with_icase(location, "postgresql://") || starts_with_icase(location, "postgres://"))
-    return fail(ErrorCode::unsupported,
-                "state store: PostgreSQL is not supported yet; use a SQLite file path");
+  const std::span<const Migration> known = options.migrations.empty() ? migrations() : options.migrations;
+  if (Status s = check_migration_list(known); !s) return std::unexpected(s.error());
+  if (is_postgresql_url(location)) return open_postgresql_store(location, clock, known);
   if (size_t scheme = location.find("://"); scheme != std::string::npos)
     return fail(ErrorCode::unsupported,
                 "state store: unknown kind '" + location.substr(0, scheme) +
-                    "://'; use a SQLite file path");
-  Result<std::unique_ptr<SqliteStore>> sqlite = SqliteStore::open(location, clock);
-  if (!sqlite) return std::unexpected(sqlite.error());
-  return std::unique_ptr<Store>(std::move(*sqlite));
+                    "://'; use a SQLite file path or a postgresql:// URL");
+  return open_sqlite_store(location, clock, known);
 }
 
 std::string describe_holder(const Lease& lease) {

@@ -7,8 +7,9 @@
 // later runs, releases, secrets...) and offers `transaction(fn)`, which makes
 // every call made inside `fn`, on any concern, one atomic change. Each write
 // method is itself atomic (it opens its own transaction, or joins the
-// caller's). Backends: SQLite (sqlite_store.cpp, the embedded default) today;
-// PostgreSQL later behind the same interfaces, so nothing here may name SQLite.
+// caller's). Backends: SQLite (sqlite_db.cpp, the embedded default) and
+// PostgreSQL (pg_db.cpp), both behind db.h; the stores (sql_*.cpp) are
+// written once for both, so nothing here may name either.
 //
 // Thread-safety: a Store is one connection; use it from one thread at a time.
 // Open one Store per thread (or per request) - they all see the same data.
@@ -22,14 +23,14 @@
 //   1. Here: declare `class RunStore` with typed, Result-returning methods and
 //      value structs (no SQL types), and add `virtual RunStore& runs() = 0;`
 //      to Store.
-//   2. Migration: append `{.version = N + 1, .name = "runs", .sqlite = R"(...)"}`
-//      to the list in migrations.cpp (never edit a released entry; write a new
+//   2. Migration: append `{.version = N + 1, .name = "runs", .sqlite = R"(...)",
+//      .postgresql = R"(...)"}` to the list in migrations.cpp (never edit a released entry; write a new
 //      one that alters the old tables instead). If a number was reserved for
 //      your concern (`.placeholder = true`), fill that entry in instead.
-//   3. New files sqlite_runs.h/.cpp: `class SqliteRunStore final : public
-//      RunStore` holding a `SqliteDb&` (sqlite_db.h: prepare/bind/step, and
-//      `transaction` for every write).
-//   4. sqlite_store.h/.cpp: one member `SqliteRunStore m_runs{...}` and the
+//   3. New files sql_runs.h/.cpp: `class SqlRunStore final : public
+//      RunStore` holding a `Db&` (db.h: prepare/bind/step, and
+//      `transaction` for every write), in SQL both dialects understand.
+//   4. sql_store.h: one member `SqlRunStore m_runs{...}` and the
 //      accessor `RunStore& runs() override { return m_runs; }`; add the .cpp
 //      to src/store/CMakeLists.txt.
 //   5. Tests in tests/store/runs_test.cpp using `open_store(temp path)`, and a
@@ -43,6 +44,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -50,6 +52,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "store/deploy_store.h"
+#include "store/migrations.h"
 #include "store/run_store.h"
 
 namespace slipway::store {
@@ -329,13 +332,16 @@ class Store {
 
 struct StoreOptions {
   const Clock* clock = nullptr;  // nullptr = system_clock(); must outlive the store
+  // The schema to migrate to; empty: every migration this binary knows. Tests
+  // pass a prefix of migrations() to build old databases.
+  std::span<const Migration> migrations = {};
 };
 
 // Opens (creating when absent) the state store at `location`: a file path
 // opens SQLite, creating parent folders and applying pending migrations;
 // ":memory:" opens a private in-memory SQLite store that vanishes with the
-// object (for fast tests of logic); "postgresql://..." is reserved
-// (`unsupported` error for now). A database
+// object (for fast tests of logic); "postgresql://USER@HOST:PORT/DB" opens
+// the same schema in PostgreSQL (pg_db.h). A database
 // whose schema is newer than this binary knows is refused (`unsupported`)
 // without any change to it.
 Result<std::unique_ptr<Store>> open_store(const std::string& location, StoreOptions options = {});

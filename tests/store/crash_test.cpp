@@ -6,15 +6,17 @@
 #include <map>
 
 #include "store/child.h"
+#include "store/backends.h"
 #include "store/store.h"
 #include "support/test_support.h"
 
 namespace slipway::store {
 namespace {
 
-TEST(Crash, KilledWriterLeavesOnlyWholeTransactions) {
-  test::TempDir dir;
-  const std::string db = (dir / "state.db").string();
+using Crash = OnBackends;
+
+TEST_P(Crash, KilledWriterLeavesOnlyWholeTransactions) {
+  const std::string db = state.location();
   constexpr int k_batch = 20;  // events per transaction, ~40 KB: many pages
   int kills = 0;
   for (int round = 0; round < 3; ++round) {
@@ -54,6 +56,8 @@ TEST(Crash, KilledWriterLeavesOnlyWholeTransactions) {
   }
   EXPECT_EQ(kills, 3);
 }
+
+STORE_BACKENDS(Crash);
 
 }  // namespace
 }  // namespace slipway::store

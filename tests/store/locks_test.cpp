@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/host.h"
+#include "store/backends.h"
 #include "store/store.h"
 #include "support/test_support.h"
 #include "store/child.h"
@@ -13,23 +14,25 @@
 namespace slipway::store {
 namespace {
 
+using Locks = OnBackends;
+
 using std::chrono::seconds;
 using test::TempDir;
 
 struct Fixture {
-  TempDir dir;
+  const FreshState& state;
   ManualClock clock;
   std::unique_ptr<Store> a = open(), b = open();
 
   std::unique_ptr<Store> open() {
-    auto store = open_store((dir / "state.db").string(), {.clock = &clock});
+    auto store = open_store(state.location(), {.clock = &clock});
     EXPECT_TRUE(store) << store.error().to_string();
     return std::move(*store);
   }
 };
 
-TEST(Locks, FreeLockIsAcquiredAndRecordsOwner) {
-  Fixture f;
+TEST_P(Locks, FreeLockIsAcquiredAndRecordsOwner) {
+  Fixture f{.state = state, .clock = ManualClock()};
   auto got = f.a->locks().try_acquire("env:staging", {.holder = "run 42", .actor = "alice"}, seconds(30));
   ASSERT_TRUE(got);
   EXPECT_TRUE(got->acquired);
@@ -44,8 +47,8 @@ TEST(Locks, FreeLockIsAcquiredAndRecordsOwner) {
   EXPECT_EQ((*seen)->token, got->lease.token);
 }
 
-TEST(Locks, HeldLockIsRefusedWithTheHolder) {
-  Fixture f;
+TEST_P(Locks, HeldLockIsRefusedWithTheHolder) {
+  Fixture f{.state = state, .clock = ManualClock()};
   ASSERT_TRUE(f.a->locks().try_acquire("env:staging", {.holder = "run 42", .actor = "alice"}, seconds(30)));
   f.clock.advance(seconds(30));  // expires is inclusive: still alive at that instant
   auto second = f.b->locks().try_acquire("env:staging", {.holder = "run 43", .actor = "bob"}, seconds(30));
@@ -58,8 +61,8 @@ TEST(Locks, HeldLockIsRefusedWithTheHolder) {
   EXPECT_EQ(f.a->locks().list()->size(), 2u);
 }
 
-TEST(Locks, HeartbeatKeepsTheLeaseAlive) {
-  Fixture f;
+TEST_P(Locks, HeartbeatKeepsTheLeaseAlive) {
+  Fixture f{.state = state, .clock = ManualClock()};
   auto got = f.a->locks().try_acquire("env:dev", {.holder = "run 1", .actor = "alice"}, seconds(10));
   for (int i = 0; i < 5; ++i) {
     f.clock.advance(seconds(8));
@@ -70,8 +73,8 @@ TEST(Locks, HeartbeatKeepsTheLeaseAlive) {
   }
 }
 
-TEST(Locks, ExpiredLeaseIsTakenOverAndTheTakeoverIsRecorded) {
-  Fixture f;
+TEST_P(Locks, ExpiredLeaseIsTakenOverAndTheTakeoverIsRecorded) {
+  Fixture f{.state = state, .clock = ManualClock()};
   auto old = f.a->locks().try_acquire("env:dev", {.holder = "run 1", .actor = "alice"}, seconds(10));
   f.clock.advance(seconds(11));
   auto taken = f.b->locks().try_acquire("env:dev", {.holder = "run 2", .actor = "bob"}, seconds(10));
@@ -102,8 +105,8 @@ TEST(Locks, ExpiredLeaseIsTakenOverAndTheTakeoverIsRecorded) {
   EXPECT_EQ(f.a->locks().current("env:dev").value()->holder, "run 2");
 }
 
-TEST(Locks, ReleaseFreesTheLockAndIsNotRepeatable) {
-  Fixture f;
+TEST_P(Locks, ReleaseFreesTheLockAndIsNotRepeatable) {
+  Fixture f{.state = state, .clock = ManualClock()};
   auto got = f.a->locks().try_acquire("env:dev", {.holder = "run 1", .actor = "alice"}, seconds(10));
   ASSERT_TRUE(f.a->locks().release(got->lease));
   EXPECT_EQ(f.b->locks().current("env:dev").value(), std::nullopt);
@@ -116,8 +119,8 @@ TEST(Locks, ReleaseFreesTheLockAndIsNotRepeatable) {
   EXPECT_TRUE(f.a->events().list()->empty());  // a plain release/acquire is no takeover
 }
 
-TEST(Locks, NegativeLeaseTimeIsBadInput) {
-  Fixture f;
+TEST_P(Locks, NegativeLeaseTimeIsBadInput) {
+  Fixture f{.state = state, .clock = ManualClock()};
   auto got = f.a->locks().try_acquire("env:dev", {.holder = "run 1", .actor = "alice"}, Millis(-1));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().message, "lock env:dev: negative lease time");
@@ -126,9 +129,8 @@ TEST(Locks, NegativeLeaseTimeIsBadInput) {
 // Several processes take the same lock many times; inside it each does a
 // non-atomic read-then-write of a shared count and checks nobody else is
 // inside. Any overlap exits 3; a lost update shows in the final count.
-TEST(Locks, ProcessesContendingNeverHoldTheLockTogether) {
-  TempDir dir;
-  const std::string db = (dir / "state.db").string();
+TEST_P(Locks, ProcessesContendingNeverHoldTheLockTogether) {
+  const std::string db = state.location();
   constexpr int k_processes = 6;
   constexpr int k_rounds = 25;
   std::vector<std::unique_ptr<test::Child>> children;
@@ -146,9 +148,8 @@ TEST(Locks, ProcessesContendingNeverHoldTheLockTogether) {
   EXPECT_TRUE((*store)->meta().check_integrity());
 }
 
-TEST(Locks, LockOfAKilledProcessIsTakenOverOnceItExpires) {
-  TempDir dir;
-  const std::string db = (dir / "state.db").string();
+TEST_P(Locks, LockOfAKilledProcessIsTakenOverOnceItExpires) {
+  const std::string db = state.location();
   test::Child holder({"hold", db, "env:prod", "200"});
   ASSERT_EQ(holder.read_line(), "held");
   holder.kill_hard();
@@ -170,6 +171,8 @@ TEST(Locks, LockOfAKilledProcessIsTakenOverOnceItExpires) {
   EXPECT_EQ(taken->taken_over_from->holder, "child");
   EXPECT_EQ((*store)->events().list({.kind = "lock.takeover"})->size(), 1u);
 }
+
+STORE_BACKENDS(Locks);
 
 }  // namespace
 }  // namespace slipway::store

@@ -1,12 +1,15 @@
 // The runs concern of the store: runs with jobs and steps, artifact metadata,
-// trigger dedupe, cancel requests. Real database files in temp folders.
+// trigger dedupe, cancel requests. On both backends (backends.h).
 #include <gtest/gtest.h>
 
+#include "store/backends.h"
 #include "store/store.h"
 #include "support/test_support.h"
 
 namespace slipway::store {
 namespace {
+
+using RunStores = OnBackends;
 
 using test::TempDir;
 
@@ -28,9 +31,8 @@ StoredRun sample_run(const std::string& id, const std::string& state) {
   return run;
 }
 
-TEST(RunStore, UpdateWritesOnlyTheListedJobsAndTheRunItself) {
-  TempDir dir;
-  auto store = open_store((dir / "state.db").string());
+TEST_P(RunStores, UpdateWritesOnlyTheListedJobsAndTheRunItself) {
+  auto store = open_store(state.location());
   ASSERT_TRUE(store) << store.error().to_string();
   StoredRun run = sample_run("1", "running");
   StoredJob second{"build.test", "build", "succeeded", "", 0, 0, nlohmann::json::object(), {}};
@@ -65,10 +67,9 @@ TEST(RunStore, UpdateWritesOnlyTheListedJobsAndTheRunItself) {
   EXPECT_EQ((*unchanged)->jobs[1].steps.size(), 2u);
 }
 
-TEST(RunStore, SavedRunComesBackWithJobsAndStepsAndIsReplacedOnSave) {
-  TempDir dir;
+TEST_P(RunStores, SavedRunComesBackWithJobsAndStepsAndIsReplacedOnSave) {
   {
-    auto store = open_store((dir / "state.db").string());
+    auto store = open_store(state.location());
     ASSERT_TRUE(store) << store.error().to_string();
     ASSERT_TRUE((*store)->runs().save_run(sample_run("1", "running")));
     StoredRun done = sample_run("1", "finished");
@@ -76,7 +77,7 @@ TEST(RunStore, SavedRunComesBackWithJobsAndStepsAndIsReplacedOnSave) {
     ASSERT_TRUE((*store)->runs().save_run(done));
     ASSERT_TRUE((*store)->runs().save_run(sample_run("2", "running")));
   }
-  auto store = open_store((dir / "state.db").string());
+  auto store = open_store(state.location());
   ASSERT_TRUE(store);
   auto run = (*store)->runs().run("1");
   ASSERT_TRUE(run && *run);
@@ -101,8 +102,8 @@ TEST(RunStore, SavedRunComesBackWithJobsAndStepsAndIsReplacedOnSave) {
   EXPECT_EQ((*running)[0].jobs[0].steps.size(), 2u);
 }
 
-TEST(RunStore, ArtifactNamesAreUniquePerRun) {
-  auto store = open_store(":memory:");
+TEST_P(RunStores, ArtifactNamesAreUniquePerRun) {
+  auto store = open_store(state.location());
   ASSERT_TRUE(store);
   RunStore& runs = (*store)->runs();
   StoredArtifact a{"1", "build.compile", "bin", "abc", 10, 2, "billing", "1.2.3", 5};
@@ -120,10 +121,9 @@ TEST(RunStore, ArtifactNamesAreUniquePerRun) {
   EXPECT_EQ(runs.artifacts(std::nullopt)->size(), 2u);
 }
 
-TEST(RunStore, SameTriggerIsClaimedOnce) {
-  TempDir dir;
-  auto first = open_store((dir / "state.db").string());
-  auto second = open_store((dir / "state.db").string());
+TEST_P(RunStores, SameTriggerIsClaimedOnce) {
+  auto first = open_store(state.location());
+  auto second = open_store(state.location());
   ASSERT_TRUE(first && second);
   EXPECT_FALSE((*first)->runs().trigger_run("push:a").value());
   EXPECT_TRUE((*first)->runs().claim_trigger("push:a", 1).value());
@@ -133,10 +133,9 @@ TEST(RunStore, SameTriggerIsClaimedOnce) {
   EXPECT_FALSE((*first)->runs().set_trigger_run("push:b", "7"));
 }
 
-TEST(RunStore, CancelRequestIsSeenByAnotherConnectionAndTheFirstOneStays) {
-  TempDir dir;
-  auto runner = open_store((dir / "state.db").string());
-  auto other = open_store((dir / "state.db").string());
+TEST_P(RunStores, CancelRequestIsSeenByAnotherConnectionAndTheFirstOneStays) {
+  auto runner = open_store(state.location());
+  auto other = open_store(state.location());
   ASSERT_TRUE(runner && other);
   ASSERT_TRUE((*runner)->runs().save_run(sample_run("3", "running")));
   EXPECT_FALSE((*runner)->runs().cancel_request("3").value());
@@ -150,6 +149,8 @@ TEST(RunStore, CancelRequestIsSeenByAnotherConnectionAndTheFirstOneStays) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message, "no run 4");
 }
+
+STORE_BACKENDS(RunStores);
 
 }  // namespace
 }  // namespace slipway::store

@@ -1,19 +1,27 @@
-// The Store interface on SQLite: events, settings, counters, transactions,
-// opening. Real files in temp folders.
+// The Store interface on both backends (backends.h): events, settings,
+// counters, transactions, opening. Real files, a real PostgreSQL server.
 #include <gtest/gtest.h>
 
 #include "store/migrations.h"
+#include "store/pg_db.h"
 #include "store/sqlite_db.h"
+#include "store/backends.h"
 #include "store/store.h"
 #include "support/test_support.h"
 
 namespace slipway::store {
 namespace {
 
+using Stores = OnBackends;
+using Events = OnBackends;
+using Settings = OnBackends;
+using Counters = OnBackends;
+using Transactions = OnBackends;
+
 using test::TempDir;
 
-std::unique_ptr<Store> open_at(const std::filesystem::path& path, const Clock* clock = nullptr) {
-  auto store = open_store(path.string(), {.clock = clock});
+std::unique_ptr<Store> open_at(const std::string& location, const Clock* clock = nullptr) {
+  auto store = open_store(location, {.clock = clock});
   EXPECT_TRUE(store) << store.error().to_string();
   return store ? std::move(*store) : nullptr;
 }
@@ -44,12 +52,32 @@ TEST(Store, InMemoryStoreHoldsStateOnlyWhileOpen) {
   std::filesystem::current_path(before);
 }
 
-TEST(Store, RefusesPostgresForNow) {
-  auto store = open_store("postgresql://user:secret@db/slipway");
+TEST(Store, RefusesAnUnknownKindOfLocation) {
+  auto store = open_store("mysql://user:secret@db/slipway");
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::unsupported);
   EXPECT_EQ(store.error().message,
-            "state store: PostgreSQL is not supported yet; use a SQLite file path");
+            "state store: unknown kind 'mysql://'; use a SQLite file path or a postgresql:// URL");
+}
+
+// The password never shows: not in the error, not in location().
+TEST(Store, AnUnreachablePostgresServerIsNamedWithoutItsPassword) {
+  auto store = open_store("postgresql://slipway:hunter2@127.0.0.1:1/slipway?connect_timeout=2");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::io);
+  EXPECT_TRUE(store.error().message.starts_with("state database postgresql://slipway@127.0.0.1:1/slipway: cannot connect: "))
+      << store.error().message;
+  EXPECT_EQ(store.error().message.find("hunter2"), std::string::npos);
+}
+
+TEST(Store, RefusesAForeignPostgresSchema) {
+  FreshState state(Backend::postgresql);
+  if (!state.available()) GTEST_SKIP() << state.why_not();
+  ASSERT_TRUE(state.open_db()->exec("CREATE TABLE t (x integer)"));
+  auto store = open_store(state.location());
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().message, "state database " + safe_database_url(state.location()) +
+                                       ": not a slipway state database (no meta table)");
 }
 
 TEST(Store, RefusesAFileThatIsNotADatabase) {
@@ -78,9 +106,9 @@ TEST(Store, RefusesAForeignSqliteDatabase) {
 
 // What a server's cache of a read relies on: the stamp moves with every
 // commit, this connection's and another process's, and only then.
-TEST(Store, ChangeStampMovesWithEveryCommitFromAnyConnection) {
+TEST_P(Stores, ChangeStampMovesWithEveryCommitFromAnyConnection) {
   TempDir dir;
-  const std::string path = (dir / "state.db").string();
+  const std::string path = state.location();
   auto mine = open_store(path);
   auto theirs = open_store(path);
   ASSERT_TRUE(mine && theirs);
@@ -97,10 +125,9 @@ TEST(Store, ChangeStampMovesWithEveryCommitFromAnyConnection) {
   EXPECT_EQ(stamp(), after_theirs);
 }
 
-TEST(Events, AppendsAndListsInOrderWithClockTimes) {
-  TempDir dir;
+TEST_P(Events, AppendsAndListsInOrderWithClockTimes) {
   ManualClock clock;
-  auto store = open_at(dir / "state.db", &clock);
+  auto store = open_at(state.location(), &clock);
   auto first = store->events().append(
       {.actor = "alice", .kind = "release.created", .subject = "release:1.0.1", .detail = {{"n", 1}}});
   clock.advance(Millis(1500));
@@ -118,9 +145,8 @@ TEST(Events, AppendsAndListsInOrderWithClockTimes) {
   EXPECT_EQ((*all)[0].time, clock.now() - Millis(1500));
 }
 
-TEST(Events, FiltersBySubjectKindPrefixAfterIdAndLimit) {
-  TempDir dir;
-  auto store = open_at(dir / "state.db");
+TEST_P(Events, FiltersBySubjectKindPrefixAfterIdAndLimit) {
+  auto store = open_at(state.location());
   for (const char* kind : {"lock.takeover", "release.created", "lock.takeover", "locks.other"})
     for (const char* subject : {"env:dev", "env:staging"})
       ASSERT_TRUE(store->events().append({.actor = "a", .kind = kind, .subject = subject}));
@@ -140,24 +166,23 @@ TEST(Events, FiltersBySubjectKindPrefixAfterIdAndLimit) {
   EXPECT_EQ((*newest)[2].id, 6);
 }
 
-TEST(Events, AreAppendOnlyInTheDatabaseItself) {
-  TempDir dir;
+TEST_P(Events, AreAppendOnlyInTheDatabaseItself) {
   {
-    auto store = open_at(dir / "state.db");
+    auto store = open_at(state.location());
     ASSERT_TRUE(store->events().append({.actor = "a", .kind = "k", .subject = "s"}));
   }
-  auto db = SqliteDb::open((dir / "state.db").string());
+  auto db = state.open_db();
   ASSERT_TRUE(db);
-  auto update = (*db)->exec("UPDATE events SET actor = 'mallory'");
+  auto update = db->exec("UPDATE events SET actor = 'mallory'");
   ASSERT_FALSE(update);
-  EXPECT_EQ(update.error().message,
-            "state database " + (dir / "state.db").string() + ": events are append-only");
-  EXPECT_FALSE((*db)->exec("DELETE FROM events"));
+  EXPECT_EQ(update.error().code, ErrorCode::conflict);
+  EXPECT_EQ(update.error().message, "state database " + db->location() + ": events are append-only");
+  EXPECT_FALSE(db->exec("DELETE FROM events"));
+  EXPECT_EQ(state.count("SELECT count(*) FROM events WHERE actor = 'a'"), 1);
 }
 
-TEST(Settings, SetGetReplaceRemove) {
-  TempDir dir;
-  auto store = open_at(dir / "state.db");
+TEST_P(Settings, SetGetReplaceRemove) {
+  auto store = open_at(state.location());
   EXPECT_EQ(store->meta().get_setting("k").value(), std::nullopt);
   ASSERT_TRUE(store->meta().set_setting("k", "one"));
   ASSERT_TRUE(store->meta().set_setting("k", "two"));
@@ -167,21 +192,19 @@ TEST(Settings, SetGetReplaceRemove) {
   EXPECT_EQ(store->meta().get_setting("k").value(), std::nullopt);
 }
 
-TEST(Counters, CountFromOnePerNameAndSurviveReopening) {
-  TempDir dir;
+TEST_P(Counters, CountFromOnePerNameAndSurviveReopening) {
   {
-    auto store = open_at(dir / "state.db");
+    auto store = open_at(state.location());
     EXPECT_EQ(store->meta().next_counter("patch").value(), 1);
     EXPECT_EQ(store->meta().next_counter("patch").value(), 2);
     EXPECT_EQ(store->meta().next_counter("other").value(), 1);
   }
-  auto store = open_at(dir / "state.db");
+  auto store = open_at(state.location());
   EXPECT_EQ(store->meta().next_counter("patch").value(), 3);
 }
 
-TEST(Transactions, CommitEverythingOrNothing) {
-  TempDir dir;
-  auto store = open_at(dir / "state.db");
+TEST_P(Transactions, CommitEverythingOrNothing) {
+  auto store = open_at(state.location());
   Status failed = store->transaction([&]() -> Status {
     EXPECT_TRUE(store->events().append({.actor = "a", .kind = "k", .subject = "s"}));
     EXPECT_TRUE(store->meta().set_setting("k", "v"));
@@ -201,9 +224,8 @@ TEST(Transactions, CommitEverythingOrNothing) {
   EXPECT_EQ(store->meta().get_setting("k").value(), "v");
 }
 
-TEST(Transactions, AFailedInnerTransactionUndoesOnlyItself) {
-  TempDir dir;
-  auto store = open_at(dir / "state.db");
+TEST_P(Transactions, AFailedInnerTransactionUndoesOnlyItself) {
+  auto store = open_at(state.location());
   Status outer = store->transaction([&]() -> Status {
     EXPECT_TRUE(store->meta().set_setting("outer", "1"));
     Status inner = store->transaction([&]() -> Status {
@@ -218,9 +240,8 @@ TEST(Transactions, AFailedInnerTransactionUndoesOnlyItself) {
   EXPECT_EQ(store->meta().get_setting("inner").value(), std::nullopt);
 }
 
-TEST(Transactions, AThrowingBodyRollsBack) {
-  TempDir dir;
-  auto store = open_at(dir / "state.db");
+TEST_P(Transactions, AThrowingBodyRollsBack) {
+  auto store = open_at(state.location());
   EXPECT_THROW((void)store->transaction([&]() -> Status {
     EXPECT_TRUE(store->meta().set_setting("k", "v"));
     throw std::runtime_error("bug");
@@ -230,10 +251,9 @@ TEST(Transactions, AThrowingBodyRollsBack) {
   EXPECT_TRUE(store->meta().set_setting("k", "after"));
 }
 
-TEST(Transactions, AreVisibleToOtherConnectionsOnlyWhenCommitted) {
-  TempDir dir;
-  auto writer = open_at(dir / "state.db");
-  auto reader = open_at(dir / "state.db");
+TEST_P(Transactions, AreVisibleToOtherConnectionsOnlyWhenCommitted) {
+  auto writer = open_at(state.location());
+  auto reader = open_at(state.location());
   Status status = writer->transaction([&]() -> Status {
     EXPECT_TRUE(writer->meta().set_setting("k", "v"));
     EXPECT_EQ(reader->meta().get_setting("k").value(), std::nullopt);  // WAL: reads don't block
@@ -242,6 +262,12 @@ TEST(Transactions, AreVisibleToOtherConnectionsOnlyWhenCommitted) {
   ASSERT_TRUE(status);
   EXPECT_EQ(reader->meta().get_setting("k").value(), "v");
 }
+
+STORE_BACKENDS(Stores);
+STORE_BACKENDS(Events);
+STORE_BACKENDS(Settings);
+STORE_BACKENDS(Counters);
+STORE_BACKENDS(Transactions);
 
 }  // namespace
 }  // namespace slipway::store

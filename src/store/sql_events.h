@@ -1,21 +1,21 @@
-// EventLog on SQLite: the append-only `events` table.
+// EventLog in SQL (either backend, db.h): the append-only `events` table.
 #pragma once
 
 #include "core/clock.h"
-#include "store/sqlite_db.h"
+#include "store/db.h"
 #include "store/store.h"
 
 namespace slipway::store {
 
-class SqliteEventLog final : public EventLog {
+class SqlEventLog final : public EventLog {
  public:
-  SqliteEventLog(SqliteDb& db, const Clock& clock) : m_db(db), m_clock(clock) {}
+  SqlEventLog(Db& db, const Clock& clock) : m_db(db), m_clock(clock) {}
 
   Result<std::int64_t> append(const NewEvent& event) override;
   Result<std::vector<Event>> list(const EventFilter& filter) override;
 
  private:
-  SqliteDb& m_db;
+  Db& m_db;
   const Clock& m_clock;
 };
 

@@ -1,16 +1,16 @@
-// DeployStore on SQLite: tables deploy_applied, deploy_secrets, deploy_runs,
+// DeployStore in SQL (either backend, db.h): tables deploy_applied, deploy_secrets, deploy_runs,
 // deploy_steps (migration 6).
 #pragma once
 
 #include "core/clock.h"
 #include "store/deploy_store.h"
-#include "store/sqlite_db.h"
+#include "store/db.h"
 
 namespace slipway::store {
 
-class SqliteDeployStore final : public DeployStore {
+class SqlDeployStore final : public DeployStore {
  public:
-  SqliteDeployStore(SqliteDb& db, const Clock& clock) : m_db(db), m_clock(clock) {}
+  SqlDeployStore(Db& db, const Clock& clock) : m_db(db), m_clock(clock) {}
 
   Result<std::vector<AppliedTarget>> applied(const std::string& environment) override;
   Status put_applied(const AppliedTarget& target) override;
@@ -32,7 +32,7 @@ class SqliteDeployStore final : public DeployStore {
   Result<std::vector<ApplyStep>> apply_steps(std::int64_t run) override;
 
  private:
-  SqliteDb& m_db;
+  Db& m_db;
   const Clock& m_clock;
 };
 

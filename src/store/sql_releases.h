@@ -1,16 +1,16 @@
-// ReleaseStore on SQLite: tables component_versions, releases, approvals and
+// ReleaseStore in SQL (either backend, db.h): tables component_versions, releases, approvals and
 // environment_state (migration 5 in migrations.cpp).
 #pragma once
 
 #include "core/clock.h"
-#include "store/sqlite_db.h"
+#include "store/db.h"
 #include "store/store.h"
 
 namespace slipway::store {
 
-class SqliteReleaseStore final : public ReleaseStore {
+class SqlReleaseStore final : public ReleaseStore {
  public:
-  SqliteReleaseStore(SqliteDb& db, const Clock& clock) : m_db(db), m_clock(clock) {}
+  SqlReleaseStore(Db& db, const Clock& clock) : m_db(db), m_clock(clock) {}
 
   Status record_component_version(const ComponentVersionRecord& record) override;
   Result<std::optional<ComponentVersionRecord>> component_version(const std::string& component,
@@ -27,7 +27,7 @@ class SqliteReleaseStore final : public ReleaseStore {
   Result<std::vector<EnvironmentState>> environment_states() override;
 
  private:
-  SqliteDb& m_db;
+  Db& m_db;
   const Clock& m_clock;
 };
 

@@ -1,10 +1,10 @@
-#include "store/sqlite_events.h"
+#include "store/sql_events.h"
 
 #include "core/json_text.h"
 
 namespace slipway::store {
 
-Result<std::int64_t> SqliteEventLog::append(const NewEvent& event) {
+Result<std::int64_t> SqlEventLog::append(const NewEvent& event) {
   std::int64_t id = 0;
   Status status = m_db.transaction([&]() -> Status {
     Result<Statement> insert = m_db.prepare(
@@ -25,12 +25,13 @@ Result<std::int64_t> SqliteEventLog::append(const NewEvent& event) {
   return id;
 }
 
-Result<std::vector<Event>> SqliteEventLog::list(const EventFilter& filter) {
-  std::string sql = "SELECT id, at_ms, actor, kind, subject, detail FROM events WHERE 1";
+Result<std::vector<Event>> SqlEventLog::list(const EventFilter& filter) {
+  std::string sql = "SELECT id, at_ms, actor, kind, subject, detail FROM events WHERE TRUE";
   if (filter.subject) sql += " AND subject = ?1";
   if (filter.kind) sql += " AND kind = ?2";
-  // A prefix match that can use the index: kind >= prefix AND kind < prefix + U+10FFFF.
-  if (filter.kind_prefix) sql += " AND kind >= ?3 AND kind < ?3 || char(1114111)";
+  // A prefix match that can use the index: kind >= prefix AND kind < prefix + U+10FFFF
+  // (in byte order: the column's collation in both dialects).
+  if (filter.kind_prefix) sql += " AND kind >= ?3 AND kind < ?6";
   if (filter.after_id) sql += " AND id > ?4";
   sql += filter.order == Order::oldest_first ? " ORDER BY id ASC" : " ORDER BY id DESC";
   if (filter.limit > 0) sql += " LIMIT ?5";
@@ -39,7 +40,7 @@ Result<std::vector<Event>> SqliteEventLog::list(const EventFilter& filter) {
   if (!query) return std::unexpected(query.error());
   if (filter.subject) query->bind(1, *filter.subject);
   if (filter.kind) query->bind(2, *filter.kind);
-  if (filter.kind_prefix) query->bind(3, *filter.kind_prefix);
+  if (filter.kind_prefix) query->bind(3, *filter.kind_prefix).bind(6, *filter.kind_prefix + "\xF4\x8F\xBF\xBF");
   if (filter.after_id) query->bind(4, *filter.after_id);
   if (filter.limit > 0) query->bind(5, static_cast<std::int64_t>(filter.limit));
 
@@ -56,7 +57,7 @@ Result<std::vector<Event>> SqliteEventLog::list(const EventFilter& filter) {
     event.subject = query->column_text(4);
     event.detail = nlohmann::json::parse(query->column_text(5), nullptr, false);
     if (event.detail.is_discarded())
-      return fail(ErrorCode::corrupt, "state database " + m_db.path() + ": event " +
+      return fail(ErrorCode::corrupt, "state database " + m_db.location() + ": event " +
                                           std::to_string(event.id) + " has unreadable detail");
     events.push_back(std::move(event));
   }

@@ -1,16 +1,16 @@
-// MetaStore on SQLite: schema version, integrity, settings, counters (sqlite_meta.cpp)
-// and API tokens (sqlite_tokens.cpp).
+// MetaStore in SQL: schema version, integrity, settings, counters (sql_meta.cpp)
+// and API tokens (sql_tokens.cpp).
 #pragma once
 
 #include "core/clock.h"
-#include "store/sqlite_db.h"
+#include "store/db.h"
 #include "store/store.h"
 
 namespace slipway::store {
 
-class SqliteMetaStore final : public MetaStore {
+class SqlMetaStore final : public MetaStore {
  public:
-  SqliteMetaStore(SqliteDb& db, const Clock& clock) : m_db(db), m_clock(clock) {}
+  SqlMetaStore(Db& db, const Clock& clock) : m_db(db), m_clock(clock) {}
 
   Result<int> schema_version() override;
   Result<std::int64_t> change_stamp() override;
@@ -20,7 +20,7 @@ class SqliteMetaStore final : public MetaStore {
   Status remove_setting(const std::string& key) override;
   Result<std::int64_t> next_counter(const std::string& name) override;
   Result<std::int64_t> counter(const std::string& name) override;
-  // API tokens: sqlite_tokens.cpp.
+  // API tokens: sql_tokens.cpp.
   Status add_token(const NewToken& token) override;
   Result<std::optional<TokenRecord>> token_by_hash(const std::string& hash) override;
   Result<std::vector<TokenRecord>> tokens() override;
@@ -28,7 +28,7 @@ class SqliteMetaStore final : public MetaStore {
   Status touch_token(const std::string& prefix, TimePoint at) override;
 
  private:
-  SqliteDb& m_db;
+  Db& m_db;
   const Clock& m_clock;
 };
 

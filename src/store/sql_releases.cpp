@@ -1,4 +1,4 @@
-#include "store/sqlite_releases.h"
+#include "store/sql_releases.h"
 
 #include "core/json_text.h"
 
@@ -58,7 +58,7 @@ constexpr const char* k_state_columns =
 
 }  // namespace
 
-Status SqliteReleaseStore::record_component_version(const ComponentVersionRecord& record) {
+Status SqlReleaseStore::record_component_version(const ComponentVersionRecord& record) {
   return m_db.transaction([&]() -> Status {
     Result<std::optional<ComponentVersionRecord>> existing =
         component_version(record.component, record.version);
@@ -79,7 +79,7 @@ Status SqliteReleaseStore::record_component_version(const ComponentVersionRecord
   });
 }
 
-Result<std::optional<ComponentVersionRecord>> SqliteReleaseStore::component_version(
+Result<std::optional<ComponentVersionRecord>> SqlReleaseStore::component_version(
     const std::string& component, const std::string& version) {
   Result<Statement> q = m_db.prepare(std::string(k_version_columns) + "WHERE component = ?1 AND version = ?2");
   if (!q) return std::unexpected(q.error());
@@ -87,7 +87,7 @@ Result<std::optional<ComponentVersionRecord>> SqliteReleaseStore::component_vers
   return first(collect<ComponentVersionRecord>(*q, read_version));
 }
 
-Result<std::vector<ComponentVersionRecord>> SqliteReleaseStore::component_versions(
+Result<std::vector<ComponentVersionRecord>> SqlReleaseStore::component_versions(
     const std::string& component) {
   Result<Statement> q = m_db.prepare(std::string(k_version_columns) + "WHERE component = ?1 ORDER BY created_ms, rowid");
   if (!q) return std::unexpected(q.error());
@@ -95,7 +95,7 @@ Result<std::vector<ComponentVersionRecord>> SqliteReleaseStore::component_versio
   return collect<ComponentVersionRecord>(*q, read_version);
 }
 
-Status SqliteReleaseStore::add_release(const ReleaseRecord& release) {
+Status SqlReleaseStore::add_release(const ReleaseRecord& release) {
   return m_db.transaction([&]() -> Status {
     Result<std::optional<ReleaseRecord>> existing = this->release(release.id);
     if (!existing) return std::unexpected(existing.error());
@@ -109,20 +109,20 @@ Status SqliteReleaseStore::add_release(const ReleaseRecord& release) {
   });
 }
 
-Result<std::optional<ReleaseRecord>> SqliteReleaseStore::release(const std::string& id) {
+Result<std::optional<ReleaseRecord>> SqlReleaseStore::release(const std::string& id) {
   Result<Statement> q = m_db.prepare("SELECT id, created_by, created_ms, body FROM releases WHERE id = ?1");
   if (!q) return std::unexpected(q.error());
   q->bind(1, id);
   return first(collect<ReleaseRecord>(*q, read_release));
 }
 
-Result<std::vector<ReleaseRecord>> SqliteReleaseStore::releases() {
+Result<std::vector<ReleaseRecord>> SqlReleaseStore::releases() {
   Result<Statement> q = m_db.prepare("SELECT id, created_by, created_ms, body FROM releases ORDER BY seq");
   if (!q) return std::unexpected(q.error());
   return collect<ReleaseRecord>(*q, read_release);
 }
 
-Status SqliteReleaseStore::add_approval(const ApprovalRecord& approval) {
+Status SqlReleaseStore::add_approval(const ApprovalRecord& approval) {
   return m_db.transaction([&]() -> Status {
     Result<std::vector<ApprovalRecord>> existing = approvals(approval.release, approval.environment);
     if (!existing) return std::unexpected(existing.error());
@@ -139,7 +139,7 @@ Status SqliteReleaseStore::add_approval(const ApprovalRecord& approval) {
   });
 }
 
-Result<std::vector<ApprovalRecord>> SqliteReleaseStore::approvals(const std::string& release,
+Result<std::vector<ApprovalRecord>> SqlReleaseStore::approvals(const std::string& release,
                                                                   const std::string& environment) {
   Result<Statement> q = m_db.prepare(
       "SELECT release, environment, actor, time_ms FROM approvals WHERE release = ?1 AND environment = ?2 "
@@ -151,18 +151,22 @@ Result<std::vector<ApprovalRecord>> SqliteReleaseStore::approvals(const std::str
   });
 }
 
-Result<std::optional<EnvironmentState>> SqliteReleaseStore::environment_state(const std::string& environment) {
+Result<std::optional<EnvironmentState>> SqlReleaseStore::environment_state(const std::string& environment) {
   Result<Statement> q = m_db.prepare(std::string(k_state_columns) + "WHERE environment = ?1");
   if (!q) return std::unexpected(q.error());
   q->bind(1, environment);
   return first(collect<EnvironmentState>(*q, read_state));
 }
 
-Status SqliteReleaseStore::set_environment_state(const EnvironmentState& state) {
+Status SqlReleaseStore::set_environment_state(const EnvironmentState& state) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> upsert = m_db.prepare(
-        "INSERT OR REPLACE INTO environment_state (environment, release, product_version, last_release, "
-        "last_result, last_actor, updated_ms, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        "INSERT INTO environment_state (environment, release, product_version, last_release, "
+        "last_result, last_actor, updated_ms, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (environment) DO UPDATE SET release = excluded.release, "
+        "product_version = excluded.product_version, last_release = excluded.last_release, "
+        "last_result = excluded.last_result, last_actor = excluded.last_actor, "
+        "updated_ms = excluded.updated_ms, extra = excluded.extra");
     if (!upsert) return std::unexpected(upsert.error());
     upsert->bind(1, state.environment).bind(2, state.release).bind(3, state.product_version)
         .bind(4, state.last_release).bind(5, state.last_result).bind(6, state.last_actor)
@@ -171,7 +175,7 @@ Status SqliteReleaseStore::set_environment_state(const EnvironmentState& state) 
   });
 }
 
-Result<std::vector<EnvironmentState>> SqliteReleaseStore::environment_states() {
+Result<std::vector<EnvironmentState>> SqlReleaseStore::environment_states() {
   Result<Statement> q = m_db.prepare(std::string(k_state_columns) + "ORDER BY environment");
   if (!q) return std::unexpected(q.error());
   return collect<EnvironmentState>(*q, read_state);

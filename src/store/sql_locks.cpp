@@ -1,6 +1,7 @@
-// Leases on SQLite; the protocol and why it is a lease are in migrations.cpp.
-#include "store/sqlite_locks.h"
+// Leases in the `locks` table; the protocol and why it is a lease are in migrations.cpp.
+#include "store/sql_locks.h"
 
+#include "core/hash.h"
 #include "core/host.h"
 
 namespace slipway::store {
@@ -48,7 +49,7 @@ Status check_ttl(const std::string& resource, Millis ttl) {
 
 }  // namespace
 
-Result<std::optional<Lease>> SqliteLockStore::current(const std::string& resource) {
+Result<std::optional<Lease>> SqlLockStore::current(const std::string& resource) {
   Result<Statement> query = m_db.prepare(std::string("SELECT ") + k_lease_columns +
                                          " FROM locks WHERE resource = ?1");
   if (!query) return std::unexpected(query.error());
@@ -59,7 +60,7 @@ Result<std::optional<Lease>> SqliteLockStore::current(const std::string& resourc
   return std::optional<Lease>(lease_from(*query));
 }
 
-Result<std::vector<Lease>> SqliteLockStore::list() {
+Result<std::vector<Lease>> SqlLockStore::list() {
   Result<Statement> query =
       m_db.prepare(std::string("SELECT ") + k_lease_columns + " FROM locks ORDER BY resource");
   if (!query) return std::unexpected(query.error());
@@ -73,7 +74,7 @@ Result<std::vector<Lease>> SqliteLockStore::list() {
   return leases;
 }
 
-Result<LockAttempt> SqliteLockStore::try_acquire(const std::string& resource,
+Result<LockAttempt> SqlLockStore::try_acquire(const std::string& resource,
                                                  const LockOwner& owner, Millis ttl) {
   if (Status s = check_ttl(resource, ttl); !s) return std::unexpected(s.error());
   LockAttempt attempt;
@@ -100,7 +101,7 @@ Result<LockAttempt> SqliteLockStore::try_acquire(const std::string& resource,
                 .expires = now + ttl};
     Result<Statement> upsert = m_db.prepare(
         "INSERT INTO locks (resource, token, holder, actor, owner_pid, owner_host, acquired_ms, "
-        "heartbeat_ms, expires_ms) VALUES (?1, lower(hex(randomblob(16))), ?2, ?3, ?4, ?5, ?6, ?6, ?7) "
+        "heartbeat_ms, expires_ms) VALUES (?1, ?8, ?2, ?3, ?4, ?5, ?6, ?6, ?7) "
         "ON CONFLICT (resource) DO UPDATE SET token = excluded.token, holder = excluded.holder, "
         "actor = excluded.actor, owner_pid = excluded.owner_pid, owner_host = excluded.owner_host, "
         "acquired_ms = excluded.acquired_ms, heartbeat_ms = excluded.heartbeat_ms, "
@@ -112,7 +113,8 @@ Result<LockAttempt> SqliteLockStore::try_acquire(const std::string& resource,
         .bind(4, static_cast<std::int64_t>(lease.owner_pid))
         .bind(5, lease.owner_host)
         .bind(6, to_epoch_ms(now))
-        .bind(7, to_epoch_ms(lease.expires));
+        .bind(7, to_epoch_ms(lease.expires))
+        .bind(8, random_hex(16));
     Result<bool> row = upsert->step();
     if (!row) return std::unexpected(row.error());
     lease.token = upsert->column_text(0);
@@ -136,13 +138,14 @@ Result<LockAttempt> SqliteLockStore::try_acquire(const std::string& resource,
   return attempt;
 }
 
-Result<Lease> SqliteLockStore::heartbeat(const Lease& lease, Millis ttl) {
+Result<Lease> SqlLockStore::heartbeat(const Lease& lease, Millis ttl) {
   if (Status s = check_ttl(lease.resource, ttl); !s) return std::unexpected(s.error());
   Lease renewed = lease;
   Status status = m_db.transaction([&]() -> Status {
     const TimePoint now = m_clock.now();
     Result<Statement> update = m_db.prepare(
-        "UPDATE locks SET heartbeat_ms = max(?3, acquired_ms), expires_ms = max(?4, acquired_ms) "
+        "UPDATE locks SET heartbeat_ms = CASE WHEN ?3 > acquired_ms THEN ?3 ELSE acquired_ms END, "
+        "expires_ms = CASE WHEN ?4 > acquired_ms THEN ?4 ELSE acquired_ms END "
         "WHERE resource = ?1 AND token = ?2");
     if (!update) return std::unexpected(update.error());
     update->bind(1, lease.resource)
@@ -165,7 +168,7 @@ Result<Lease> SqliteLockStore::heartbeat(const Lease& lease, Millis ttl) {
   return renewed;
 }
 
-Status SqliteLockStore::release(const Lease& lease) {
+Status SqlLockStore::release(const Lease& lease) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> remove = m_db.prepare("DELETE FROM locks WHERE resource = ?1 AND token = ?2");
     if (!remove) return std::unexpected(remove.error());

@@ -1,4 +1,4 @@
-#include "store/sqlite_deploy.h"
+#include "store/sql_deploy.h"
 
 #include "core/json_text.h"
 
@@ -27,7 +27,7 @@ constexpr const char* k_secret_columns =
 
 }  // namespace
 
-Result<std::vector<AppliedTarget>> SqliteDeployStore::applied(const std::string& environment) {
+Result<std::vector<AppliedTarget>> SqlDeployStore::applied(const std::string& environment) {
   Result<Statement> query = m_db.prepare(
       "SELECT environment, target, version, digest, config_digest, config, driver_data, updated_ms "
       "FROM deploy_applied WHERE environment = ?1 ORDER BY target");
@@ -52,7 +52,7 @@ Result<std::vector<AppliedTarget>> SqliteDeployStore::applied(const std::string&
   return out;
 }
 
-Status SqliteDeployStore::put_applied(const AppliedTarget& t) {
+Status SqlDeployStore::put_applied(const AppliedTarget& t) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> upsert = m_db.prepare(
         "INSERT INTO deploy_applied (environment, target, version, digest, config_digest, config, "
@@ -68,7 +68,7 @@ Status SqliteDeployStore::put_applied(const AppliedTarget& t) {
   });
 }
 
-Status SqliteDeployStore::remove_applied(const std::string& environment, const std::string& target) {
+Status SqlDeployStore::remove_applied(const std::string& environment, const std::string& target) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> remove =
         m_db.prepare("DELETE FROM deploy_applied WHERE environment = ?1 AND target = ?2");
@@ -78,7 +78,7 @@ Status SqliteDeployStore::remove_applied(const std::string& environment, const s
   });
 }
 
-Result<std::optional<SecretRecord>> SqliteDeployStore::secret(const std::string& environment,
+Result<std::optional<SecretRecord>> SqlDeployStore::secret(const std::string& environment,
                                                               const std::string& name) {
   Result<Statement> query =
       m_db.prepare(std::string(k_secret_columns) + "WHERE environment = ?1 AND name = ?2");
@@ -90,7 +90,7 @@ Result<std::optional<SecretRecord>> SqliteDeployStore::secret(const std::string&
   return std::optional<SecretRecord>(read_secret(*query));
 }
 
-Result<std::vector<SecretRecord>> SqliteDeployStore::secrets(const std::string& environment) {
+Result<std::vector<SecretRecord>> SqlDeployStore::secrets(const std::string& environment) {
   Result<Statement> query = m_db.prepare(std::string(k_secret_columns) + "WHERE environment = ?1 ORDER BY name");
   if (!query) return std::unexpected(query.error());
   query->bind(1, environment);
@@ -104,7 +104,7 @@ Result<std::vector<SecretRecord>> SqliteDeployStore::secrets(const std::string& 
   return out;
 }
 
-Result<bool> SqliteDeployStore::create_secret_if_absent(const std::string& environment, const std::string& name,
+Result<bool> SqlDeployStore::create_secret_if_absent(const std::string& environment, const std::string& name,
                                                         const std::string& sealed) {
   bool created = false;
   Status status = m_db.transaction([&]() -> Status {
@@ -121,7 +121,7 @@ Result<bool> SqliteDeployStore::create_secret_if_absent(const std::string& envir
   return created;
 }
 
-Status SqliteDeployStore::rotate_secret(const std::string& environment, const std::string& name,
+Status SqlDeployStore::rotate_secret(const std::string& environment, const std::string& name,
                                         const std::string& sealed) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> update = m_db.prepare(
@@ -136,7 +136,7 @@ Status SqliteDeployStore::rotate_secret(const std::string& environment, const st
   });
 }
 
-Status SqliteDeployStore::reseal_secret(const std::string& environment, const std::string& name,
+Status SqlDeployStore::reseal_secret(const std::string& environment, const std::string& name,
                                         const std::string& sealed) {
   Result<Statement> update =
       m_db.prepare("UPDATE deploy_secrets SET sealed = ?3 WHERE environment = ?1 AND name = ?2");
@@ -148,7 +148,7 @@ Status SqliteDeployStore::reseal_secret(const std::string& environment, const st
   return {};
 }
 
-Result<std::vector<std::string>> SqliteDeployStore::secret_environments() {
+Result<std::vector<std::string>> SqlDeployStore::secret_environments() {
   Result<Statement> query = m_db.prepare("SELECT DISTINCT environment FROM deploy_secrets ORDER BY environment");
   if (!query) return std::unexpected(query.error());
   std::vector<std::string> out;
@@ -160,7 +160,7 @@ Result<std::vector<std::string>> SqliteDeployStore::secret_environments() {
   }
 }
 
-Result<std::int64_t> SqliteDeployStore::start_apply(const std::string& environment, const std::string& actor,
+Result<std::int64_t> SqlDeployStore::start_apply(const std::string& environment, const std::string& actor,
                                                     const std::string& release) {
   std::int64_t id = 0;
   Status status = m_db.transaction([&]() -> Status {
@@ -178,7 +178,7 @@ Result<std::int64_t> SqliteDeployStore::start_apply(const std::string& environme
   return id;
 }
 
-Status SqliteDeployStore::add_apply_step(std::int64_t run, const std::string& target, const std::string& action,
+Status SqlDeployStore::add_apply_step(std::int64_t run, const std::string& target, const std::string& action,
                                          const std::string& status, const std::string& message) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> insert = m_db.prepare(
@@ -192,7 +192,7 @@ Status SqliteDeployStore::add_apply_step(std::int64_t run, const std::string& ta
   });
 }
 
-Status SqliteDeployStore::finish_apply(std::int64_t run, const std::string& status) {
+Status SqlDeployStore::finish_apply(std::int64_t run, const std::string& status) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> update =
         m_db.prepare("UPDATE deploy_runs SET status = ?2, finished_ms = ?3 WHERE id = ?1");
@@ -204,7 +204,7 @@ Status SqliteDeployStore::finish_apply(std::int64_t run, const std::string& stat
   });
 }
 
-Result<std::vector<ApplyRun>> SqliteDeployStore::apply_runs(const std::string& environment) {
+Result<std::vector<ApplyRun>> SqlDeployStore::apply_runs(const std::string& environment) {
   Result<Statement> query = m_db.prepare(
       "SELECT id, environment, actor, status, release, started_ms, finished_ms FROM deploy_runs "
       "WHERE ?1 = '' OR environment = ?1 ORDER BY id DESC");
@@ -228,7 +228,7 @@ Result<std::vector<ApplyRun>> SqliteDeployStore::apply_runs(const std::string& e
   return out;
 }
 
-Result<std::vector<ApplyStep>> SqliteDeployStore::apply_steps(std::int64_t run) {
+Result<std::vector<ApplyStep>> SqlDeployStore::apply_steps(std::int64_t run) {
   Result<Statement> query = m_db.prepare(
       "SELECT run_id, seq, target, action, status, message, at_ms FROM deploy_steps "
       "WHERE run_id = ?1 ORDER BY seq");

@@ -1,5 +1,5 @@
 // MetaStore's API tokens on SQLite (table api_tokens, migrations 9 and 10).
-#include "store/sqlite_meta.h"
+#include "store/sql_meta.h"
 
 namespace slipway::store {
 
@@ -28,7 +28,7 @@ TokenRecord read_token(const Statement& row) {
 
 }  // namespace
 
-Status SqliteMetaStore::add_token(const NewToken& token) {
+Status SqlMetaStore::add_token(const NewToken& token) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> taken = m_db.prepare("SELECT count(*) FROM api_tokens WHERE hash = ?1 OR prefix = ?2");
     if (!taken) return std::unexpected(taken.error());
@@ -48,7 +48,7 @@ Status SqliteMetaStore::add_token(const NewToken& token) {
   });
 }
 
-Result<std::optional<TokenRecord>> SqliteMetaStore::token_by_hash(const std::string& hash) {
+Result<std::optional<TokenRecord>> SqlMetaStore::token_by_hash(const std::string& hash) {
   Result<Statement> query = m_db.prepare(std::string(k_token_columns) + "WHERE hash = ?1");
   if (!query) return std::unexpected(query.error());
   query->bind(1, hash);
@@ -58,7 +58,7 @@ Result<std::optional<TokenRecord>> SqliteMetaStore::token_by_hash(const std::str
   return std::optional<TokenRecord>(read_token(*query));
 }
 
-Result<std::vector<TokenRecord>> SqliteMetaStore::tokens() {
+Result<std::vector<TokenRecord>> SqlMetaStore::tokens() {
   Result<Statement> query = m_db.prepare(std::string(k_token_columns) + "ORDER BY created_ms, rowid");
   if (!query) return std::unexpected(query.error());
   std::vector<TokenRecord> out;
@@ -70,7 +70,7 @@ Result<std::vector<TokenRecord>> SqliteMetaStore::tokens() {
   }
 }
 
-Status SqliteMetaStore::revoke_token(const std::string& prefix, const std::string& by, TimePoint at) {
+Status SqlMetaStore::revoke_token(const std::string& prefix, const std::string& by, TimePoint at) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> revoke = m_db.prepare(
         "UPDATE api_tokens SET revoked_ms = coalesce(revoked_ms, ?2), "
@@ -83,7 +83,7 @@ Status SqliteMetaStore::revoke_token(const std::string& prefix, const std::strin
   });
 }
 
-Status SqliteMetaStore::touch_token(const std::string& prefix, TimePoint at) {
+Status SqlMetaStore::touch_token(const std::string& prefix, TimePoint at) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> touch = m_db.prepare("UPDATE api_tokens SET last_used_ms = ?2 WHERE prefix = ?1");
     if (!touch) return std::unexpected(touch.error());

@@ -1,17 +1,17 @@
-// RunStore on SQLite: tables runs, run_jobs, run_steps, run_artifacts and
+// RunStore in SQL (either backend, db.h): tables runs, run_jobs, run_steps, run_artifacts and
 // run_triggers (migration 4 in migrations.cpp), ref_heads (migration 7),
 // run_cancels (migration 8).
 #pragma once
 
 #include "core/clock.h"
-#include "store/sqlite_db.h"
+#include "store/db.h"
 #include "store/store.h"
 
 namespace slipway::store {
 
-class SqliteRunStore final : public RunStore {
+class SqlRunStore final : public RunStore {
  public:
-  explicit SqliteRunStore(SqliteDb& db) : m_db(db) {}
+  explicit SqlRunStore(Db& db) : m_db(db) {}
 
   Status save_run(const StoredRun& run) override;
   Status update_run(const StoredRun& run, std::span<const size_t> changed) override;
@@ -36,7 +36,7 @@ class SqliteRunStore final : public RunStore {
   Status write_run(const StoredRun& run, std::optional<std::span<const size_t>> changed);
   Status write_job(const StoredRun& run, size_t index);
 
-  SqliteDb& m_db;
+  Db& m_db;
 };
 
 }  // namespace slipway::store

@@ -1,16 +1,16 @@
-// LockStore on SQLite: leases in the `locks` table (design in migrations.cpp).
+// LockStore in SQL (either backend, db.h): leases in the `locks` table (design in migrations.cpp).
 #pragma once
 
 #include "core/clock.h"
-#include "store/sqlite_db.h"
+#include "store/db.h"
 #include "store/store.h"
 
 namespace slipway::store {
 
-class SqliteLockStore final : public LockStore {
+class SqlLockStore final : public LockStore {
  public:
   // `events` records takeovers; it must outlive this object.
-  SqliteLockStore(SqliteDb& db, const Clock& clock, EventLog& events)
+  SqlLockStore(Db& db, const Clock& clock, EventLog& events)
       : m_db(db), m_clock(clock), m_events(events) {}
 
   Result<LockAttempt> try_acquire(const std::string& resource, const LockOwner& owner,
@@ -21,7 +21,7 @@ class SqliteLockStore final : public LockStore {
   Result<std::vector<Lease>> list() override;
 
  private:
-  SqliteDb& m_db;
+  Db& m_db;
   const Clock& m_clock;
   EventLog& m_events;
 };

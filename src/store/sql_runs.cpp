@@ -1,4 +1,4 @@
-#include "store/sqlite_runs.h"
+#include "store/sql_runs.h"
 
 #include "core/json_text.h"
 
@@ -17,13 +17,13 @@ constexpr const char* k_run_columns =
 
 }  // namespace
 
-Status SqliteRunStore::save_run(const StoredRun& run) { return write_run(run, std::nullopt); }
+Status SqlRunStore::save_run(const StoredRun& run) { return write_run(run, std::nullopt); }
 
-Status SqliteRunStore::update_run(const StoredRun& run, std::span<const size_t> changed) {
+Status SqlRunStore::update_run(const StoredRun& run, std::span<const size_t> changed) {
   return write_run(run, changed);
 }
 
-Status SqliteRunStore::write_run(const StoredRun& run, std::optional<std::span<const size_t>> changed) {
+Status SqlRunStore::write_run(const StoredRun& run, std::optional<std::span<const size_t>> changed) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> upsert = m_db.prepare(
         "INSERT INTO runs (id, pipeline, build_number, branch, commit_sha, state, result, reason, retry_of, "
@@ -56,7 +56,7 @@ Status SqliteRunStore::write_run(const StoredRun& run, std::optional<std::span<c
 }
 
 // The job at `index` (its seq) and its steps, replacing what was stored.
-Status SqliteRunStore::write_job(const StoredRun& run, size_t index) {
+Status SqlRunStore::write_job(const StoredRun& run, size_t index) {
   if (index >= run.jobs.size()) return fail(ErrorCode::internal, "run " + run.id + " has no job " + std::to_string(index));
   const StoredJob& job = run.jobs[index];
   Result<Statement> del = m_db.prepare("DELETE FROM run_steps WHERE run_id = ?1 AND job_id = ?2");
@@ -85,7 +85,7 @@ Status SqliteRunStore::write_job(const StoredRun& run, size_t index) {
   return {};
 }
 
-Status SqliteRunStore::load_jobs(StoredRun& run) {
+Status SqlRunStore::load_jobs(StoredRun& run) {
   Result<Statement> q = m_db.prepare(
       "SELECT job_id, stage, result, reason, start_ms, finish_ms, outputs FROM run_jobs WHERE run_id = ?1 "
       "ORDER BY seq");
@@ -119,7 +119,7 @@ Status SqliteRunStore::load_jobs(StoredRun& run) {
   return {};
 }
 
-Result<std::vector<StoredRun>> SqliteRunStore::query_runs(const std::string& where,
+Result<std::vector<StoredRun>> SqlRunStore::query_runs(const std::string& where,
                                                           const std::optional<std::string>& arg, bool with_jobs) {
   Result<Statement> q = m_db.prepare(std::string(k_run_columns) + where + " ORDER BY seq");
   if (!q) return std::unexpected(q.error());
@@ -154,22 +154,22 @@ Result<std::vector<StoredRun>> SqliteRunStore::query_runs(const std::string& whe
   return out;
 }
 
-Result<std::optional<StoredRun>> SqliteRunStore::run(const std::string& id) {
+Result<std::optional<StoredRun>> SqlRunStore::run(const std::string& id) {
   Result<std::vector<StoredRun>> rows = query_runs("WHERE id = ?1", id, true);
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return std::optional<StoredRun>();
   return std::optional<StoredRun>(std::move(rows->front()));
 }
 
-Result<std::vector<StoredRun>> SqliteRunStore::runs(const std::optional<std::string>& pipeline) {
+Result<std::vector<StoredRun>> SqlRunStore::runs(const std::optional<std::string>& pipeline) {
   return query_runs(pipeline ? "WHERE pipeline = ?1" : "", pipeline, false);
 }
 
-Result<std::vector<StoredRun>> SqliteRunStore::running_runs() {
+Result<std::vector<StoredRun>> SqlRunStore::running_runs() {
   return query_runs("WHERE state = 'running'", std::nullopt, true);
 }
 
-Status SqliteRunStore::add_artifact(const StoredArtifact& a) {
+Status SqlRunStore::add_artifact(const StoredArtifact& a) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> insert = m_db.prepare(
         "INSERT INTO run_artifacts (run_id, job_id, name, digest, size, files, component, version, created_ms) "
@@ -184,7 +184,7 @@ Status SqliteRunStore::add_artifact(const StoredArtifact& a) {
   });
 }
 
-Result<std::vector<StoredArtifact>> SqliteRunStore::artifacts(const std::optional<std::string>& run_id) {
+Result<std::vector<StoredArtifact>> SqlRunStore::artifacts(const std::optional<std::string>& run_id) {
   std::string sql =
       "SELECT a.run_id, a.job_id, a.name, a.digest, a.size, a.files, a.component, a.version, a.created_ms "
       "FROM run_artifacts a LEFT JOIN runs r ON r.id = a.run_id ";
@@ -202,7 +202,7 @@ Result<std::vector<StoredArtifact>> SqliteRunStore::artifacts(const std::optiona
   }
 }
 
-Result<bool> SqliteRunStore::claim_trigger(const std::string& key, std::int64_t at_ms) {
+Result<bool> SqlRunStore::claim_trigger(const std::string& key, std::int64_t at_ms) {
   bool claimed = false;
   Status status = m_db.transaction([&]() -> Status {
     Result<Statement> insert =
@@ -217,7 +217,7 @@ Result<bool> SqliteRunStore::claim_trigger(const std::string& key, std::int64_t 
   return claimed;
 }
 
-Status SqliteRunStore::set_trigger_run(const std::string& key, const std::string& run_id) {
+Status SqlRunStore::set_trigger_run(const std::string& key, const std::string& run_id) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> update = m_db.prepare("UPDATE run_triggers SET run_id = ?2 WHERE key = ?1");
     if (!update) return std::unexpected(update.error());
@@ -231,7 +231,7 @@ Status SqliteRunStore::set_trigger_run(const std::string& key, const std::string
 namespace {
 
 // The text in the first column of the row `sql` finds for `key` (?1); nullopt when none.
-Result<std::optional<std::string>> text_for_key(SqliteDb& db, std::string_view sql, const std::string& key) {
+Result<std::optional<std::string>> text_for_key(Db& db, std::string_view sql, const std::string& key) {
   Result<Statement> q = db.prepare(sql);
   if (!q) return std::unexpected(q.error());
   q->bind(1, key);
@@ -243,11 +243,11 @@ Result<std::optional<std::string>> text_for_key(SqliteDb& db, std::string_view s
 
 }  // namespace
 
-Result<std::optional<std::string>> SqliteRunStore::trigger_run(const std::string& key) {
+Result<std::optional<std::string>> SqlRunStore::trigger_run(const std::string& key) {
   return text_for_key(m_db, "SELECT run_id FROM run_triggers WHERE key = ?1", key);
 }
 
-Status SqliteRunStore::set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) {
+Status SqlRunStore::set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> upsert = m_db.prepare(
         "INSERT INTO ref_heads (key, sha, updated_ms) VALUES (?1, ?2, ?3) "
@@ -258,11 +258,11 @@ Status SqliteRunStore::set_ref_head(const std::string& key, const std::string& s
   });
 }
 
-Result<std::optional<std::string>> SqliteRunStore::ref_head(const std::string& key) {
+Result<std::optional<std::string>> SqlRunStore::ref_head(const std::string& key) {
   return text_for_key(m_db, "SELECT sha FROM ref_heads WHERE key = ?1", key);
 }
 
-Result<bool> SqliteRunStore::request_cancel(const CancelRequest& request) {
+Result<bool> SqlRunStore::request_cancel(const CancelRequest& request) {
   bool recorded = false;
   Status status = m_db.transaction([&]() -> Status {
     Result<std::optional<std::string>> run = text_for_key(m_db, "SELECT id FROM runs WHERE id = ?1", request.run_id);
@@ -280,7 +280,7 @@ Result<bool> SqliteRunStore::request_cancel(const CancelRequest& request) {
   return recorded;
 }
 
-Result<std::optional<CancelRequest>> SqliteRunStore::cancel_request(const std::string& run_id) {
+Result<std::optional<CancelRequest>> SqlRunStore::cancel_request(const std::string& run_id) {
   Result<Statement> q = m_db.prepare("SELECT actor, requested_ms FROM run_cancels WHERE run_id = ?1");
   if (!q) return std::unexpected(q.error());
   q->bind(1, run_id);

@@ -1,60 +1,34 @@
-#include "store/sqlite_meta.h"
+#include "store/sql_meta.h"
 
 #include "core/strings.h"
 
 namespace slipway::store {
 
-// PRAGMA data_version moves when another connection commits; this
-// connection's own changes are counted by total_changes.
-Result<std::int64_t> SqliteMetaStore::change_stamp() {
-  Result<Statement> query = m_db.prepare("PRAGMA data_version");
-  if (!query) return std::unexpected(query.error());
-  Result<bool> row = query->step();
-  if (!row) return std::unexpected(row.error());
-  const std::int64_t others = *row ? query->column_int(0) : 0;
-  return (others << 40) ^ m_db.total_changes();
-}
+Result<std::int64_t> SqlMetaStore::change_stamp() { return m_db.change_stamp(); }
 
-Result<int> SqliteMetaStore::schema_version() {
+Result<int> SqlMetaStore::schema_version() {
   Result<Statement> query = m_db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   if (!query) return std::unexpected(query.error());
   Result<bool> row = query->step();
   if (!row) return std::unexpected(row.error());
-  if (!*row) return fail(ErrorCode::corrupt, "state database " + m_db.path() + ": no schema version");
+  if (!*row) return fail(ErrorCode::corrupt, "state database " + m_db.location() + ": no schema version");
   std::string text = query->column_text(0);
   try {
     return std::stoi(text);
   } catch (const std::exception&) {
     return fail(ErrorCode::corrupt,
-                "state database " + m_db.path() + ": unreadable schema version '" + text + "'");
+                "state database " + m_db.location() + ": unreadable schema version '" + text + "'");
   }
 }
 
-Status SqliteMetaStore::check_integrity() {
-  std::vector<std::string> problems;
-  Result<Statement> integrity = m_db.prepare("PRAGMA integrity_check");
-  if (!integrity) return std::unexpected(integrity.error());
-  for (;;) {
-    Result<bool> row = integrity->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    std::string line = integrity->column_text(0);
-    if (line != "ok") problems.push_back(line);
-  }
-  Result<Statement> keys = m_db.prepare("PRAGMA foreign_key_check");
-  if (!keys) return std::unexpected(keys.error());
-  for (;;) {
-    Result<bool> row = keys->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    problems.push_back("broken reference from " + keys->column_text(0) + " row " +
-                       std::to_string(keys->column_int(1)) + " to " + keys->column_text(2));
-  }
-  if (problems.empty()) return {};
-  return fail(ErrorCode::corrupt, "state database " + m_db.path() + ": " + join(problems, "; "));
+Status SqlMetaStore::check_integrity() {
+  Result<std::vector<std::string>> problems = m_db.integrity_problems();
+  if (!problems) return std::unexpected(problems.error());
+  if (problems->empty()) return {};
+  return fail(ErrorCode::corrupt, "state database " + m_db.location() + ": " + join(*problems, "; "));
 }
 
-Result<std::optional<std::string>> SqliteMetaStore::get_setting(const std::string& key) {
+Result<std::optional<std::string>> SqlMetaStore::get_setting(const std::string& key) {
   Result<Statement> query = m_db.prepare("SELECT value FROM settings WHERE key = ?1");
   if (!query) return std::unexpected(query.error());
   query->bind(1, key);
@@ -64,7 +38,7 @@ Result<std::optional<std::string>> SqliteMetaStore::get_setting(const std::strin
   return std::optional<std::string>(query->column_text(0));
 }
 
-Status SqliteMetaStore::set_setting(const std::string& key, const std::string& value) {
+Status SqlMetaStore::set_setting(const std::string& key, const std::string& value) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> upsert = m_db.prepare(
         "INSERT INTO settings (key, value, updated_ms) VALUES (?1, ?2, ?3) "
@@ -75,7 +49,7 @@ Status SqliteMetaStore::set_setting(const std::string& key, const std::string& v
   });
 }
 
-Status SqliteMetaStore::remove_setting(const std::string& key) {
+Status SqlMetaStore::remove_setting(const std::string& key) {
   return m_db.transaction([&]() -> Status {
     Result<Statement> remove = m_db.prepare("DELETE FROM settings WHERE key = ?1");
     if (!remove) return std::unexpected(remove.error());
@@ -84,12 +58,12 @@ Status SqliteMetaStore::remove_setting(const std::string& key) {
   });
 }
 
-Result<std::int64_t> SqliteMetaStore::next_counter(const std::string& name) {
+Result<std::int64_t> SqlMetaStore::next_counter(const std::string& name) {
   std::int64_t value = 0;
   Status status = m_db.transaction([&]() -> Status {
     Result<Statement> bump = m_db.prepare(
         "INSERT INTO counters (name, value) VALUES (?1, 1) "
-        "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value");
+        "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value");
     if (!bump) return std::unexpected(bump.error());
     bump->bind(1, name);
     Result<bool> row = bump->step();
@@ -101,7 +75,7 @@ Result<std::int64_t> SqliteMetaStore::next_counter(const std::string& name) {
   return value;
 }
 
-Result<std::int64_t> SqliteMetaStore::counter(const std::string& name) {
+Result<std::int64_t> SqlMetaStore::counter(const std::string& name) {
   Result<Statement> query = m_db.prepare("SELECT value FROM counters WHERE name = ?1");
   if (!query) return std::unexpected(query.error());
   query->bind(1, name);
