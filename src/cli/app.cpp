@@ -73,11 +73,20 @@ std::filesystem::path find_workspace(std::filesystem::path from) {
   return from;
 }
 
+// Files kept beside the state (logs, artifacts, work folders, services): the
+// SQLite file's folder; with a database server, SLIPWAY_STATE_ROOT, else the
+// workspace's .slipway folder (where the file would be).
+std::filesystem::path state_root(const GlobalOptions& options, const std::string& store) {
+  if (!service::is_database_url(store)) return std::filesystem::path(store).parent_path();
+  if (const char* root = std::getenv("SLIPWAY_STATE_ROOT"); root && *root) return root;
+  return std::filesystem::path(options.workspace) / ".slipway";
+}
+
 service::Config service_config(const GlobalOptions& options, const std::string& as) {
   service::Config config;
   config.workspace = options.workspace;
   config.store = state_path(options);
-  config.state_root = std::filesystem::path(config.store).parent_path();
+  config.state_root = state_root(options, config.store);
   if (const char* key = std::getenv("SLIPWAY_MASTER_KEY"); key && *key) config.key_value = key;
   if (const char* file = std::getenv("SLIPWAY_MASTER_KEY_FILE"); file && *file) config.key_file = file;
   Result<std::string> actor = acting_identity(as);
@@ -89,8 +98,10 @@ service::Config service_config(const GlobalOptions& options, const std::string& 
 namespace {
 
 // Only `slipway init` makes a state: an explicit one (--state, SLIPWAY_STATE) that does not exist is a mistake.
+// A database server's state is made by the first slipway that opens its (empty) database.
 Status check_state_exists(const GlobalOptions& options) {
   const std::string store = state_path(options);
+  if (service::is_database_url(store)) return {};
   const bool explicit_state = !options.state.empty() || std::getenv("SLIPWAY_STATE");
   std::error_code ec;
   if (explicit_state && !std::filesystem::exists(store, ec))

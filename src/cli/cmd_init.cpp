@@ -163,7 +163,7 @@ Status run_init(const GlobalOptions& options, const InitArgs& args) {
 
   std::cout << "initialized product " << product << " in " << dir.string() << "\n";
   for (const ScaffoldFile& file : files) std::cout << "  created " << (dir / file.relative).string() << "\n";
-  std::cout << "  state   " << config.store << "\n"
+  std::cout << "  state   " << service::shown_location(config.store) << "\n"
             << "next: slipway -C " << dir.string() << " validate\n";
   return {};
 }

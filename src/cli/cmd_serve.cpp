@@ -53,10 +53,13 @@ Status serve(const GlobalOptions& options, const ServeArgs& args) {
   if (!tls) return std::unexpected(tls.error());
   if (Status local = check_local_state(options); !local) return local;
   service::Config config = service_config(options, "");
-  fs::path db = fs::absolute(config.store).lexically_normal();
-  if (fs::is_directory(db)) db /= "state.db";  // `--state DIR` names the state folder
-  config.store = db.string();
-  config.state_root = db.parent_path();
+  if (!service::is_database_url(config.store)) {
+    fs::path db = fs::absolute(config.store).lexically_normal();
+    if (fs::is_directory(db)) db /= "state.db";  // `--state DIR` names the state folder
+    config.store = db.string();
+    config.state_root = db.parent_path();
+  }
+  config.state_root = fs::absolute(config.state_root).lexically_normal();
   const bool stop = on_exit == service::OnExit::stop_services;
   // Bound before the lease so a taken port fails at once; served only once
   // the lease is held, so a refused second serve never answers requests.

@@ -7,6 +7,7 @@
 #include "core/hash.h"
 #include "core/strings.h"
 #include "deploy/release_applier.h"
+#include "store/pg_db.h"
 
 namespace slipway::service {
 namespace {
@@ -19,6 +20,12 @@ constexpr const char* k_key_id_setting = "secrets.key_id";
 constexpr const char* k_legacy_key_file = "master.key";
 
 }  // namespace
+
+bool is_database_url(const std::string& location) { return store::is_postgresql_url(location); }
+
+std::string shown_location(const std::string& location) {
+  return is_database_url(location) ? store::safe_database_url(location) : location;
+}
 
 fs::path default_key_file(const std::string& key_id) {
   fs::path data;

@@ -35,9 +35,15 @@
 
 namespace slipway::service {
 
+// Whether a state location names a database server (postgresql://...)
+// rather than a SQLite file.
+bool is_database_url(const std::string& location);
+// The location as it may be shown: a URL loses its password.
+std::string shown_location(const std::string& location);
+
 struct Config {
   std::filesystem::path workspace;   // the folder holding slipway.yaml
-  std::string store;                 // a SQLite file path (":memory:" in tests)
+  std::string store;                 // a SQLite file path (":memory:" in tests) or a postgresql:// URL
   std::filesystem::path state_root;  // logs, artifacts, work folders, services
   // The master key: `key_value` (SLIPWAY_MASTER_KEY) when set, else
   // `key_file` when set, else the state's key file (secrets.cpp: under

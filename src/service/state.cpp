@@ -4,6 +4,7 @@
 #include <fstream>
 #include <memory>
 
+#include "core/host.h"
 #include "core/interrupt.h"
 #include "deploy/process_driver.h"
 #include "deploy/service_host.h"
@@ -92,10 +93,13 @@ Result<int> serve(const Config& config, OnExit on_exit, const ServeHooks& hooks)
   Result<std::unique_ptr<store::Store>> store = store::open_store(config.store, {.clock = config.clock});
   if (!store) return std::unexpected(store.error());
   const store::LockOwner owner{"slipway serve", config.actor.empty() ? "slipway" : config.actor};
-  Result<store::LockAttempt> lease = (*store)->locks().try_acquire("serve:" + state_dir.string(), owner, k_serve_ttl);
+  // One serve hosts the services of a state folder. A database server is
+  // shared by hosts, each with its own folders: the host is part of the name.
+  const std::string hosted = (is_database_url(config.store) ? host_name() + ":" : "") + state_dir.string();
+  Result<store::LockAttempt> lease = (*store)->locks().try_acquire("serve:" + hosted, owner, k_serve_ttl);
   if (!lease) return std::unexpected(lease.error());
   if (!lease->acquired)
-    return fail(ErrorCode::conflict, "slipway serve already runs for " + state_dir.string() + ": " +
+    return fail(ErrorCode::conflict, "slipway serve already runs for " + hosted + ": " +
                                          store::describe_holder(lease->lease));
   store::Lease held = lease->lease;
   auto say = [&hooks](const std::string& line) {

@@ -296,7 +296,7 @@ Result<std::unique_ptr<Store>> open_postgresql_store(const std::string& url, con
                                                      std::span<const Migration> known) {
   Result<std::unique_ptr<PgDb>> db = PgDb::open(url);
   if (!db) return std::unexpected(db.error());
-  Result<std::unique_ptr<SqlStore>> store = SqlStore::open(std::move(*db), clock, known);
+  Result<std::unique_ptr<SqlStore>> store = SqlStore::open(std::move(*db), url, clock, known);
   if (!store) return std::unexpected(store.error());
   return std::unique_ptr<Store>(std::move(*store));
 }

@@ -154,7 +154,13 @@ void keep_private(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlStore>> SqlStore::open(std::unique_ptr<Db> db, const Clock& clock,
+Result<std::unique_ptr<Store>> SqlStore::open_another() const {
+  if (m_connect == k_in_memory)
+    return fail(ErrorCode::unsupported, "state store: an in-memory database has no second connection");
+  return open_store(m_connect, {.clock = &m_clock});
+}
+
+Result<std::unique_ptr<SqlStore>> SqlStore::open(std::unique_ptr<Db> db, std::string connect, const Clock& clock,
                                                 std::span<const Migration> known,
                                                 const std::function<Status()>& prepare_for_writes) {
   if (Status s = check_migration_list(known); !s) return std::unexpected(s.error());
@@ -165,7 +171,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(std::unique_ptr<Db> db, const C
   if (prepare_for_writes)
     if (Status s = prepare_for_writes(); !s) return std::unexpected(s.error());
   if (Status s = apply_pending(*db, clock, known); !s) return std::unexpected(s.error());
-  return std::unique_ptr<SqlStore>(new SqlStore(std::move(db), clock));
+  return std::unique_ptr<SqlStore>(new SqlStore(std::move(db), std::move(connect), clock));
 }
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const Clock& clock,
@@ -181,7 +187,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const 
   if (!db) return std::unexpected(db.error());
   SqliteDb* sqlite = db->get();
   Result<std::unique_ptr<SqlStore>> store =
-      SqlStore::open(std::move(*db), clock, known, [&]() -> Status { return in_memory ? Status{} : sqlite->enable_wal(); });
+      SqlStore::open(std::move(*db), path, clock, known, [&]() -> Status { return in_memory ? Status{} : sqlite->enable_wal(); });
   if (!store) return std::unexpected(store.error());
   return std::unique_ptr<Store>(std::move(*store));
 }

@@ -26,7 +26,8 @@ class SqlStore final : public Store {
   // anything, else applies the pending entries of `known` (in the connection's
   // dialect) in one transaction. `prepare_for_writes` runs between the two
   // (SQLite switches to WAL there: the first write to the file).
-  static Result<std::unique_ptr<SqlStore>> open(std::unique_ptr<Db> db, const Clock& clock,
+  // `connect` is what opened `db` (a path, or a URL with its password).
+  static Result<std::unique_ptr<SqlStore>> open(std::unique_ptr<Db> db, std::string connect, const Clock& clock,
                                                 std::span<const Migration> known,
                                                 const std::function<Status()>& prepare_for_writes = {});
 
@@ -37,11 +38,14 @@ class SqlStore final : public Store {
   DeployStore& deploys() override { return m_deploys; }
   RunStore& runs() override { return m_runs; }
   const std::string& location() const override { return m_db->location(); }
+  Result<std::unique_ptr<Store>> open_another() const override;
   Status run_transaction(const std::function<Status()>& body) override { return m_db->transaction(body); }
 
  private:
-  SqlStore(std::unique_ptr<Db> db, const Clock& clock)
+  SqlStore(std::unique_ptr<Db> db, std::string connect, const Clock& clock)
       : m_db(std::move(db)),
+        m_connect(std::move(connect)),
+        m_clock(clock),
         m_meta(*m_db, clock),
         m_events(*m_db, clock),
         m_locks(*m_db, clock, m_events),
@@ -50,6 +54,8 @@ class SqlStore final : public Store {
         m_runs(*m_db) {}
 
   std::unique_ptr<Db> m_db;
+  std::string m_connect;
+  const Clock& m_clock;
   SqlMetaStore m_meta;
   SqlEventLog m_events;
   SqlLockStore m_locks;

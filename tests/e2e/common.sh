@@ -86,6 +86,22 @@ YAML
   export SLIPWAY_USER=dana
 }
 
+# ---- PostgreSQL (tests/postgres.sh runs ctest with SLIPWAY_TEST_POSTGRES)
+
+# pg_database: a fresh, empty database on the test server, dropped on exit;
+# sets PG_URL. Skips (exit 125) when no server is running.
+pg_database() {
+  [[ -n ${SLIPWAY_TEST_POSTGRES:-} ]] || skip "SLIPWAY_TEST_POSTGRES is not set (make test starts a PostgreSQL server)"
+  command -v psql >/dev/null || skip "psql is not installed"
+  local name
+  name=e2e_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+  psql -qX "$SLIPWAY_TEST_POSTGRES" -c "CREATE DATABASE $name" >/dev/null || die "cannot create database $name"
+  on_exit "psql -qX '$SLIPWAY_TEST_POSTGRES' -c 'DROP DATABASE IF EXISTS $name WITH (FORCE)' >/dev/null 2>&1"
+  PG_URL=${SLIPWAY_TEST_POSTGRES%/*}/$name
+}
+
+pg_query() { psql -qAtX "$PG_URL" -c "$1"; }  # pg_query SQL: its rows, '|'-separated
+
 # ---- slipway serve --listen (server_*.sh)
 
 # server_test_setup: skips without curl or sqlite3; on exit, stops the serve

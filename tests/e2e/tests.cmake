@@ -41,6 +41,8 @@ slipway_e2e_test(server_routes)
 slipway_e2e_test(server_tls)
 slipway_e2e_test(cli_server_mode)
 slipway_e2e_test(serve_watch)
+slipway_e2e_test(demo_postgres)
+slipway_e2e_test(serve_postgres)
 # The suites whose commands have server forms, once more through a server.
 foreach(suite gates deploy_script deploy_process release_auto release_auto_concurrent hostile_input component_secrets
               run_triggers run_push_records run_branch_builds run_batch notify_bare_repo service_state_copy)
