@@ -79,5 +79,6 @@ void add_deploy_commands(CLI::App& app, GlobalOptions& options);
 void add_service_commands(CLI::App& app, GlobalOptions& options);
 void add_serve_command(CLI::App& app, GlobalOptions& options);  // cmd_serve.cpp, registered by add_service_commands
 void add_token_commands(CLI::App& app, GlobalOptions& options);  // cmd_token.cpp, registered by add_service_commands
+void add_state_commands(CLI::App& app, GlobalOptions& options);  // cmd_state.cpp, registered by add_service_commands
 
 }  // namespace slipway::cli

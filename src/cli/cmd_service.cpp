@@ -64,6 +64,7 @@ void add_service_commands(CLI::App& app, GlobalOptions& options) {
 
   add_serve_command(app, options);
   add_token_commands(app, options);
+  add_state_commands(app, options);
 
   CLI::App* supervise = app.add_subcommand("supervise", "run one service's supervisor (started by the process driver)");
   supervise->group("");

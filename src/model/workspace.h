@@ -214,8 +214,9 @@ struct Approval {
 };
 
 // The permissions a workspace grants (docs/workspace.md, "Permissions").
-inline constexpr std::array<std::string_view, 12> k_permission_names = {
-    "release", "run", "promote", "apply", "hotfix", "rollback", "reveal", "rotate", "lock", "force", "rekey", "token"};
+inline constexpr std::array<std::string_view, 13> k_permission_names = {
+    "release", "run", "promote", "apply", "hotfix", "rollback", "reveal", "rotate", "lock", "force", "rekey", "token",
+    "state"};
 
 // The names of `items` (components, environments, roles...), in order.
 template <class T>

@@ -66,6 +66,7 @@ const char* permission_name(Permission permission) {
     case Permission::force: return "force";
     case Permission::rekey: return "rekey";
     case Permission::token: return "token";
+    case Permission::state: return "state";
   }
   return "?";
 }

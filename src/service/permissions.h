@@ -9,8 +9,8 @@
 // Defaults are safe: an identity in no role holds nothing. release and run:
 // every role. promote, apply and rollback: every role in an auto environment
 // (builds move it anyway), only role admin in a manual one. hotfix, reveal,
-// rotate, lock, force, rekey and token (create, list and revoke API tokens):
-// role admin.
+// rotate, lock, force, rekey, token (create, list and revoke API tokens) and
+// state (copy the whole state elsewhere): role admin.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -23,7 +23,7 @@
 
 namespace slipway::service {
 
-enum class Permission { release, run, promote, apply, hotfix, rollback, reveal, rotate, lock, force, rekey, token };
+enum class Permission { release, run, promote, apply, hotfix, rollback, reveal, rotate, lock, force, rekey, token, state };
 const char* permission_name(Permission permission);  // as written in the workspace: "promote", "lock"...
 
 // The roles holding `permission` in `environment` (nullptr: workspace-wide).

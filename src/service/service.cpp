@@ -94,6 +94,16 @@ release::Applier& Service::applier() {
   return *m_applier;
 }
 
+Result<std::vector<store::TableCount>> Service::copy_state(const std::string& to) {
+  const std::string shown = shown_location(to);
+  if (Status s = permit(Permission::state, nullptr, "copy the state to " + shown); !s) return std::unexpected(s.error());
+  return store::copy_state(m_config.store, to,
+                           {.actor = m_config.actor,
+                            .kind = "state.copied",
+                            .subject = "state",
+                            .detail = {{"from", shown_location(m_config.store)}, {"to", shown}}});
+}
+
 Result<std::pair<fs::path, int>> Service::rekey() {
   if (Status s = permit(Permission::rekey, nullptr, "rekey the secrets"); !s) return std::unexpected(s.error());
   if (m_config.key_value)

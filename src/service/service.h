@@ -31,6 +31,7 @@
 #include "release/views.h"
 #include "run/run_record.h"
 #include "service/permissions.h"
+#include "store/copy.h"
 #include "store/store.h"
 
 namespace slipway::service {
@@ -169,6 +170,10 @@ class Service {
   // A new master key in the state's key file; every secret re-encrypted with it.
   // Returns the new key file and how many secrets were re-encrypted.
   Result<std::pair<std::filesystem::path, int>> rekey();
+  // Copies the whole state into the empty database at `to` (permission
+  // state), checking every table's count; recorded as "state.copied" in both.
+  // Files under the state root (logs, artifacts, work folders) stay there.
+  Result<std::vector<store::TableCount>> copy_state(const std::string& to);
 
   // ---- services of the process platform
   // The service's log so far, every secret it received masked.

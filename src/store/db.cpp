@@ -75,6 +75,19 @@ Status Db::transaction(const std::function<Status()>& body) {
   return {};
 }
 
+Result<std::vector<std::string>> first_column(Db& db, const std::string& sql, const std::string& bind) {
+  Result<Statement> query = db.prepare(sql);
+  if (!query) return std::unexpected(query.error());
+  if (!bind.empty()) query->bind(1, bind);
+  std::vector<std::string> out;
+  for (;;) {
+    Result<bool> row = query->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    out.push_back(query->column_text(0));
+  }
+}
+
 Error database_error(const Db& db, ErrorCode code, const std::string& detail) {
   return Error{code, "state database " + db.location() + ": " + detail, {}};
 }

@@ -104,6 +104,11 @@ class Db {
   virtual Result<std::vector<std::string>> integrity_problems() = 0;
   // One row: (objects in the schema, 1 when one of them is the table `meta`).
   virtual const char* schema_objects_query() const = 0;
+  // The tables of the schema, and a table's columns in their order.
+  virtual Result<std::vector<std::string>> table_names() = 0;
+  virtual Result<std::vector<std::string>> column_names(const std::string& table) = 0;
+  // After rows were inserted with their own ids: the next generated id follows them.
+  virtual Status restart_ids(const std::string& table) = 0;
 
  protected:
   explicit Db(std::string location) : m_location(std::move(location)) {}
@@ -124,6 +129,9 @@ class Db {
   int m_depth = 0;
   std::unordered_map<std::string, Cached> m_cache;
 };
+
+// The first column of every row of `sql` (no parameters), as text.
+Result<std::vector<std::string>> first_column(Db& db, const std::string& sql, const std::string& bind = "");
 
 // Error messages name the database: "state database LOCATION: detail".
 Error database_error(const Db& db, ErrorCode code, const std::string& detail);

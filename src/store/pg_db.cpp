@@ -292,6 +292,34 @@ const char* PgDb::schema_objects_query() const {
          "WHERE table_schema = current_schema()";
 }
 
+Result<std::vector<std::string>> PgDb::table_names() {
+  return first_column(*this, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                             "ORDER BY table_name");
+}
+
+Result<std::vector<std::string>> PgDb::column_names(const std::string& table) {
+  return first_column(*this,
+                      "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                      "AND table_name = ?1 ORDER BY ordinal_position",
+                      table);
+}
+
+Status PgDb::restart_ids(const std::string& table) {
+  Result<std::vector<std::string>> identities = first_column(
+      *this,
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+      "AND table_name = ?1 AND is_identity = 'YES'",
+      table);
+  if (!identities) return std::unexpected(identities.error());
+  for (const std::string& column : *identities) {
+    // Identifiers from the catalog, quoted: the statement cannot take them as parameters.
+    const std::string sql = "SELECT setval(pg_get_serial_sequence('\"" + table + "\"', '" + column + "'), " +
+                            "coalesce((SELECT max(\"" + column + "\") FROM \"" + table + "\"), 0) + 1, false)";
+    if (Status s = exec(sql); !s) return s;
+  }
+  return {};
+}
+
 Result<std::unique_ptr<Store>> open_postgresql_store(const std::string& url, const Clock& clock,
                                                      std::span<const Migration> known) {
   Result<std::unique_ptr<PgDb>> db = PgDb::open(url);

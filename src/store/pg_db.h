@@ -37,6 +37,9 @@ class PgDb final : public Db {
   Result<std::int64_t> change_stamp() override;
   Result<std::vector<std::string>> integrity_problems() override;
   const char* schema_objects_query() const override;
+  Result<std::vector<std::string>> table_names() override;
+  Result<std::vector<std::string>> column_names(const std::string& table) override;
+  Status restart_ids(const std::string& table) override;
 
   // For statements: the error of a failed result, and the count of rows a command changed.
   Error result_error(const pg_result* result) const;

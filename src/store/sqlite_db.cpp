@@ -194,4 +194,12 @@ const char* SqliteDb::schema_objects_query() const {
   return "SELECT count(*), coalesce(sum(type = 'table' AND name = 'meta'), 0) FROM sqlite_schema";
 }
 
+Result<std::vector<std::string>> SqliteDb::table_names() {
+  return first_column(*this, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+}
+
+Result<std::vector<std::string>> SqliteDb::column_names(const std::string& table) {
+  return first_column(*this, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", table);
+}
+
 }  // namespace slipway::store

@@ -27,6 +27,10 @@ class SqliteDb final : public Db {
   Result<std::int64_t> change_stamp() override;
   Result<std::vector<std::string>> integrity_problems() override;
   const char* schema_objects_query() const override;
+  Result<std::vector<std::string>> table_names() override;
+  Result<std::vector<std::string>> column_names(const std::string& table) override;
+  // AUTOINCREMENT follows the largest id inserted by itself.
+  Status restart_ids(const std::string&) override { return {}; }
 
   // The error for the connection's last failure, as "state database PATH: detail".
   Error last_error(int rc) const;

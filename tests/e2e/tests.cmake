@@ -43,6 +43,7 @@ slipway_e2e_test(cli_server_mode)
 slipway_e2e_test(serve_watch)
 slipway_e2e_test(demo_postgres)
 slipway_e2e_test(serve_postgres)
+slipway_e2e_test(state_copy)
 # The suites whose commands have server forms, once more through a server.
 foreach(suite gates deploy_script deploy_process release_auto release_auto_concurrent hostile_input component_secrets
               run_triggers run_push_records run_branch_builds run_batch notify_bare_repo service_state_copy)
