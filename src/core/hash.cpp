@@ -40,6 +40,22 @@ std::string random_hex(size_t bytes) {
   return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
+std::string hex_of(std::string_view bytes) {
+  return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+std::optional<std::string> bytes_of_hex(std::string_view hex) {
+  std::string bytes(hex.size() / 2, '\0');
+  size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), hex.data(), hex.size(), nullptr,
+                     &length, &end) != 0 ||
+      end != hex.data() + hex.size())
+    return std::nullopt;
+  bytes.resize(length);
+  return bytes;
+}
+
 std::string sha256_hex(std::string_view bytes) {
   Sha256 hash;
   hash.update(bytes);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,10 @@ std::string sha256_hex(std::string_view bytes);
 // `bytes` random bytes from the system's generator (libsodium), as lower-case
 // hex: ids, keys and tokens.
 std::string random_hex(size_t bytes);
+
+// Bytes as lower-case hex, and back (nullopt when `hex` is not hex).
+std::string hex_of(std::string_view bytes);
+std::optional<std::string> bytes_of_hex(std::string_view hex);
 
 // Streams the file; not_found/io errors name the path.
 Result<std::string> sha256_file_hex(const std::filesystem::path& path);

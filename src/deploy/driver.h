@@ -27,6 +27,7 @@
 #include "deploy/secrets.h"
 #include "model/resolve.h"
 #include "model/workspace.h"
+#include "store/blobs.h"
 #include "store/deploy_store.h"
 
 namespace slipway::deploy {
@@ -37,6 +38,7 @@ struct DriverContext {
   std::map<std::string, std::string> secrets;  // name -> value
   std::filesystem::path state_dir;             // the folder of the state database
   std::function<void(const std::string& target, const std::string& line)> log;  // already masked
+  std::shared_ptr<store::BlobStore> blobs;     // artifacts; nullptr: the folder state_dir/artifacts
 };
 
 class Driver {

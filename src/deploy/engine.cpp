@@ -105,7 +105,8 @@ Result<ApplyResult> apply_environment(store::Store& store, Driver& driver, const
                           if (!out.is_open()) out.open(log_dir / (file + ".log"), std::ios::app);
                           out << masker.mask(line) << "\n";
                           out.flush();
-                        }};
+                        },
+                        request.blobs};
   if (std::vector<std::string> problems = driver.check(context); !problems.empty())
     return fail(ErrorCode::invalid_input, std::string(driver.name()) + " driver: " + problems.front());
 

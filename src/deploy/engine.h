@@ -30,6 +30,7 @@ struct ApplyRequest {
   std::string release;                            // for the record; may be empty
   std::string actor;
   std::filesystem::path state_dir;                // logs go to state_dir/logs/ENV/TARGET.log
+  std::shared_ptr<store::BlobStore> blobs;        // artifacts; nullptr: the folder state_dir/artifacts
   // Called before each entry starts (never concurrently); an error stops the apply.
   std::function<Status()> keep_alive = [] { return Status{}; };
   // How many entries of one wave may run at once; 0 = max(4, hardware threads).

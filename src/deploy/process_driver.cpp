@@ -183,7 +183,7 @@ class ProcessDriver final : public Driver {
     fs::path files = folder / "artifact";
     std::error_code ec;
     fs::remove_all(files, ec);
-    run::ArtifactStore artifacts(context.state_dir / "artifacts");
+    run::ArtifactStore artifacts(context.blobs ? context.blobs : store::folder_blob_store(context.state_dir / "artifacts"));
     Status placed = artifacts.get(entry.digest, files);
     std::vector<fs::path> archives;
     for (const fs::directory_entry& e : fs::directory_iterator(files, ec)) {

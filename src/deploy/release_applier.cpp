@@ -8,8 +8,9 @@ namespace {
 
 class EngineApplier final : public release::Applier {
  public:
-  EngineApplier(store::Store& store, std::filesystem::path state_root, KeyLoader key)
-      : m_store(store), m_state_root(std::move(state_root)), m_key(std::move(key)) {}
+  EngineApplier(store::Store& store, std::filesystem::path state_root, KeyLoader key,
+                std::shared_ptr<store::BlobStore> blobs)
+      : m_store(store), m_state_root(std::move(state_root)), m_key(std::move(key)), m_blobs(std::move(blobs)) {}
 
   Result<release::ApplyOutcome> apply(const model::Workspace& workspace, const model::Environment& environment,
                                       const release::Release& release,
@@ -27,6 +28,7 @@ class EngineApplier final : public release::Applier {
     request.release = release.id;
     request.actor = context.actor;
     request.state_dir = m_state_root;
+    request.blobs = m_blobs;
     request.keep_alive = context.keep_alive;
     Result<ApplyResult> result = apply_environment(m_store, **driver, *key, request);
     if (!result) return std::unexpected(result.error());
@@ -42,13 +44,14 @@ class EngineApplier final : public release::Applier {
   store::Store& m_store;
   std::filesystem::path m_state_root;
   KeyLoader m_key;
+  std::shared_ptr<store::BlobStore> m_blobs;
 };
 
 }  // namespace
 
 std::unique_ptr<release::Applier> make_applier(store::Store& store, const std::filesystem::path& state_root,
-                                               KeyLoader key) {
-  return std::make_unique<EngineApplier>(store, state_root, std::move(key));
+                                               KeyLoader key, std::shared_ptr<store::BlobStore> blobs) {
+  return std::make_unique<EngineApplier>(store, state_root, std::move(key), std::move(blobs));
 }
 
 }  // namespace slipway::deploy

@@ -10,6 +10,7 @@
 
 #include "deploy/secrets.h"
 #include "release/applier.h"
+#include "store/blobs.h"
 #include "store/store.h"
 
 namespace slipway::deploy {
@@ -19,9 +20,10 @@ namespace slipway::deploy {
 using KeyLoader = std::function<Result<MasterKey>()>;
 
 // An Applier over `store` (which must outlive it). `state_root` holds the
-// services' folders. Each apply() plans the release against the store and
-// the platform and applies it (engine.h); the release's components give the versions.
+// services' folders; `blobs` the artifacts (nullptr: state_root/artifacts).
+// Each apply() plans the release against the store and the platform and
+// applies it (engine.h); the release's components give the versions.
 std::unique_ptr<release::Applier> make_applier(store::Store& store, const std::filesystem::path& state_root,
-                                               KeyLoader key);
+                                               KeyLoader key, std::shared_ptr<store::BlobStore> blobs = nullptr);
 
 }  // namespace slipway::deploy

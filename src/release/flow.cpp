@@ -35,13 +35,13 @@ std::string since_text(TimePoint t) { return format_utc(t).substr(11, 8) + " UTC
 
 class BackgroundHeartbeat {
  public:
-  BackgroundHeartbeat(const store::Store& source, store::Lease lease, Millis ttl) {
-    m_thread = std::thread([this, &source, lease, ttl] {
+  BackgroundHeartbeat(const store::Store& source, const Clock& clock, store::Lease lease, Millis ttl) {
+    m_thread = std::thread([this, &source, &clock, lease, ttl] {
       std::unique_lock lock(m_mutex);
       std::unique_ptr<store::Store> store;
       while (!m_cv.wait_for(lock, ttl / 3, [this] { return m_stop; })) {
         if (!store) {
-          Result<std::unique_ptr<store::Store>> opened = source.open_another();
+          Result<std::unique_ptr<store::Store>> opened = source.open_another(clock);
           if (!opened) return;
           store = std::move(*opened);
         }
@@ -168,7 +168,7 @@ Result<ApplyRecord> ReleaseService::apply_held(const Release& release, const mod
     return {};
   };
   Result<ApplyOutcome> applied = [&] {
-    BackgroundHeartbeat heartbeat(m_store, lease, options.lease);
+    BackgroundHeartbeat heartbeat(m_store, m_clock, lease, options.lease);
     return applier.apply(m_workspace, env, release, context);
   }();
   ApplyRecord record{env.name, release.id, reason, {}, decision.overridden, attempt.taken_over_from,

@@ -18,15 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string unique_suffix() {
-  static std::atomic<unsigned long> counter{0};
-  return ".tmp." + std::to_string(current_pid()) + "." + std::to_string(counter.fetch_add(1));
-}
-
-fs::path blob_path(const fs::path& root, const std::string& digest) {
-  return root / "blobs" / digest.substr(0, 2) / digest;
-}
-
 Status io_error(const std::string& what, const std::error_code& ec) {
   return fail(ErrorCode::io, what + ": " + ec.message());
 }
@@ -64,23 +55,6 @@ Result<std::vector<ArtifactFile>> read_manifest(const std::string& text, const s
   return entries;
 }
 
-// Copies `from` into the blob store unless the blob is already there.
-Status store_blob(const fs::path& root, const fs::path& from, const std::string& digest) {
-  fs::path target = blob_path(root, digest);
-  std::error_code ec;
-  if (fs::exists(target, ec)) return {};
-  if (Status s = create_private_directories(target.parent_path()); !s) return s;
-  fs::path temp = target;
-  temp += unique_suffix();
-  fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
-  if (ec) return io_error("artifact store: copy " + from.string(), ec);
-  // The copy has the source's mode (setuid bits included); a blob is only data.
-  fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write, ec);
-  fs::rename(temp, target, ec);
-  if (ec) return io_error("artifact store: rename " + temp.string(), ec);
-  return {};
-}
-
 }  // namespace
 
 Status check_artifact_name(std::string_view name) {
@@ -95,8 +69,6 @@ Status check_artifact_name(std::string_view name) {
     return refuse("it contains a control character");
   return {};
 }
-
-ArtifactStore::ArtifactStore(fs::path root) : m_root(std::move(root)) {}
 
 Result<ArtifactInfo> ArtifactStore::put(const std::string& name, const fs::path& from) {
   if (Status s = check_artifact_name(name); !s) return std::unexpected(s.error());
@@ -124,7 +96,7 @@ Result<ArtifactInfo> ArtifactStore::put(const std::string& name, const fs::path&
   for (const auto& [relative, source] : files) {
     Result<std::string> digest = sha256_file_hex(source);
     if (!digest) return std::unexpected(digest.error());
-    if (Status s = store_blob(m_root, source, *digest); !s) return std::unexpected(s.error());
+    if (Status s = m_blobs->put_file(*digest, source); !s) return std::unexpected(s.error());
     auto size = static_cast<std::int64_t>(fs::file_size(source, ec));
     bool executable = (fs::status(source, ec).permissions() & fs::perms::owner_exec) != fs::perms::none;
     list.push_back({{"path", relative}, {"size", size}, {"sha256", *digest}, {"executable", executable}});
@@ -133,37 +105,36 @@ Result<ArtifactInfo> ArtifactStore::put(const std::string& name, const fs::path&
   }
   std::string manifest = json_text(nlohmann::json{{"files", list}});
   info.digest = sha256_hex(manifest);
-  fs::path manifest_path = m_root / "manifests" / (info.digest + ".json");
-  if (!fs::exists(manifest_path, ec)) {
-    if (Status s = create_private_directories(manifest_path.parent_path()); !s) return std::unexpected(s.error());
-    if (Status s = write_file_atomic(manifest_path, manifest, FileAccess::owner); !s) return std::unexpected(s.error());
-  }
+  if (Status s = m_blobs->put(info.digest, manifest); !s) return std::unexpected(s.error());
   return info;
 }
 
 // The manifest of `digest`: a digest from outside (an API path) is checked
 // before it becomes part of a file name.
-Result<std::vector<ArtifactFile>> load_manifest(const fs::path& root, const std::string& digest) {
+Result<std::vector<ArtifactFile>> load_manifest(store::BlobStore& blobs, const std::string& digest) {
   if (!is_sha256_hex(digest)) return fail(ErrorCode::invalid_input, "'" + digest + "' is not an artifact digest (sha256 hex)");
-  Result<std::string> text = read_text_file(root / "manifests" / (digest + ".json"));
-  if (!text) return fail(ErrorCode::not_found, "artifact " + digest + " is not in the store");
+  Result<std::string> text = blobs.get(digest);
+  if (!text) {
+    if (text.error().code != ErrorCode::not_found) return std::unexpected(text.error());
+    return fail(ErrorCode::not_found, "artifact " + digest + " is not in the store");
+  }
   return read_manifest(*text, digest);
 }
 
 Result<std::vector<ArtifactFile>> ArtifactStore::files(const std::string& digest) const {
-  return load_manifest(m_root, digest);
+  return load_manifest(*m_blobs, digest);
 }
 
-Result<fs::path> ArtifactStore::blob(const std::string& digest, const std::string& sha256) const {
-  Result<std::vector<ArtifactFile>> entries = load_manifest(m_root, digest);
+Result<std::string> ArtifactStore::blob(const std::string& digest, const std::string& sha256) const {
+  Result<std::vector<ArtifactFile>> entries = load_manifest(*m_blobs, digest);
   if (!entries) return std::unexpected(entries.error());
   for (const ArtifactFile& entry : *entries)
-    if (entry.sha256 == sha256) return blob_path(m_root, sha256);
+    if (entry.sha256 == sha256) return m_blobs->get(sha256);
   return fail(ErrorCode::not_found, "artifact " + digest + " has no file with sha256 " + sha256);
 }
 
 Status ArtifactStore::get(const std::string& digest, const fs::path& to) const {
-  Result<std::vector<ArtifactFile>> entries = load_manifest(m_root, digest);
+  Result<std::vector<ArtifactFile>> entries = load_manifest(*m_blobs, digest);
   if (!entries) return std::unexpected(entries.error());
   std::error_code ec;
   fs::create_directories(to, ec);
@@ -171,10 +142,9 @@ Status ArtifactStore::get(const std::string& digest, const fs::path& to) const {
   for (const ArtifactFile& entry : *entries) {
     fs::path target = to / entry.path;
     fs::create_directories(target.parent_path(), ec);
-    fs::copy_file(blob_path(m_root, entry.sha256), target, fs::copy_options::overwrite_existing, ec);
-    if (ec)
-      return fail(ErrorCode::corrupt,
-                  "artifact " + digest + ": blob " + entry.sha256 + " of " + entry.path + ": " + ec.message());
+    if (Status s = m_blobs->get_file(entry.sha256, target); !s)
+      return fail(ErrorCode::corrupt, "artifact " + digest + ": blob " + entry.sha256 + " of " + entry.path + ": " +
+                                          s.error().message);
     // Plain modes whatever the blob's: no setuid, setgid or sticky bits.
     fs::permissions(target, entry.executable ? fs::perms(0755) : fs::perms(0644), ec);
   }

@@ -1,23 +1,23 @@
-// Content-addressed artifact storage under a root folder (the state
-// directory's artifacts/):
-//   blobs/ab/abcdef...   one file per distinct content (sha256), shared by
-//                        every artifact and run that holds the same bytes
-//   manifests/<digest>.json  the list of (path, size, sha256, executable)
-// An artifact's digest is the sha256 of its manifest, so two publishes of the
-// same tree give the same digest and store nothing new. Blobs and manifests
-// are written to a temporary name and renamed, so a crash leaves either the
-// whole object or nothing. Metadata (run, job, name → digest) is recorded by
-// the caller (RunRecorder).
+// Content-addressed artifacts in the state's blob store (store/blobs.h: a
+// folder beside a SQLite state, the database with PostgreSQL): one blob per
+// distinct file content (sha256), shared by every artifact and run that holds
+// the same bytes, and one per manifest, the list of (path, size, sha256,
+// executable). An artifact's digest is the sha256 of its manifest, so two
+// publishes of the same tree give the same digest and store nothing new. A
+// crash leaves each blob whole or absent. Metadata (run, job, name → digest)
+// is recorded by the caller (RunRecorder).
 //
 // Thread-safety: many threads and processes may put and get at once.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/error.h"
 #include "run/job.h"
+#include "store/blobs.h"
 
 namespace slipway::run {
 
@@ -34,7 +34,7 @@ struct ArtifactFile {
 
 class ArtifactStore {
  public:
-  explicit ArtifactStore(std::filesystem::path root);
+  explicit ArtifactStore(std::shared_ptr<store::BlobStore> blobs) : m_blobs(std::move(blobs)) {}
 
   // Stores the file or folder (recursively; symlinks are refused) and returns
   // its digest, total size and file count. not_found when `from` is absent.
@@ -47,14 +47,12 @@ class ArtifactStore {
   // The files of artifact `digest`; not_found when it is not stored,
   // invalid_input when `digest` is not a sha256.
   Result<std::vector<ArtifactFile>> files(const std::string& digest) const;
-  // Where the bytes of file `sha256` of artifact `digest` are stored;
-  // not_found unless the artifact lists it.
-  Result<std::filesystem::path> blob(const std::string& digest, const std::string& sha256) const;
-
-  const std::filesystem::path& root() const { return m_root; }
+  // The bytes of file `sha256` of artifact `digest`; not_found unless the
+  // artifact lists it.
+  Result<std::string> blob(const std::string& digest, const std::string& sha256) const;
 
  private:
-  std::filesystem::path m_root;
+  std::shared_ptr<store::BlobStore> m_blobs;
 };
 
 }  // namespace slipway::run

@@ -101,7 +101,7 @@ expr::Value outputs_value(const std::vector<Variable>& outputs, const std::strin
 class Scheduler final : public JobHost {
  public:
   Scheduler(const PipelineSpec& spec, const RunOptions& options, RunRecorder& recorder, Agent& agent)
-      : m_spec(spec), m_options(options), m_recorder(recorder), m_agent(agent), m_artifacts(options.artifact_dir) {}
+      : m_spec(spec), m_options(options), m_recorder(recorder), m_agent(agent), m_artifacts(options.blobs) {}
 
   Result<RunRecord> run() {
     build_records();

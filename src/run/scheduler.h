@@ -15,12 +15,14 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
 #include "run/job.h"
 #include "run/run_record.h"
 #include "run/spec.h"
+#include "store/blobs.h"
 
 namespace slipway::run {
 
@@ -38,7 +40,7 @@ struct RunOptions {
   std::function<Result<int>(const std::string& key)> revision_counter;
   int slots = 0;                         // parallel jobs; 0: the number of cores
   std::filesystem::path work_dir;        // the local agent's work folders (<work_dir>/<n>/)
-  std::filesystem::path artifact_dir;    // the content-addressed artifact store
+  std::shared_ptr<store::BlobStore> blobs;  // where artifacts are stored (store/blobs.h)
   // What no step of the LocalAgent may open (slipway's state folder).
   std::vector<std::filesystem::path> protected_paths;
   NameValues variables;                  // extra pipeline variables (override the file's)

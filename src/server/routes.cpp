@@ -387,15 +387,14 @@ Result<Answer> artifact(Session& s, const Call& call) {
 }
 
 Result<Answer> blob(Session& s, const Call& call) {
-  Result<std::filesystem::path> file = s.feed.artifact_blob(call.params.at("digest"), call.params.at("sha256"));
-  if (!file) return std::unexpected(file.error());
+  Result<std::string> bytes = s.feed.artifact_blob(call.params.at("digest"), call.params.at("sha256"));
+  if (!bytes) return std::unexpected(bytes.error());
   Answer answer;
   answer.content_type = "application/octet-stream";
-  answer.stream = [path = *file](service::Feed&, const Write& write) {
-    std::ifstream in(path, std::ios::binary);
-    char buffer[64 * 1024];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
-      if (!write(std::string_view(buffer, static_cast<std::size_t>(in.gcount())))) return;
+  answer.stream = [bytes = std::move(*bytes)](service::Feed&, const Write& write) {
+    constexpr std::size_t k_chunk = 64 * 1024;
+    for (std::size_t at = 0; at < bytes.size(); at += k_chunk)
+      if (!write(std::string_view(bytes).substr(at, k_chunk))) return;
   };
   return answer;
 }

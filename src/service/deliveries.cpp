@@ -163,7 +163,7 @@ Result<PlanResult> Service::plan_for(const std::string& environment_name, const 
   if (!driver) {
     out.driver_problems.push_back(driver.error().message);
   } else if (observe == Observe::yes) {
-    deploy::DriverContext dc{&m_workspace, &*resolved, {}, m_config.state_root, {}};
+    deploy::DriverContext dc{&m_workspace, &*resolved, {}, m_config.state_root, {}, blobs()};
     out.driver_problems = (*driver)->check(dc);
     for (const store::AppliedTarget& t : input.applied)
       if (std::optional<deploy::Observation> seen = (*driver)->observe(t.target, dc)) input.observed[t.target] = *seen;

@@ -36,7 +36,7 @@ Result<std::vector<store::Event>> Feed::events_after(std::int64_t after, std::si
 }
 
 Result<nlohmann::json> Feed::artifact_manifest(const std::string& digest) {
-  Result<std::vector<run::ArtifactFile>> files = run::ArtifactStore(m_root / "artifacts").files(digest);
+  Result<std::vector<run::ArtifactFile>> files = run::ArtifactStore(blobs()).files(digest);
   if (!files) return std::unexpected(files.error());
   nlohmann::json out = nlohmann::json::array();
   for (const run::ArtifactFile& file : *files)
@@ -44,8 +44,13 @@ Result<nlohmann::json> Feed::artifact_manifest(const std::string& digest) {
   return out;
 }
 
-Result<std::filesystem::path> Feed::artifact_blob(const std::string& digest, const std::string& sha256) {
-  return run::ArtifactStore(m_root / "artifacts").blob(digest, sha256);
+Result<std::string> Feed::artifact_blob(const std::string& digest, const std::string& sha256) {
+  return run::ArtifactStore(blobs()).blob(digest, sha256);
+}
+
+std::shared_ptr<store::BlobStore> Feed::blobs() {
+  if (!m_blobs) m_blobs = store::open_blob_store(m_config.store, m_root);
+  return m_blobs;
 }
 
 }  // namespace slipway::service

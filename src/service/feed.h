@@ -39,12 +39,15 @@ class Feed {
   // The file list of artifact `digest`: [{path, size, sha256, executable}].
   Result<nlohmann::json> artifact_manifest(const std::string& digest);
   // The stored file holding the blob `sha256` of artifact `digest` (one of its files).
-  Result<std::filesystem::path> artifact_blob(const std::string& digest, const std::string& sha256);
+  Result<std::string> artifact_blob(const std::string& digest, const std::string& sha256);
 
  private:
   Feed(Config config, std::unique_ptr<store::Store> store);
   Config m_config;
+  std::shared_ptr<store::BlobStore> blobs();
+
   std::filesystem::path m_root;  // the state root, absolute: runs/ and artifacts/ under it
+  std::shared_ptr<store::BlobStore> m_blobs;
   std::unique_ptr<store::Store> m_store;
 };
 

@@ -118,6 +118,11 @@ const model::Workspace* RunService::workspace() const { return m_service ? &m_se
 
 fs::path RunService::state_root() const { return fs::absolute(m_config.state_root); }
 
+std::shared_ptr<store::BlobStore> RunService::blobs() {
+  if (!m_blobs) m_blobs = store::open_blob_store(m_config.store, state_root());
+  return m_blobs;
+}
+
 Result<const model::Workspace*> RunService::need_workspace(const std::string& doing) const {
   if (const model::Workspace* found = workspace()) return found;
   return fail(ErrorCode::not_found, "no slipway.yaml in " + m_config.workspace.string() + ": " + doing +
@@ -217,7 +222,7 @@ run::RunOptions RunService::run_options(const PreparedRun& prepared, const std::
   };
   options.slots = agents;
   options.work_dir = root / "work";
-  options.artifact_dir = root / "artifacts";
+  options.blobs = blobs();
   options.protected_paths = {root};
   return options;
 }
@@ -402,7 +407,7 @@ Status RunService::get_artifact(const std::string& name, const std::string& id, 
   Result<std::vector<run::ArtifactRecord>> of_run = artifacts(id);
   if (!of_run) return std::unexpected(of_run.error());
   for (const run::ArtifactRecord& artifact : *of_run)
-    if (artifact.name == name) return run::ArtifactStore(state_root() / "artifacts").get(artifact.digest, to);
+    if (artifact.name == name) return run::ArtifactStore(blobs()).get(artifact.digest, to);
   return fail(ErrorCode::not_found, "run " + id + " has no artifact '" + name + "'");
 }
 

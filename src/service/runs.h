@@ -242,6 +242,7 @@ class RunService {
   Result<const model::Component*> component(const std::string& name) const;
   Status permit_run(const std::string& doing) const;
   std::filesystem::path state_root() const;
+  std::shared_ptr<store::BlobStore> blobs();  // the state's artifacts, opened on first use
 
   // runs.cpp: reading a pipeline, recording and executing a run.
   Result<RunSource> component_run_source(const RunRequest& request);
@@ -276,6 +277,7 @@ class RunService {
 
   Config m_config;
   std::unique_ptr<Service> m_service;     // when the workspace loaded
+  std::shared_ptr<store::BlobStore> m_blobs;
   std::unique_ptr<store::Store> m_store;  // otherwise
 };
 

@@ -90,14 +90,20 @@ Result<deploy::MasterKey> Service::master_key() {
 }
 
 release::Applier& Service::applier() {
-  if (!m_applier) m_applier = deploy::make_applier(*m_store, m_config.state_root, [this] { return master_key(); });
+  if (!m_applier)
+    m_applier = deploy::make_applier(*m_store, m_config.state_root, [this] { return master_key(); }, blobs());
   return *m_applier;
+}
+
+std::shared_ptr<store::BlobStore> Service::blobs() {
+  if (!m_blobs) m_blobs = store::open_blob_store(m_config.store, m_config.state_root);
+  return m_blobs;
 }
 
 Result<std::vector<store::TableCount>> Service::copy_state(const std::string& to) {
   const std::string shown = shown_location(to);
   if (Status s = permit(Permission::state, nullptr, "copy the state to " + shown); !s) return std::unexpected(s.error());
-  return store::copy_state(m_config.store, to,
+  return store::copy_state(m_config.store, m_config.state_root, to,
                            {.actor = m_config.actor,
                             .kind = "state.copied",
                             .subject = "state",

@@ -31,6 +31,7 @@
 #include "release/views.h"
 #include "run/run_record.h"
 #include "service/permissions.h"
+#include "store/blobs.h"
 #include "store/copy.h"
 #include "store/store.h"
 
@@ -113,6 +114,8 @@ class Service {
   const model::Workspace& workspace() const { return m_workspace; }
   const Config& config() const { return m_config; }
   store::Store& store() { return *m_store; }
+  // The state's artifacts (store/blobs.h), opened on first use.
+  std::shared_ptr<store::BlobStore> blobs();
 
   // ---- releases and environments
   Result<release::Release> create_release(const release::CreateOptions& options);
@@ -235,6 +238,7 @@ class Service {
   std::string m_read_only_token;  // the label of the read-only token acting, if one is
   model::Workspace m_workspace;
   std::unique_ptr<store::Store> m_store;
+  std::shared_ptr<store::BlobStore> m_blobs;
   std::unique_ptr<release::ReleaseService> m_releases;
   std::unique_ptr<release::Applier> m_applier;
 };

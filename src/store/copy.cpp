@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/strings.h"
+#include "store/blobs.h"
 #include "store/pg_db.h"
 #include "store/sql_store.h"
 #include "store/sqlite_db.h"
@@ -19,7 +20,7 @@ constexpr std::array k_tables{"meta",          "schema_migrations", "events",   
                               "run_artifacts", "run_triggers",      "run_cancels",    "ref_heads",
                               "component_versions", "releases",     "approvals",      "environment_state",
                               "deploy_applied", "deploy_secrets",   "deploy_runs",    "deploy_steps",
-                              "api_tokens"};
+                              "api_tokens",    "blobs"};
 constexpr const char* k_not_copied = "locks";
 
 Result<std::unique_ptr<Db>> open_db(const std::string& location) {
@@ -114,11 +115,21 @@ Result<std::int64_t> copy_table(Db& source, Db& target, const std::string& table
   return rows;
 }
 
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 Result<std::vector<TableCount>> copy_tables(Db& source, Db& target) {
   // The copy brings the source's own schema history and meta.
   if (Status s = target.exec("DELETE FROM schema_migrations; DELETE FROM meta"); !s) return std::unexpected(s.error());
+  Result<std::vector<std::string>> in_source_db = source.table_names();
+  if (!in_source_db) return std::unexpected(in_source_db.error());
+  Result<std::vector<std::string>> in_target_db = target.table_names();
+  if (!in_target_db) return std::unexpected(in_target_db.error());
   std::vector<TableCount> counts;
   for (const char* table : k_tables) {
+    // A dialect's own table (PostgreSQL's blobs) on one side only: copy_blobs moves its content.
+    if (!contains(*in_source_db, table) || !contains(*in_target_db, table)) continue;
     Result<std::int64_t> copied = copy_table(source, target, table);
     if (!copied) return std::unexpected(copied.error());
     Result<std::int64_t> in_source = count_rows(source, table);
@@ -128,9 +139,32 @@ Result<std::vector<TableCount>> copy_tables(Db& source, Db& target) {
   return counts;
 }
 
+// Blobs between a folder and a database (two PostgreSQL states copy them as
+// a table): their count in the source and, listed again, in the target.
+Result<TableCount> copy_blobs(const std::string& from, const std::filesystem::path& from_root, const std::string& to) {
+  std::shared_ptr<BlobStore> source = open_blob_store(from, from_root);
+  std::shared_ptr<BlobStore> target = open_blob_store(to, std::filesystem::path(to).parent_path());
+  Result<std::vector<std::string>> names = source->list();
+  if (!names) return std::unexpected(names.error());
+  if (!(is_postgresql_url(from) && is_postgresql_url(to)))
+    for (const std::string& name : *names) {
+      Result<std::string> bytes = source->get(name);
+      if (!bytes) return std::unexpected(bytes.error());
+      if (Status s = target->put(name, *bytes); !s) return std::unexpected(s.error());
+    }
+  return TableCount{"blobs", static_cast<std::int64_t>(names->size()), 0};
+}
+
+Result<std::int64_t> blob_count(const std::string& to) {
+  Result<std::vector<std::string>> names = open_blob_store(to, std::filesystem::path(to).parent_path())->list();
+  if (!names) return std::unexpected(names.error());
+  return static_cast<std::int64_t>(names->size());
+}
+
 }  // namespace
 
-Result<std::vector<TableCount>> copy_state(const std::string& from, const std::string& to, const NewEvent& record) {
+Result<std::vector<TableCount>> copy_state(const std::string& from, const std::filesystem::path& from_root,
+                                           const std::string& to, const NewEvent& record) {
   if (from == to) return fail(ErrorCode::invalid_input, "state copy: the target is the state itself");
   Result<std::unique_ptr<Db>> target = open_db(to);
   if (!target) return std::unexpected(target.error());
@@ -144,11 +178,15 @@ Result<std::vector<TableCount>> copy_state(const std::string& from, const std::s
     Result<std::unique_ptr<Db>> source = open_db(from);
     if (!source) return std::unexpected(source.error());
     if (Status s = check_known(**source); !s) return s;
+    Result<TableCount> blobs = copy_blobs(from, from_root, to);
+    if (!blobs) return std::unexpected(blobs.error());
     return (*source)->transaction([&]() -> Status {
       return (*target)->transaction([&]() -> Status {
         Result<std::vector<TableCount>> done = copy_tables(**source, **target);
         if (!done) return std::unexpected(done.error());
         counts = std::move(*done);
+        if (std::none_of(counts.begin(), counts.end(), [](const TableCount& c) { return c.table == "blobs"; }))
+          counts.push_back(*blobs);
         return {};
       });
     });
@@ -158,7 +196,7 @@ Result<std::vector<TableCount>> copy_state(const std::string& from, const std::s
     return std::unexpected(copied.error());
   }
   for (TableCount& count : counts) {
-    Result<std::int64_t> now = count_rows(**target, count.table);
+    Result<std::int64_t> now = count.table == "blobs" ? blob_count(to) : count_rows(**target, count.table);
     if (!now) return std::unexpected(now.error());
     count.copied = *now;
     if (count.copied != count.source)

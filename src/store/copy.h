@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct TableCount {
 // the old state. `record` is appended to the copy's history and then to the
 // source's. Refuses (invalid_input, nothing written) a target that holds any
 // table, and fails (corrupt) when a count differs after the copy.
-Result<std::vector<TableCount>> copy_state(const std::string& from, const std::string& to, const NewEvent& record);
+// The blobs (store/blobs.h; the source's are under `from_root` when it is
+// SQLite) go along: into the target's `blobs` table, or the folder beside a
+// SQLite target.
+Result<std::vector<TableCount>> copy_state(const std::string& from, const std::filesystem::path& from_root,
+                                           const std::string& to, const NewEvent& record);
 
 }  // namespace slipway::store

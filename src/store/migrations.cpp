@@ -589,6 +589,20 @@ ALTER TABLE api_tokens ADD COLUMN revoked_ms BIGINT;
 ALTER TABLE api_tokens ADD COLUMN revoked_by TEXT NOT NULL DEFAULT '';
 )sql",
     },
+    Migration{
+        .version = 11,
+        .name = "blobs",
+        // Artifact files and manifests by SHA-256 (store/blobs.h). A SQLite
+        // state keeps them in a folder beside it, as before: nothing to do.
+        .sqlite = "",
+        .postgresql = R"sql(
+CREATE TABLE blobs (
+  sha256  TEXT COLLATE "C" PRIMARY KEY CHECK (length(sha256) = 64),
+  size    BIGINT NOT NULL CHECK (size >= 0),
+  content BYTEA NOT NULL
+);
+)sql",
+    },
 };
 
 }  // namespace

@@ -154,10 +154,10 @@ void keep_private(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> SqlStore::open_another() const {
+Result<std::unique_ptr<Store>> SqlStore::open_another(const Clock& clock) const {
   if (m_connect == k_in_memory)
     return fail(ErrorCode::unsupported, "state store: an in-memory database has no second connection");
-  return open_store(m_connect, {.clock = &m_clock});
+  return open_store(m_connect, {.clock = &clock});
 }
 
 Result<std::unique_ptr<SqlStore>> SqlStore::open(std::unique_ptr<Db> db, std::string connect, const Clock& clock,

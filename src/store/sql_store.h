@@ -38,14 +38,13 @@ class SqlStore final : public Store {
   DeployStore& deploys() override { return m_deploys; }
   RunStore& runs() override { return m_runs; }
   const std::string& location() const override { return m_db->location(); }
-  Result<std::unique_ptr<Store>> open_another() const override;
+  Result<std::unique_ptr<Store>> open_another(const Clock& clock) const override;
   Status run_transaction(const std::function<Status()>& body) override { return m_db->transaction(body); }
 
  private:
   SqlStore(std::unique_ptr<Db> db, std::string connect, const Clock& clock)
       : m_db(std::move(db)),
         m_connect(std::move(connect)),
-        m_clock(clock),
         m_meta(*m_db, clock),
         m_events(*m_db, clock),
         m_locks(*m_db, clock, m_events),
@@ -55,7 +54,6 @@ class SqlStore final : public Store {
 
   std::unique_ptr<Db> m_db;
   std::string m_connect;
-  const Clock& m_clock;
   SqlMetaStore m_meta;
   SqlEventLog m_events;
   SqlLockStore m_locks;

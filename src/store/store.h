@@ -304,9 +304,9 @@ class Store {
 
   // Where this store lives (a path or a URL without its password), for messages.
   virtual const std::string& location() const = 0;
-  // Another connection to the same database, for another thread (":memory:"
-  // cannot: unsupported).
-  virtual Result<std::unique_ptr<Store>> open_another() const = 0;
+  // Another connection to the same database, for another thread, reading
+  // time from `clock` (":memory:" cannot: unsupported).
+  virtual Result<std::unique_ptr<Store>> open_another(const Clock& clock) const = 0;
 
   // Runs `body` as one atomic change: every call it makes on this store commits
   // together when it returns success, or not at all when it returns an error

@@ -127,7 +127,7 @@ environments:
     test::write_file(dir / "src/app.py", k_app);
     std::filesystem::create_directories(dir / "pack");
     ASSERT_EQ(test::run_command({"tar", "-czf", (dir / "pack/web.tar.gz").string(), "-C", (dir / "src").string(), "app.py"}).exit_code, 0);
-    digest = run::ArtifactStore(dir / "state/artifacts").put("web", dir / "pack").value().digest;
+    digest = run::ArtifactStore(store::folder_blob_store(dir / "state/artifacts")).put("web", dir / "pack").value().digest;
   }
   void TearDown() override { (void)stop_services(dir / "state"); }
 

@@ -95,6 +95,10 @@ expect_exit 0 pg secret show staging db_password --reveal
 [[ $OUT == "$secret" ]] || die "the secret reads differently after the copy"
 expect_exit 0 pg history staging
 expect_contains "$OUT" "$release"
+# The artifacts moved too, into the database: a host with an empty state root reads them.
+[[ $(pg_query "SELECT count(*) FROM blobs") -ge 3 ]] || die "no blobs in PostgreSQL"
+SLIPWAY_STATE_ROOT=$TMP/elsewhere expect_exit 0 "$SLIPWAY" -C "$ws" --state "$PG_URL" artifact get api --run 1 --to "$TMP/got"
+[[ $(cat "$TMP/got/api.txt") == api ]] || die "the artifact read from PostgreSQL differs: $(ls -R "$TMP/got")"
 expect_exit 0 pg logs "$(pg_query "SELECT id FROM runs ORDER BY seq LIMIT 1")"
 echo "fix" >>"$ws/repos/api/README" && git -C "$ws/repos/api" add . && git -C "$ws/repos/api" commit -qm "fix: api"
 expect_exit 0 pg run api

@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   std::error_code ec;
   fs::remove_all(target, ec);
-  slipway::run::ArtifactStore store(store_root);
+  slipway::run::ArtifactStore store(slipway::store::folder_blob_store(store_root));
   (void)store.get(digest, target);
   return 0;
 }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/hash.h"
 #include "run/artifacts.h"
 #include "support/test_support.h"
 
@@ -18,17 +19,17 @@ TEST(Artifacts, StoresContentAddressedAndDeduplicates) {
   test::write_file(dir / "src/a.txt", "same");
   test::write_file(dir / "src/sub/b.txt", "same");
   test::write_file(dir / "src/c.txt", "other");
-  ArtifactStore store(dir / "store");
+  ArtifactStore store(store::folder_blob_store(dir / "store"));
   Result<ArtifactInfo> first = store.put("drop", dir / "src");
   ASSERT_TRUE(first) << first.error().to_string();
   EXPECT_EQ(first->files, 3);
   EXPECT_EQ(first->size, 13);
   EXPECT_EQ(first->digest.size(), 64u);
-  EXPECT_EQ(blob_count(dir / "store"), 2u);  // "same" once, "other" once
+  EXPECT_EQ(blob_count(dir / "store"), 3u);  // "same" once, "other" once, the manifest
   Result<ArtifactInfo> again = store.put("drop2", dir / "src");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->digest, first->digest);
-  EXPECT_EQ(blob_count(dir / "store"), 2u);
+  EXPECT_EQ(blob_count(dir / "store"), 3u);
 
   ASSERT_TRUE(store.get(first->digest, dir / "out"));
   EXPECT_EQ(test::read_file(dir / "out/sub/b.txt"), "same");
@@ -38,7 +39,7 @@ TEST(Artifacts, StoresContentAddressedAndDeduplicates) {
 TEST(Artifacts, SingleFileKeepsItsName) {
   test::TempDir dir;
   test::write_file(dir / "app.tar", "bytes");
-  ArtifactStore store(dir / "store");
+  ArtifactStore store(store::folder_blob_store(dir / "store"));
   Result<ArtifactInfo> info = store.put("app", dir / "app.tar");
   ASSERT_TRUE(info);
   ASSERT_TRUE(store.get(info->digest, dir / "out"));
@@ -54,7 +55,7 @@ TEST(Artifacts, RejectsUnsafeNames) {
 
 TEST(Artifacts, MissingSourceAndMissingManifestAreNotFound) {
   test::TempDir dir;
-  ArtifactStore store(dir / "store");
+  ArtifactStore store(store::folder_blob_store(dir / "store"));
   Result<ArtifactInfo> info = store.put("drop", dir / "nothere");
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().code, ErrorCode::not_found);
@@ -66,10 +67,11 @@ TEST(Artifacts, MissingSourceAndMissingManifestAreNotFound) {
 TEST(Artifacts, MissingBlobIsCorrupt) {
   test::TempDir dir;
   test::write_file(dir / "f", "x");
-  ArtifactStore store(dir / "store");
+  ArtifactStore store(store::folder_blob_store(dir / "store"));
   Result<ArtifactInfo> info = store.put("drop", dir / "f");
   ASSERT_TRUE(info);
-  std::filesystem::remove_all(dir / "store/blobs");
+  const std::string x = sha256_hex("x");
+  std::filesystem::remove(dir / "store/blobs" / x.substr(0, 2) / x);
   Status got = store.get(info->digest, dir / "out");
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::corrupt);
@@ -92,8 +94,8 @@ TEST(Artifacts, MalformedManifestIsCorruptNotAnException) {
       {R"({"files":[{"path":"a","sha256":"x","executable":"yes"}]})", m + "manifest entry 1 is not valid"},
       {R"({"files":[{"path":"stolen","sha256":")" + blob + R"("}]})", m + "bad blob digest of stolen"},
   };
-  ArtifactStore store(dir / "store");
-  for (const auto& [manifest, message] : cases) {
+  ArtifactStore store(store::folder_blob_store(dir / "store"));
+  for (const auto& [manifest, message] : cases) {  // as manifests were kept before the blob store
     test::write_file(dir / "store/manifests" / (digest + ".json"), manifest);
     Status got = store.get(digest, dir / "out");
     ASSERT_FALSE(got) << manifest;
@@ -108,7 +110,7 @@ TEST(Artifacts, MalformedManifestIsCorruptNotAnException) {
 TEST(Artifacts, ADigestThatIsNotASha256IsRefused) {
   test::TempDir dir;
   test::write_file(dir / "secret.json", R"({"files":[]})");
-  ArtifactStore store(dir / "store");
+  ArtifactStore store(store::folder_blob_store(dir / "store"));
   for (const std::string& digest : {std::string("../../secret"), std::string("ABC"), std::string(64, 'g')}) {
     Result<std::vector<ArtifactFile>> files = store.files(digest);
     ASSERT_FALSE(files) << digest;

@@ -26,7 +26,7 @@ struct Fixture {
   Fixture() {
     std::filesystem::create_directories(report);
     options.work_dir = dir / "work";
-    options.artifact_dir = dir / "artifacts";
+    options.blobs = store::folder_blob_store(dir / "artifacts");
     options.slots = 2;
     options.pipeline = "orders";
     options.commit = "abc123";

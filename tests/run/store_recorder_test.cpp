@@ -15,7 +15,7 @@ namespace {
 Result<RunRecord> run_yaml(const std::string& yaml_text, const test::TempDir& dir, RunRecorder& recorder) {
   RunOptions options;
   options.work_dir = dir / "work";
-  options.artifact_dir = dir / "artifacts";
+  options.blobs = store::folder_blob_store(dir / "artifacts");
   options.slots = 2;
   options.pipeline = "orders";
   options.component = "orders";
