@@ -4,11 +4,27 @@
 #include <chrono>
 
 #include "core/clock.h"
+#include "core/hash.h"
+#include "run/step_logs.h"
 
 namespace slipway::run {
 
-StoreRecorder::StoreRecorder(store::Store& store, std::filesystem::path log_root)
-    : m_store(store), m_logs(std::move(log_root)) {}
+StoreRecorder::StoreRecorder(store::Store& store, std::filesystem::path log_root,
+                             std::shared_ptr<store::BlobStore> shared_logs)
+    : m_store(store), m_log_root(log_root), m_shared_logs(std::move(shared_logs)), m_logs(std::move(log_root)) {}
+
+// The compressed log goes to the blob store and the store names it. A failure
+// there leaves the log on this host only: it must not fail the step.
+void StoreRecorder::step_finished(const std::string& run_id, const std::string& job_id, int step) {
+  m_logs.step_finished(run_id, job_id, step);
+  if (!m_shared_logs) return;
+  std::filesystem::path compressed = step_log_path(m_log_root, run_id, job_id, step);
+  compressed += ".gz";
+  Result<std::string> sha = sha256_file_hex(compressed);
+  if (!sha || !m_shared_logs->put_file(*sha, compressed)) return;
+  std::lock_guard lock(m_mutex);
+  (void)m_store.runs().set_step_log(run_id, job_id, step, *sha);
+}
 
 store::StoredRun to_stored(const RunRecord& run) {
   store::StoredRun out;

@@ -13,24 +13,27 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "run/step_log_writer.h"
 #include "run/run_record.h"
+#include "store/blobs.h"
 #include "store/store.h"
 
 namespace slipway::run {
 
 class StoreRecorder final : public RunRecorder {
  public:
-  StoreRecorder(store::Store& store, std::filesystem::path log_root);
+  // `shared_logs`: where finished step logs also go, for other hosts
+  // (nullptr: they stay files under log_root only).
+  StoreRecorder(store::Store& store, std::filesystem::path log_root,
+                std::shared_ptr<store::BlobStore> shared_logs = nullptr);
 
   Status save(const RunRecord& run) override;
   void log(const std::string& run_id, const std::string& job_id, int step, std::int64_t at_ms,
            std::string_view line) override;
-  void step_finished(const std::string& run_id, const std::string& job_id, int step) override {
-    m_logs.step_finished(run_id, job_id, step);
-  }
+  void step_finished(const std::string& run_id, const std::string& job_id, int step) override;
   Status add_artifact(const ArtifactRecord& artifact) override;
   Result<std::vector<ArtifactRecord>> artifacts(const std::string& run_id) override;
 
@@ -39,6 +42,8 @@ class StoreRecorder final : public RunRecorder {
 
  private:
   store::Store& m_store;
+  std::filesystem::path m_log_root;
+  std::shared_ptr<store::BlobStore> m_shared_logs;
   StepLogWriter m_logs;
   std::mutex m_mutex;
   std::map<std::string, std::vector<store::StoredJob>> m_saved_jobs;  // run id → its jobs as last written

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "core/clock.h"
+#include "core/files.h"
 #include "core/host.h"
 #include "core/process_marks.h"
 #include "core/strings.h"
@@ -235,7 +236,8 @@ Result<RunOutcome> RunService::execute(const PreparedRun& prepared, const std::s
   CancelWatch cancel(m_config.store, id);
   options.cancel = cancel.flag();
   options.cancel_reason = [&cancel] { return cancel.reason(); };
-  run::StoreRecorder files(store(), state_root() / "runs");
+  // On a database server, finished step logs go to its blob store for the other hosts.
+  run::StoreRecorder files(store(), state_root() / "runs", is_database_url(m_config.store) ? blobs() : nullptr);
   if (!prepared.retry_of.empty())
     if (Status s = share_artifacts(prepared.retry_of, id, files); !s) return std::unexpected(s.error());
   ListeningRecorder recorder(files, settings.listener);
@@ -350,6 +352,19 @@ Result<std::vector<RunSummary>> RunService::runs() {
   return out;
 }
 
+// A step another host ran has no log file here: its compressed log comes
+// from the blob store into this host's runs/ folder, where readers look.
+void RunService::fetch_shared_log(const std::string& id, const std::string& job_id, int step, const fs::path& plain) {
+  fs::path compressed = plain;
+  compressed += ".gz";
+  std::error_code ec;
+  if (fs::exists(plain, ec) || fs::exists(compressed, ec)) return;
+  Result<std::optional<std::string>> sha = store().runs().step_log(id, job_id, step);
+  if (!sha || !*sha) return;
+  if (!create_private_directories(compressed.parent_path())) return;
+  (void)blobs()->get_file(**sha, compressed);
+}
+
 Result<std::vector<StepLog>> RunService::logs(const std::string& id, const std::string& job) {
   Result<nlohmann::json> document = run::load_run_document(store().runs(), id);
   if (!document) return std::unexpected(document.error());
@@ -364,8 +379,9 @@ Result<std::vector<StepLog>> RunService::logs(const std::string& id, const std::
       int index = 0;
       for (const nlohmann::json& step : record["steps"]) {
         StepLog log{job_id, step.value("displayName", ""), step.value("result", ""), {}};
-        run::read_step_log(run::step_log_path(root, id, job_id, index++),
-                           [&log](std::string_view line) { log.lines.emplace_back(line); });
+        const fs::path plain = run::step_log_path(root, id, job_id, index);
+        fetch_shared_log(id, job_id, index++, plain);
+        run::read_step_log(plain, [&log](std::string_view line) { log.lines.emplace_back(line); });
         out.push_back(std::move(log));
       }
     }

@@ -243,6 +243,7 @@ class RunService {
   Status permit_run(const std::string& doing) const;
   std::filesystem::path state_root() const;
   std::shared_ptr<store::BlobStore> blobs();  // the state's artifacts, opened on first use
+  void fetch_shared_log(const std::string& id, const std::string& job_id, int step, const std::filesystem::path& plain);
 
   // runs.cpp: reading a pipeline, recording and executing a run.
   Result<RunSource> component_run_source(const RunRequest& request);

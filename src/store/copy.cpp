@@ -20,7 +20,7 @@ constexpr std::array k_tables{"meta",          "schema_migrations", "events",   
                               "run_artifacts", "run_triggers",      "run_cancels",    "ref_heads",
                               "component_versions", "releases",     "approvals",      "environment_state",
                               "deploy_applied", "deploy_secrets",   "deploy_runs",    "deploy_steps",
-                              "api_tokens",    "blobs"};
+                              "api_tokens",    "step_logs",         "blobs"};
 constexpr const char* k_not_copied = "locks";
 
 Result<std::unique_ptr<Db>> open_db(const std::string& location) {

@@ -603,6 +603,30 @@ CREATE TABLE blobs (
 );
 )sql",
     },
+    Migration{
+        .version = 12,
+        .name = "step logs in the blob store",
+        // Which blob holds a finished step's compressed log, when the state
+        // is shared by hosts (service/runs.cpp); a SQLite state's logs stay files.
+        .sqlite = R"sql(
+CREATE TABLE step_logs (
+  run_id TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  idx    INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  PRIMARY KEY (run_id, job_id, idx)
+) STRICT;
+)sql",
+        .postgresql = R"sql(
+CREATE TABLE step_logs (
+  run_id TEXT COLLATE "C" NOT NULL,
+  job_id TEXT COLLATE "C" NOT NULL,
+  idx    BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  PRIMARY KEY (run_id, job_id, idx)
+);
+)sql",
+    },
 };
 
 }  // namespace

@@ -124,6 +124,13 @@ class RunStore {
   virtual Result<bool> request_cancel(const CancelRequest& request) = 0;
   // The cancel request of a run, or nullopt when none was made.
   virtual Result<std::optional<CancelRequest>> cancel_request(const std::string& run_id) = 0;
+
+  // A finished step's compressed log kept in the blob store (store/blobs.h)
+  // as blob `sha256`, so that any host can read it; nullopt when none was.
+  virtual Status set_step_log(const std::string& run_id, const std::string& job_id, int step,
+                              const std::string& sha256) = 0;
+  virtual Result<std::optional<std::string>> step_log(const std::string& run_id, const std::string& job_id,
+                                                      int step) = 0;
 };
 
 }  // namespace slipway::store

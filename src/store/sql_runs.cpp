@@ -262,6 +262,29 @@ Result<std::optional<std::string>> SqlRunStore::ref_head(const std::string& key)
   return text_for_key(m_db, "SELECT sha FROM ref_heads WHERE key = ?1", key);
 }
 
+Status SqlRunStore::set_step_log(const std::string& run_id, const std::string& job_id, int step,
+                                 const std::string& sha256) {
+  return m_db.transaction([&]() -> Status {
+    Result<Statement> upsert = m_db.prepare(
+        "INSERT INTO step_logs (run_id, job_id, idx, sha256) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (run_id, job_id, idx) DO UPDATE SET sha256 = excluded.sha256");
+    if (!upsert) return std::unexpected(upsert.error());
+    upsert->bind(1, run_id).bind(2, job_id).bind(3, std::int64_t{step}).bind(4, sha256);
+    return upsert->run();
+  });
+}
+
+Result<std::optional<std::string>> SqlRunStore::step_log(const std::string& run_id, const std::string& job_id,
+                                                         int step) {
+  Result<Statement> query = m_db.prepare("SELECT sha256 FROM step_logs WHERE run_id = ?1 AND job_id = ?2 AND idx = ?3");
+  if (!query) return std::unexpected(query.error());
+  query->bind(1, run_id).bind(2, job_id).bind(3, std::int64_t{step});
+  Result<bool> row = query->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(query->column_text(0));
+}
+
 Result<bool> SqlRunStore::request_cancel(const CancelRequest& request) {
   bool recorded = false;
   Status status = m_db.transaction([&]() -> Status {

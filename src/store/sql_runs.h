@@ -26,6 +26,10 @@ class SqlRunStore final : public RunStore {
   Status set_ref_head(const std::string& key, const std::string& sha, std::int64_t at_ms) override;
   Result<std::optional<std::string>> ref_head(const std::string& key) override;
   Result<bool> request_cancel(const CancelRequest& request) override;
+  Status set_step_log(const std::string& run_id, const std::string& job_id, int step,
+                      const std::string& sha256) override;
+  Result<std::optional<std::string>> step_log(const std::string& run_id, const std::string& job_id,
+                                              int step) override;
   Result<std::optional<CancelRequest>> cancel_request(const std::string& run_id) override;
 
  private:

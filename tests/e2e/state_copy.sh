@@ -101,7 +101,15 @@ SLIPWAY_STATE_ROOT=$TMP/elsewhere expect_exit 0 "$SLIPWAY" -C "$ws" --state "$PG
 [[ $(cat "$TMP/got/api.txt") == api ]] || die "the artifact read from PostgreSQL differs: $(ls -R "$TMP/got")"
 expect_exit 0 pg logs "$(pg_query "SELECT id FROM runs ORDER BY seq LIMIT 1")"
 echo "fix" >>"$ws/repos/api/README" && git -C "$ws/repos/api" add . && git -C "$ws/repos/api" commit -qm "fix: api"
-expect_exit 0 pg run api
+expect_exit 0 pg run api --json
+run=$(field '["id"]' <<<"$OUT")
+# Its step logs went to PostgreSQL's blob store too: another host (an empty state root) reads them.
+[[ $(pg_query "SELECT count(*) FROM step_logs WHERE run_id = '$run'") -ge 1 ]] || die "no step log recorded for run $run"
+expect_exit 0 pg logs "$run"
+here=$OUT
+SLIPWAY_STATE_ROOT=$TMP/other-host expect_exit 0 "$SLIPWAY" -C "$ws" --state "$PG_URL" logs "$run"
+[[ $OUT == "$here" && -n $OUT ]] || die "the logs read on another host differ: $OUT vs $here"
+compgen -G "$TMP/other-host/runs/$run/logs/*/*.log.gz" >/dev/null || die "the other host did not fetch the log from the blob store"
 expect_exit 0 pg release create --from dev --json
 second=$(field '["id"]' <<<"$OUT")
 expect_exit 0 pg approve "$second" --env staging --as quinn

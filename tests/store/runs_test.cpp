@@ -150,6 +150,19 @@ TEST_P(RunStores, CancelRequestIsSeenByAnotherConnectionAndTheFirstOneStays) {
   EXPECT_EQ(missing.error().message, "no run 4");
 }
 
+TEST_P(RunStores, AStepLogBlobIsNamedPerStepAndReplaced) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  RunStore& runs = store->runs();
+  EXPECT_EQ(runs.step_log("1", "build.compile", 0).value(), std::nullopt);
+  ASSERT_TRUE(runs.set_step_log("1", "build.compile", 0, std::string(64, 'a')));
+  ASSERT_TRUE(runs.set_step_log("1", "build.compile", 1, std::string(64, 'b')));
+  ASSERT_TRUE(runs.set_step_log("1", "build.compile", 0, std::string(64, 'c')));  // a retried step
+  EXPECT_EQ(runs.step_log("1", "build.compile", 0).value(), std::string(64, 'c'));
+  EXPECT_EQ(runs.step_log("1", "build.compile", 1).value(), std::string(64, 'b'));
+  EXPECT_EQ(runs.step_log("2", "build.compile", 0).value(), std::nullopt);
+}
+
 STORE_BACKENDS(RunStores);
 
 }  // namespace
