@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Two `slipway serve` on one PostgreSQL database, as two hosts of a team's
-# server would run: promotions sent to both at once hold the environment's
-# lock one at a time and every one is in the history; a serve SIGKILLed in the
+# server would run, and the delivery flow through them: builds on their run
+# slots, releases, a QA approval, promotions sent to both at once (they hold
+# the environment's lock one at a time and every one is in the history), a
+# rollback, status and history read from either; a serve SIGKILLed in the
 # middle of an apply, on another host (its own UTS namespace, so its pid
 # cannot be checked from here), is taken over only once its lease expired.
 source "$(dirname "$0")/common.sh"
@@ -41,22 +43,17 @@ environments:
   staging:
     platform: {kind: script}
     components: [api, web]
-    policy: {mode: manual, promote_from: dev}
+    policy: {mode: manual, promote_from: dev, approvals: [{role: qa, count: 1}]}
 roles:
   admin: [alice]
+  qa: [quinn]
 YAML
 export SLIPWAY_STATE=$PG_URL SLIPWAY_USER=alice
 unset SLIPWAY_SERVER SLIPWAY_TOKEN
 sw() { "$SLIPWAY" -C "$ws" "$@"; }
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
-expect_exit 0 sw run api
-expect_exit 0 sw run web
-expect_exit 0 sw release create --from dev --json
-first=$(field '["id"]' <<<"$OUT")
-echo "fix" >>"$ws/repos/api/README" && git -C "$ws/repos/api" add . && git -C "$ws/repos/api" commit -qm "fix: api"
-expect_exit 0 sw run api
-expect_exit 0 sw release create --from dev --json
-second=$(field '["id"]' <<<"$OUT")
+expect_exit 0 sw token create --user quinn --as alice
+quinn=$OUT
 expect_exit 0 sw token create --user alice --as alice
 export SLIPWAY_TOKEN=$OUT
 
@@ -73,6 +70,22 @@ start_host() {
 }
 start_host a
 start_host b
+
+# Builds on the serves' run slots (dev follows each), releases, QA's approvals.
+expect_exit 0 sw --server "$url_a" run api
+expect_exit 0 sw --server "$url_b" run web
+expect_exit 0 sw --server "$url_b" release create --from dev --json
+first=$(field '["id"]' <<<"$OUT")
+echo "fix" >>"$ws/repos/api/README" && git -C "$ws/repos/api" add . && git -C "$ws/repos/api" commit -qm "fix: api"
+expect_exit 0 sw --server "$url_b" run api
+expect_exit 0 sw --server "$url_a" release create --from dev --json
+second=$(field '["id"]' <<<"$OUT")
+[[ $first != "$second" ]] || die "the second build made no new release"
+expect_exit 1 sw --server "$url_a" promote "$first" --to staging --wait 0
+expect_contains "$ERR" "approval"
+for release in "$first" "$second"; do
+  SLIPWAY_TOKEN=$quinn expect_exit 0 sw --server "$url_b" approve "$release" --env staging
+done
 
 # Six promotions at once, three to each serve: one holder at a time, none lost.
 pids=()
@@ -91,6 +104,12 @@ applied=$(pg_query "SELECT count(*) FROM events WHERE kind = 'release.applied' A
 [[ $applied == 6 ]] || die "history holds $applied applies to staging, expected 6: $(pg_query "SELECT kind, subject FROM events")"
 expect_exit 0 sw --server "$url_a" history staging
 [[ $(grep -c "by alice" <<<"$OUT") -ge 6 ]] || die "history through serve a lacks applies: $OUT"
+expect_exit 0 sw --server "$url_b" rollback staging --wait 60
+expect_contains "$OUT" "to staging: applied"
+expect_exit 0 sw --server "$url_a" status --json
+status_a=$OUT
+expect_exit 0 sw --server "$url_b" status --json
+[[ $OUT == "$status_a" ]] || die "the two serves disagree on status: $OUT vs $status_a"
 
 # A serve on another host SIGKILLed mid-apply: its lock stays until its lease runs out.
 if ! unshare -u true 2>/dev/null; then
