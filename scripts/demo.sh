@@ -45,7 +45,7 @@ declare -A version digest
 step "build every component: slipway run COMPONENT (dev, mode auto, follows each successful build)"
 for c in "${components[@]}"; do
   if ! out=$(SLIPWAY_USER=alice sw run "$c" --json 2>"$work/run-$c.err"); then
-    problem "slipway run $c failed: $(tail -n1 "$work/run-$c.err")"; continue
+    problem "slipway run $c failed (exit $?): $(tail -n5 "$work/run-$c.err")"; continue
   fi
   digest[$c]=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(a["digest"] for a in d["artifacts"] if a["name"]==sys.argv[1]))' "$c" <<<"$out") || { problem "run $c published no artifact named $c"; continue; }
   # The run records the version it built (and tags it), then applies dev.

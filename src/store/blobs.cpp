@@ -12,8 +12,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Rows of the `blobs` table (migration 11), content as bytea sent and read
-// as hex: one value per blob, so a blob is held in memory while it moves and
-// PostgreSQL's limit of 1 GB per value is the limit of one artifact file.
+// as hex: one value per blob, held in memory while it moves, and twice its
+// size as hex within PostgreSQL's 1 GB per message: at most 512 MB a blob.
 class PgBlobStore final : public BlobStore {
  public:
   explicit PgBlobStore(std::string url) : m_url(std::move(url)) {}

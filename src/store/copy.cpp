@@ -185,8 +185,22 @@ Result<std::vector<TableCount>> copy_state(const std::string& from, const std::f
         Result<std::vector<TableCount>> done = copy_tables(**source, **target);
         if (!done) return std::unexpected(done.error());
         counts = std::move(*done);
-        if (std::none_of(counts.begin(), counts.end(), [](const TableCount& c) { return c.table == "blobs"; }))
-          counts.push_back(*blobs);
+        // Counted again before committing: a difference leaves nothing behind.
+        for (TableCount& count : counts) {
+          Result<std::int64_t> now = count_rows(**target, count.table);
+          if (!now) return std::unexpected(now.error());
+          count.copied = *now;
+        }
+        if (std::none_of(counts.begin(), counts.end(), [](const TableCount& c) { return c.table == "blobs"; })) {
+          Result<std::int64_t> now = blob_count(to);  // a blob store of their own: already written
+          if (!now) return std::unexpected(now.error());
+          counts.push_back({"blobs", blobs->source, *now});
+        }
+        for (const TableCount& count : counts)
+          if (count.copied != count.source)
+            return fail(ErrorCode::corrupt, "state copy: table " + count.table + " has " + std::to_string(count.copied) +
+                                                " rows in " + (*target)->location() + ", " +
+                                                std::to_string(count.source) + " in the source");
         return {};
       });
     });
@@ -194,15 +208,6 @@ Result<std::vector<TableCount>> copy_state(const std::string& from, const std::f
   if (!copied) {
     (void)empty_again(std::move(*target), to);  // a failed copy can be tried again
     return std::unexpected(copied.error());
-  }
-  for (TableCount& count : counts) {
-    Result<std::int64_t> now = count.table == "blobs" ? blob_count(to) : count_rows(**target, count.table);
-    if (!now) return std::unexpected(now.error());
-    count.copied = *now;
-    if (count.copied != count.source)
-      return fail(ErrorCode::corrupt, "state copy: table " + count.table + " has " + std::to_string(count.copied) +
-                                          " rows in " + (*target)->location() + ", " + std::to_string(count.source) +
-                                          " in the source");
   }
   Result<std::unique_ptr<Store>> copy = open_store(to);
   if (!copy) return std::unexpected(copy.error());

@@ -1,5 +1,6 @@
 // The folder backend of BlobStore (blobs.h), apart from the PostgreSQL one so
 // that what only reads artifacts (the fuzzer) needs no database client.
+#include <algorithm>
 #include <atomic>
 
 #include "core/files.h"
@@ -64,6 +65,9 @@ class FolderBlobStore final : public BlobStore {
           names.push_back(it->path().stem().string().substr(0, 64));
       if (ec) return std::unexpected(io_error("list " + dir.string(), ec).error());
     }
+    // A manifest kept before the blob store may have been stored again since.
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
     return names;
   }
 

@@ -100,7 +100,7 @@ CREATE TABLE events (
   actor   TEXT NOT NULL,
   kind    TEXT COLLATE "C" NOT NULL,
   subject TEXT COLLATE "C" NOT NULL,
-  detail  TEXT NOT NULL DEFAULT '{}' CHECK ((detail::jsonb) IS NOT NULL)
+  detail  TEXT NOT NULL DEFAULT '{}' CHECK ((detail::json) IS NOT NULL)
 );
 CREATE INDEX events_by_subject ON events (subject, id);
 CREATE INDEX events_by_kind ON events (kind, id);
@@ -266,7 +266,7 @@ CREATE TABLE runs (
   owner_host   TEXT NOT NULL DEFAULT '',
   start_ms     BIGINT NOT NULL DEFAULT 0,
   finish_ms    BIGINT NOT NULL DEFAULT 0,
-  document     TEXT NOT NULL DEFAULT '{}' CHECK ((document::jsonb) IS NOT NULL)
+  document     TEXT NOT NULL DEFAULT '{}' CHECK ((document::json) IS NOT NULL)
 );
 CREATE INDEX runs_by_pipeline ON runs (pipeline, seq);
 CREATE INDEX runs_by_state ON runs (state);
@@ -280,7 +280,7 @@ CREATE TABLE run_jobs (
   reason    TEXT NOT NULL DEFAULT '',
   start_ms  BIGINT NOT NULL DEFAULT 0,
   finish_ms BIGINT NOT NULL DEFAULT 0,
-  outputs   TEXT NOT NULL DEFAULT '{}' CHECK ((outputs::jsonb) IS NOT NULL),
+  outputs   TEXT NOT NULL DEFAULT '{}' CHECK ((outputs::json) IS NOT NULL),
   PRIMARY KEY (run_id, job_id)
 );
 
@@ -382,7 +382,7 @@ CREATE TABLE releases (
   id         TEXT COLLATE "C" NOT NULL UNIQUE,
   created_by TEXT NOT NULL,
   created_ms BIGINT NOT NULL,
-  body       TEXT NOT NULL CHECK ((body::jsonb) IS NOT NULL)
+  body       TEXT NOT NULL CHECK ((body::json) IS NOT NULL)
 );
 CREATE TRIGGER releases_no_update BEFORE UPDATE ON releases
 FOR EACH ROW EXECUTE FUNCTION slipway_refuse('releases are immutable');
@@ -404,7 +404,7 @@ CREATE TABLE environment_state (
   last_result     TEXT NOT NULL DEFAULT '',
   last_actor      TEXT NOT NULL DEFAULT '',
   updated_ms      BIGINT NOT NULL,
-  extra           TEXT NOT NULL DEFAULT '{}' CHECK ((extra::jsonb) IS NOT NULL)
+  extra           TEXT NOT NULL DEFAULT '{}' CHECK ((extra::json) IS NOT NULL)
 );
 )sql",
     },
@@ -463,8 +463,8 @@ CREATE TABLE deploy_applied (
   version       TEXT NOT NULL,
   digest        TEXT NOT NULL,
   config_digest TEXT NOT NULL,
-  config        TEXT NOT NULL DEFAULT '{}' CHECK ((config::jsonb) IS NOT NULL),
-  driver_data   TEXT NOT NULL DEFAULT '{}' CHECK ((driver_data::jsonb) IS NOT NULL),
+  config        TEXT NOT NULL DEFAULT '{}' CHECK ((config::json) IS NOT NULL),
+  driver_data   TEXT NOT NULL DEFAULT '{}' CHECK ((driver_data::json) IS NOT NULL),
   updated_ms    BIGINT NOT NULL,
   PRIMARY KEY (environment, target)
 );

@@ -23,8 +23,10 @@ struct PgConnection {
 
 namespace {
 
-// Writers of one database queue on this advisory lock ("slipway" in ASCII).
-constexpr const char* k_begin = "BEGIN; SELECT pg_advisory_xact_lock(8315161376434522489)";
+// Writers of one database queue on this advisory lock ("slipway" in ASCII),
+// for at most 10 s as SQLite's busy timeout (then 55P03: a conflict).
+constexpr const char* k_begin =
+    "BEGIN; SET LOCAL lock_timeout = '10s'; SELECT pg_advisory_xact_lock(8315161376434522489)";
 constexpr size_t k_idle_per_url = 8;
 
 // Idle connections by URL, for the next open in this process.
@@ -178,9 +180,12 @@ std::string safe_database_url(const std::string& url) {
   if (size_t query = safe.find('?'); query != std::string::npos) safe.erase(query);
   const size_t scheme = safe.find("://");
   if (scheme == std::string::npos) return safe;
-  const size_t at = safe.find('@', scheme + 3);
+  // The user's part ends at the authority's last '@' (a password may hold '@').
+  const size_t path = safe.find('/', scheme + 3);
+  const size_t at = safe.rfind('@', path == std::string::npos ? std::string::npos : path);
+  if (at == std::string::npos || at < scheme + 3) return safe;
   const size_t colon = safe.find(':', scheme + 3);
-  if (at != std::string::npos && colon != std::string::npos && colon < at) safe.erase(colon, at - colon);
+  if (colon != std::string::npos && colon < at) safe.erase(colon, at - colon);
   return safe;
 }
 
@@ -189,6 +194,16 @@ PgDb::PgDb(std::unique_ptr<PgConnection> connection, std::string url, std::strin
 
 Result<std::unique_ptr<PgDb>> PgDb::open(const std::string& url) {
   const std::string location = safe_database_url(url);
+  // libpq's own message for a URL it cannot read quotes the URL's parts,
+  // the password among them: refused here in words of our own.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parse_error);
+  PQconninfoFree(parsed);
+  PQfreemem(parse_error);
+  if (!parsed)
+    return fail(ErrorCode::invalid_input, "state database " + location +
+                                              ": not a valid connection URL (postgresql://USER[:PASSWORD]@HOST[:PORT]/DB, "
+                                              "with '%' and '@' in a password written %25 and %40)");
   std::unique_ptr<PgConnection> connection = take_idle(url);
   if (!connection) {
     connection = std::make_unique<PgConnection>();
@@ -255,7 +270,13 @@ Status PgDb::exec(std::string_view sql) {
   return outcome;
 }
 
-Status PgDb::begin_outer() { return exec(k_begin); }
+// A BEGIN whose lock wait failed leaves an aborted transaction open: ended
+// here, or every later statement on this connection would fail.
+Status PgDb::begin_outer() {
+  Status begun = exec(k_begin);
+  if (!begun && transaction_open()) (void)exec("ROLLBACK");
+  return begun;
+}
 
 bool PgDb::transaction_open() const { return PQtransactionStatus(m_connection->handle) != PQTRANS_IDLE; }
 

@@ -42,6 +42,10 @@ slipway_e2e_test(server_tls)
 slipway_e2e_test(cli_server_mode)
 slipway_e2e_test(serve_watch)
 slipway_e2e_test(demo_postgres)
+# Alone, as demo-check runs: the demo's services listen on fixed ports
+# (examples/acme: 18080-18384) and its builds are the heaviest of the suite;
+# under parallel load its `run worker` once failed with no message (being looked into).
+set_tests_properties(e2e.demo_postgres PROPERTIES RUN_SERIAL TRUE)
 slipway_e2e_test(serve_postgres)
 slipway_e2e_test(state_copy)
 # The suites whose commands have server forms, once more through a server.

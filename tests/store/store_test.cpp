@@ -70,6 +70,17 @@ TEST(Store, AnUnreachablePostgresServerIsNamedWithoutItsPassword) {
   EXPECT_EQ(store.error().message.find("hunter2"), std::string::npos);
 }
 
+TEST(Store, APasswordWithAnAtOrABadEscapeNeverShows) {
+  EXPECT_EQ(safe_database_url("postgresql://bob:p@ss@127.0.0.1:1/x?password=y"), "postgresql://bob@127.0.0.1:1/x");
+  EXPECT_EQ(safe_database_url("postgresql://127.0.0.1/x"), "postgresql://127.0.0.1/x");
+  auto store = open_store("postgresql://bob:50%off@db/slipway");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::invalid_input);
+  EXPECT_TRUE(store.error().message.starts_with("state database postgresql://bob@db/slipway: not a valid connection URL"))
+      << store.error().message;
+  EXPECT_EQ(store.error().message.find("50%off"), std::string::npos);
+}
+
 TEST(Store, RefusesAForeignPostgresSchema) {
   FreshState state(Backend::postgresql);
   if (!state.available()) GTEST_SKIP() << state.why_not();
