@@ -40,16 +40,30 @@ Pool& pool() {
   return *instance;
 }
 
+// An idle connection may have been closed by the server meanwhile (a
+// restart, a failover, idle_session_timeout), which libpq learns only on its
+// next use: an empty query (one round trip) tells before a statement fails.
+bool still_connected(PgConnection& connection) {
+  if (PQstatus(connection.handle) != CONNECTION_OK) return false;
+  PGresult* probe = PQexec(connection.handle, "");
+  const bool alive = PQresultStatus(probe) == PGRES_EMPTY_QUERY;
+  PQclear(probe);
+  return alive;
+}
+
 std::unique_ptr<PgConnection> take_idle(const std::string& url) {
-  Pool& p = pool();
-  std::lock_guard lock(p.mutex);
-  auto& list = p.idle[url];
-  while (!list.empty()) {
-    std::unique_ptr<PgConnection> connection = std::move(list.back());
-    list.pop_back();
-    if (PQstatus(connection->handle) == CONNECTION_OK) return connection;
+  for (;;) {
+    std::unique_ptr<PgConnection> connection;
+    {
+      Pool& p = pool();
+      std::lock_guard lock(p.mutex);
+      auto& list = p.idle[url];
+      if (list.empty()) return nullptr;
+      connection = std::move(list.back());
+      list.pop_back();
+    }
+    if (still_connected(*connection)) return connection;
   }
-  return nullptr;
 }
 
 void give_back(const std::string& url, std::unique_ptr<PgConnection> connection) {

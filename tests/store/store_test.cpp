@@ -81,6 +81,22 @@ TEST(Store, APasswordWithAnAtOrABadEscapeNeverShows) {
   EXPECT_EQ(store.error().message.find("50%off"), std::string::npos);
 }
 
+// A server restart closes every connection, the pooled idle ones too: the
+// next open finds out and connects anew instead of failing its first statement.
+TEST(Store, AnIdlePooledConnectionTheServerClosedIsReplaced) {
+  FreshState state(Backend::postgresql);
+  if (!state.available()) GTEST_SKIP() << state.why_not();
+  ASSERT_TRUE(open_store(state.location()));  // its connection goes back to the pool
+  auto admin = PgDb::open(test_postgres_url());
+  ASSERT_TRUE(admin);
+  ASSERT_TRUE((*admin)->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE application_name = 'slipway' AND pid <> pg_backend_pid() AND state = 'idle'"));
+  auto again = open_store(state.location());
+  ASSERT_TRUE(again) << again.error().to_string();
+  EXPECT_TRUE((*again)->meta().set_setting("k", "v"));
+  EXPECT_EQ((*again)->meta().get_setting("k").value(), "v");
+}
+
 TEST(Store, RefusesAForeignPostgresSchema) {
   FreshState state(Backend::postgresql);
   if (!state.available()) GTEST_SKIP() << state.why_not();
