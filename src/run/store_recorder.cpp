@@ -14,7 +14,9 @@ StoreRecorder::StoreRecorder(store::Store& store, std::filesystem::path log_root
     : m_store(store), m_log_root(log_root), m_shared_logs(std::move(shared_logs)), m_logs(std::move(log_root)) {}
 
 // The compressed log goes to the blob store and the store names it. A failure
-// there leaves the log on this host only: it must not fail the step.
+// there leaves the log on this host only: it must not fail the step. This runs
+// on the step's job thread while others (built-in tasks) use the run's store:
+// the name is written through a connection of its own.
 void StoreRecorder::step_finished(const std::string& run_id, const std::string& job_id, int step) {
   m_logs.step_finished(run_id, job_id, step);
   if (!m_shared_logs) return;
@@ -22,8 +24,8 @@ void StoreRecorder::step_finished(const std::string& run_id, const std::string& 
   compressed += ".gz";
   Result<std::string> sha = sha256_file_hex(compressed);
   if (!sha || !m_shared_logs->put_file(*sha, compressed)) return;
-  std::lock_guard lock(m_mutex);
-  (void)m_store.runs().set_step_log(run_id, job_id, step, *sha);
+  Result<std::unique_ptr<store::Store>> own = m_store.open_another(system_clock());
+  if (own) (void)(*own)->runs().set_step_log(run_id, job_id, step, *sha);
 }
 
 store::StoredRun to_stored(const RunRecord& run) {
