@@ -8,7 +8,6 @@
 #include "store/blobs.h"
 #include "store/pg_db.h"
 #include "store/sql_store.h"
-#include "store/sqlite_db.h"
 
 namespace slipway::store {
 namespace {
@@ -22,17 +21,6 @@ constexpr std::array k_tables{"meta",          "schema_migrations", "events",   
                               "deploy_applied", "deploy_secrets",   "deploy_runs",    "deploy_steps",
                               "api_tokens",    "step_logs",         "blobs"};
 constexpr const char* k_not_copied = "locks";
-
-Result<std::unique_ptr<Db>> open_db(const std::string& location) {
-  if (is_postgresql_url(location)) {
-    Result<std::unique_ptr<PgDb>> db = PgDb::open(location);
-    if (!db) return std::unexpected(db.error());
-    return std::unique_ptr<Db>(std::move(*db));
-  }
-  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::open(location);
-  if (!db) return std::unexpected(db.error());
-  return std::unique_ptr<Db>(std::move(*db));
-}
 
 Status refuse_unless_empty(Db& target) {
   Result<std::vector<std::string>> tables = target.table_names();

@@ -130,6 +130,10 @@ class Db {
   std::unordered_map<std::string, Cached> m_cache;
 };
 
+// A raw connection to the database at `location` (a SQLite path or a
+// postgresql:// URL), without migrating it: for copying and inspecting.
+Result<std::unique_ptr<Db>> open_db(const std::string& location);
+
 // The first column of every row of `sql` (no parameters), as text.
 Result<std::vector<std::string>> first_column(Db& db, const std::string& sql, const std::string& bind = "");
 

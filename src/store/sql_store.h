@@ -22,7 +22,8 @@ namespace slipway::store {
 
 class SqlStore final : public Store {
  public:
-  // Refuses a schema newer than `known`'s last version without writing
+  // `known` is a checked list (open_store checks it first). Refuses a schema
+  // newer than `known`'s last version without writing
   // anything, else applies the pending entries of `known` (in the connection's
   // dialect) in one transaction. `prepare_for_writes` runs between the two
   // (SQLite switches to WAL there: the first write to the file).

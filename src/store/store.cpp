@@ -6,6 +6,7 @@
 #include "core/strings.h"
 #include "store/pg_db.h"
 #include "store/sql_store.h"
+#include "store/sqlite_db.h"
 
 namespace slipway::store {
 
@@ -20,6 +21,17 @@ Result<std::unique_ptr<Store>> open_store(const std::string& location, StoreOpti
                 "state store: unknown kind '" + location.substr(0, scheme) +
                     "://'; use a SQLite file path or a postgresql:// URL");
   return open_sqlite_store(location, clock, known);
+}
+
+Result<std::unique_ptr<Db>> open_db(const std::string& location) {
+  if (is_postgresql_url(location)) {
+    Result<std::unique_ptr<PgDb>> db = PgDb::open(location);
+    if (!db) return std::unexpected(db.error());
+    return std::unique_ptr<Db>(std::move(*db));
+  }
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::open(location);
+  if (!db) return std::unexpected(db.error());
+  return std::unique_ptr<Db>(std::move(*db));
 }
 
 std::string describe_holder(const Lease& lease) {

@@ -4,7 +4,6 @@
 
 #include "core/hash.h"
 #include "store/pg_db.h"
-#include "store/sqlite_db.h"
 
 namespace slipway::store {
 
@@ -41,12 +40,7 @@ FreshState::~FreshState() {
 }
 
 std::unique_ptr<Db> FreshState::open_db() const {
-  if (m_backend == Backend::sqlite) {
-    Result<std::unique_ptr<SqliteDb>> db = SqliteDb::open(m_location);
-    EXPECT_TRUE(db) << db.error().to_string();
-    return db ? std::move(*db) : nullptr;
-  }
-  Result<std::unique_ptr<PgDb>> db = PgDb::open(m_location);
+  Result<std::unique_ptr<Db>> db = store::open_db(m_location);
   EXPECT_TRUE(db) << db.error().to_string();
   return db ? std::move(*db) : nullptr;
 }
