@@ -44,8 +44,9 @@ components=(billing orders worker web acme-bridge)
 declare -A version digest
 step "build every component: slipway run COMPONENT (dev, mode auto, follows each successful build)"
 for c in "${components[@]}"; do
-  if ! out=$(SLIPWAY_USER=alice sw run "$c" --json 2>"$work/run-$c.err"); then
-    problem "slipway run $c failed (exit $?): $(tail -n5 "$work/run-$c.err")"; continue
+  rc=0; out=$(SLIPWAY_USER=alice sw run "$c" --json 2>"$work/run-$c.err") || rc=$?
+  if ((rc != 0)); then
+    problem "slipway run $c failed (exit $rc): $(tail -n5 "$work/run-$c.err")"; continue
   fi
   digest[$c]=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(a["digest"] for a in d["artifacts"] if a["name"]==sys.argv[1]))' "$c" <<<"$out") || { problem "run $c published no artifact named $c"; continue; }
   # The run records the version it built (and tags it), then applies dev.
@@ -95,7 +96,7 @@ else
     release=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out" 2>/dev/null) || release=""
     echo "  release $release"
   else
-    problem "not available yet: 'slipway release create --file' failed (exit $?): $(tail -n1 <<<"$out")"
+    problem "not available yet: 'slipway release create --file' failed: $(tail -n1 <<<"$out")"
   fi
 fi
 

@@ -34,8 +34,13 @@ def health_listener(port):
     sock.listen(16)
 
     def accept():
+        # Ends when the socket is closed; a traceback from a daemon thread at
+        # interpreter shutdown would abort the process.
         while True:
-            connection, _ = sock.accept()
+            try:
+                connection, _ = sock.accept()
+            except OSError:
+                return
             connection.close()
 
     threading.Thread(target=accept, daemon=True).start()
