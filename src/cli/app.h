@@ -48,6 +48,8 @@ std::filesystem::path find_workspace(std::filesystem::path from);
 
 // The resolved path of the state database for these options.
 std::string state_path(const GlobalOptions& options);
+// Where the state's files are (logs, artifacts, work and task folders) for the state at `store`.
+std::filesystem::path state_root(const GlobalOptions& options, const std::string& store);
 
 // The service for these options (workspace, state, master key from
 // SLIPWAY_MASTER_KEY or SLIPWAY_MASTER_KEY_FILE), acting as `as`, else as
@@ -80,5 +82,6 @@ void add_service_commands(CLI::App& app, GlobalOptions& options);
 void add_serve_command(CLI::App& app, GlobalOptions& options);  // cmd_serve.cpp, registered by add_service_commands
 void add_token_commands(CLI::App& app, GlobalOptions& options);  // cmd_token.cpp, registered by add_service_commands
 void add_state_commands(CLI::App& app, GlobalOptions& options);  // cmd_state.cpp, registered by add_service_commands
+void add_task_commands(CLI::App& app, GlobalOptions& options);
 
 }  // namespace slipway::cli

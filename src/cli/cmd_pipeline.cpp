@@ -17,6 +17,7 @@
 #include "run/readiness.h"
 #include "run/step_isolation.h"
 #include "run/triggers.h"
+#include "service/run_sources.h"
 
 namespace slipway::cli {
 
@@ -160,7 +161,12 @@ int run_check(const ExpandArgs& args, const GlobalOptions& options) {
   if (!target) return report(target.error());
   std::optional<pipeline::ExpandedPipeline> expanded = expand_or_report(*target);
   if (!expanded) return k_exit_bad_input;
-  std::vector<run::Readiness> found = run::check_readiness(expanded->root, run::this_machine(workspace_groups(*target)));
+  // Task folders: the workspace's tasks: and those added to its state.
+  Result<std::shared_ptr<const run::TaskCatalog>> tasks =
+      service::task_catalog(target->workspace ? &*target->workspace : nullptr, state_root(options, state_path(options)));
+  if (!tasks) return report(tasks.error());
+  std::vector<run::Readiness> found =
+      run::check_readiness(expanded->root, run::this_machine(workspace_groups(*target), *tasks));
   if (options.json) print_readiness_json(found);
   else print_readiness_text(found);
   bool all = std::all_of(found.begin(), found.end(), [](const run::Readiness& one) { return one.can_run(); });

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
 
   add_workspace_commands(app, options);
   add_pipeline_commands(app, options);
+  add_task_commands(app, options);
   add_version_commands(app, options);
   add_init_commands(app, options);
   add_run_commands(app, options);

@@ -200,6 +200,27 @@ std::vector<std::filesystem::path> workspace_files(const std::filesystem::path& 
   return files;
 }
 
+namespace {
+
+// `tasks:` - a list of folders, each holding a task.json (read in full by
+// the runs: run/task_folder.h).
+void read_task_folders(Reader& reader, const yaml::Node& list, Workspace& ws, const Position& top) {
+  Position where = detail::key_position(list, "tasks", top);
+  if (!reader.sequence(list, "tasks", where)) return;
+  for (const yaml::Node& item : list.items()) {
+    std::optional<std::string> path = reader.string(item, "a task folder", Reader::at(item, where));
+    if (!path) continue;
+    TaskFolderRef task{*path, Reader::at(item, where)};
+    std::error_code ec;
+    if (path->empty()) reader.error("a task folder needs a path", task.where);
+    else if (!std::filesystem::is_regular_file(ws.task_folder(task) / "task.json", ec))
+      reader.error("task folder '" + *path + "' has no task.json (" + ws.task_folder(task).string() + ")", task.where);
+    else ws.tasks.push_back(std::move(task));
+  }
+}
+
+}  // namespace
+
 WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   WorkspaceLoad load;
   load.workspace.dir = dir;
@@ -222,7 +243,7 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   if (root_ok) {
     reader.check_keys(doc, "slipway.yaml",
                       {"product", "templates", "variable_groups", "components", "blocks", "environments", "roles",
-                       "permissions", "webhooks"});
+                       "permissions", "webhooks", "tasks"});
     if (const yaml::Node* product = doc.get("product")) {
       if (std::optional<Product> value =
               detail::read_product(reader, *product, detail::key_position(doc, "product", top)))
@@ -264,6 +285,7 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_webhook(reader, name, node, where);
                });
+  if (const yaml::Node* tasks = doc.get("tasks")) read_task_folders(reader, *tasks, ws, top);
   if (const yaml::Node* permissions = doc.get("permissions"))
     ws.permissions = detail::read_permissions(reader, *permissions, "slipway.yaml",
                                               detail::key_position(doc, "permissions", top));
@@ -274,6 +296,11 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   order_by_promotion(ws.environments);
   diagnostics.sort();
   return load;
+}
+
+std::filesystem::path Workspace::task_folder(const TaskFolderRef& task) const {
+  std::filesystem::path path(task.path);
+  return (path.is_absolute() ? path : std::filesystem::absolute(dir) / path).lexically_normal();
 }
 
 Diagnostics validate_workspace(const std::filesystem::path& dir) {

@@ -214,9 +214,9 @@ struct Approval {
 };
 
 // The permissions a workspace grants (docs/workspace.md, "Permissions").
-inline constexpr std::array<std::string_view, 13> k_permission_names = {
+inline constexpr std::array<std::string_view, 14> k_permission_names = {
     "release", "run", "promote", "apply", "hotfix", "rollback", "reveal", "rotate", "lock", "force", "rekey", "token",
-    "state"};
+    "state", "task"};
 
 // The names of `items` (components, environments, roles...), in order.
 template <class T>
@@ -294,6 +294,13 @@ struct WebhookSource {
 inline constexpr std::array<std::string_view, 5> k_webhook_hosts = {"github", "gitea", "gitlab", "bitbucket",
                                                                    "azure-devops"};
 
+// An Azure task folder the workspace offers its pipelines (`tasks:` in
+// slipway.yaml): a folder holding task.json and its handler (run/task_folder.h).
+struct TaskFolderRef {
+  std::string path;  // relative to the workspace, or absolute
+  Position where;
+};
+
 struct Workspace {
   std::filesystem::path dir;  // the workspace folder as given
   Product product;
@@ -305,6 +312,7 @@ struct Workspace {
   std::vector<Role> roles;
   std::vector<PermissionGrant> permissions;  // workspace-wide, under each environment's own
   std::vector<WebhookSource> webhooks;
+  std::vector<TaskFolderRef> tasks;
 
   // Lookups by exact name; nullptr when absent.
   const TemplateSource* template_source(std::string_view name) const;
@@ -321,6 +329,8 @@ struct Workspace {
   // The repo of a component: an absolute, normalized local path (usable from
   // any working directory), or the URL as written.
   std::string repo_location(const Component& component) const;
+  // A task folder's absolute, normalized path.
+  std::filesystem::path task_folder(const TaskFolderRef& task) const;
 };
 
 // Loading with every problem reported: the model holds whatever could be read

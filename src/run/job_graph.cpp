@@ -211,11 +211,11 @@ Result<StepSpec> read_step(const yaml::Node& node) {
       step.body = "current";
       step.artifact = input(inputs, {"artifact", "artifactName"});
       step.path = input(inputs, {"path", "targetPath", "downloadPath"});
-    } else if (iequals(task, "SlipwayVersion@1")) {
+    } else {
+      // A built-in or a task folder runs it; which one is the agent's choice
+      // (run/readiness.h checks one exists before a run starts).
       step.kind = StepKind::task;
       step.inputs = inputs;
-    } else {
-      return fail(ErrorCode::unsupported, "task '" + task + "' is not supported", node.get("task")->position());
     }
   }
   if (step.kind == StepKind::publish && step.body.empty())

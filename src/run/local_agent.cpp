@@ -23,6 +23,7 @@
 #include "run/git_checkout.h"
 #include "run/logging_commands.h"
 #include "run/step_isolation.h"
+#include "run/task_folder.h"
 #include "run/work_folder.h"
 
 namespace slipway::run {
@@ -67,6 +68,7 @@ struct JobState {
   const WorkFolder* work = nullptr;
   const StepConfinement* confinement = nullptr;
   const std::vector<std::string>* system_env = nullptr;  // the agent's basics, for every step
+  const TaskCatalog* tasks = nullptr;  // task folders the job's task steps may run; may be null
   fs::path dir, sources, staging, binaries, temp;
   std::string process_mark;    // in every step's environment (core/process_marks.h)
   std::string bash;            // the agent's bash
@@ -90,14 +92,17 @@ class StepRunner {
 
   void log(std::string_view line) { m_state.host.log(m_state.job, m_index, now_ms(), m_state.masker.mask(line)); }
 
-  // Runs argv with the job's environment; handles logging commands.
-  Attempt run_process_step(const std::vector<std::string>& argv, const StepSpec& step) {
+  // Runs argv with the job's environment and then `extra` (entries taken as
+  // they are, after the step's env:); handles logging commands.
+  Attempt run_process_step(const std::vector<std::string>& argv, const StepSpec& step,
+                           const std::vector<std::string>& extra = {}) {
     Attempt attempt;
     ProcessOptions options;
     options.argv = argv;
     std::string wd = m_state.variables.expand(step.working_directory);
     options.cwd = wd.empty() ? m_state.sources : fs::path(wd).is_absolute() ? fs::path(wd) : m_state.sources / wd;
     options.env = environment(step);
+    for (const std::string& entry : extra) put(*options.env, entry);
     m_state.confinement->apply(options);
     bool after_cancel = m_state.canceled;
     milliseconds timeout{0};
@@ -149,7 +154,8 @@ class StepRunner {
     } else if (result->exit_code != 0) {
       attempt.result = TaskResult::failed;
       attempt.reason = result->signal ? "killed by signal " + std::to_string(result->signal)
-                                      : "bash exited with code " + std::to_string(result->exit_code);
+                                      : fs::path(argv.front()).filename().string() + " exited with code " +
+                                            std::to_string(result->exit_code);
       log("##[error]" + attempt.reason);
     }
     return attempt;
@@ -239,6 +245,58 @@ std::string artifact_version(const Variables& variables) {
   return "";
 }
 
+Attempt failed_step(StepRunner& runner, const std::string& reason) {
+  runner.log("##[error]" + reason);
+  return Attempt{TaskResult::failed, -1, reason};
+}
+
+// The task folder copied into the job's folder, as Azure's agent keeps
+// tasks under _work/_tasks: steps may not read slipway's state, where
+// `slipway task add` keeps them. Once per job and task.
+Result<fs::path> stage_task(JobState& state, const TaskFolder& task) {
+  fs::path target = state.dir / "_tasks" / folder_name(task.name + "_" + task.version.text());
+  std::error_code ec;
+  if (fs::exists(target, ec)) return target;
+  fs::create_directories(target.parent_path(), ec);
+  fs::copy(task.dir, target, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  if (ec) return fail(ErrorCode::io, "cannot copy task folder " + task.dir.string() + ": " + ec.message());
+  return target;
+}
+
+// The secrets reach a task as azure-pipelines-task-lib reads them:
+// SECRET_<NAME> each, their names in VSTS_SECRET_VARIABLES, the others' in
+// VSTS_PUBLIC_VARIABLES.
+std::vector<std::string> task_variables(const Variables& variables) {
+  nlohmann::json secret = nlohmann::json::array(), open = nlohmann::json::array();
+  std::vector<std::string> out;
+  for (const Variable& v : variables.all()) {
+    (v.secret ? secret : open).push_back(v.name);
+    if (v.secret) out.push_back("SECRET_" + environment_name(v.name) + "=" + v.value);
+  }
+  out.push_back("VSTS_SECRET_VARIABLES=" + secret.dump());
+  out.push_back("VSTS_PUBLIC_VARIABLES=" + open.dump());
+  return out;
+}
+
+Attempt run_task_folder(JobState& state, StepRunner& runner, const StepSpec& step, const TaskFolder& task) {
+  if (!task.runs_on_node())
+    return failed_step(runner, "task " + task.reference() + " runs with its " + task.handler +
+                                   " handler; slipway runs Node handlers only");
+  std::optional<fs::path> node = find_program("node");
+  if (!node)
+    return failed_step(runner, "node is not installed: task " + task.reference() + " runs with its " + task.handler +
+                                   " handler");
+  Result<fs::path> dir = stage_task(state, task);
+  if (!dir) return failed_step(runner, dir.error().message);
+  NameValues given;
+  for (const auto& [key, value] : step.inputs) given.emplace_back(key, state.variables.expand(value));
+  std::vector<std::string> extra = task_variables(state.variables);
+  for (const auto& [name, value] : resolve_task_inputs(task, given, state.sources))
+    extra.push_back(input_variable(name) + "=" + value);
+  runner.log("task " + task.reference() + " (" + task.handler + ", " + task.dir.string() + ")");
+  return runner.run_process_step({node->string(), (*dir / task.target).string()}, step, extra);
+}
+
 Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
   switch (step.kind) {
     case StepKind::script:
@@ -299,6 +357,8 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
     }
     case StepKind::task: {
       std::optional<BuiltinTask> handler = find_builtin_task(step.task);
+      const TaskFolder* folder = !handler && state.tasks ? state.tasks->find(step.task) : nullptr;
+      if (folder) return run_task_folder(state, runner, step, *folder);
       if (!handler) {
         std::string reason = "task '" + step.task + "' is not available in this agent";
         runner.log("##[error]" + reason);
@@ -372,10 +432,12 @@ std::string process_scope(const fs::path& work_root) {
   return "s" + sha256_hex(fs::absolute(work_root).lexically_normal().string()).substr(0, 12);
 }
 
-LocalAgent::LocalAgent(fs::path work_root, milliseconds minute, std::vector<fs::path> protected_paths)
+LocalAgent::LocalAgent(fs::path work_root, milliseconds minute, std::vector<fs::path> protected_paths,
+                       std::shared_ptr<const TaskCatalog> tasks)
     : m_work_root(fs::absolute(work_root)),
       m_minute(minute),
       m_protected(std::move(protected_paths)),
+      m_tasks(std::move(tasks)),
       m_system_env(system_basics()),
       m_bash(find_program("bash").value_or(fs::path("bash")).string()) {
   m_protected.push_back(m_work_root);
@@ -408,6 +470,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   if (!confinement) return fail(confinement.error().code, "job " + job.id + ": " + confinement.error().message);
   state.confinement = confinement->get();
   state.system_env = &m_system_env;
+  state.tasks = m_tasks.get();
   for (const Variable& v : job.variables) {
     state.variables.set(v.name, v.value, v.secret);
     if (v.secret) state.masker.add(v.value);

@@ -28,6 +28,7 @@
 #include "core/process_marks.h"
 #include "run/job.h"
 #include "run/step_isolation.h"
+#include "run/task_folder.h"
 #include "run/work_folder.h"
 
 namespace slipway::run {
@@ -41,16 +42,19 @@ class LocalAgent final : public Agent {
  public:
   // `minute` is how long timeoutInMinutes' minute lasts (tests shorten it).
   // No step may open `protected_paths` (slipway's state folder) nor, but for
-  // its own job's folder, the work root (run/step_isolation.h).
+  // its own job's folder, the work root (run/step_isolation.h). A task step
+  // no built-in runs is run from its folder in `tasks` (run/task_folder.h).
   explicit LocalAgent(std::filesystem::path work_root,
                       std::chrono::milliseconds minute = std::chrono::minutes(1),
-                      std::vector<std::filesystem::path> protected_paths = {});
+                      std::vector<std::filesystem::path> protected_paths = {},
+                      std::shared_ptr<const TaskCatalog> tasks = nullptr);
   Result<JobOutcome> run_job(const JobMessage& job, JobHost& host, const std::atomic<bool>& cancel) override;
 
  private:
   std::filesystem::path m_work_root;
   std::chrono::milliseconds m_minute;
   std::vector<std::filesystem::path> m_protected;  // what steps may not open
+  std::shared_ptr<const TaskCatalog> m_tasks;      // may be null
   std::vector<std::string> m_system_env;  // the basics of this process's environment steps get
   std::string m_bash;         // the path steps run bash from
   OrphanAdoption m_adoption;  // a job's leftovers become this process's children

@@ -40,8 +40,13 @@ Readiness step_readiness(const Node& step, const Machine& machine) {
   } else if (step.get("publish") || step.get("upload") || step.get("download")) {
     out.runner = "artifact store";
   } else if (const Node* task = step.get("task")) {
-    out.runner = task_implementation(text_of(task));
+    const TaskFolder* folder = machine.tasks ? machine.tasks->find(text_of(task)) : nullptr;
+    out.runner = task_implementation(text_of(task), machine.tasks.get());
     if (out.runner.empty()) out.reason = "no implementation of task '" + text_of(task) + "'";
+    else if (folder && !folder->runs_on_node())
+      out.reason = "task folder " + folder->reference() + " runs with " + folder->handler + "; slipway runs Node handlers only";
+    else if (folder && !machine.has_program("node"))
+      out.reason = "node is not installed (task folder " + folder->reference() + " runs with " + folder->handler + ")";
   } else {
     std::string form = step.entries().empty() ? std::string("?") : step.entries()[0].key.text();
     out.reason = "'" + form + "' steps are not run by slipway";
@@ -136,15 +141,29 @@ void strategy_steps(const Node& node, const std::string& job, const Machine& mac
 
 }  // namespace
 
-Machine this_machine(std::set<std::string> groups) {
-  return Machine{[](const std::string& program) { return find_program(program).has_value(); }, std::move(groups)};
+Machine this_machine(std::set<std::string> groups, std::shared_ptr<const TaskCatalog> tasks) {
+  return Machine{[](const std::string& program) { return find_program(program).has_value(); }, std::move(groups),
+                 std::move(tasks)};
 }
 
-std::string task_implementation(const std::string& task) {
+std::string task_implementation(const std::string& task, const TaskCatalog* tasks) {
   if (iequals(task, "Bash@3") || iequals(task, "CmdLine@2")) return "bash";
   if (iequals(task, "PublishPipelineArtifact@1") || iequals(task, "DownloadPipelineArtifact@2"))
     return "artifact store";
   if (find_builtin_task(task)) return "built-in " + task;
+  if (const TaskFolder* folder = tasks ? tasks->find(task) : nullptr)
+    return "task folder " + folder->dir.string() + " (" + folder->reference() + ", " + folder->handler + ")";
+  return {};
+}
+
+Status check_tasks_available(const PipelineSpec& spec, const TaskCatalog* tasks) {
+  for (const StageSpec& stage : spec.stages)
+    for (const JobSpec& job : stage.jobs)
+      for (const StepSpec& step : job.steps)
+        if (step.kind == StepKind::task && task_implementation(step.task, tasks).empty())
+          return fail(ErrorCode::unsupported,
+                      "task '" + step.task + "' is not supported: no built-in and no task folder has it "
+                      "(tasks: in slipway.yaml, slipway task add)", step.where);
   return {};
 }
 

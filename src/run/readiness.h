@@ -15,24 +15,28 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/yaml.h"
+#include "run/spec.h"
+#include "run/task_folder.h"
 
 namespace slipway::run {
 
 // What the machine offers: which programs are on PATH, which variable groups
-// the workspace defines.
+// the workspace defines, which task folders the workspace and state add.
 struct Machine {
   std::function<bool(const std::string& program)> has_program;
   std::set<std::string> variable_groups;  // names, compared ignoring case
+  std::shared_ptr<const TaskCatalog> tasks;  // may be null
 };
 
 // The real machine: programs looked up on PATH; `groups` from the workspace.
-Machine this_machine(std::set<std::string> groups);
+Machine this_machine(std::set<std::string> groups, std::shared_ptr<const TaskCatalog> tasks = nullptr);
 
 // One step, or one thing a job needs (then `step` says what: "container",
 // "services", "pool", "variable group").
@@ -52,7 +56,13 @@ struct Readiness {
 std::vector<Readiness> check_readiness(const yaml::Node& pipeline, const Machine& machine);
 
 // The implementation that runs task NAME@VERSION here ("bash", "artifact
-// store", "built-in SlipwayVersion@1"), or empty when slipway has none.
-std::string task_implementation(const std::string& task);
+// store", "built-in SlipwayVersion@1", "task folder /x/Greet (Node20_1)"),
+// or empty when slipway has none.
+std::string task_implementation(const std::string& task, const TaskCatalog* tasks = nullptr);
+
+// Before a run starts: every task step of `spec` has an implementation.
+// unsupported otherwise, at the step: "task 'Foo@1' is not supported: no
+// built-in and no task folder has it (tasks: in slipway.yaml, slipway task add)".
+Status check_tasks_available(const PipelineSpec& spec, const TaskCatalog* tasks);
 
 }  // namespace slipway::run

@@ -727,7 +727,8 @@ Result<RunRecord> run_pipeline(const PipelineSpec& spec, const RunOptions& optio
   std::unique_ptr<LocalAgent> local;
   Agent* agent = options.agent;
   if (!agent) {
-    local = std::make_unique<LocalAgent>(options.work_dir, std::chrono::minutes(1), options.protected_paths);
+    local = std::make_unique<LocalAgent>(options.work_dir, std::chrono::minutes(1), options.protected_paths,
+                                         options.tasks);
     agent = local.get();
   }
   Scheduler scheduler(spec, options, recorder, *agent);

@@ -22,6 +22,7 @@
 #include "run/job.h"
 #include "run/run_record.h"
 #include "run/spec.h"
+#include "run/task_folder.h"
 #include "store/blobs.h"
 
 namespace slipway::run {
@@ -48,6 +49,7 @@ struct RunOptions {
   // The run's reason once `cancel` is true (e.g. "canceled by alice"); empty: "canceled".
   std::function<std::string()> cancel_reason;
   Agent* agent = nullptr;                // null: a LocalAgent over work_dir
+  std::shared_ptr<const TaskCatalog> tasks;  // task folders for that LocalAgent (run/task_folder.h)
   std::string source;                    // recorded: the pipeline file
   // Retry: job instance id → its record in the earlier run. A job whose every
   // instance is here with succeeded/succeededWithIssues is not run again; its

@@ -37,7 +37,7 @@ struct StepSpec {
   std::string working_directory;   // empty: the sources directory
   std::string artifact;            // publish/download: the artifact name
   std::string path;                // download: the target folder
-  NameValues inputs;               // kind task (a built-in hooked task, builtin_tasks.h): its inputs
+  NameValues inputs;               // kind task (a built-in, builtin_tasks.h, or a task folder): its inputs
   bool clean = false;              // checkout: reset and delete untracked files first
   int fetch_depth = 0;             // checkout: commits of history to fetch; 0 = all
   Position where;
@@ -102,8 +102,9 @@ using VariableGroups = std::vector<VariableGroupSpec>;
 // Reads the normalized tree. Errors (invalid_input with the node's position):
 // missing/mistyped keys, unknown dependsOn ("stage 'b' depends on unknown
 // stage 'x'", "job 'b' depends on unknown job 'x' in stage 's'"), cycles
-// ("dependency cycle: a -> b -> a"), pwsh/powershell and unknown tasks
-// (unsupported: "step kind 'pwsh' is not supported", "task 'Foo@1' is not supported").
+// ("dependency cycle: a -> b -> a"), pwsh/powershell (unsupported: "step
+// kind 'pwsh' is not supported"). Any task is read; whether this machine has
+// an implementation is check_tasks_available's (run/readiness.h).
 // `- group: NAME` variables take the values of `groups` (names compared
 // ignoring case) in their place in the list; an unknown group is not_found:
 // "variable group 'x' is not defined in the workspace".

@@ -67,6 +67,7 @@ const char* permission_name(Permission permission) {
     case Permission::rekey: return "rekey";
     case Permission::token: return "token";
     case Permission::state: return "state";
+    case Permission::task: return "task";
   }
   return "?";
 }

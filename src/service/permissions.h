@@ -23,7 +23,7 @@
 
 namespace slipway::service {
 
-enum class Permission { release, run, promote, apply, hotfix, rollback, reveal, rotate, lock, force, rekey, token, state };
+enum class Permission { release, run, promote, apply, hotfix, rollback, reveal, rotate, lock, force, rekey, token, state, task };
 const char* permission_name(Permission permission);  // as written in the workspace: "promote", "lock"...
 
 // The roles holding `permission` in `environment` (nullptr: workspace-wide).

@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
@@ -21,6 +22,7 @@
 #include "pipeline/pipeline.h"
 #include "run/run_record.h"
 #include "run/spec.h"
+#include "run/task_folder.h"
 
 namespace slipway::service {
 
@@ -67,6 +69,12 @@ Result<pipeline::ExpandedPipeline> expand_source(const RunSource& source, pipeli
 // environment variable it names (a missing one is the group's problem,
 // reported only when a pipeline uses the group); none without a workspace.
 run::VariableGroups variable_groups(const model::Workspace* workspace);
+
+// The task folders runs may use: the workspace's `tasks:`, then those
+// `slipway task add` put under STATE_ROOT/tasks (service/tasks.cpp). Errors:
+// a folder whose task.json cannot be read (named), one task version twice.
+Result<std::shared_ptr<const run::TaskCatalog>> task_catalog(const model::Workspace* workspace,
+                                                             const std::filesystem::path& state_root);
 
 // The pipeline file as a run records it: absolute, in the repository for a commit's.
 std::string recorded_source(const RunSource& source);

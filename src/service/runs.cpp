@@ -14,6 +14,7 @@
 #include "run/artifacts.h"
 #include "run/builtin_tasks.h"
 #include "run/local_agent.h"
+#include "run/readiness.h"
 #include "run/scheduler.h"
 #include "run/step_isolation.h"
 #include "run/step_logs.h"
@@ -160,7 +161,12 @@ Result<pipeline::ExpandedPipeline> RunService::expand(const RunSource& source,
 
 Result<run::PipelineSpec> RunService::read_spec(const yaml::Node& root) const {
   if (Status s = run::check_triggers(root.get("trigger"), root.get("pr")); !s) return std::unexpected(s.error());
-  return run::read_pipeline(root, variable_groups(workspace()));
+  Result<run::PipelineSpec> spec = run::read_pipeline(root, variable_groups(workspace()));
+  if (!spec) return spec;
+  Result<std::shared_ptr<const run::TaskCatalog>> tasks = task_catalog(workspace(), state_root());
+  if (!tasks) return std::unexpected(tasks.error());
+  if (Status s = run::check_tasks_available(*spec, tasks->get()); !s) return std::unexpected(s.error());
+  return spec;
 }
 
 Result<RunOutcome> RunService::start(const RunRequest& request, const RunSettings& settings) {
@@ -225,6 +231,8 @@ run::RunOptions RunService::run_options(const PreparedRun& prepared, const std::
   options.work_dir = root / "work";
   options.blobs = blobs();
   options.protected_paths = {root};
+  // read_spec checked the catalog reads; a folder broken since fails its step.
+  options.tasks = task_catalog(workspace(), root).value_or(nullptr);
   return options;
 }
 

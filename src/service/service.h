@@ -30,6 +30,7 @@
 #include "release/service.h"
 #include "release/views.h"
 #include "run/run_record.h"
+#include "run/task_folder.h"
 #include "service/permissions.h"
 #include "store/blobs.h"
 #include "store/copy.h"
@@ -177,6 +178,14 @@ class Service {
   // state), checking every table's count; recorded as "state.copied" in both.
   // Files under the state root (logs, artifacts, work folders) stay there.
   Result<std::vector<store::TableCount>> copy_state(const std::string& to);
+
+  // ---- Azure task folders (run/task_folder.h)
+  // Adds the task folder or archive (zip, tar...) at `from` under the state
+  // root (permission task); recorded as "task.added". Refused (conflict) when
+  // that name and version is already there: a version is never replaced.
+  Result<run::TaskFolder> add_task(const std::filesystem::path& from);
+  // The workspace's `tasks:` and the added ones.
+  Result<std::vector<run::TaskFolder>> task_folders() const;
 
   // ---- services of the process platform
   // The service's log so far, every secret it received masked.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "run/job.h"
+#include "run/readiness.h"
 #include "run/spec.h"
 
 namespace slipway::run {
@@ -90,7 +91,9 @@ stages:
   EXPECT_EQ(spec.error().message, "dependency cycle: a -> c -> b -> a");
 }
 
-TEST(JobGraph, RejectsUnsupportedTaskAndPwsh) {
+TEST(JobGraph, ReadsAnyTaskButRejectsPwsh) {
+  // Any task is read with its inputs; whether something runs it is checked
+  // apart (readiness.h), before a run starts.
   Result<PipelineSpec> task = read(R"(
 stages:
 - stage: a
@@ -98,10 +101,19 @@ stages:
   - job: j
     steps:
     - task: Docker@2
+      inputs: {command: build}
 )");
-  ASSERT_FALSE(task);
-  EXPECT_EQ(task.error().code, ErrorCode::unsupported);
-  EXPECT_EQ(task.error().to_string(), "pipeline.yml:7:13: task 'Docker@2' is not supported");
+  ASSERT_TRUE(task) << task.error().to_string();
+  const StepSpec& step = task->stages[0].jobs[0].steps[0];
+  EXPECT_EQ(step.kind, StepKind::task);
+  EXPECT_EQ(step.task, "Docker@2");
+  EXPECT_EQ(step.inputs, (NameValues{{"command", "build"}}));
+  Status available = check_tasks_available(*task, nullptr);
+  ASSERT_FALSE(available);
+  EXPECT_EQ(available.error().code, ErrorCode::unsupported);
+  EXPECT_EQ(available.error().to_string(),
+            "pipeline.yml:7:7: task 'Docker@2' is not supported: no built-in and no task folder has it "
+            "(tasks: in slipway.yaml, slipway task add)");
   Result<PipelineSpec> pwsh = read("stages: [{stage: a, jobs: [{job: j, steps: [{pwsh: dir}]}]}]");
   ASSERT_FALSE(pwsh);
   EXPECT_EQ(pwsh.error().message, "step kind 'pwsh' is not supported");

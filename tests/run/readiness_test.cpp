@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "run/readiness.h"
+#include "support/test_support.h"
 
 namespace slipway::run {
 namespace {
 
-Machine machine_with(std::set<std::string> programs, std::set<std::string> groups = {}) {
-  return Machine{[programs](const std::string& program) { return programs.count(program) > 0; }, std::move(groups)};
+Machine machine_with(std::set<std::string> programs, std::set<std::string> groups = {},
+                     std::shared_ptr<const TaskCatalog> tasks = nullptr) {
+  return Machine{[programs](const std::string& program) { return programs.count(program) > 0; }, std::move(groups),
+                 std::move(tasks)};
 }
 
 std::vector<Readiness> check(const std::string& text, const Machine& machine) {
@@ -100,6 +103,28 @@ TEST(Readiness, KnownTasksHaveImplementations) {
   EXPECT_EQ(task_implementation("cmdline@2"), "bash");
   EXPECT_EQ(task_implementation("DownloadPipelineArtifact@2"), "artifact store");
   EXPECT_EQ(task_implementation("CmdLine@1"), "");
+}
+
+TEST(Readiness, TaskFoldersRunTheirTasksWhenNodeIsInstalled) {
+  test::TempDir root;
+  for (const auto& [name, handler] : {std::pair{"greet", "Node20_1"}, std::pair{"ps", "PowerShell3"}}) {
+    std::filesystem::create_directories(root / name);
+    test::write_file(root / name / "task.json", std::string(R"({"name": ")") + name +
+                                                    R"(", "version": {"Major": 1}, "execution": {")" + handler +
+                                                    R"(": {"target": "t"}}})");
+  }
+  Result<TaskCatalog> catalog = TaskCatalog::from_folders({root / "greet", root / "ps"});
+  ASSERT_TRUE(catalog) << catalog.error().to_string();
+  auto tasks = std::make_shared<const TaskCatalog>(std::move(*catalog));
+  const std::string pipeline = "stages: [{stage: s, jobs: [{job: j, steps: [{task: greet@1}, {task: ps@1}, {task: other@1}]}]}]";
+  std::vector<Readiness> with_node = check(pipeline, machine_with({"node"}, {}, tasks));
+  ASSERT_EQ(with_node.size(), 3u);
+  EXPECT_EQ(with_node[0].runner, "task folder " + (root / "greet").string() + " (greet@1.0.0, Node20_1)");
+  EXPECT_TRUE(with_node[0].can_run());
+  EXPECT_EQ(with_node[1].reason, "task folder ps@1.0.0 runs with PowerShell3; slipway runs Node handlers only");
+  EXPECT_EQ(with_node[2].reason, "no implementation of task 'other@1'");
+  std::vector<Readiness> without = check(pipeline, machine_with({}, {}, tasks));
+  EXPECT_EQ(without[0].reason, "node is not installed (task folder greet@1.0.0 runs with Node20_1)");
 }
 
 }  // namespace

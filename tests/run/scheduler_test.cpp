@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "core/process.h"
 #include "run/local_agent.h"
 #include "run/scheduler.h"
 #include "support/test_support.h"
@@ -304,6 +305,67 @@ stages:
   EXPECT_EQ(run.result, TaskResult::succeeded);
   EXPECT_EQ(f.recorder.step_lines("s.j", 0),
             std::vector<std::string>{"eu eu-x macro=*** env=unset region=eu mapped=***"});
+}
+
+// A task folder runs with the machine's node as Azure's agent runs it: its
+// inputs in INPUT_*, defaults and aliases resolved, secrets only as SECRET_*
+// (listed in VSTS_SECRET_VARIABLES), the result from task.complete.
+TEST(Scheduler, TaskFoldersRunWithNodeTheirInputsAndSecrets) {
+  if (!find_program("node")) GTEST_SKIP() << "node is not installed";
+  Fixture f;
+  std::filesystem::path dir = f.dir / "tasks" / "greet";
+  std::filesystem::create_directories(dir);
+  test::write_file(dir / "task.json", R"({"id": "a1", "name": "Greet", "version": {"Major": 1, "Minor": 4, "Patch": 2},
+    "inputs": [{"name": "greeting", "type": "string", "defaultValue": "hello", "aliases": ["salutation"]},
+               {"name": "who", "type": "string", "defaultValue": "world"},
+               {"name": "reportFile", "type": "filePath"},
+               {"name": "fail", "type": "boolean", "defaultValue": "false"}],
+    "execution": {"Node20_1": {"target": "index.js"}}})");
+  test::write_file(dir / "index.js", R"(const e = process.env;
+console.log(`${e.INPUT_GREETING} ${e.INPUT_WHO} report=${e.INPUT_REPORTFILE === e.BUILD_SOURCESDIRECTORY + '/out/r.xml'}`);
+console.log(`token=${e.SECRET_TOKEN} plain=${e.TOKEN || 'unset'} secrets=${e.VSTS_SECRET_VARIABLES}`);
+console.log(`public=${JSON.parse(e.VSTS_PUBLIC_VARIABLES).includes('region')} cwd=${process.cwd() === e.BUILD_SOURCESDIRECTORY}`);
+if (e.INPUT_FAIL === 'true') console.log('##vso[task.complete result=Failed;]asked to fail');
+)");
+  Result<TaskCatalog> catalog = TaskCatalog::from_folders({dir});
+  ASSERT_TRUE(catalog) << catalog.error().to_string();
+  f.options.tasks = std::make_shared<const TaskCatalog>(std::move(*catalog));
+  VariableGroups groups = {{"shared", {{"region", "eu"}}, {{"token", "s3cr3t-value"}}, {}}};
+  RunRecord run = f.run(R"Y(
+variables:
+- group: shared
+stages:
+- stage: s
+  jobs:
+  - job: j
+    steps:
+    - task: Greet@1
+      inputs: {salutation: hi, reportFile: out/r.xml}
+    - task: greet@1.4.2
+      inputs: {fail: true}
+)Y", groups);
+  EXPECT_EQ(run.result, TaskResult::failed);
+  EXPECT_EQ(f.recorder.step_lines("s.j", 0)[1], "hi world report=true");
+  EXPECT_EQ(f.recorder.step_lines("s.j", 0)[2], "token=*** plain=unset secrets=[\"token\"]");
+  EXPECT_EQ(f.recorder.step_lines("s.j", 0)[3], "public=true cwd=true");
+  const JobRecord& record = job(run, "s.j");
+  EXPECT_EQ(record.steps[0].result, TaskResult::succeeded);
+  EXPECT_EQ(record.steps[1].result, TaskResult::failed);
+  EXPECT_EQ(record.steps[1].reason, "task.complete result=Failed");
+}
+
+// What the run cannot do with a task folder is the step's failure, named.
+TEST(Scheduler, TaskFolderWithoutANodeHandlerFailsItsStepNamingTheHandler) {
+  Fixture f;
+  std::filesystem::path dir = f.dir / "tasks" / "ps";
+  std::filesystem::create_directories(dir);
+  test::write_file(dir / "task.json", R"({"name": "Ps", "version": {"Major": 3}, "execution": {"PowerShell3": {"target": "t.ps1"}}})");
+  Result<TaskCatalog> catalog = TaskCatalog::from_folders({dir});
+  ASSERT_TRUE(catalog) << catalog.error().to_string();
+  f.options.tasks = std::make_shared<const TaskCatalog>(std::move(*catalog));
+  RunRecord run = f.run("stages: [{stage: s, jobs: [{job: j, steps: [{task: Ps@3}]}]}]");
+  EXPECT_EQ(run.result, TaskResult::failed);
+  EXPECT_EQ(job(run, "s.j").steps[0].reason, "task Ps@3.0.0 runs with its PowerShell3 handler; slipway runs Node handlers only");
 }
 
 TEST(Scheduler, StepTimeoutFailsTheStepAndKillsItsProcesses) {
