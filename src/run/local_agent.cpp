@@ -197,7 +197,14 @@ class StepRunner {
   }
 
   void handle_line(std::string_view line) {
-    if (std::optional<LoggingCommand> command = parse_logging_command(line)) apply(*command);
+    std::optional<LoggingCommand> command = parse_logging_command(line);
+    if (command && command->kind == LoggingCommand::Kind::vso && command->area == "task" && command->action == "debug") {
+      // As Azure's agent: debug lines only with System.Debug=true (tasks write many).
+      const Variable* debug = m_state.variables.find("System.Debug");
+      if (debug && iequals(debug->value, "true")) log("##[debug]" + command->message);
+      return;
+    }
+    if (command) apply(*command);
     log(line);
   }
 

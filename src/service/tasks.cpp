@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path added_tasks(const fs::path& state_root) { return state_root / "tasks"; }
+fs::path added_tasks(const fs::path& state_root) { return fs::absolute(state_root / "tasks").lexically_normal(); }
 
 // A task.json at the top of `dir` or in its only folder (a zip of the task's
 // folder, as `tfx` and build scripts make them).
@@ -38,7 +38,7 @@ Result<std::shared_ptr<const run::TaskCatalog>> task_catalog(const model::Worksp
   std::error_code ec;
   std::vector<fs::path> added;
   for (const fs::directory_entry& entry : fs::directory_iterator(added_tasks(state_root), ec))
-    if (entry.is_directory(ec)) added.push_back(entry.path());
+    if (entry.is_directory(ec) && !entry.path().filename().string().starts_with(".")) added.push_back(entry.path());  // .add-*: being added
   std::sort(added.begin(), added.end());
   dirs.insert(dirs.end(), added.begin(), added.end());
   Result<run::TaskCatalog> catalog = run::TaskCatalog::from_folders(dirs);
@@ -59,7 +59,8 @@ Result<run::TaskFolder> Service::add_task(const fs::path& from) {
   if (!fs::exists(source, ec)) return fail(ErrorCode::not_found, "no task folder or archive at " + source.string());
   // Everything is made in a scratch folder beside the tasks, renamed into place whole.
   const fs::path scratch = added_tasks(m_config.state_root) / (".add-" + random_hex(8));
-  fs::create_directories(scratch.parent_path(), ec);
+  fs::create_directories(scratch, ec);
+  if (ec) return fail(ErrorCode::io, "cannot make " + scratch.string() + ": " + ec.message());
   struct Cleanup {
     fs::path dir;
     ~Cleanup() {
@@ -77,17 +78,26 @@ Result<run::TaskFolder> Service::add_task(const fs::path& from) {
   Result<fs::path> root = task_root(unpacked, source);
   if (!root) return std::unexpected(root.error());
   Result<run::TaskFolder> task = run::read_task_folder(*root);
-  if (!task) return fail(task.error().code, source.string() + ": " + task.error().message);
+  if (!task) {
+    // Named as the user knows it: the folder's own task.json, or the archive's entry.
+    std::string message = task.error().message;
+    const std::string scratch_file = (*root / "task.json").string();
+    const std::string shown = fs::is_directory(source, ec) ? (source / "task.json").string()
+                                                           : source.string() + ": " + (*root / "task.json").lexically_relative(unpacked).string();
+    if (message.starts_with(scratch_file)) message = shown + message.substr(scratch_file.size());
+    return fail(task.error().code, message);
+  }
   const fs::path target = added_tasks(m_config.state_root) / (task->name + "@" + task->version.text());
   if (task->name.find_first_of("/\\") != std::string::npos || task->name == "." || task->name == "..")
     return fail(ErrorCode::invalid_input, source.string() + ": task name '" + task->name + "' cannot name a folder");
   if (fs::exists(target, ec))
     return fail(ErrorCode::conflict, "task " + task->reference() + " is already added (" + target.string() +
                                          "); a version is never replaced: raise the task's version");
-  if (Result<std::shared_ptr<const run::TaskCatalog>> known = task_catalog(&m_workspace, m_config.state_root);
-      known && (*known)->find(task->name + "@" + task->version.text()))
-    return fail(ErrorCode::conflict, "task " + task->reference() + " is already in the workspace's tasks: (" +
-                                         (*known)->find(task->name + "@" + task->version.text())->dir.string() + ")");
+  Result<std::shared_ptr<const run::TaskCatalog>> known = task_catalog(&m_workspace, m_config.state_root);
+  if (!known) return std::unexpected(known.error());
+  if (const run::TaskFolder* same = (*known)->find(task->reference()))
+    return fail(ErrorCode::conflict,
+                "task " + task->reference() + " is already in the workspace's tasks: (" + same->dir.string() + ")");
   fs::rename(*root, target, ec);
   if (ec) return fail(ErrorCode::io, "cannot move task into " + target.string() + ": " + ec.message());
   Result<std::int64_t> event = m_store->events().append(

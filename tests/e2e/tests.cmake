@@ -31,6 +31,7 @@ slipway_e2e_test(run_isolation)
 slipway_e2e_test(promote_interrupt)
 slipway_e2e_test(component_secrets)
 slipway_e2e_test(pipeline_check)
+slipway_e2e_test(task_folders)
 slipway_e2e_test(service_state_copy)
 slipway_e2e_test(gates)
 slipway_e2e_test(validate_pipelines)
@@ -43,8 +44,7 @@ slipway_e2e_test(cli_server_mode)
 slipway_e2e_test(serve_watch)
 slipway_e2e_test(demo_postgres)
 # Alone, as demo-check runs: the demo's services listen on fixed ports
-# (examples/acme: 18080-18384) and its builds are the heaviest of the suite;
-# under parallel load its `run worker` once failed with no message (being looked into).
+# (examples/acme: 18080-18384) and its builds are the heaviest of the suite.
 set_tests_properties(e2e.demo_postgres PROPERTIES RUN_SERIAL TRUE)
 slipway_e2e_test(serve_postgres)
 slipway_e2e_test(state_copy)
