@@ -26,6 +26,7 @@
 
 #include "core/error.h"
 #include "run/spec.h"
+#include "run/test_results.h"
 #include "run/variables.h"
 
 namespace slipway::run {
@@ -56,6 +57,7 @@ struct StepRecord {
   int attempts = 0;
   std::string reason;        // why it failed or was skipped, when known
   std::vector<Issue> issues;
+  std::optional<TestSummary> tests;  // what PublishTestResults@2 read (run/test_results.h)
 };
 
 struct JobMessage {

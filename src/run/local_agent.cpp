@@ -22,6 +22,7 @@
 #include "run/conditions.h"
 #include "run/git_checkout.h"
 #include "run/logging_commands.h"
+#include "run/native_tasks.h"
 #include "run/step_isolation.h"
 #include "run/task_folder.h"
 #include "run/work_folder.h"
@@ -162,6 +163,7 @@ class StepRunner {
   }
 
   std::optional<TaskResult> forced_result;
+  StepRecord& record() { return m_record; }
 
  private:
   // The system basics of the agent's environment (never all of it: slipway's
@@ -363,6 +365,13 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
       return {};
     }
     case StepKind::task: {
+      if (is_native_task(step.task)) {
+        NativeTaskContext context{state.sources, state.variables, [&runner](std::string_view line) { runner.log(line); },
+                                  runner.record()};
+        NativeOutcome outcome = run_native_task(step.task, step.inputs, context);
+        if (outcome.result == TaskResult::failed) runner.log("##[error]" + outcome.reason);
+        return Attempt{outcome.result, -1, outcome.reason};
+      }
       std::optional<BuiltinTask> handler = find_builtin_task(step.task);
       const TaskFolder* folder = !handler && state.tasks ? state.tasks->find(step.task) : nullptr;
       if (folder) return run_task_folder(state, runner, step, *folder);

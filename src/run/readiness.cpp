@@ -6,6 +6,7 @@
 #include "core/process.h"
 #include "core/strings.h"
 #include "run/builtin_tasks.h"
+#include "run/native_tasks.h"
 
 namespace slipway::run {
 
@@ -151,6 +152,7 @@ std::string task_implementation(const std::string& task, const TaskCatalog* task
   if (iequals(task, "PublishPipelineArtifact@1") || iequals(task, "DownloadPipelineArtifact@2"))
     return "artifact store";
   if (find_builtin_task(task)) return "built-in " + task;
+  if (is_native_task(task)) return "built-in " + task;
   if (const TaskFolder* folder = tasks ? tasks->find(task) : nullptr)
     return "task folder " + folder->dir.string() + " (" + folder->reference() + ", " + folder->handler + ")";
   return {};

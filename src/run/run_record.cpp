@@ -28,6 +28,7 @@ nlohmann::ordered_json step_json(const StepRecord& step) {
     for (const Issue& issue : step.issues) issues.push_back({{"type", issue.type}, {"message", issue.message}});
     out["issues"] = issues;
   }
+  if (step.tests) out["tests"] = to_json(*step.tests);
   return out;
 }
 
@@ -165,6 +166,7 @@ std::map<std::string, JobRecord> jobs_from_json(const nlohmann::json& run) {
         s.display_name = step.value("displayName", "");
         s.result = parse_result(step.value("result", "")).value_or(TaskResult::failed);
         s.reason = step.value("reason", "");
+        if (step.contains("tests")) s.tests = test_summary_from_json(step["tests"]);
         record.steps.push_back(std::move(s));
       }
       out[record.id] = std::move(record);
