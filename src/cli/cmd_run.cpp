@@ -17,6 +17,7 @@
 #include "cli/print.h"
 #include "core/interrupt.h"
 #include "core/json_text.h"
+#include "core/strings.h"
 #include "run/artifacts.h"
 #include "service/codec.h"
 
@@ -276,7 +277,11 @@ void print_runs(const nlohmann::json& runs, const GlobalOptions& options) {
   for (const nlohmann::json& r : runs) {
     const std::string state = r.value("state", ""), start = r["start"].is_string() ? r["start"].get<std::string>() : "";
     std::cout << r.value("id", "") << "  " << r.value("pipeline", "") << "  " << r.value("buildNumber", "") << "  "
-              << (state == "running" ? "running" : r.value("result", "")) << "  " << start << "\n";
+              << (state == "running" ? "running" : r.value("result", "")) << "  " << start;
+    if (const auto tests = r.find("tests"); tests != r.end() && tests->is_object())
+      std::cout << "  tests " << tests->value("passed", 0) << "/" << tests->value("total", 0) << " passed, "
+                << tests->value("failed", 0) << " failed";
+    std::cout << "\n";
   }
 }
 
@@ -329,6 +334,45 @@ int print_logs(const std::string& id, const std::string& job, const GlobalOption
   for (const service::StepLog& step : steps) {
     std::cout << "== " << step.job << " / " << step.step << " (" << step.result << ")\n";
     for (const std::string& line : step.lines) std::cout << line << "\n";
+  }
+  return k_exit_ok;
+}
+
+// `tests RUN`: the test results the run's steps published, each failure
+// with its message; from the run's document, locally or through a server.
+int print_tests(const std::string& id, const GlobalOptions& options) {
+  Result<nlohmann::json> document;
+  if (uses_server(options)) {
+    document = perform(options, {.path = "/runs/{id}", .params = {{"id", id}}});
+  } else {
+    Result<RunServicePtr> runs = open_run_service(options);
+    if (!runs) return report(runs.error());
+    document = (*runs)->run_document(id);
+  }
+  if (!document) return report(document.error());
+  std::vector<service::StepTests> steps = service::tests_of(*document);
+  if (options.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const service::StepTests& step : steps) {
+      nlohmann::ordered_json one{{"job", step.job}, {"step", step.step}};
+      one.update(run::to_json(step.summary));
+      out.push_back(std::move(one));
+    }
+    std::cout << out.dump(2) << "\n";
+    return k_exit_ok;
+  }
+  if (steps.empty()) std::cout << "run " << id << " published no test results\n";
+  for (const service::StepTests& step : steps) {
+    const run::TestSummary& t = step.summary;
+    std::cout << "== " << step.job << " / " << step.step << (t.title.empty() ? "" : " (" + t.title + ")") << ": "
+              << t.total << " tests in " << t.files << " " << t.format << " file" << (t.files == 1 ? "" : "s") << ": "
+              << t.passed << " passed, " << t.failed << " failed, " << t.skipped << " skipped, " << t.duration_ms
+              << " ms\n";
+    for (const run::FailedTest& test : t.failures) {
+      std::cout << "FAILED " << (test.class_name.empty() ? "" : test.class_name + ".") << test.name << " (" << test.file
+                << ", " << test.duration_ms << " ms)\n";
+      for (const std::string& line : split(test.message, '\n')) std::cout << "    " << line << "\n";
+    }
   }
   return k_exit_ok;
 }
@@ -469,6 +513,12 @@ void add_record_commands(CLI::App& app, GlobalOptions& options) {
     const auto& a = *artifact_args;
     options.exit_code = get_artifact(a[0], a[1], a[2], options);
   });
+
+  auto tests_run = std::make_shared<std::string>();
+  CLI::App* tests = app.add_subcommand("tests", "the test results a run published (PublishTestResults@2), failures first-hand");
+  tests->add_option("run", *tests_run, "the run id")->required();
+  tests->add_flag("--json", options.json, "print JSON");
+  tests->callback([tests_run, &options] { options.exit_code = print_tests(*tests_run, options); });
 
   auto log_args = std::make_shared<std::tuple<std::string, std::string, bool>>();  // run, job, follow
   CLI::App* logs = app.add_subcommand("logs", "print the step logs of a run");

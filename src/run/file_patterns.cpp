@@ -45,7 +45,8 @@ bool path_matches(std::string_view pattern, std::string_view path) {
   return match_from(segments(pattern), 0, segments(path), 0);
 }
 
-std::vector<fs::path> find_matching_files(const fs::path& root, std::string_view patterns) {
+std::vector<fs::path> find_matching_files(const fs::path& given_root, std::string_view patterns) {
+  const fs::path root = given_root.lexically_normal();
   std::set<fs::path> found;
   for (const std::string& raw : split(patterns, '\n')) {
     std::string line(trim(raw));

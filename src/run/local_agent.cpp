@@ -367,7 +367,7 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
     case StepKind::task: {
       if (is_native_task(step.task)) {
         NativeTaskContext context{state.sources, state.variables, [&runner](std::string_view line) { runner.log(line); },
-                                  runner.record()};
+                                  [&state](std::string_view text) { return state.masker.mask(text); }, runner.record()};
         NativeOutcome outcome = run_native_task(step.task, step.inputs, context);
         if (outcome.result == TaskResult::failed) runner.log("##[error]" + outcome.reason);
         return Attempt{outcome.result, -1, outcome.reason};
@@ -450,7 +450,7 @@ std::string process_scope(const fs::path& work_root) {
 
 LocalAgent::LocalAgent(fs::path work_root, milliseconds minute, std::vector<fs::path> protected_paths,
                        std::shared_ptr<const TaskCatalog> tasks)
-    : m_work_root(fs::absolute(work_root)),
+    : m_work_root(fs::absolute(work_root).lexically_normal()),
       m_minute(minute),
       m_protected(std::move(protected_paths)),
       m_tasks(std::move(tasks)),

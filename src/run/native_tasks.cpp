@@ -49,7 +49,10 @@ NativeOutcome publish_test_results(const NameValues& given, NativeTaskContext& c
   Result<std::string> format = test_format(trim(input_of(inputs, "testResultsFormat", vars)));
   if (!format) return {TaskResult::failed, format.error().message};
   std::string folder = input_of(inputs, "searchFolder", vars);
-  fs::path root = folder.empty() ? context.sources : fs::path(folder).is_absolute() ? fs::path(folder) : context.sources / folder;
+  fs::path root = (folder.empty()                    ? context.sources
+                   : fs::path(folder).is_absolute() ? fs::path(folder)
+                                                    : context.sources / folder)
+                      .lexically_normal();
   std::string patterns = input_of(inputs, "testResultsFiles", vars);
   std::vector<fs::path> files = find_matching_files(root, patterns);
   if (files.empty()) {
@@ -74,6 +77,10 @@ NativeOutcome publish_test_results(const NameValues& given, NativeTaskContext& c
     context.log(shown + ": " + plural(one->total, "test") + ", " + std::to_string(one->failed) + " failed, " +
                 std::to_string(one->skipped) + " skipped");
     summary.add(*one);
+  }
+  for (FailedTest& test : summary.failures) {
+    test.name = context.mask(test.name);
+    test.message = context.mask(test.message);
   }
   for (const FailedTest& test : summary.failures)
     context.log("##[error]" + (test.class_name.empty() ? "" : test.class_name + ".") + test.name + ": " +

@@ -21,6 +21,7 @@ struct NativeTaskContext {
   std::filesystem::path sources;               // Build.SourcesDirectory
   const Variables& variables;                  // the job's, for $(macros) in inputs and defaults
   std::function<void(std::string_view)> log;   // a line of the step's log (masked by the caller)
+  std::function<std::string(std::string_view)> mask;  // secrets out of what is kept (test failure messages)
   StepRecord& record;                          // where results go (StepRecord::tests)
 };
 

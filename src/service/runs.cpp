@@ -80,9 +80,14 @@ std::string text_of(const nlohmann::json& document, const char* key) {
 }
 
 RunSummary summary_of(const nlohmann::json& document) {
-  return {text_of(document, "id"),    text_of(document, "pipeline"), text_of(document, "buildNumber"),
-          text_of(document, "branch"), text_of(document, "state"),   text_of(document, "result"),
-          text_of(document, "start"), text_of(document, "finish"),   text_of(document, "reason")};
+  RunSummary out{text_of(document, "id"),    text_of(document, "pipeline"), text_of(document, "buildNumber"),
+                 text_of(document, "branch"), text_of(document, "state"),   text_of(document, "result"),
+                 text_of(document, "start"), text_of(document, "finish"),   text_of(document, "reason"), {}};
+  for (const StepTests& step : tests_of(document)) {
+    if (!out.tests) out.tests.emplace().format = step.summary.format;
+    out.tests->add(step.summary);
+  }
+  return out;
 }
 
 bool job_matches(const nlohmann::json& job, const std::string& filter) {
@@ -338,9 +343,27 @@ Result<CancelOutcome> RunService::cancel(const std::string& id) {
 
 nlohmann::json to_json(const RunSummary& r) {
   auto text_or_null = [](const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); };
-  return {{"id", r.id},         {"pipeline", r.pipeline},           {"buildNumber", r.build_number},
-          {"result", r.result}, {"state", r.state},                 {"start", text_or_null(r.start)},
-          {"finish", text_or_null(r.finish)}, {"reason", r.reason}, {"branch", r.branch}};
+  nlohmann::json out{{"id", r.id},         {"pipeline", r.pipeline},           {"buildNumber", r.build_number},
+                     {"result", r.result}, {"state", r.state},                 {"start", text_or_null(r.start)},
+                     {"finish", text_or_null(r.finish)}, {"reason", r.reason}, {"branch", r.branch}};
+  if (r.tests)
+    out["tests"] = {{"total", r.tests->total},     {"passed", r.tests->passed},  {"failed", r.tests->failed},
+                    {"skipped", r.tests->skipped}, {"files", r.tests->files},    {"durationMs", r.tests->duration_ms}};
+  return out;
+}
+
+std::vector<StepTests> tests_of(const nlohmann::json& run) {
+  std::vector<StepTests> out;
+  for (const nlohmann::json& stage : run.value("stages", nlohmann::json::array()))
+    for (const nlohmann::json& job : stage.value("jobs", nlohmann::json::array()))
+      for (const nlohmann::json& step : job.value("steps", nlohmann::json::array()))
+        if (step.contains("tests") && step["tests"].is_object())
+          out.push_back({job.value("id", ""), step.value("displayName", ""), run::test_summary_from_json(step["tests"])});
+  return out;
+}
+
+Result<nlohmann::json> RunService::run_document(const std::string& id) {
+  return run::load_run_document(store().runs(), id);
 }
 
 Result<store::TokenRecord> RunService::authenticate(const std::string& token) {

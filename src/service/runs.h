@@ -153,10 +153,22 @@ struct RunSummary {
   std::string start;   // ISO-8601 UTC; "" when not started
   std::string finish;
   std::string reason;  // why it failed before any job ran, or who canceled it; often ""
+  std::optional<run::TestSummary> tests;  // every step's test results summed; none when no step published any
 };
 
-// As `runs --json` and GET /api/v1/runs show it (empty times are null).
+// As `runs --json` and GET /api/v1/runs show it (empty times are null; test
+// results as totals, their failures left to tests_of).
 nlohmann::json to_json(const RunSummary& run);
+
+// The test results one step of a run published (PublishTestResults@2).
+struct StepTests {
+  std::string job;   // the job's id
+  std::string step;  // the step's display name
+  run::TestSummary summary;
+};
+
+// Every step's test results, from the run's document as GET /runs/{id} shows it.
+std::vector<StepTests> tests_of(const nlohmann::json& run);
 
 // The log of one step of a run.
 struct StepLog {
@@ -224,6 +236,8 @@ class RunService {
   Result<std::vector<RunSummary>> runs();
   // The step logs of run `id` (of job `job`, id or name, when not empty).
   Result<std::vector<StepLog>> logs(const std::string& id, const std::string& job);
+  // The run's document (stages, jobs, steps), as GET /runs/{id} shows it.
+  Result<nlohmann::json> run_document(const std::string& id);
   // Streams the lines of run `id` as they are written until it finishes;
   // returns its result ("succeeded"...).
   Result<std::string> follow_logs(const std::string& id, const std::string& job,

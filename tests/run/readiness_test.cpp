@@ -29,7 +29,7 @@ stages:
     - {script: echo, displayName: CmdLine}
     - {pwsh: dir, displayName: PowerShell}
     - {task: Bash@3, displayName: Bash}
-    - {task: PublishTestResults@2, displayName: PublishTestResults}
+    - {task: Npm@1, displayName: Npm}
     - {checkout: self, displayName: Checkout self}
     - {checkout: other, displayName: Checkout other}
     - {upload: out, displayName: PublishPipelineArtifact}
@@ -45,7 +45,7 @@ TEST(Readiness, NamesTheRunnerOrTheReasonOfEveryStep) {
   EXPECT_EQ(found[0].where.to_string(), "p.yml:7:7");
   EXPECT_EQ(found[1].reason, "pwsh is not installed (and slipway runs no pwsh steps yet)");
   EXPECT_EQ(found[2].runner, "bash");
-  EXPECT_EQ(found[3].reason, "no implementation of task 'PublishTestResults@2'");
+  EXPECT_EQ(found[3].reason, "no implementation of task 'Npm@1'");
   EXPECT_EQ(found[4].runner, "git (libgit2)");
   EXPECT_EQ(found[5].reason, "checkout of repository 'other' is not supported");
   EXPECT_EQ(found[6].runner, "artifact store");
@@ -103,6 +103,7 @@ TEST(Readiness, KnownTasksHaveImplementations) {
   EXPECT_EQ(task_implementation("cmdline@2"), "bash");
   EXPECT_EQ(task_implementation("DownloadPipelineArtifact@2"), "artifact store");
   EXPECT_EQ(task_implementation("CmdLine@1"), "");
+  EXPECT_EQ(task_implementation("publishtestresults@2"), "built-in publishtestresults@2");
 }
 
 TEST(Readiness, TaskFoldersRunTheirTasksWhenNodeIsInstalled) {
