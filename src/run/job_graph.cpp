@@ -151,8 +151,13 @@ Result<StepSpec> read_step(const yaml::Node& node) {
     if (!body) continue;
     found = true;
     std::string k = kind;
-    if (k == "pwsh" || k == "powershell")
-      return fail(ErrorCode::unsupported, "step kind '" + k + "' is not supported", body->position());
+    if (k == "pwsh" || k == "powershell") {  // Azure's shortcut for PowerShell@2 inline
+      step.kind = StepKind::task;
+      step.task = "PowerShell@2";
+      step.inputs = {{"targetType", "inline"}, {"script", text_or_empty(body)}, {"pwsh", k == "pwsh" ? "true" : "false"}};
+      for (const char* key : {"errorActionPreference", "failOnStderr", "ignoreLASTEXITCODE", "workingDirectory"})
+        if (const yaml::Node* value = node.get(key); value && value->is_scalar()) step.inputs.emplace_back(key, value->text());
+    }
     if (k == "script") step.kind = StepKind::script, step.body = text_or_empty(body);
     if (k == "bash") step.kind = StepKind::bash, step.body = text_or_empty(body);
     if (k == "checkout") step.kind = StepKind::checkout, step.body = text_or_empty(body);
@@ -190,7 +195,7 @@ Result<StepSpec> read_step(const yaml::Node& node) {
     step.clean = clean;
     step.fetch_depth = depth;
   }
-  if (!step.task.empty()) {
+  if (!step.task.empty() && step.inputs.empty()) {
     SLIPWAY_TRY(inputs, name_values(node, "inputs"));
     std::string task = step.task;
     if (iequals(task, "Bash@3") || iequals(task, "CmdLine@2")) {

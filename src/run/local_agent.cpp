@@ -10,6 +10,8 @@
 // flag but bounded by the cancel timeout.
 #include "run/local_agent.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 
@@ -73,9 +75,12 @@ struct JobState {
   fs::path dir, sources, staging, binaries, temp;
   std::string process_mark;    // in every step's environment (core/process_marks.h)
   std::string bash;            // the agent's bash
-  // Every step's environment but its own env: entries, as of variables revision base_env_revision.
+  // Folders later steps find first on PATH (##vso[task.prependpath], tool selectors), newest first.
+  std::vector<std::string> path_prepends;
+  // Every step's environment but its own env: entries, as of variables revision
+  // base_env_revision and path_prepends' size.
   std::vector<std::string> base_env;
-  std::optional<std::uint64_t> base_env_revision;
+  std::optional<std::pair<std::uint64_t, size_t>> base_env_revision;
   JobOutcome outcome;
 };
 
@@ -173,20 +178,50 @@ class StepRunner {
   // place. All but the step's entries are built again only when a variable
   // changed.
   std::vector<std::string> environment(const StepSpec& step) {
-    if (m_state.base_env_revision != m_state.variables.revision()) {
+    const std::pair<std::uint64_t, size_t> revision{m_state.variables.revision(), m_state.path_prepends.size()};
+    if (m_state.base_env_revision != revision) {
       m_state.base_env.clear();
       for (const std::string& entry : *m_state.system_env) put(m_state.base_env, entry);
+      put(m_state.base_env, "PATH=" + search_path());
       put(m_state.base_env, "TMPDIR=" + m_state.temp.string());
       for (const std::string& entry : m_state.variables.environment()) put(m_state.base_env, entry);
       put(m_state.base_env, "TF_BUILD=True");
       put(m_state.base_env, std::string(k_process_mark_variable) + "=" + m_state.process_mark);
-      m_state.base_env_revision = m_state.variables.revision();
+      m_state.base_env_revision = revision;
     }
     std::vector<std::string> out = m_state.base_env;
     for (const auto& [name, value] : step.env) put(out, name + "=" + m_state.variables.expand(value));
     return out;
   }
 
+  // The steps' PATH: the prepended folders, then the agent's.
+  std::string search_path() const {
+    std::string out;
+    for (auto it = m_state.path_prepends.rbegin(); it != m_state.path_prepends.rend(); ++it) out += *it + ":";
+    for (const std::string& entry : *m_state.system_env)
+      if (entry.starts_with("PATH=")) return out + entry.substr(5);
+    return out + "/usr/local/bin:/usr/bin:/bin";
+  }
+
+ public:
+  void prepend_path(const std::string& dir) {
+    std::string folder(trim(dir));
+    if (folder.empty()) return;
+    std::erase(m_state.path_prepends, folder);
+    m_state.path_prepends.push_back(folder);
+  }
+
+  // `program` as a step would find it on its PATH.
+  std::optional<fs::path> find_on_path(const std::string& program) const {
+    if (program.find('/') != std::string::npos) return fs::path(program);
+    for (const std::string& dir : split(search_path(), ':')) {
+      fs::path candidate = fs::path(dir.empty() ? "." : dir) / program;
+      if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate)) return candidate;
+    }
+    return std::nullopt;
+  }
+
+ private:
   static void put(std::vector<std::string>& env, std::string entry) {
     std::string_view name = std::string_view(entry).substr(0, entry.find('='));
     for (std::string& existing : env) {
@@ -232,6 +267,8 @@ class StepRunner {
     } else if (command.area == "task" && command.action == "complete") {
       std::optional<TaskResult> result = parse_result(command.property("result"));
       if (result && *result != TaskResult::canceled && *result != TaskResult::skipped) forced_result = *result;
+    } else if (command.area == "task" && command.action == "prependpath") {
+      prepend_path(command.message);
     } else if (command.area == "build" && command.action == "updatebuildnumber") {
       std::string number(trim(command.message));
       if (number.empty()) return;
@@ -252,6 +289,33 @@ std::string artifact_version(const Variables& variables) {
   for (const char* name : {"Slipway.Version", "Build.BuildNumber"})
     if (const Variable* v = variables.find(name); v && !v->value.empty()) return v->value;
   return "";
+}
+
+// A variable a task sets for later steps, and as the step's output when it has a name.
+void set_task_variable(JobState& state, const StepSpec& step, const std::string& name, const std::string& value) {
+  state.variables.set(name, value, false);
+  if (step.name.empty()) return;
+  state.variables.set(step.name + "." + name, value, false);
+  state.outcome.outputs.push_back({step.name + "." + name, value, false});
+}
+
+// What a native task (run/native_tasks.h) may do in the job.
+NativeTaskContext native_context(JobState& state, StepRunner& runner, const StepSpec& step) {
+  return NativeTaskContext{
+      state.sources,
+      state.variables,
+      [&runner](std::string_view line) { runner.log(line); },
+      [&state](std::string_view text) { return state.masker.mask(text); },
+      runner.record(),
+      [&runner, &step](const std::vector<std::string>& argv, const fs::path& cwd) {
+        StepSpec in_folder = step;
+        in_folder.working_directory = cwd.string();
+        Attempt attempt = runner.run_process_step(argv, in_folder);
+        return NativeOutcome{attempt.result, attempt.reason, attempt.exit_code};
+      },
+      [&runner](const std::string& program) { return runner.find_on_path(program); },
+      [&runner](const std::string& dir) { runner.prepend_path(dir); },
+      [&state, &step](const std::string& name, const std::string& value) { set_task_variable(state, step, name, value); }};
 }
 
 Attempt failed_step(StepRunner& runner, const std::string& reason) {
@@ -366,11 +430,9 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
     }
     case StepKind::task: {
       if (is_native_task(step.task)) {
-        NativeTaskContext context{state.sources, state.variables, [&runner](std::string_view line) { runner.log(line); },
-                                  [&state](std::string_view text) { return state.masker.mask(text); }, runner.record()};
-        NativeOutcome outcome = run_native_task(step.task, step.inputs, context);
-        if (outcome.result == TaskResult::failed) runner.log("##[error]" + outcome.reason);
-        return Attempt{outcome.result, -1, outcome.reason};
+        NativeOutcome outcome = run_native_task(step.task, step.inputs, native_context(state, runner, step));
+        if (outcome.result == TaskResult::failed && outcome.exit_code < 0) runner.log("##[error]" + outcome.reason);
+        return Attempt{outcome.result, outcome.exit_code, outcome.reason};
       }
       std::optional<BuiltinTask> handler = find_builtin_task(step.task);
       const TaskFolder* folder = !handler && state.tasks ? state.tasks->find(step.task) : nullptr;
@@ -389,12 +451,8 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
         return Attempt{TaskResult::failed, -1, set.error().message};
       }
       for (const auto& [name, value] : *set) {
-        state.variables.set(name, value, false);
+        set_task_variable(state, step, name, value);
         runner.log(name + " = " + value);
-        if (!step.name.empty()) {
-          state.variables.set(step.name + "." + name, value, false);
-          state.outcome.outputs.push_back({step.name + "." + name, value, false});
-        }
       }
       return {};
     }
@@ -503,6 +561,9 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.variables.set("Agent.TempDirectory", state.temp.string());
   state.variables.set("Agent.WorkFolder", m_work_root.string());
   state.variables.set("Agent.OS", "Linux");
+  // The tool cache the tool selectors look in (run/tool_tasks.cpp), as hosted agents set it.
+  if (const char* cache = std::getenv("AGENT_TOOLSDIRECTORY"); cache && *cache)
+    state.variables.set("Agent.ToolsDirectory", cache);
   state.variables.set("Agent.Name", "local");
   state.minute = m_minute;
   state.process_mark = process_mark(process_scope(m_work_root) + "/" + job.run_id + "/" + folder_name(job.id));

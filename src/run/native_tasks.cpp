@@ -2,7 +2,7 @@
 
 #include "core/strings.h"
 #include "run/file_patterns.h"
-#include "run/task_folder.h"
+#include "run/native_task_support.h"
 #include "run/test_results.h"
 
 namespace slipway::run {
@@ -12,63 +12,35 @@ namespace fs = std::filesystem;
 namespace {
 
 // PublishTestResults@2's inputs, as its task.json declares them.
-TaskFolder publish_test_results_task() {
-  TaskFolder task;
-  task.name = "PublishTestResults";
-  task.version = {2, 0, 0};
-  task.inputs = {{"testResultsFormat", "pickList", "JUnit", {"testRunner"}},
-                 {"testResultsFiles", "multiLine", "**/TEST-*.xml", {}},
-                 {"searchFolder", "string", "$(System.DefaultWorkingDirectory)", {}},
-                 {"mergeTestResults", "boolean", "false", {}},
-                 {"failTaskOnFailedTests", "boolean", "false", {}},
-                 {"failTaskOnFailureToPublishResults", "boolean", "false", {}},
-                 {"failTaskOnMissingResultsFile", "boolean", "false", {}},
-                 {"testRunTitle", "string", "", {}},
-                 {"buildPlatform", "string", "", {"platform"}},
-                 {"buildConfiguration", "string", "", {"configuration"}},
-                 {"publishRunAttachments", "boolean", "true", {}}};
-  return task;
+std::vector<TaskInput> publish_test_results_inputs() {
+  return {{"testResultsFormat", "pickList", "JUnit", {"testRunner"}},
+          {"testResultsFiles", "multiLine", "**/TEST-*.xml", {}},
+          {"searchFolder", "string", "$(System.DefaultWorkingDirectory)", {}},
+          {"mergeTestResults", "boolean", "false", {}},
+          {"failTaskOnFailedTests", "boolean", "false", {}},
+          {"failTaskOnFailureToPublishResults", "boolean", "false", {}},
+          {"failTaskOnMissingResultsFile", "boolean", "false", {}},
+          {"testRunTitle", "string", "", {}},
+          {"buildPlatform", "string", "", {"platform"}},
+          {"buildConfiguration", "string", "", {"configuration"}},
+          {"publishRunAttachments", "boolean", "true", {}}};
 }
 
-// The resolved, expanded value of input `name`.
-std::string input_of(const NameValues& inputs, std::string_view name, const Variables& variables) {
-  for (const auto& [key, value] : inputs)
-    if (iequals(key, name)) return variables.expand(value);
-  return {};
-}
-
-bool flag(const NameValues& inputs, std::string_view name, const Variables& variables) {
-  return iequals(trim(input_of(inputs, name, variables)), "true");
-}
+}  // namespace
 
 std::string plural(int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
-NativeOutcome publish_test_results(const NameValues& given, NativeTaskContext& context) {
-  const Variables& vars = context.variables;
-  NameValues inputs = resolve_task_inputs(publish_test_results_task(), given, context.sources);
-  Result<std::string> format = test_format(trim(input_of(inputs, "testResultsFormat", vars)));
-  if (!format) return {TaskResult::failed, format.error().message};
-  std::string folder = input_of(inputs, "searchFolder", vars);
-  fs::path root = (folder.empty()                    ? context.sources
-                   : fs::path(folder).is_absolute() ? fs::path(folder)
-                                                    : context.sources / folder)
-                      .lexically_normal();
-  std::string patterns = input_of(inputs, "testResultsFiles", vars);
-  std::vector<fs::path> files = find_matching_files(root, patterns);
-  if (files.empty()) {
-    std::string message = "no test result files matching '" + std::string(trim(patterns)) + "' were found under " + root.string();
-    if (flag(inputs, "failTaskOnMissingResultsFile", vars)) return {TaskResult::failed, message};
-    context.log("##[warning]" + message);
-    context.record.issues.push_back({"warning", message});
-    return {};
-  }
+std::vector<std::string> record_test_results(const std::string& format, const std::vector<fs::path>& files,
+                                             const fs::path& root, const std::string& title,
+                                             const NativeTaskContext& context) {
   TestSummary summary;
-  summary.format = *format;
-  summary.title = input_of(inputs, "testRunTitle", vars);
+  summary.format = format;
+  summary.title = title;
   std::vector<std::string> unreadable;
   for (const fs::path& file : files) {
     std::string shown = file.lexically_relative(root).generic_string();
-    Result<TestSummary> one = read_test_results(*format, file, shown.empty() || shown.starts_with("..") ? file.string() : shown);
+    if (shown.empty() || shown.starts_with("..")) shown = file.string();
+    Result<TestSummary> one = read_test_results(format, file, shown);
     if (!one) {
       unreadable.push_back(one.error().message);
       context.log("##[warning]" + one.error().message);
@@ -81,31 +53,97 @@ NativeOutcome publish_test_results(const NameValues& given, NativeTaskContext& c
   for (FailedTest& test : summary.failures) {
     test.name = context.mask(test.name);
     test.message = context.mask(test.message);
-  }
-  for (const FailedTest& test : summary.failures)
     context.log("##[error]" + (test.class_name.empty() ? "" : test.class_name + ".") + test.name + ": " +
                 std::string(trim(test.message.substr(0, test.message.find('\n')))));
+  }
   context.log("test results: " + plural(summary.total, "test") + " in " + plural(summary.files, "file") + ": " +
               std::to_string(summary.passed) + " passed, " + std::to_string(summary.failed) + " failed, " +
               std::to_string(summary.skipped) + " skipped (" + std::to_string(summary.duration_ms) + " ms)");
   context.record.tests = std::move(summary);
+  return unreadable;
+}
+
+namespace {
+
+NativeOutcome publish_test_results(const NameValues& given, const NativeTaskContext& context) {
+  TaskInputs inputs(publish_test_results_inputs(), given, context);
+  Result<std::string> format = test_format(inputs.text("testResultsFormat"));
+  if (!format) return {TaskResult::failed, format.error().message, -1};
+  fs::path root = inputs.path("searchFolder", context.sources);
+  std::string patterns = inputs.text("testResultsFiles");
+  std::vector<fs::path> files = find_matching_files(root, patterns);
+  if (files.empty()) {
+    std::string message = "no test result files matching '" + patterns + "' were found under " + root.string();
+    if (inputs.flag("failTaskOnMissingResultsFile")) return {TaskResult::failed, message, -1};
+    context.log("##[warning]" + message);
+    context.record.issues.push_back({"warning", message});
+    return {};
+  }
+  std::vector<std::string> unreadable = record_test_results(*format, files, root, inputs.text("testRunTitle"), context);
   if (!unreadable.empty()) {
     std::string message = plural(static_cast<int>(unreadable.size()), "results file") + " could not be read: " + unreadable.front();
-    if (flag(inputs, "failTaskOnFailureToPublishResults", vars)) return {TaskResult::failed, message};
+    if (inputs.flag("failTaskOnFailureToPublishResults")) return {TaskResult::failed, message, -1};
     context.record.issues.push_back({"warning", message});
   }
-  if (context.record.tests->failed > 0 && flag(inputs, "failTaskOnFailedTests", vars))
-    return {TaskResult::failed, "there are test failures: " + plural(context.record.tests->failed, "test") + " failed"};
+  if (context.record.tests->failed > 0 && inputs.flag("failTaskOnFailedTests"))
+    return {TaskResult::failed, "there are test failures: " + plural(context.record.tests->failed, "test") + " failed", -1};
   return {};
 }
 
 }  // namespace
 
-bool is_native_task(std::string_view task) { return iequals(task, "PublishTestResults@2"); }
+TaskInputs::TaskInputs(std::vector<TaskInput> declared, const NameValues& given, const NativeTaskContext& context)
+    : m_context(context) {
+  TaskFolder task;
+  task.inputs = std::move(declared);
+  m_values = resolve_task_inputs(task, given, {});
+}
 
-NativeOutcome run_native_task(std::string_view task, const NameValues& inputs, NativeTaskContext& context) {
-  if (iequals(task, "PublishTestResults@2")) return publish_test_results(inputs, context);
-  return {TaskResult::failed, "task '" + std::string(task) + "' is not a native task"};
+std::string TaskInputs::text(std::string_view name) const {
+  for (const auto& [key, value] : m_values)
+    if (iequals(key, name)) return std::string(trim(m_context.variables.expand(value)));
+  return {};
+}
+
+bool TaskInputs::flag(std::string_view name) const { return iequals(text(name), "true"); }
+
+fs::path TaskInputs::path(std::string_view name, const fs::path& fallback) const {
+  std::string value = text(name);
+  if (value.empty()) return fallback;
+  fs::path given(value);
+  return (given.is_absolute() ? given : m_context.sources / given).lexically_normal();
+}
+
+std::vector<std::string> split_arguments(std::string_view line) {
+  std::vector<std::string> out;
+  std::string current;
+  bool quoted = false, any = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '\\' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
+      current += '"', ++i;
+    } else if (c == '"') {
+      quoted = !quoted, any = true;
+    } else if ((c == ' ' || c == '\t' || c == '\n') && !quoted) {
+      if (any || !current.empty()) out.push_back(std::move(current));
+      current.clear(), any = false;
+    } else {
+      current += c;
+    }
+  }
+  if (any || !current.empty()) out.push_back(std::move(current));
+  return out;
+}
+
+bool is_native_task(std::string_view task) {
+  return task_named(task, "PublishTestResults", 2) || is_tool_selector(task) || is_program_task(task);
+}
+
+NativeOutcome run_native_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context) {
+  if (task_named(task, "PublishTestResults", 2)) return publish_test_results(inputs, context);
+  if (is_tool_selector(task)) return run_tool_selector(task, inputs, context);
+  if (is_program_task(task)) return run_program_task(task, inputs, context);
+  return {TaskResult::failed, "task '" + std::string(task) + "' is not a native task", -1};
 }
 
 }  // namespace slipway::run

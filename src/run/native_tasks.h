@@ -1,5 +1,8 @@
 // Azure tasks the agent runs itself, with Azure's input names, aliases and
-// defaults: PublishTestResults@2 (run/test_results.h) so far. Their inputs
+// defaults: PublishTestResults@2 (run/test_results.h); the tool selectors
+// UsePythonVersion@0, NodeTool@0, UseNode@1, UseDotNet@2 (tool_tasks.cpp);
+// the program wrappers CmdLine@1, Npm@1, CMake@1, DotNetCoreCLI@2 and
+// PowerShell@2, which `pwsh:`/`powershell:` steps are (program_tasks.cpp). Their inputs
 // are resolved as a task folder's (run/task_folder.h), then macro-expanded.
 //
 // Thread-safety: reentrant; everything a task touches comes in its context.
@@ -10,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "run/job.h"
 #include "run/spec.h"
@@ -17,23 +21,37 @@
 
 namespace slipway::run {
 
+struct NativeOutcome {
+  TaskResult result = TaskResult::succeeded;
+  std::string reason;  // why it failed; empty otherwise
+  int exit_code = -1;  // of the program a wrapper ran
+};
+
 struct NativeTaskContext {
   std::filesystem::path sources;               // Build.SourcesDirectory
   const Variables& variables;                  // the job's, for $(macros) in inputs and defaults
   std::function<void(std::string_view)> log;   // a line of the step's log (masked by the caller)
   std::function<std::string(std::string_view)> mask;  // secrets out of what is kept (test failure messages)
   StepRecord& record;                          // where results go (StepRecord::tests)
-};
-
-struct NativeOutcome {
-  TaskResult result = TaskResult::succeeded;
-  std::string reason;  // why it failed; empty otherwise
+  // Runs argv in `cwd` as any step's process (confined, the job's
+  // environment, output to the log, logging commands applied).
+  std::function<NativeOutcome(const std::vector<std::string>& argv, const std::filesystem::path& cwd)> run;
+  // A program as the job's steps find it on their PATH.
+  std::function<std::optional<std::filesystem::path>(const std::string& program)> find_program;
+  // A folder later steps find first on PATH (##vso[task.prependpath]).
+  std::function<void(const std::string& dir)> prepend_path;
+  // A variable for later steps (and "<step name>.<name>" when the step has a name).
+  std::function<void(const std::string& name, const std::string& value)> set_variable;
 };
 
 // Whether the agent runs `task` (NAME@VERSION, ignoring case) itself.
 bool is_native_task(std::string_view task);
 
+// The program a native wrapper task runs ("npm" for Npm@1, "pwsh" for
+// PowerShell@2...), for readiness; empty for other tasks.
+std::string program_of_task(std::string_view task);
+
 // Runs native task `task` with the step's `inputs` (as written).
-NativeOutcome run_native_task(std::string_view task, const NameValues& inputs, NativeTaskContext& context);
+NativeOutcome run_native_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context);
 
 }  // namespace slipway::run

@@ -31,9 +31,8 @@ Readiness step_readiness(const Node& step, const Machine& machine) {
     out.runner = "bash";
     if (!machine.has_program("bash")) out.reason = "bash is not installed";
   } else if (step.get("pwsh") || step.get("powershell")) {
-    // The local agent starts no PowerShell yet (run/job_graph.cpp refuses the step).
-    out.reason = machine.has_program("pwsh") ? "pwsh steps are not run by slipway yet (pwsh is installed)"
-                                             : "pwsh is not installed (and slipway runs no pwsh steps yet)";
+    out.runner = "pwsh (PowerShell@2)";
+    if (!machine.has_program("pwsh")) out.reason = "pwsh is not installed";
   } else if (const Node* checkout = step.get("checkout")) {
     std::string target(trim(text_of(checkout)));
     if (target.empty() || iequals(target, "self") || iequals(target, "none")) out.runner = "git (libgit2)";
@@ -48,6 +47,9 @@ Readiness step_readiness(const Node& step, const Machine& machine) {
       out.reason = "task folder " + folder->reference() + " runs with " + folder->handler + "; slipway runs Node handlers only";
     else if (folder && !machine.has_program("node"))
       out.reason = "node is not installed (task folder " + folder->reference() + " runs with " + folder->handler + ")";
+    else if (std::string program = program_of_task(text_of(task));
+             !folder && !program.empty() && program[0] != '(' && !machine.has_program(program))
+      out.reason = program + " is not installed (task " + text_of(task) + " runs it)";
   } else {
     std::string form = step.entries().empty() ? std::string("?") : step.entries()[0].key.text();
     out.reason = "'" + form + "' steps are not run by slipway";

@@ -91,7 +91,7 @@ stages:
   EXPECT_EQ(spec.error().message, "dependency cycle: a -> c -> b -> a");
 }
 
-TEST(JobGraph, ReadsAnyTaskButRejectsPwsh) {
+TEST(JobGraph, ReadsAnyTaskAndPwshAsPowerShellTask) {
   // Any task is read with its inputs; whether something runs it is checked
   // apart (readiness.h), before a run starts.
   Result<PipelineSpec> task = read(R"(
@@ -114,9 +114,15 @@ stages:
   EXPECT_EQ(available.error().to_string(),
             "pipeline.yml:7:7: task 'Docker@2' is not supported: no built-in and no task folder has it "
             "(tasks: in slipway.yaml, slipway task add)");
-  Result<PipelineSpec> pwsh = read("stages: [{stage: a, jobs: [{job: j, steps: [{pwsh: dir}]}]}]");
-  ASSERT_FALSE(pwsh);
-  EXPECT_EQ(pwsh.error().message, "step kind 'pwsh' is not supported");
+  // pwsh and powershell steps are Azure's shortcut for PowerShell@2 inline.
+  Result<PipelineSpec> pwsh =
+      read("stages: [{stage: a, jobs: [{job: j, steps: [{pwsh: dir, errorActionPreference: continue}]}]}]");
+  ASSERT_TRUE(pwsh) << pwsh.error().to_string();
+  const StepSpec& ps = pwsh->stages[0].jobs[0].steps[0];
+  EXPECT_EQ(ps.kind, StepKind::task);
+  EXPECT_EQ(ps.task, "PowerShell@2");
+  EXPECT_EQ(ps.inputs, (NameValues{{"targetType", "inline"}, {"script", "dir"}, {"pwsh", "true"},
+                                   {"errorActionPreference", "continue"}}));
 }
 
 TEST(JobGraph, VariableGroupsTakeTheirPlaceInTheOrder) {

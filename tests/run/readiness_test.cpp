@@ -29,7 +29,7 @@ stages:
     - {script: echo, displayName: CmdLine}
     - {pwsh: dir, displayName: PowerShell}
     - {task: Bash@3, displayName: Bash}
-    - {task: Npm@1, displayName: Npm}
+    - {task: AzureCLI@2, displayName: AzureCLI}
     - {checkout: self, displayName: Checkout self}
     - {checkout: other, displayName: Checkout other}
     - {upload: out, displayName: PublishPipelineArtifact}
@@ -43,9 +43,9 @@ TEST(Readiness, NamesTheRunnerOrTheReasonOfEveryStep) {
   EXPECT_TRUE(found[0].can_run());
   EXPECT_EQ(found[0].job, "s.j");
   EXPECT_EQ(found[0].where.to_string(), "p.yml:7:7");
-  EXPECT_EQ(found[1].reason, "pwsh is not installed (and slipway runs no pwsh steps yet)");
+  EXPECT_EQ(found[1].reason, "pwsh is not installed");
   EXPECT_EQ(found[2].runner, "bash");
-  EXPECT_EQ(found[3].reason, "no implementation of task 'Npm@1'");
+  EXPECT_EQ(found[3].reason, "no implementation of task 'AzureCLI@2'");
   EXPECT_EQ(found[4].runner, "git (libgit2)");
   EXPECT_EQ(found[5].reason, "checkout of repository 'other' is not supported");
   EXPECT_EQ(found[6].runner, "artifact store");
@@ -55,7 +55,8 @@ TEST(Readiness, NamesTheRunnerOrTheReasonOfEveryStep) {
 TEST(Readiness, MissingBashAndInstalledPwshAreSaid) {
   std::vector<Readiness> found = check(k_steps, machine_with({"pwsh"}));
   EXPECT_EQ(found[0].reason, "bash is not installed");
-  EXPECT_EQ(found[1].reason, "pwsh steps are not run by slipway yet (pwsh is installed)");
+  EXPECT_TRUE(found[1].can_run());
+  EXPECT_EQ(found[1].runner, "pwsh (PowerShell@2)");
 }
 
 TEST(Readiness, ContainersServicesPoolsAndGroupsAreJobNeeds) {
@@ -102,7 +103,13 @@ stages:
 TEST(Readiness, KnownTasksHaveImplementations) {
   EXPECT_EQ(task_implementation("cmdline@2"), "bash");
   EXPECT_EQ(task_implementation("DownloadPipelineArtifact@2"), "artifact store");
-  EXPECT_EQ(task_implementation("CmdLine@1"), "");
+  EXPECT_EQ(task_implementation("CmdLine@1"), "built-in CmdLine@1");
+  EXPECT_EQ(task_implementation("UsePythonVersion@0.206.0"), "built-in UsePythonVersion@0.206.0");
+  EXPECT_EQ(task_implementation("AzureCLI@2"), "");
+  // A wrapper whose program is missing is named with it.
+  std::vector<Readiness> npm = check("stages: [{stage: s, jobs: [{job: j, steps: [{task: Npm@1}]}]}]", machine_with({"bash"}));
+  ASSERT_EQ(npm.size(), 1u);
+  EXPECT_EQ(npm[0].reason, "npm is not installed (task Npm@1 runs it)");
   EXPECT_EQ(task_implementation("publishtestresults@2"), "built-in publishtestresults@2");
 }
 

@@ -10,41 +10,11 @@
 #include "core/process.h"
 #include "run/local_agent.h"
 #include "run/scheduler.h"
+#include "run/run_fixture.h"
 #include "support/test_support.h"
 
 namespace slipway::run {
 namespace {
-
-struct Fixture {
-  test::TempDir dir;
-  MemoryRecorder recorder;
-  RunOptions options;
-
-  // Where steps write what the test reads: a sandboxed step may not create
-  // entries in `dir` itself, which leads to the work root (run/step_isolation.h).
-  std::filesystem::path report = dir / "report";
-
-  Fixture() {
-    std::filesystem::create_directories(report);
-    options.work_dir = dir / "work";
-    options.blobs = store::folder_blob_store(dir / "artifacts");
-    options.slots = 2;
-    options.pipeline = "orders";
-    options.commit = "abc123";
-    options.branch = "main";
-  }
-
-  RunRecord run(const std::string& yaml_text, const VariableGroups& groups = {}) {
-    Result<yaml::Node> node = yaml::parse(yaml_text, "pipeline.yml");
-    EXPECT_TRUE(node) << node.error().to_string();
-    Result<PipelineSpec> spec = read_pipeline(*node, groups);
-    EXPECT_TRUE(spec) << spec.error().to_string();
-    if (!spec) return {};
-    Result<RunRecord> record = run_pipeline(*spec, options, recorder);
-    EXPECT_TRUE(record) << record.error().to_string();
-    return record ? *record : RunRecord{};
-  }
-};
 
 // True while the process exists and is not a zombie; waits up to 5 s for it to go.
 bool survives(int pid) {
@@ -56,15 +26,6 @@ bool survives(int pid) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
-}
-
-const JobRecord& job(const RunRecord& run, const std::string& id) {
-  for (const StageRecord& stage : run.stages)
-    for (const JobRecord& j : stage.jobs)
-      if (j.id == id) return j;
-  static JobRecord none;
-  ADD_FAILURE() << "no job " << id;
-  return none;
 }
 
 std::string results(const RunRecord& run) {

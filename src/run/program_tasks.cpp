@@ -1,0 +1,190 @@
+// Program wrappers: CmdLine@1, Npm@1, CMake@1, DotNetCoreCLI@2 and
+// PowerShell@2 (which `pwsh:` and `powershell:` steps are). Each calls the
+// real program as the Azure task does, with the task's input names,
+// aliases and defaults, as any step's process (confined, the job's
+// environment, its output in the log); a program the steps cannot find on
+// their PATH fails the step naming it.
+#include <fstream>
+
+#include "core/strings.h"
+#include "run/file_patterns.h"
+#include "run/native_task_support.h"
+
+namespace slipway::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+NativeOutcome failed(std::string reason) { return {TaskResult::failed, std::move(reason), -1}; }
+
+// argv[0] as the steps find it; nullopt (and `missing` set) when they cannot.
+std::optional<std::vector<std::string>> resolved(std::vector<std::string> argv, std::string_view task,
+                                                 const NativeTaskContext& context, NativeOutcome& missing) {
+  std::optional<fs::path> program = context.find_program(argv[0]);
+  if (!program) {
+    missing = failed(argv[0] + " is not installed (task " + std::string(task) + " runs it)");
+    return std::nullopt;
+  }
+  argv[0] = program->string();
+  return argv;
+}
+
+NativeOutcome run_program(std::vector<std::string> argv, const fs::path& cwd, std::string_view task,
+                          const NativeTaskContext& context) {
+  NativeOutcome missing;
+  std::optional<std::vector<std::string>> full = resolved(std::move(argv), task, context, missing);
+  if (!full) return missing;
+  std::error_code ec;
+  if (!fs::is_directory(cwd, ec)) return failed("working directory " + cwd.string() + " does not exist");
+  return context.run(*full, cwd);
+}
+
+void append(std::vector<std::string>& argv, std::string_view arguments) {
+  for (std::string& word : split_arguments(arguments)) argv.push_back(std::move(word));
+}
+
+NativeOutcome cmdline_v1(const NameValues& given, const NativeTaskContext& context) {
+  TaskInputs inputs({{"filename", "string", "", {}},
+                     {"arguments", "string", "", {}},
+                     {"workingFolder", "filePath", "", {}},
+                     {"failOnStandardError", "boolean", "false", {}}},
+                    given, context);
+  if (inputs.text("filename").empty()) return failed("CmdLine@1 needs input 'filename'");
+  std::vector<std::string> argv{inputs.text("filename")};
+  append(argv, inputs.text("arguments"));
+  return run_program(argv, inputs.path("workingFolder", context.sources), "CmdLine@1", context);
+}
+
+NativeOutcome npm(const NameValues& given, const NativeTaskContext& context) {
+  TaskInputs inputs({{"command", "pickList", "install", {}},
+                     {"workingDir", "filePath", "", {}},
+                     {"verbose", "boolean", "false", {}},
+                     {"customCommand", "string", "", {}}},
+                    given, context);
+  std::string command = to_lower(inputs.text("command"));
+  std::vector<std::string> argv{"npm"};
+  if (command == "custom") {
+    if (inputs.text("customCommand").empty()) return failed("Npm@1 with command 'custom' needs input 'customCommand'");
+    append(argv, inputs.text("customCommand"));
+  } else if (command == "install" || command == "ci" || command == "publish") {
+    argv.push_back(command);
+  } else {
+    return failed("Npm@1: command '" + command + "' is not one of install, ci, publish, custom");
+  }
+  if (inputs.flag("verbose")) argv.push_back("--verbose");
+  return run_program(argv, inputs.path("workingDir", context.sources), "Npm@1", context);
+}
+
+NativeOutcome cmake(const NameValues& given, const NativeTaskContext& context) {
+  TaskInputs inputs({{"workingDirectory", "filePath", "build", {"cwd"}},
+                     {"cmakeArgs", "string", "", {}},
+                     {"runInsideShell", "boolean", "false", {}}},
+                    given, context);
+  fs::path folder = inputs.path("workingDirectory", context.sources / "build");
+  std::error_code ec;
+  fs::create_directories(folder, ec);  // as the task: cmake is run in a build folder it makes
+  if (ec) return failed("cannot make " + folder.string() + ": " + ec.message());
+  std::vector<std::string> argv{"cmake"};
+  append(argv, inputs.text("cmakeArgs"));
+  return run_program(argv, folder, "CMake@1", context);
+}
+
+NativeOutcome dotnet(const NameValues& given, const NativeTaskContext& context) {
+  TaskInputs inputs({{"command", "pickList", "build", {}},
+                     {"projects", "multiLine", "", {"path"}},
+                     {"custom", "string", "", {}},
+                     {"arguments", "string", "", {}},
+                     {"publishTestResults", "boolean", "true", {}},
+                     {"testRunTitle", "string", "", {}},
+                     {"workingDirectory", "filePath", "", {}}},
+                    given, context);
+  std::string command = to_lower(inputs.text("command"));
+  if (command == "custom") command = inputs.text("custom");
+  if (command.empty()) return failed("DotNetCoreCLI@2 with command 'custom' needs input 'custom'");
+  std::vector<fs::path> projects;
+  if (std::string patterns = inputs.text("projects"); !patterns.empty()) {
+    projects = find_matching_files(context.sources, patterns);
+    if (projects.empty()) return failed("DotNetCoreCLI@2: no project file matches '" + patterns + "'");
+  }
+  const Variable* temp = context.variables.find("Agent.TempDirectory");
+  const fs::path results = fs::path(temp ? temp->value : "/tmp") / "TestResults";
+  const bool trx = command == "test" && inputs.flag("publishTestResults");
+  fs::path cwd = inputs.path("workingDirectory", context.sources);
+  NativeOutcome outcome;
+  for (size_t i = 0; i < std::max<size_t>(projects.size(), 1); ++i) {
+    std::vector<std::string> argv{"dotnet", command};
+    if (!projects.empty()) argv.push_back(projects[i].string());
+    append(argv, inputs.text("arguments"));
+    if (trx) argv.insert(argv.end(), {"--logger", "trx", "--results-directory", results.string()});
+    outcome = run_program(argv, cwd, "DotNetCoreCLI@2", context);
+    if (outcome.result == TaskResult::failed && !trx) return outcome;
+  }
+  if (trx) {  // as the task: the tests' TRX files become the step's test results
+    std::vector<fs::path> files = find_matching_files(results, "**/*.trx");
+    if (!files.empty()) record_test_results("VSTest", files, results, inputs.text("testRunTitle"), context);
+  }
+  return outcome;
+}
+
+// PowerShell@2 on Linux runs pwsh (Azure's `pwsh` input only matters on Windows).
+NativeOutcome powershell(const NameValues& given, const NativeTaskContext& context) {
+  TaskInputs inputs({{"targetType", "radio", "filePath", {}},
+                     {"filePath", "filePath", "", {}},
+                     {"arguments", "string", "", {}},
+                     {"script", "multiLine", "", {}},
+                     {"errorActionPreference", "pickList", "stop", {}},
+                     {"failOnStderr", "boolean", "false", {}},
+                     {"ignoreLASTEXITCODE", "boolean", "false", {}},
+                     {"pwsh", "boolean", "false", {}},
+                     {"workingDirectory", "filePath", "", {}}},
+                    given, context);
+  std::string body;
+  if (iequals(inputs.text("targetType"), "inline")) {
+    body = inputs.text("script");
+  } else {
+    if (inputs.text("filePath").empty()) return failed("PowerShell@2 needs input 'filePath' (or targetType: inline)");
+    body = ". '" + inputs.path("filePath", {}).string() + "' " + inputs.text("arguments");
+  }
+  std::string preference = to_lower(inputs.text("errorActionPreference"));
+  std::string script = "$ErrorActionPreference = '" + preference + "'\n" + body + "\n";
+  if (!inputs.flag("ignoreLASTEXITCODE"))
+    script += "if (!(Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit 0 }\nexit $LASTEXITCODE\n";
+  const Variable* temp = context.variables.find("Agent.TempDirectory");
+  fs::path file = fs::path(temp ? temp->value : "/tmp") / ("powershell-" + std::to_string(context.record.start_ms) + ".ps1");
+  std::ofstream(file) << script;
+  return run_program({"pwsh", "-NoLogo", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted", "-Command",
+                      ". '" + file.string() + "'"},
+                     inputs.path("workingDirectory", context.sources), "PowerShell@2", context);
+}
+
+}  // namespace
+
+bool task_named(std::string_view task, std::string_view name, int major) {
+  size_t at = task.rfind('@');
+  if (at == std::string_view::npos || !iequals(task.substr(0, at), name)) return false;
+  std::string_view version = task.substr(at + 1);
+  std::string_view first = version.substr(0, version.find('.'));
+  return first == std::to_string(major);
+}
+
+bool is_program_task(std::string_view task) { return !program_of_task(task).empty(); }
+
+std::string program_of_task(std::string_view task) {
+  if (task_named(task, "Npm", 1)) return "npm";
+  if (task_named(task, "CMake", 1)) return "cmake";
+  if (task_named(task, "DotNetCoreCLI", 2)) return "dotnet";
+  if (task_named(task, "PowerShell", 2)) return "pwsh";
+  if (task_named(task, "CmdLine", 1)) return "(its filename input)";
+  return {};
+}
+
+NativeOutcome run_program_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context) {
+  if (task_named(task, "Npm", 1)) return npm(inputs, context);
+  if (task_named(task, "CMake", 1)) return cmake(inputs, context);
+  if (task_named(task, "DotNetCoreCLI", 2)) return dotnet(inputs, context);
+  if (task_named(task, "PowerShell", 2)) return powershell(inputs, context);
+  return cmdline_v1(inputs, context);
+}
+
+}  // namespace slipway::run

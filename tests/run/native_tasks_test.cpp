@@ -1,0 +1,213 @@
+// The tasks the agent runs itself, against the real programs of this
+// machine where it has them (python3, node, cmake, npm). pwsh and dotnet
+// cannot be installed here (neither Debian's packages nor npm carry them):
+// their wrappers are checked with stand-in scripts that record their
+// arguments, put first on PATH by ##vso[task.prependpath], and say so.
+#include <gtest/gtest.h>
+
+#include "core/process.h"
+#include "run/native_task_support.h"
+#include "run/native_tasks.h"
+#include "run/run_fixture.h"
+
+namespace slipway::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> lines(const Fixture& f, int step) { return f.recorder.step_lines("s.j", step); }
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines) out += line + "\n";
+  return out;
+}
+
+// A pipeline of one job with these steps (YAML list items).
+std::string one_job(const std::string& steps) { return "stages:\n- stage: s\n  jobs:\n  - job: j\n    steps:\n" + steps; }
+
+TEST(NativeTasks, ArgumentsSplitAsAzuresToolRunner) {
+  EXPECT_EQ(split_arguments(R"(build -c Release "a b" "say \"hi\"" x)"),
+            (std::vector<std::string>{"build", "-c", "Release", "a b", "say \"hi\"", "x"}));
+  EXPECT_EQ(split_arguments("  "), std::vector<std::string>{});
+  EXPECT_EQ(split_arguments(R"(a "" b)"), (std::vector<std::string>{"a", "", "b"}));
+}
+
+TEST(NativeTasks, VersionSpecsMatchAsSemverRanges) {
+  EXPECT_TRUE(tool_version_matches("3.x", "3.11.2"));
+  EXPECT_TRUE(tool_version_matches("3.11", "3.11.7"));
+  EXPECT_FALSE(tool_version_matches("3.12", "3.11.7"));
+  EXPECT_TRUE(tool_version_matches("3.11.2", "3.11.2"));
+  EXPECT_FALSE(tool_version_matches("3.11.2", "3.11.3"));
+  EXPECT_TRUE(tool_version_matches(">= 3.8", "3.11.2"));
+  EXPECT_TRUE(tool_version_matches(">=3.8 <3.12", "3.11.2"));
+  EXPECT_FALSE(tool_version_matches(">=3.8 <3.11", "3.11.2"));
+  EXPECT_TRUE(tool_version_matches("~3.11", "3.11.9"));
+  EXPECT_FALSE(tool_version_matches("~3.11", "3.12.0"));
+  EXPECT_TRUE(tool_version_matches("^20.1", "20.20.2"));
+  EXPECT_FALSE(tool_version_matches("^20.1", "21.0.0"));
+  EXPECT_TRUE(tool_version_matches("18.x || 20.x", "20.20.2"));
+  EXPECT_TRUE(tool_version_matches("v20.20.2", "20.20.2"));
+  EXPECT_FALSE(tool_version_matches("2.7", "3.11.2"));
+}
+
+TEST(NativeTasks, UsePythonVersionPutsTheMatchingPythonFirstOnPath) {
+  if (!find_program("python3")) GTEST_SKIP() << "python3 is not installed";
+  Fixture f;
+  RunRecord run = f.run(one_job(R"Y(
+    - task: UsePythonVersion@0
+      inputs: {versionSpec: '3.x'}
+    - bash: 'python --version; python3 --version; echo "location=$(pythonLocation)"; command -v python'
+    - task: UsePythonVersion@0.206.0
+      inputs: {versionSpec: '2.7'}
+)Y"));
+  EXPECT_EQ(run.result, TaskResult::failed);
+  const JobRecord& record = job(run, "s.j");
+  EXPECT_EQ(record.steps[0].result, TaskResult::succeeded) << record.steps[0].reason;
+  ASSERT_FALSE(lines(f, 0).empty());
+  std::string chosen = lines(f, 0)[0];  // "using Python 3.11.7 (/path/python3)"
+  ASSERT_TRUE(chosen.starts_with("using Python 3.")) << chosen;
+  std::string version = chosen.substr(13, chosen.find(' ', 13) - 13);
+  EXPECT_EQ(lines(f, 1)[0], "Python " + version);
+  EXPECT_EQ(lines(f, 1)[1], "Python " + version);
+  EXPECT_TRUE(lines(f, 1)[2].starts_with("location=/")) << lines(f, 1)[2];
+  EXPECT_NE(lines(f, 1)[3].find("/_tools/Python-" + version + "/python"), std::string::npos) << lines(f, 1)[3];
+  EXPECT_EQ(record.steps[2].result, TaskResult::failed);
+  EXPECT_TRUE(record.steps[2].reason.starts_with("no Python matching '2.7' is installed; found 3.")) << record.steps[2].reason;
+}
+
+TEST(NativeTasks, ToolCacheVersionsComeFirstAsAzuresLayoutHasThem) {
+  std::optional<fs::path> python = find_program("python3");
+  if (!python) GTEST_SKIP() << "python3 is not installed";
+  Fixture f;
+  // A tool cache as hosted agents lay it out, holding this machine's python
+  // under a version no PATH python has (the folder names the version).
+  fs::path cache = f.dir / "toolcache";
+  fs::create_directories(cache / "Python/3.99.1/x64/bin");
+  fs::create_symlink(fs::canonical(*python), cache / "Python/3.99.1/x64/bin/python3");
+  ::setenv("AGENT_TOOLSDIRECTORY", cache.c_str(), 1);
+  RunRecord run = f.run(one_job(R"Y(
+    - task: UsePythonVersion@0
+      inputs: {versionSpec: '>=3.99'}
+    - bash: 'echo "location=$(pythonLocation)"; command -v python3'
+)Y"));
+  ::unsetenv("AGENT_TOOLSDIRECTORY");
+  EXPECT_EQ(run.result, TaskResult::succeeded) << job(run, "s.j").steps[0].reason;
+  EXPECT_EQ(lines(f, 1)[0], "location=" + (cache / "Python/3.99.1/x64").string());
+  EXPECT_EQ(lines(f, 1)[1], (cache / "Python/3.99.1/x64/bin/python3").string());
+}
+
+TEST(NativeTasks, NodeSelectorsAndAMissingDotNetSdk) {
+  if (!find_program("node")) GTEST_SKIP() << "node is not installed";
+  Fixture f;
+  RunRecord run = f.run(one_job(R"Y(
+    - task: NodeTool@0
+      inputs: {versionSpec: '>=18'}
+    - bash: node --version
+    - task: UseNode@1
+      inputs: {version: '1.x'}
+      continueOnError: true
+    - task: UseDotNet@2
+      inputs: {packageType: sdk, version: '8.x'}
+)Y"));
+  const JobRecord& record = job(run, "s.j");
+  EXPECT_EQ(record.steps[0].result, TaskResult::succeeded) << record.steps[0].reason;
+  EXPECT_EQ("using Node.js " + lines(f, 1)[0].substr(1) + " ", lines(f, 0)[0].substr(0, lines(f, 0)[0].find('(')));
+  EXPECT_TRUE(record.steps[2].reason.starts_with("no Node.js matching '1.x' is installed; found ")) << record.steps[2].reason;
+  if (!find_program("dotnet")) {
+    EXPECT_TRUE(record.steps[3].reason.starts_with("no .NET SDK matching '8.x' is installed; found none"))
+        << record.steps[3].reason;
+  }
+}
+
+TEST(NativeTasks, CMakeNpmAndCmdLineRunTheRealPrograms) {
+  if (!find_program("cmake") || !find_program("npm")) GTEST_SKIP() << "cmake or npm is not installed";
+  Fixture f;
+  RunRecord run = f.run(one_job(R"Y(
+    - bash: |
+        printf 'cmake_minimum_required(VERSION 3.16)\nproject(demo NONE)\nmessage(STATUS "configured with ${FLAVOR}")\n' > CMakeLists.txt
+        printf '{"name": "demo", "version": "1.0.0", "scripts": {"hello": "echo hello from npm"}}' > package.json
+    - task: CMake@1
+      inputs: {cmakeArgs: '.. -DFLAVOR=tasty'}
+    - task: Npm@1
+      inputs: {command: custom, customCommand: 'run hello --silent'}
+    - task: CmdLine@1
+      inputs: {filename: echo, arguments: '"a  b" c'}
+    - task: CMake@1
+      inputs: {workingDirectory: build2, cmakeArgs: '--no-such-option'}
+)Y"));
+  const JobRecord& record = job(run, "s.j");
+  EXPECT_EQ(record.steps[1].result, TaskResult::succeeded) << record.steps[1].reason;
+  EXPECT_NE(joined(lines(f, 1)).find("configured with tasty"), std::string::npos) << joined(lines(f, 1));
+  EXPECT_EQ(record.steps[2].result, TaskResult::succeeded) << record.steps[2].reason;
+  EXPECT_NE(joined(lines(f, 2)).find("hello from npm"), std::string::npos) << joined(lines(f, 2));
+  EXPECT_EQ(lines(f, 3), std::vector<std::string>{"a  b c"});
+  EXPECT_EQ(record.steps[4].result, TaskResult::failed);
+  EXPECT_EQ(record.steps[4].reason, "cmake exited with code 1");
+}
+
+TEST(NativeTasks, MissingProgramsFailTheirStepNamingThem) {
+  Fixture f;
+  RunRecord run = f.run(one_job(R"Y(
+    - bash: echo "##vso[task.prependpath]/nonexistent"
+    - task: DotNetCoreCLI@2
+      inputs: {command: build}
+      condition: always()
+    - pwsh: Write-Host hi
+      condition: always()
+)Y"));
+  const JobRecord& record = job(run, "s.j");
+  if (!find_program("dotnet")) {
+    EXPECT_EQ(record.steps[1].reason, "dotnet is not installed (task DotNetCoreCLI@2 runs it)");
+  }
+  if (!find_program("pwsh")) {
+    EXPECT_EQ(record.steps[2].reason, "pwsh is not installed (task PowerShell@2 runs it)");
+  }
+}
+
+// Stand-ins: pwsh and dotnet cannot be installed on this machine. Each
+// records its arguments; dotnet's also writes a TRX file where it is told.
+TEST(NativeTasks, PowerShellAndDotNetWrappersCallTheirProgramsAsAzureDoes) {
+  Fixture f;
+  fs::path bin = f.dir / "standins";
+  test::write_file(bin / "pwsh", "#!/bin/sh\necho \"pwsh $*\"\nfor last; do :; done\nfile=$(echo \"$last\" | sed \"s/^\\. '//; s/'$//\")\ncat \"$file\"\n");
+  test::write_file(bin / "dotnet", R"(#!/bin/sh
+echo "dotnet $*"
+while [ $# -gt 0 ]; do
+  if [ "$1" = --results-directory ]; then mkdir -p "$2"; cat > "$2/r.trx" <<'TRX'
+<TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010"><Results>
+<UnitTestResult testId="1" testName="Adds" duration="00:00:00.5" outcome="Passed"/>
+<UnitTestResult testId="2" testName="Removes" duration="00:00:00.25" outcome="Failed"><Output><ErrorInfo><Message>expected 0</Message></ErrorInfo></Output></UnitTestResult>
+</Results></TestRun>
+TRX
+  fi; shift
+done
+)");
+  fs::permissions(bin / "pwsh", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(bin / "dotnet", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  RunRecord run = f.run(one_job(R"Y(
+    - bash: 'mkdir -p src/a src/b && touch src/a/a.csproj src/b/b.csproj && echo "##vso[task.prependpath])Y" + bin.string() + R"Y("'
+    - pwsh: Write-Host "hi"
+      errorActionPreference: continue
+    - task: DotNetCoreCLI@2
+      inputs: {command: test, projects: 'src/**/*.csproj', arguments: '-c Release'}
+)Y"));
+  const JobRecord& record = job(run, "s.j");
+  EXPECT_EQ(record.steps[1].result, TaskResult::succeeded) << record.steps[1].reason;
+  ASSERT_GE(lines(f, 1).size(), 3u);
+  EXPECT_TRUE(lines(f, 1)[0].starts_with("pwsh -NoLogo -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -Command . '"))
+      << lines(f, 1)[0];
+  EXPECT_EQ(lines(f, 1)[1], "$ErrorActionPreference = 'continue'");
+  EXPECT_EQ(lines(f, 1)[2], "Write-Host \"hi\"");
+  std::string dotnet = joined(lines(f, 2));
+  EXPECT_NE(dotnet.find("dotnet test " + (f.dir / "work").string()), std::string::npos) << dotnet;
+  EXPECT_NE(dotnet.find("/s/src/a/a.csproj -c Release --logger trx --results-directory "), std::string::npos) << dotnet;
+  EXPECT_NE(dotnet.find("/s/src/b/b.csproj -c Release"), std::string::npos) << dotnet;
+  ASSERT_TRUE(record.steps[2].tests);
+  EXPECT_EQ(record.steps[2].tests->total, 2);
+  EXPECT_EQ(record.steps[2].tests->failed, 1);
+  EXPECT_EQ(record.steps[2].tests->failures[0].message, "expected 0");
+}
+
+}  // namespace
+}  // namespace slipway::run
