@@ -8,6 +8,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+
+#include <cstdio>
 
 #include <memory>
 #include <string>
@@ -120,6 +123,75 @@ Status extract_archive(const fs::path& archive_path, const fs::path& target) {
   }
   if (!unpacked) fs::remove_all(staging, ec);
   return unpacked;
+}
+
+namespace {
+
+int set_format(archive* out, ArchiveFormat format) {
+  switch (format) {
+    case ArchiveFormat::zip: return archive_write_set_format_zip(out);
+    case ArchiveFormat::tar: return archive_write_set_format_pax_restricted(out);
+    case ArchiveFormat::tar_gz: return archive_write_set_format_pax_restricted(out) | archive_write_add_filter_gzip(out);
+    case ArchiveFormat::tar_xz: return archive_write_set_format_pax_restricted(out) | archive_write_add_filter_xz(out);
+    case ArchiveFormat::tar_bz2: return archive_write_set_format_pax_restricted(out) | archive_write_add_filter_bzip2(out);
+  }
+  return ARCHIVE_FATAL;
+}
+
+Status write_member(archive* out, const ArchiveMember& member) {
+  auto io_error = [&](const std::string& why) { return fail(ErrorCode::io, member.path.string() + ": " + why); };
+  std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(), archive_entry_free);
+  struct stat info {};
+  if (::lstat(member.path.c_str(), &info) != 0) return io_error("cannot be read");
+  archive_entry_copy_stat(entry.get(), &info);
+  archive_entry_set_pathname(entry.get(), member.name.c_str());
+  archive_entry_set_perm(entry.get(), info.st_mode & 0777);
+  std::string link;
+  if (S_ISLNK(info.st_mode)) {
+    std::error_code ec;
+    link = fs::read_symlink(member.path, ec).string();
+    archive_entry_set_symlink(entry.get(), link.c_str());
+    archive_entry_set_size(entry.get(), 0);
+  } else if (!S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)) {
+    return io_error("only files, folders and symbolic links are packed");
+  }
+  if (archive_write_header(out, entry.get()) != ARCHIVE_OK) return io_error(archive_error_string(out));
+  if (!S_ISREG(info.st_mode)) return {};
+  std::unique_ptr<FILE, decltype(&fclose)> in(fopen(member.path.c_str(), "rb"), fclose);
+  if (!in) return io_error("cannot be read");
+  char buffer[64 * 1024];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, in.get())) > 0;)
+    if (archive_write_data(out, buffer, n) < 0) return io_error(archive_error_string(out));
+  return {};
+}
+
+}  // namespace
+
+Status create_archive(const std::vector<ArchiveMember>& members, const fs::path& target, ArchiveFormat format) {
+  std::error_code ec;
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  fs::path partial = target;
+  partial += ".partial";
+  Writer out(archive_write_new(), archive_write_free);
+  if (set_format(out.get(), format) != ARCHIVE_OK || archive_write_open_filename(out.get(), partial.c_str()) != ARCHIVE_OK)
+    return fail(ErrorCode::io, "cannot write " + target.string() + ": " + archive_error_string(out.get()));
+  for (const ArchiveMember& member : members) {
+    if (Status s = write_member(out.get(), member); !s) {
+      out.reset();
+      fs::remove(partial, ec);
+      return s;
+    }
+  }
+  if (archive_write_close(out.get()) != ARCHIVE_OK) {
+    std::string why = archive_error_string(out.get());
+    out.reset();
+    fs::remove(partial, ec);
+    return fail(ErrorCode::io, "cannot write " + target.string() + ": " + why);
+  }
+  out.reset();
+  fs::rename(partial, target, ec);
+  if (ec) return fail(ErrorCode::io, "cannot write " + target.string() + ": " + ec.message());
+  return {};
 }
 
 }  // namespace slipway

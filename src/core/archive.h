@@ -13,6 +13,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -24,5 +26,19 @@ namespace slipway {
 // archive that cannot be read; conflict when `target` exists; io when
 // writing fails.
 Status extract_archive(const std::filesystem::path& archive, const std::filesystem::path& target);
+
+enum class ArchiveFormat { zip, tar, tar_gz, tar_xz, tar_bz2 };
+
+// One file or folder to pack: `path` on disk, stored as `name` ('/'-separated, relative).
+struct ArchiveMember {
+  std::filesystem::path path;
+  std::string name;
+};
+
+// Packs `members` (regular files, folders and symbolic links, in order)
+// into a new archive at `target`, written beside it and renamed into place
+// whole. Errors: io naming the file that could not be read or written.
+Status create_archive(const std::vector<ArchiveMember>& members, const std::filesystem::path& target,
+                      ArchiveFormat format);
 
 }  // namespace slipway

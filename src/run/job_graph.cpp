@@ -211,6 +211,24 @@ Result<StepSpec> read_step(const yaml::Node& node) {
       step.kind = StepKind::publish;
       step.body = input(inputs, {"targetPath", "path"});
       step.artifact = input(inputs, {"artifact", "artifactName"});
+    } else if (iequals(task, "PublishBuildArtifacts@1") || iequals(task, "PublishPipelineArtifact@0")) {
+      // The older publish tasks, on the same artifact store (publishLocation is
+      // always the run's store: a file share has no meaning on one machine).
+      step.kind = StepKind::publish;
+      step.body = input(inputs, {"PathtoPublish", "pathToPublish", "targetPath"});
+      if (step.body.empty()) step.body = "$(Build.ArtifactStagingDirectory)";
+      step.artifact = input(inputs, {"ArtifactName", "artifactName"});
+      if (step.artifact.empty()) step.artifact = "drop";
+    } else if (iequals(task, "DownloadBuildArtifacts@0") || iequals(task, "DownloadBuildArtifacts@1")) {
+      // Each artifact into downloadPath/<its name>, as the task lays them out.
+      step.kind = StepKind::download;
+      step.body = "current";
+      std::string type = input(inputs, {"downloadType"});
+      step.artifact = iequals(type, "specific") ? "" : input(inputs, {"artifactName"});
+      if (step.artifact.empty() && !iequals(type, "specific")) step.artifact = "drop";
+      step.path = input(inputs, {"downloadPath"});
+      if (step.path.empty()) step.path = "$(System.ArtifactsDirectory)";
+      if (!step.artifact.empty()) step.path += "/" + step.artifact;
     } else if (iequals(task, "DownloadPipelineArtifact@2")) {
       step.kind = StepKind::download;
       step.body = "current";

@@ -556,6 +556,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.variables.set("Build.Repository.LocalPath", state.sources.string());
   state.variables.set("System.DefaultWorkingDirectory", state.sources.string());
   state.variables.set("Build.ArtifactStagingDirectory", state.staging.string());
+  state.variables.set("System.ArtifactsDirectory", state.staging.string());
   state.variables.set("Build.StagingDirectory", state.staging.string());
   state.variables.set("Build.BinariesDirectory", state.binaries.string());
   state.variables.set("Agent.TempDirectory", state.temp.string());

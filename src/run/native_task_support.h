@@ -51,7 +51,9 @@ bool tool_version_matches(const std::string& spec, const std::string& version);
 // The tasks of each family, dispatched by run_native_task.
 NativeOutcome run_tool_selector(std::string_view task, const NameValues& inputs, const NativeTaskContext& context);
 NativeOutcome run_program_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context);
+NativeOutcome run_file_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context);
 bool is_tool_selector(std::string_view task);
+bool is_file_task(std::string_view task);
 bool is_program_task(std::string_view task);
 
 }  // namespace slipway::run

@@ -136,13 +136,15 @@ std::vector<std::string> split_arguments(std::string_view line) {
 }
 
 bool is_native_task(std::string_view task) {
-  return task_named(task, "PublishTestResults", 2) || is_tool_selector(task) || is_program_task(task);
+  return task_named(task, "PublishTestResults", 2) || is_tool_selector(task) || is_program_task(task) ||
+         is_file_task(task);
 }
 
 NativeOutcome run_native_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context) {
   if (task_named(task, "PublishTestResults", 2)) return publish_test_results(inputs, context);
   if (is_tool_selector(task)) return run_tool_selector(task, inputs, context);
   if (is_program_task(task)) return run_program_task(task, inputs, context);
+  if (is_file_task(task)) return run_file_task(task, inputs, context);
   return {TaskResult::failed, "task '" + std::string(task) + "' is not a native task", -1};
 }
 

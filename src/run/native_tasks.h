@@ -2,7 +2,8 @@
 // defaults: PublishTestResults@2 (run/test_results.h); the tool selectors
 // UsePythonVersion@0, NodeTool@0, UseNode@1, UseDotNet@2 (tool_tasks.cpp);
 // the program wrappers CmdLine@1, Npm@1, CMake@1, DotNetCoreCLI@2 and
-// PowerShell@2, which `pwsh:`/`powershell:` steps are (program_tasks.cpp). Their inputs
+// PowerShell@2, which `pwsh:`/`powershell:` steps are (program_tasks.cpp);
+// the file tasks CopyFiles@2, ArchiveFiles@2, ExtractFiles@1 (file_tasks.cpp). Their inputs
 // are resolved as a task folder's (run/task_folder.h), then macro-expanded.
 //
 // Thread-safety: reentrant; everything a task touches comes in its context.

@@ -151,8 +151,9 @@ Machine this_machine(std::set<std::string> groups, std::shared_ptr<const TaskCat
 
 std::string task_implementation(const std::string& task, const TaskCatalog* tasks) {
   if (iequals(task, "Bash@3") || iequals(task, "CmdLine@2")) return "bash";
-  if (iequals(task, "PublishPipelineArtifact@1") || iequals(task, "DownloadPipelineArtifact@2"))
-    return "artifact store";
+  for (std::string_view name : {"PublishPipelineArtifact@1", "DownloadPipelineArtifact@2", "PublishBuildArtifacts@1",
+                                "PublishPipelineArtifact@0", "DownloadBuildArtifacts@0", "DownloadBuildArtifacts@1"})
+    if (iequals(task, name)) return "artifact store";
   if (find_builtin_task(task)) return "built-in " + task;
   if (is_native_task(task)) return "built-in " + task;
   if (const TaskFolder* folder = tasks ? tasks->find(task) : nullptr)

@@ -209,5 +209,48 @@ done
   EXPECT_EQ(record.steps[2].tests->failures[0].message, "expected 0");
 }
 
+TEST(NativeTasks, CopyArchiveAndExtractFilesThenTheOlderArtifactTasks) {
+  if (!find_program("unzip") || !find_program("python3")) GTEST_SKIP() << "unzip or python3 is not installed";
+  Fixture f;
+  RunRecord run = f.run(R"Y(
+stages:
+- stage: s
+  jobs:
+  - job: j
+    steps:
+    - bash: mkdir -p app/sub skip && echo a > app/a.txt && echo b > app/sub/b.txt && echo c > skip/c.txt && echo x > app/x.log
+    - task: CopyFiles@2
+      inputs: {Contents: "**/*.txt\n!skip/**", TargetFolder: $(Build.ArtifactStagingDirectory)/copy}
+    - task: ArchiveFiles@2
+      inputs: {rootFolderOrFile: app, includeRootFolder: false, archiveType: zip, archiveFile: out/app.zip}
+    - task: ArchiveFiles@2
+      inputs: {rootFolderOrFile: app, archiveType: tar, archiveFile: out/app.tar.gz}
+    - bash: unzip -Z1 out/app.zip | sort | tr '\n' ' '; echo; tar -tzf out/app.tar.gz | sort | tr '\n' ' '
+    - task: ExtractFiles@1
+      inputs: {archiveFilePatterns: 'out/*.zip', destinationFolder: unpacked}
+    - bash: cat unpacked/sub/b.txt
+    - task: PublishBuildArtifacts@1
+  - job: k
+    dependsOn: j
+    steps:
+    - task: DownloadBuildArtifacts@0
+      inputs: {artifactName: drop}
+    - bash: find "$(System.ArtifactsDirectory)/drop" -type f | sed "s|$(System.ArtifactsDirectory)/||" | sort
+    - bash: python3 -c "import zipfile; z=zipfile.ZipFile('evil.zip','w'); z.writestr('../evil.txt','x'); z.close()"
+    - task: ExtractFiles@1
+      inputs: {archiveFilePatterns: evil.zip, destinationFolder: safe}
+)Y");
+  const JobRecord& j = job(run, "s.j");
+  for (size_t i = 0; i < j.steps.size(); ++i) EXPECT_EQ(j.steps[i].result, TaskResult::succeeded) << i << ": " << j.steps[i].reason;
+  EXPECT_EQ(lines(f, 1).back().substr(0, 14), "copied 2 files");
+  EXPECT_EQ(f.recorder.step_lines("s.j", 4),
+            (std::vector<std::string>{"a.txt sub/ sub/b.txt x.log ", "app/ app/a.txt app/sub/ app/sub/b.txt app/x.log "}));
+  EXPECT_EQ(f.recorder.step_lines("s.j", 6), std::vector<std::string>{"b"});
+  EXPECT_EQ(f.recorder.step_lines("s.k", 1), (std::vector<std::string>{"drop/copy/app/a.txt", "drop/copy/app/sub/b.txt"}));
+  const JobRecord& k = job(run, "s.k");
+  EXPECT_EQ(k.steps[3].result, TaskResult::failed);
+  EXPECT_NE(k.steps[3].reason.find("evil.zip: ../evil.txt"), std::string::npos) << k.steps[3].reason;
+}
+
 }  // namespace
 }  // namespace slipway::run
