@@ -8,6 +8,7 @@ packages=(
   libyaml-cpp-dev libgit2-dev libsqlite3-dev sqlite3 libsodium-dev libpq-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev curl unzip zlib1g-dev libarchive-dev libpugixml-dev
+  gcovr  # Cobertura reports from real coverage runs (tests/e2e/test_results.sh)
   postgresql  # the server the tests start (tests/postgres.sh); never needed to run slipway on SQLite
 )
 # `setup.sh --fuzz` (tests/fuzz/run.sh) adds clang and libFuzzer. Clang 16:

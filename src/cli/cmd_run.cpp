@@ -355,15 +355,25 @@ int print_tests(const std::string& id, const GlobalOptions& options) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const service::StepTests& step : steps) {
       nlohmann::ordered_json one{{"job", step.job}, {"step", step.step}};
-      one.update(run::to_json(step.summary));
+      if (step.summary) one.update(run::to_json(*step.summary));
+      if (step.coverage) one["coverage"] = run::to_json(*step.coverage);
       out.push_back(std::move(one));
     }
     std::cout << out.dump(2) << "\n";
     return k_exit_ok;
   }
-  if (steps.empty()) std::cout << "run " << id << " published no test results\n";
+  if (steps.empty()) std::cout << "run " << id << " published no test results or coverage\n";
   for (const service::StepTests& step : steps) {
-    const run::TestSummary& t = step.summary;
+    if (step.coverage) {
+      const run::CoverageSummary& c = *step.coverage;
+      char percent[16];
+      std::snprintf(percent, sizeof percent, "%.1f", c.line_percent());
+      std::cout << "== " << step.job << " / " << step.step << ": coverage " << c.lines_covered << " of " << c.lines_valid
+                << " lines (" << percent << "%), " << c.branches_covered << " of " << c.branches_valid << " branches ("
+                << c.format << ")\n";
+    }
+    if (!step.summary) continue;
+    const run::TestSummary& t = *step.summary;
     std::cout << "== " << step.job << " / " << step.step << (t.title.empty() ? "" : " (" + t.title + ")") << ": "
               << t.total << " tests in " << t.files << " " << t.format << " file" << (t.files == 1 ? "" : "s") << ": "
               << t.passed << " passed, " << t.failed << " failed, " << t.skipped << " skipped, " << t.duration_ms

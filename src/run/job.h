@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "run/coverage.h"
 #include "run/spec.h"
 #include "run/test_results.h"
 #include "run/variables.h"
@@ -58,6 +59,7 @@ struct StepRecord {
   std::string reason;        // why it failed or was skipped, when known
   std::vector<Issue> issues;
   std::optional<TestSummary> tests;  // what PublishTestResults@2 read (run/test_results.h)
+  std::optional<CoverageSummary> coverage;  // what PublishCodeCoverageResults read (run/coverage.h)
 };
 
 struct JobMessage {

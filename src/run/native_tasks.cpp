@@ -1,6 +1,9 @@
 #include "run/native_tasks.h"
 
 #include "core/strings.h"
+#include <cstdio>
+
+#include "run/coverage.h"
 #include "run/file_patterns.h"
 #include "run/native_task_support.h"
 #include "run/test_results.h"
@@ -135,13 +138,57 @@ std::vector<std::string> split_arguments(std::string_view line) {
   return out;
 }
 
+namespace {
+
+// PublishCodeCoverageResults@1 (codeCoverageTool named) and @2 (any format).
+NativeOutcome publish_coverage(const NameValues& given, const NativeTaskContext& context, bool v2) {
+  TaskInputs inputs({{"codeCoverageTool", "pickList", "JaCoCo", {}},
+                     {"summaryFileLocation", "string", "", {}},
+                     {"pathToSources", "string", "", {}},
+                     {"reportDirectory", "string", "", {}},
+                     {"additionalCodeCoverageFiles", "string", "", {}},
+                     {"failIfCoverageEmpty", "boolean", "false", {}}},
+                    given, context);
+  std::string patterns = inputs.text("summaryFileLocation");
+  if (patterns.empty()) return {TaskResult::failed, "PublishCodeCoverageResults needs input 'summaryFileLocation'", -1};
+  std::vector<fs::path> files = find_matching_files(context.sources, patterns);
+  CoverageSummary summary;
+  for (const fs::path& file : files) {
+    std::string shown = file.lexically_relative(context.sources).generic_string();
+    Result<CoverageSummary> one = read_coverage(file, shown);
+    if (one && !v2 && !iequals(one->format, inputs.text("codeCoverageTool")))
+      one = fail(ErrorCode::invalid_input, shown + ": a " + one->format + " report, not " + inputs.text("codeCoverageTool"));
+    if (!one) return {TaskResult::failed, one.error().message, -1};
+    summary.add(*one);
+  }
+  if (summary.files == 0 || summary.lines_valid == 0) {
+    std::string message = files.empty() ? "no coverage report matches '" + patterns + "'" : "the coverage reports are empty";
+    if (inputs.flag("failIfCoverageEmpty")) return {TaskResult::failed, message, -1};
+    context.log("##[warning]" + message);
+    context.record.issues.push_back({"warning", message});
+    if (files.empty()) return {};
+  }
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%.1f", summary.line_percent());
+  context.log("coverage: " + std::to_string(summary.lines_covered) + " of " + std::to_string(summary.lines_valid) +
+              " lines (" + percent + "%), " + std::to_string(summary.branches_covered) + " of " +
+              std::to_string(summary.branches_valid) + " branches, from " + plural(summary.files, "report"));
+  context.record.coverage = summary;
+  return {};
+}
+
+}  // namespace
+
 bool is_native_task(std::string_view task) {
-  return task_named(task, "PublishTestResults", 2) || is_tool_selector(task) || is_program_task(task) ||
+  return task_named(task, "PublishTestResults", 2) || task_named(task, "PublishCodeCoverageResults", 1) ||
+         task_named(task, "PublishCodeCoverageResults", 2) || is_tool_selector(task) || is_program_task(task) ||
          is_file_task(task);
 }
 
 NativeOutcome run_native_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context) {
   if (task_named(task, "PublishTestResults", 2)) return publish_test_results(inputs, context);
+  if (task_named(task, "PublishCodeCoverageResults", 1)) return publish_coverage(inputs, context, false);
+  if (task_named(task, "PublishCodeCoverageResults", 2)) return publish_coverage(inputs, context, true);
   if (is_tool_selector(task)) return run_tool_selector(task, inputs, context);
   if (is_program_task(task)) return run_program_task(task, inputs, context);
   if (is_file_task(task)) return run_file_task(task, inputs, context);

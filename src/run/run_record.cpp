@@ -29,6 +29,7 @@ nlohmann::ordered_json step_json(const StepRecord& step) {
     out["issues"] = issues;
   }
   if (step.tests) out["tests"] = to_json(*step.tests);
+  if (step.coverage) out["coverage"] = to_json(*step.coverage);
   return out;
 }
 
@@ -167,6 +168,7 @@ std::map<std::string, JobRecord> jobs_from_json(const nlohmann::json& run) {
         s.result = parse_result(step.value("result", "")).value_or(TaskResult::failed);
         s.reason = step.value("reason", "");
         if (step.contains("tests")) s.tests = test_summary_from_json(step["tests"]);
+        if (step.contains("coverage")) s.coverage = coverage_from_json(step["coverage"]);
         record.steps.push_back(std::move(s));
       }
       out[record.id] = std::move(record);

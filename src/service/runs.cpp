@@ -82,10 +82,13 @@ std::string text_of(const nlohmann::json& document, const char* key) {
 RunSummary summary_of(const nlohmann::json& document) {
   RunSummary out{text_of(document, "id"),    text_of(document, "pipeline"), text_of(document, "buildNumber"),
                  text_of(document, "branch"), text_of(document, "state"),   text_of(document, "result"),
-                 text_of(document, "start"), text_of(document, "finish"),   text_of(document, "reason"), {}};
+                 text_of(document, "start"), text_of(document, "finish"),   text_of(document, "reason"), {}, {}};
   for (const StepTests& step : tests_of(document)) {
-    if (!out.tests) out.tests.emplace().format = step.summary.format;
-    out.tests->add(step.summary);
+    if (step.summary) {
+      if (!out.tests) out.tests.emplace().format = step.summary->format;
+      out.tests->add(*step.summary);
+    }
+    if (step.coverage) (out.coverage ? *out.coverage : out.coverage.emplace()).add(*step.coverage);
   }
   return out;
 }
@@ -349,6 +352,7 @@ nlohmann::json to_json(const RunSummary& r) {
   if (r.tests)
     out["tests"] = {{"total", r.tests->total},     {"passed", r.tests->passed},  {"failed", r.tests->failed},
                     {"skipped", r.tests->skipped}, {"files", r.tests->files},    {"durationMs", r.tests->duration_ms}};
+  if (r.coverage) out["coverage"] = run::to_json(*r.coverage);
   return out;
 }
 
@@ -357,8 +361,12 @@ std::vector<StepTests> tests_of(const nlohmann::json& run) {
   for (const nlohmann::json& stage : run.value("stages", nlohmann::json::array()))
     for (const nlohmann::json& job : stage.value("jobs", nlohmann::json::array()))
       for (const nlohmann::json& step : job.value("steps", nlohmann::json::array()))
-        if (step.contains("tests") && step["tests"].is_object())
-          out.push_back({job.value("id", ""), step.value("displayName", ""), run::test_summary_from_json(step["tests"])});
+        if (step.contains("tests") || step.contains("coverage")) {
+          StepTests one{job.value("id", ""), step.value("displayName", ""), {}, {}};
+          if (step.contains("tests") && step["tests"].is_object()) one.summary = run::test_summary_from_json(step["tests"]);
+          if (step.contains("coverage") && step["coverage"].is_object()) one.coverage = run::coverage_from_json(step["coverage"]);
+          out.push_back(std::move(one));
+        }
   return out;
 }
 

@@ -154,20 +154,23 @@ struct RunSummary {
   std::string finish;
   std::string reason;  // why it failed before any job ran, or who canceled it; often ""
   std::optional<run::TestSummary> tests;  // every step's test results summed; none when no step published any
+  std::optional<run::CoverageSummary> coverage;  // the same for coverage reports
 };
 
 // As `runs --json` and GET /api/v1/runs show it (empty times are null; test
 // results as totals, their failures left to tests_of).
 nlohmann::json to_json(const RunSummary& run);
 
-// The test results one step of a run published (PublishTestResults@2).
+// The test results or coverage one step of a run published
+// (PublishTestResults@2, PublishCodeCoverageResults@1/2, DotNetCoreCLI@2 test).
 struct StepTests {
   std::string job;   // the job's id
   std::string step;  // the step's display name
-  run::TestSummary summary;
+  std::optional<run::TestSummary> summary;
+  std::optional<run::CoverageSummary> coverage;
 };
 
-// Every step's test results, from the run's document as GET /runs/{id} shows it.
+// Every such step, from the run's document as GET /runs/{id} shows it.
 std::vector<StepTests> tests_of(const nlohmann::json& run);
 
 // The log of one step of a run.

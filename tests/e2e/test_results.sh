@@ -71,3 +71,25 @@ expect_contains "$OUT" "no test result files matching 'out/*.trx' were found und
 printf 'steps:\n- task: PublishTestResults@2\n  inputs: {testResultsFormat: TAP}\n' > tap.yml
 expect_exit 1 "$SLIPWAY" run --file tap.yml --json
 expect_contains "$OUT" "testResultsFormat 'TAP' is not one of JUnit, NUnit, XUnit, VSTest"
+
+# Coverage: a Cobertura report gcovr writes from a real gcc --coverage run.
+if command -v gcovr >/dev/null && command -v gcc >/dev/null; then
+  cat > coverage.yml <<'YAML'
+steps:
+- bash: |
+    printf 'int f(int x) {\n  if (x > 0)\n    return 1;\n  return 2;\n}\nint main(void) { return f(1) - 1; }\n' > m.c
+    gcc --coverage -O0 m.c -o m && ./m && gcovr --cobertura coverage.xml .
+- task: PublishCodeCoverageResults@1
+  inputs: {codeCoverageTool: Cobertura, summaryFileLocation: '**/coverage.xml'}
+- task: PublishCodeCoverageResults@1
+  inputs: {summaryFileLocation: '**/coverage.xml'}
+  continueOnError: true
+YAML
+  expect_exit 0 "$SLIPWAY" run --file coverage.yml --json
+  id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$OUT")
+  expect_contains "$OUT" "coverage.xml: a Cobertura report, not JaCoCo"
+  expect_exit 0 "$SLIPWAY" tests "$id"
+  expect_contains "$OUT" "coverage 4 of 5 lines (80.0%), 1 of 2 branches (Cobertura)"
+  expect_exit 0 "$SLIPWAY" runs --json
+  expect_contains "$OUT" '"linesCovered": 4'
+fi

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "run/coverage.h"
 #include "run/file_patterns.h"
 #include "support/test_support.h"
 
@@ -168,6 +169,45 @@ TEST(FilePatterns, MatchAsAzureTasksDo) {
   EXPECT_EQ(find_matching_files(dir.path(), (dir / "sub/*.xml").string()),
             (std::vector<fs::path>{dir / "sub/TEST-b.xml", dir / "sub/other.xml"}));
   EXPECT_TRUE(find_matching_files(dir / "nowhere", "**/*.xml").empty());
+}
+
+TEST(Coverage, CoberturaTotalsOrLinesAndJaCoCoCounters) {
+  test::TempDir dir;
+  test::write_file(dir / "new.xml", R"(<?xml version="1.0" ?>
+<coverage version="7.4.0" timestamp="1" lines-valid="120" lines-covered="90" line-rate="0.75" branches-covered="10" branches-valid="20" branch-rate="0.5" complexity="0">
+  <packages/>
+</coverage>)");
+  Result<CoverageSummary> recent = read_coverage(dir / "new.xml", "new.xml");
+  ASSERT_TRUE(recent) << recent.error().to_string();
+  EXPECT_EQ(recent->format, "Cobertura");
+  EXPECT_EQ((std::array{recent->lines_covered, recent->lines_valid, recent->branches_covered, recent->branches_valid}),
+            (std::array<std::int64_t, 4>{90, 120, 10, 20}));
+  // Cobertura before 1.9 has rates only: the lines are counted.
+  test::write_file(dir / "old.xml", R"(<coverage line-rate="0.5" branch-rate="0"><packages><package name="p"><classes>
+  <class name="A" filename="a.py"><lines><line number="1" hits="3"/><line number="2" hits="0"/></lines></class>
+  <class name="B" filename="b.py"><lines><line number="1" hits="1"/><line number="5" hits="0"/></lines></class>
+</classes></package></packages></coverage>)");
+  Result<CoverageSummary> old = read_coverage(dir / "old.xml", "old.xml");
+  ASSERT_TRUE(old) << old.error().to_string();
+  EXPECT_EQ(old->lines_covered, 2);
+  EXPECT_EQ(old->lines_valid, 4);
+  EXPECT_DOUBLE_EQ(old->line_percent(), 50.0);
+  test::write_file(dir / "jacoco.xml", R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" "report.dtd">
+<report name="shop"><sessioninfo id="s" start="1" dump="2"/>
+  <package name="shop"><counter type="LINE" missed="1" covered="9"/></package>
+  <counter type="INSTRUCTION" missed="10" covered="90"/><counter type="BRANCH" missed="2" covered="6"/>
+  <counter type="LINE" missed="5" covered="45"/><counter type="METHOD" missed="1" covered="9"/>
+</report>)");
+  Result<CoverageSummary> jacoco = read_coverage(dir / "jacoco.xml", "jacoco.xml");
+  ASSERT_TRUE(jacoco) << jacoco.error().to_string();
+  EXPECT_EQ(jacoco->format, "JaCoCo");
+  EXPECT_EQ((std::array{jacoco->lines_covered, jacoco->lines_valid, jacoco->branches_covered, jacoco->branches_valid}),
+            (std::array<std::int64_t, 4>{45, 50, 6, 8}));
+  test::write_file(dir / "other.xml", "<testsuites/>");
+  Result<CoverageSummary> other = read_coverage(dir / "other.xml", "other.xml");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().message, "other.xml: <testsuites> is no Cobertura or JaCoCo report");
 }
 
 }  // namespace
