@@ -72,6 +72,8 @@ struct JobState {
   const StepConfinement* confinement = nullptr;
   const std::vector<std::string>* system_env = nullptr;  // the agent's basics, for every step
   const TaskCatalog* tasks = nullptr;  // task folders the job's task steps may run; may be null
+  fs::path cache_folder;               // Cache@2's entries
+  std::vector<std::function<void()>> after_success;  // run when the job's steps succeeded (Cache@2 saves)
   fs::path dir, sources, staging, binaries, temp;
   std::string process_mark;    // in every step's environment (core/process_marks.h)
   std::string bash;            // the agent's bash
@@ -315,7 +317,9 @@ NativeTaskContext native_context(JobState& state, StepRunner& runner, const Step
       },
       [&runner](const std::string& program) { return runner.find_on_path(program); },
       [&runner](const std::string& dir) { runner.prepend_path(dir); },
-      [&state, &step](const std::string& name, const std::string& value) { set_task_variable(state, step, name, value); }};
+      [&state, &step](const std::string& name, const std::string& value) { set_task_variable(state, step, name, value); },
+      state.cache_folder,
+      [&state](std::function<void()> action) { state.after_success.push_back(std::move(action)); }};
 }
 
 Attempt failed_step(StepRunner& runner, const std::string& reason) {
@@ -545,6 +549,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.confinement = confinement->get();
   state.system_env = &m_system_env;
   state.tasks = m_tasks.get();
+  state.cache_folder = m_work_root.parent_path() / "cache";
   for (const Variable& v : job.variables) {
     state.variables.set(v.name, v.value, v.secret);
     if (v.secret) state.masker.add(v.value);
@@ -636,6 +641,8 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   } else if (state.canceled) {
     state.outcome.reason = "canceled";
   }
+  if (!state.canceled && (state.status == TaskResult::succeeded || state.status == TaskResult::succeeded_with_issues))
+    for (const std::function<void()>& action : state.after_success) action();
   // No process started for the job outlives it: daemons that left the steps'
   // process groups (setsid, nohup &) are found by their mark and killed.
   // Without a readable /proc there is no other way to find them: ignored.

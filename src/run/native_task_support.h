@@ -54,6 +54,8 @@ NativeOutcome run_program_task(std::string_view task, const NameValues& inputs, 
 NativeOutcome run_file_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context);
 bool is_tool_selector(std::string_view task);
 bool is_file_task(std::string_view task);
+NativeOutcome run_cache_task(const NameValues& inputs, const NativeTaskContext& context);
+bool is_cache_task(std::string_view task);
 bool is_program_task(std::string_view task);
 
 }  // namespace slipway::run

@@ -182,7 +182,7 @@ NativeOutcome publish_coverage(const NameValues& given, const NativeTaskContext&
 bool is_native_task(std::string_view task) {
   return task_named(task, "PublishTestResults", 2) || task_named(task, "PublishCodeCoverageResults", 1) ||
          task_named(task, "PublishCodeCoverageResults", 2) || is_tool_selector(task) || is_program_task(task) ||
-         is_file_task(task);
+         is_file_task(task) || is_cache_task(task);
 }
 
 NativeOutcome run_native_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context) {
@@ -192,6 +192,7 @@ NativeOutcome run_native_task(std::string_view task, const NameValues& inputs, c
   if (is_tool_selector(task)) return run_tool_selector(task, inputs, context);
   if (is_program_task(task)) return run_program_task(task, inputs, context);
   if (is_file_task(task)) return run_file_task(task, inputs, context);
+  if (is_cache_task(task)) return run_cache_task(inputs, context);
   return {TaskResult::failed, "task '" + std::string(task) + "' is not a native task", -1};
 }
 

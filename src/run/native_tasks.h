@@ -3,7 +3,8 @@
 // UsePythonVersion@0, NodeTool@0, UseNode@1, UseDotNet@2 (tool_tasks.cpp);
 // the program wrappers CmdLine@1, Npm@1, CMake@1, DotNetCoreCLI@2 and
 // PowerShell@2, which `pwsh:`/`powershell:` steps are (program_tasks.cpp);
-// the file tasks CopyFiles@2, ArchiveFiles@2, ExtractFiles@1 (file_tasks.cpp). Their inputs
+// the file tasks CopyFiles@2, ArchiveFiles@2, ExtractFiles@1 (file_tasks.cpp);
+// Cache@2 and CacheBeta@1 (cache_task.cpp). Their inputs
 // are resolved as a task folder's (run/task_folder.h), then macro-expanded.
 //
 // Thread-safety: reentrant; everything a task touches comes in its context.
@@ -43,6 +44,10 @@ struct NativeTaskContext {
   std::function<void(const std::string& dir)> prepend_path;
   // A variable for later steps (and "<step name>.<name>" when the step has a name).
   std::function<void(const std::string& name, const std::string& value)> set_variable;
+  // Where Cache@2 keeps its entries (shared by the agent's jobs; steps cannot reach it).
+  std::filesystem::path cache_folder;
+  // Runs `action` once the job's steps are done, if the job succeeded (Cache@2's save).
+  std::function<void(std::function<void()> action)> after_success;
 };
 
 // Whether the agent runs `task` (NAME@VERSION, ignoring case) itself.

@@ -252,5 +252,46 @@ stages:
   EXPECT_NE(k.steps[3].reason.find("evil.zip: ../evil.txt"), std::string::npos) << k.steps[3].reason;
 }
 
+// Cache@2 across runs of one agent: a miss saves after the job, the same key
+// hits, a changed key file restores from restoreKeys, a failed job saves nothing.
+TEST(NativeTasks, CacheRestoresByKeyAndSavesAfterASuccessfulJob) {
+  Fixture f;
+  auto pipeline = [](const std::string& job, const std::string& lock, const std::string& last) {
+    return "stages:\n- stage: s\n  jobs:\n  - job: " + job + R"Y(
+    steps:
+    - bash: echo ')Y" + lock + R"Y(' > package-lock.json
+    - task: Cache@2
+      inputs:
+        key: 'npm | "$(Agent.OS)" | **/package-lock.json'
+        restoreKeys: |
+          npm | "$(Agent.OS)"
+        path: deps
+        cacheHitVar: HIT
+    - bash: 'echo "hit=$(HIT) $(cat deps/x 2>/dev/null || echo none)"; mkdir -p deps; echo built-)Y" + lock + R"Y( > deps/x'
+    - bash: ')Y" + last + "'\n";
+  };
+  RunRecord first = f.run(pipeline("a", "v1", "true"));
+  EXPECT_EQ(first.result, TaskResult::succeeded) << job(first, "s.a").steps[1].reason;
+  EXPECT_EQ(f.recorder.step_lines("s.a", 2), std::vector<std::string>{"hit=false none"});
+  RunRecord second = f.run(pipeline("b", "v1", "true"));
+  EXPECT_EQ(f.recorder.step_lines("s.b", 2), std::vector<std::string>{"hit=true built-v1"});
+  RunRecord failing = f.run(pipeline("c", "v2", "false"));  // misses, restores v1 inexactly, fails: saves nothing
+  EXPECT_EQ(f.recorder.step_lines("s.c", 2), std::vector<std::string>{"hit=inexact built-v1"});
+  RunRecord again = f.run(pipeline("d", "v2", "true"));
+  EXPECT_EQ(f.recorder.step_lines("s.d", 2), std::vector<std::string>{"hit=inexact built-v1"});
+  RunRecord last = f.run(pipeline("e", "v2", "true"));
+  EXPECT_EQ(f.recorder.step_lines("s.e", 2), std::vector<std::string>{"hit=true built-v2"});
+  RunRecord missing = f.run(R"Y(
+stages:
+- stage: s
+  jobs:
+  - job: m
+    steps:
+    - task: Cache@2
+      inputs: {key: 'npm | yarn.lock', path: deps}
+)Y");
+  EXPECT_EQ(job(missing, "s.m").steps[0].reason, "cache key segment 'yarn.lock' matches no file");
+}
+
 }  // namespace
 }  // namespace slipway::run
