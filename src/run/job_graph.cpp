@@ -286,6 +286,15 @@ Result<JobSpec> read_job(const yaml::Node& node, const GroupContext& groups) {
   job.timeout_minutes = timeout;
   job.cancel_timeout_minutes = cancel_timeout;
   job.continue_on_error = coe;
+  if (const yaml::Node* container = node.get("container"); container && !container->is_null()) {
+    job.container = container->is_mapping() ? text_or_empty(container->get("image")) : text_or_empty(container);
+    if (job.container.empty()) job.container = "(unnamed)";
+    job.container_where = container->position();
+  }
+  if (const yaml::Node* services = node.get("services"); services && services->is_mapping() && !services->entries().empty()) {
+    job.services_where = services->position();
+    for (const auto& entry : services->entries()) job.services.push_back(entry.key.text());
+  }
   if (const yaml::Node* ws = node.get("workspace"); ws && ws->is_mapping())
     job.clean_workspace = !text_or_empty(ws->get("clean")).empty();
   const yaml::Node* strategy = node.get("strategy");

@@ -161,6 +161,23 @@ std::string task_implementation(const std::string& task, const TaskCatalog* task
   return {};
 }
 
+Status check_no_containers(const PipelineSpec& spec) {
+  for (const StageSpec& stage : spec.stages)
+    for (const JobSpec& job : stage.jobs) {
+      if (!job.container.empty())
+        return fail(ErrorCode::unsupported,
+                    "job '" + job.name + "' runs in container '" + job.container +
+                        "': container jobs are not run by slipway yet (its steps would run on this machine instead)",
+                    job.container_where);
+      if (!job.services.empty())
+        return fail(ErrorCode::unsupported,
+                    "job '" + job.name + "' needs services (" + join(job.services, ", ") +
+                        "): services are not started by slipway yet",
+                    job.services_where);
+    }
+  return {};
+}
+
 Status check_tasks_available(const PipelineSpec& spec, const TaskCatalog* tasks) {
   for (const StageSpec& stage : spec.stages)
     for (const JobSpec& job : stage.jobs)

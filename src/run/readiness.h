@@ -65,4 +65,10 @@ std::string task_implementation(const std::string& task, const TaskCatalog* task
 // built-in and no task folder has it (tasks: in slipway.yaml, slipway task add)".
 Status check_tasks_available(const PipelineSpec& spec, const TaskCatalog* tasks);
 
+// Before a run starts: no job asks for a container or services, which the
+// local agent does not start (it would run their steps on this machine
+// instead). unsupported otherwise, at the key: "job 'build' runs in container
+// 'python:3.11': container jobs are not run by slipway yet".
+Status check_no_containers(const PipelineSpec& spec);
+
 }  // namespace slipway::run

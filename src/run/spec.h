@@ -63,6 +63,10 @@ struct JobSpec {
   std::vector<MatrixLeg> legs;     // empty: a single instance
   int max_parallel = 0;            // 0: no limit
   std::vector<StepSpec> steps;
+  std::string container;           // `container:` image (or resource name); empty: the agent's machine
+  Position container_where;
+  std::vector<std::string> services;  // `services:` names
+  Position services_where;
   Position where;
 };
 

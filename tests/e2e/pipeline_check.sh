@@ -87,3 +87,11 @@ sed -i 's/group: shared/group: other/' ws/app/azure-pipelines.yml
 git -C ws/app commit -qam "ci: another group"
 expect_exit 2 "$SLIPWAY" -C ws run app
 expect_contains "$ERR" "variable group 'other' is not defined in the workspace"
+
+# A container job: check says what it needs; run refuses it before any step,
+# at its position, rather than running its steps on this machine.
+printf 'jobs:\n- job: build\n  container: python:3.11\n  steps:\n  - script: pytest\n' > "$TMP/container.yml"
+expect_exit 1 "$SLIPWAY" pipeline check --file "$TMP/container.yml"
+expect_contains "$OUT" "container.yml:3:14  __default.build  container  cannot run: container jobs"
+expect_exit 2 "$SLIPWAY" run --file "$TMP/container.yml"
+expect_contains "$ERR" "container.yml:3:14: job 'build' runs in container 'python:3.11': container jobs are not run by slipway yet"

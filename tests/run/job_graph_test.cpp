@@ -125,6 +125,40 @@ stages:
                                    {"errorActionPreference", "continue"}}));
 }
 
+TEST(JobGraph, ContainerJobsAndServicesAreRefusedBeforeARunNamingThem) {
+  Result<PipelineSpec> container = read(R"(
+stages:
+- stage: a
+  jobs:
+  - job: build
+    container: python:3.11
+    steps: [{script: pytest}]
+)");
+  ASSERT_TRUE(container) << container.error().to_string();
+  Status refused = check_no_containers(*container);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().to_string(),
+            "pipeline.yml:6:16: job 'build' runs in container 'python:3.11': container jobs are not run by slipway yet "
+            "(its steps would run on this machine instead)");
+  Result<PipelineSpec> services = read(R"(
+stages:
+- stage: a
+  jobs:
+  - job: test
+    services:
+      db: postgres
+      cache: redis
+    steps: [{script: pytest}]
+)");
+  ASSERT_TRUE(services) << services.error().to_string();
+  Status no_services = check_no_containers(*services);
+  ASSERT_FALSE(no_services);
+  EXPECT_EQ(no_services.error().message, "job 'test' needs services (db, cache): services are not started by slipway yet");
+  Result<PipelineSpec> plain = read("stages: [{stage: a, jobs: [{job: j, steps: [{script: x}]}]}]");
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(check_no_containers(*plain));
+}
+
 TEST(JobGraph, VariableGroupsTakeTheirPlaceInTheOrder) {
   Result<yaml::Node> node = yaml::parse(R"(
 variables:
