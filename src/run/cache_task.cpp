@@ -1,4 +1,4 @@
-// Cache@2 (and CacheBeta@1): a folder restored from a local cache by key
+// Cache@2 (and CacheBeta@0/@1): a folder restored from a local cache by key
 // before the build, saved after it when the job succeeded.
 //
 // The key is Azure's: segments separated by '|'; a segment that looks like a
@@ -148,7 +148,9 @@ NativeOutcome cache(const NameValues& given, const NativeTaskContext& context) {
 
 }  // namespace
 
-bool is_cache_task(std::string_view task) { return task_named(task, "Cache", 2) || task_named(task, "CacheBeta", 1); }
+bool is_cache_task(std::string_view task) {
+  return task_named(task, "Cache", 2) || task_named(task, "CacheBeta", 1) || task_named(task, "CacheBeta", 0);
+}
 
 NativeOutcome run_cache_task(const NameValues& inputs, const NativeTaskContext& context) { return cache(inputs, context); }
 
