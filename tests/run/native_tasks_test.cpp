@@ -141,7 +141,9 @@ TEST(NativeTasks, CMakeNpmAndCmdLineRunTheRealPrograms) {
   EXPECT_NE(joined(lines(f, 1)).find("configured with tasty"), std::string::npos) << joined(lines(f, 1));
   EXPECT_EQ(record.steps[2].result, TaskResult::succeeded) << record.steps[2].reason;
   EXPECT_NE(joined(lines(f, 2)).find("hello from npm"), std::string::npos) << joined(lines(f, 2));
-  EXPECT_EQ(lines(f, 3), std::vector<std::string>{"a  b c"});
+  ASSERT_EQ(lines(f, 3).size(), 2u);
+  EXPECT_EQ(lines(f, 3)[0], "##[command]" + find_program("echo")->string() + " a  b c");  // as Azure shows it
+  EXPECT_EQ(lines(f, 3)[1], "a  b c");
   EXPECT_EQ(record.steps[4].result, TaskResult::failed);
   EXPECT_EQ(record.steps[4].reason, "cmake exited with code 1");
 }
@@ -194,11 +196,12 @@ done
 )Y"));
   const JobRecord& record = job(run, "s.j");
   EXPECT_EQ(record.steps[1].result, TaskResult::succeeded) << record.steps[1].reason;
-  ASSERT_GE(lines(f, 1).size(), 3u);
-  EXPECT_TRUE(lines(f, 1)[0].starts_with("pwsh -NoLogo -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -Command . '"))
-      << lines(f, 1)[0];
-  EXPECT_EQ(lines(f, 1)[1], "$ErrorActionPreference = 'continue'");
-  EXPECT_EQ(lines(f, 1)[2], "Write-Host \"hi\"");
+  ASSERT_GE(lines(f, 1).size(), 4u);
+  EXPECT_TRUE(lines(f, 1)[0].starts_with("##[command]" + (bin / "pwsh").string() + " -NoLogo"));
+  EXPECT_TRUE(lines(f, 1)[1].starts_with("pwsh -NoLogo -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -Command . '"))
+      << lines(f, 1)[1];
+  EXPECT_EQ(lines(f, 1)[2], "$ErrorActionPreference = 'continue'");
+  EXPECT_EQ(lines(f, 1)[3], "Write-Host \"hi\"");
   std::string dotnet = joined(lines(f, 2));
   EXPECT_NE(dotnet.find("dotnet test " + (f.dir / "work").string()), std::string::npos) << dotnet;
   EXPECT_NE(dotnet.find("/s/src/a/a.csproj -c Release --logger trx --results-directory "), std::string::npos) << dotnet;
@@ -291,6 +294,53 @@ stages:
       inputs: {key: 'npm | yarn.lock', path: deps}
 )Y");
   EXPECT_EQ(job(missing, "s.m").steps[0].reason, "cache key segment 'yarn.lock' matches no file");
+}
+
+// Docker@2 with the real docker client (no daemon runs here: the build fails
+// as docker says), HelmDeploy@0 and KubernetesManifest@0's bake with the real
+// helm and kubectl from .tools/bin (what they do offline), AzureCLI without az.
+TEST(NativeTasks, ContainerAndKubernetesToolsAreCalledAsTheTasksCallThem) {
+  fs::path tools = test::source_dir() / ".tools/bin";
+  if (!fs::exists(tools / "helm") || !fs::exists(tools / "kubectl") || !find_program("docker"))
+    GTEST_SKIP() << "needs docker on PATH and helm, kubectl in .tools/bin (scripts/setup.sh)";
+  Fixture f;
+  RunRecord run = f.run(R"Y(
+stages:
+- stage: s
+  jobs:
+  - job: j
+    steps:
+    - bash: |
+        echo "##vso[task.prependpath])Y" + tools.string() + R"Y("
+        printf 'FROM scratch\nCOPY a /a\n' > Dockerfile && touch a
+        mkdir -p k && printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' > k/cm.yaml && printf 'resources: [cm.yaml]\nnamePrefix: shop-\n' > k/kustomization.yaml
+    - task: Docker@2
+      inputs: {command: build, repository: shop, tags: "7\nlatest"}
+      continueOnError: true
+    - bash: HELM_CACHE_HOME=$(Agent.TempDirectory)/h HELM_CONFIG_HOME=$(Agent.TempDirectory)/h HELM_DATA_HOME=$(Agent.TempDirectory)/h helm create chart >/dev/null
+    - task: HelmDeploy@0
+      inputs: {command: package, chartPath: chart, chartVersion: 1.2.3}
+    - bash: ls "$(Build.ArtifactStagingDirectory)"
+    - task: KubernetesManifest@0
+      name: bake
+      inputs: {action: bake, renderType: kustomize, kustomizationPath: k}
+    - bash: grep 'name:' "$(bake.manifestsBundle)"
+    - task: AzureCLI@2
+      inputs: {scriptType: bash, scriptLocation: inlineScript, inlineScript: az account show}
+)Y");
+  const JobRecord& record = job(run, "s.j");
+  ASSERT_FALSE(lines(f, 1).empty());
+  const std::string sources = (f.dir / "work").string();
+  EXPECT_TRUE(lines(f, 1)[0].starts_with("##[command]" + find_program("docker")->string() + " build -f " + sources))
+      << lines(f, 1)[0];
+  EXPECT_NE(lines(f, 1)[0].find("/s/Dockerfile -t shop:7 -t shop:latest " + sources), std::string::npos) << lines(f, 1)[0];
+  EXPECT_EQ(record.steps[3].result, TaskResult::succeeded) << record.steps[3].reason << joined(lines(f, 3));
+  EXPECT_EQ(lines(f, 4), std::vector<std::string>{"chart-1.2.3.tgz"});
+  EXPECT_EQ(record.steps[5].result, TaskResult::succeeded) << record.steps[5].reason << joined(lines(f, 5));
+  EXPECT_EQ(lines(f, 6), std::vector<std::string>{"  name: shop-c"});
+  if (!find_program("az")) {
+    EXPECT_EQ(record.steps[7].reason, "az is not installed (task AzureCLI runs its script with it)");
+  }
 }
 
 }  // namespace
