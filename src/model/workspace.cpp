@@ -243,7 +243,7 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   if (root_ok) {
     reader.check_keys(doc, "slipway.yaml",
                       {"product", "templates", "variable_groups", "components", "blocks", "environments", "roles",
-                       "permissions", "webhooks", "tasks"});
+                       "permissions", "webhooks", "tasks", "secure_files"});
     if (const yaml::Node* product = doc.get("product")) {
       if (std::optional<Product> value =
               detail::read_product(reader, *product, detail::key_position(doc, "product", top)))
@@ -280,6 +280,18 @@ WorkspaceLoad inspect_workspace(const std::filesystem::path& dir) {
   read_section(reader, doc, "roles", "role", ws.roles,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {
                  return detail::read_role(reader, name, node, where);
+               });
+  read_section(reader, doc, "secure_files", "secure file", ws.secure_files,
+               [&](const std::string& name, const yaml::Node& node, const Position& where) -> std::optional<SecureFile> {
+                 const std::string what = "secure file '" + name + "'";
+                 if (!reader.mapping(node, what, where)) return std::nullopt;
+                 reader.check_keys(node, what, {"environment", "secret"});
+                 std::optional<std::string> environment = reader.required_string(node, "environment", what, where);
+                 std::optional<std::string> secret = reader.required_string(node, "secret", what, where);
+                 if (!environment || !secret) return std::nullopt;
+                 if (!ws.environment(*environment) && !ws.environments.empty())
+                   reader.error(what + ": unknown environment '" + *environment + "'", where);
+                 return SecureFile{name, *environment, *secret, where};
                });
   read_section(reader, doc, "webhooks", "webhook host", ws.webhooks,
                [&](const std::string& name, const yaml::Node& node, const Position& where) {

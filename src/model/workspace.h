@@ -301,6 +301,16 @@ struct TaskFolderRef {
   Position where;
 };
 
+// A secure file pipelines download with DownloadSecureFile@1 (`secure_files:`
+// in slipway.yaml): one of slipway's secrets of an environment, its text the
+// file's content. Builds read it only through the step that names it.
+struct SecureFile {
+  std::string name;         // as the step's secureFile input names it
+  std::string environment;
+  std::string secret;
+  Position where;
+};
+
 struct Workspace {
   std::filesystem::path dir;  // the workspace folder as given
   Product product;
@@ -313,6 +323,7 @@ struct Workspace {
   std::vector<PermissionGrant> permissions;  // workspace-wide, under each environment's own
   std::vector<WebhookSource> webhooks;
   std::vector<TaskFolderRef> tasks;
+  std::vector<SecureFile> secure_files;
 
   // Lookups by exact name; nullptr when absent.
   const TemplateSource* template_source(std::string_view name) const;

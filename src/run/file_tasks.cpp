@@ -1,7 +1,8 @@
-// File tasks: CopyFiles@2, ArchiveFiles@2, ExtractFiles@1, on the job's
+// File tasks: CopyFiles@2, ArchiveFiles@2, ExtractFiles@1, DownloadSecureFile@1, on the job's
 // files with Azure's inputs. Extraction goes through core/archive, which
 // refuses entries leaving the target folder (absolute, '..', through a link).
 #include <algorithm>
+#include <fstream>
 
 #include "core/archive.h"
 #include "core/strings.h"
@@ -132,15 +133,45 @@ NativeOutcome extract_files(const NameValues& given, const NativeTaskContext& co
   return {};
 }
 
+// DownloadSecureFile@1: the workspace's secure file (JobMessage::secure_files)
+// into Agent.TempDirectory, readable by its owner only, its path in
+// secureFilePath (and <step name>.secureFilePath); removed when the job ends.
+NativeOutcome download_secure_file(const NameValues& given, const NativeTaskContext& context) {
+  TaskInputs inputs({{"secureFile", "string", "", {}}, {"retryCount", "string", "8", {}}}, given, context);
+  const std::string name = inputs.text("secureFile");
+  auto found = std::find_if(context.secure_files.begin(), context.secure_files.end(),
+                            [&](const auto& file) { return file.first == name; });
+  if (found == context.secure_files.end())
+    return failed("secure file '" + name + "' is not defined in the workspace (secure_files: in slipway.yaml)");
+  const Variable* temp = context.variables.find("Agent.TempDirectory");
+  const fs::path file = fs::path(temp ? temp->value : "/tmp") / fs::path(name).filename();
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << found->second;
+    if (!out) return failed("cannot write secure file " + file.string());
+  }
+  std::error_code ec;
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, ec);
+  context.set_variable("secureFilePath", file.string());
+  context.after_job([file] {
+    std::error_code ignored;
+    fs::remove(file, ignored);
+  });
+  context.log("downloaded secure file '" + name + "' to " + file.string());
+  return {};
+}
+
 }  // namespace
 
 bool is_file_task(std::string_view task) {
-  return task_named(task, "CopyFiles", 2) || task_named(task, "ArchiveFiles", 2) || task_named(task, "ExtractFiles", 1);
+  return task_named(task, "CopyFiles", 2) || task_named(task, "ArchiveFiles", 2) || task_named(task, "ExtractFiles", 1) ||
+         task_named(task, "DownloadSecureFile", 1);
 }
 
 NativeOutcome run_file_task(std::string_view task, const NameValues& inputs, const NativeTaskContext& context) {
   if (task_named(task, "CopyFiles", 2)) return copy_files(inputs, context);
   if (task_named(task, "ArchiveFiles", 2)) return archive_files(inputs, context);
+  if (task_named(task, "DownloadSecureFile", 1)) return download_secure_file(inputs, context);
   return extract_files(inputs, context);
 }
 

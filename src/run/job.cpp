@@ -117,7 +117,8 @@ nlohmann::json to_json(const JobMessage& job) {
           {"steps", steps},
           {"timeoutInMinutes", job.timeout_minutes},
           {"cancelTimeoutInMinutes", job.cancel_timeout_minutes},
-          {"cleanWorkspace", job.clean_workspace}};
+          {"cleanWorkspace", job.clean_workspace},
+          {"secureFiles", name_values_json(job.secure_files)}};
 }
 
 Result<JobMessage> job_from_json(const nlohmann::json& json) {
@@ -139,6 +140,7 @@ Result<JobMessage> job_from_json(const nlohmann::json& json) {
     job.timeout_minutes = json.at("timeoutInMinutes").get<int>();
     job.cancel_timeout_minutes = json.at("cancelTimeoutInMinutes").get<int>();
     job.clean_workspace = json.at("cleanWorkspace").get<bool>();
+    if (json.contains("secureFiles")) job.secure_files = name_values_from(json.at("secureFiles"));
     return job;
   } catch (const nlohmann::json::exception& e) {
     return fail(ErrorCode::invalid_input, std::string("job message: ") + e.what());

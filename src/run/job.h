@@ -74,6 +74,7 @@ struct JobMessage {
   int timeout_minutes = 0;          // 0: none
   int cancel_timeout_minutes = 0;   // time left to always() steps after a cancel; 0: 5
   bool clean_workspace = false;    // workspace: clean (the local agent empties its folders for every job)
+  NameValues secure_files;         // name → content, for the job's DownloadSecureFile@1 steps only
 };
 
 nlohmann::json to_json(const JobMessage& job);

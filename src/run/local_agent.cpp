@@ -74,6 +74,7 @@ struct JobState {
   const TaskCatalog* tasks = nullptr;  // task folders the job's task steps may run; may be null
   fs::path cache_folder;               // Cache@2's entries
   std::vector<std::function<void()>> after_success;  // run when the job's steps succeeded (Cache@2 saves)
+  std::vector<std::function<void()>> after_job;      // run when the job's steps are done (secure files removed)
   fs::path dir, sources, staging, binaries, temp;
   std::string process_mark;    // in every step's environment (core/process_marks.h)
   std::string bash;            // the agent's bash
@@ -319,7 +320,9 @@ NativeTaskContext native_context(JobState& state, StepRunner& runner, const Step
       [&runner](const std::string& dir) { runner.prepend_path(dir); },
       [&state, &step](const std::string& name, const std::string& value) { set_task_variable(state, step, name, value); },
       state.cache_folder,
-      [&state](std::function<void()> action) { state.after_success.push_back(std::move(action)); }};
+      [&state](std::function<void()> action) { state.after_success.push_back(std::move(action)); },
+      [&state](std::function<void()> action) { state.after_job.push_back(std::move(action)); },
+      state.job.secure_files};
 }
 
 Attempt failed_step(StepRunner& runner, const std::string& reason) {
@@ -554,6 +557,11 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
     state.variables.set(v.name, v.value, v.secret);
     if (v.secret) state.masker.add(v.value);
   }
+  for (const auto& [name, content] : job.secure_files) {  // printed whole or line by line, it is masked
+    state.masker.add(content);
+    for (const std::string& line : split(content, '\n'))
+      if (trim(line).size() >= 8) state.masker.add(std::string(trim(line)));
+  }
   // Folders this agent owns.
   state.variables.set("Pipeline.Workspace", state.dir.string());
   state.variables.set("Agent.BuildDirectory", state.dir.string());
@@ -643,6 +651,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   }
   if (!state.canceled && (state.status == TaskResult::succeeded || state.status == TaskResult::succeeded_with_issues))
     for (const std::function<void()>& action : state.after_success) action();
+  for (const std::function<void()>& action : state.after_job) action();
   // No process started for the job outlives it: daemons that left the steps'
   // process groups (setsid, nohup &) are found by their mark and killed.
   // Without a readable /proc there is no other way to find them: ignored.

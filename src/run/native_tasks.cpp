@@ -179,6 +179,13 @@ NativeOutcome publish_coverage(const NameValues& given, const NativeTaskContext&
 
 }  // namespace
 
+std::string secure_file_of(const StepSpec& step) {
+  if (!task_named(step.task, "DownloadSecureFile", 1)) return {};
+  for (const auto& [key, value] : step.inputs)
+    if (iequals(key, "secureFile")) return std::string(trim(value));
+  return {};
+}
+
 bool is_native_task(std::string_view task) {
   return task_named(task, "PublishTestResults", 2) || task_named(task, "PublishCodeCoverageResults", 1) ||
          task_named(task, "PublishCodeCoverageResults", 2) || is_tool_selector(task) || is_program_task(task) ||

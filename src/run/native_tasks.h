@@ -48,7 +48,13 @@ struct NativeTaskContext {
   std::filesystem::path cache_folder;
   // Runs `action` once the job's steps are done, if the job succeeded (Cache@2's save).
   std::function<void(std::function<void()> action)> after_success;
+  // Runs `action` once the job's steps are done, whatever its result (a secure file's removal).
+  std::function<void(std::function<void()> action)> after_job;
+  const NameValues& secure_files;  // the job's (JobMessage::secure_files)
 };
+
+// The secure file a DownloadSecureFile@1 step names (its secureFile input); "" for other steps.
+std::string secure_file_of(const StepSpec& step);
 
 // Whether the agent runs `task` (NAME@VERSION, ignoring case) itself.
 bool is_native_task(std::string_view task);

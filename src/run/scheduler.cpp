@@ -37,6 +37,7 @@
 #include "run/artifacts.h"
 #include "run/conditions.h"
 #include "run/local_agent.h"
+#include "run/native_tasks.h"
 
 namespace slipway::run {
 
@@ -542,6 +543,9 @@ class Scheduler final : public JobHost {
       w.message.timeout_minutes = job.spec->timeout_minutes;
       w.message.cancel_timeout_minutes = job.spec->cancel_timeout_minutes;
       w.message.clean_workspace = job.spec->clean_workspace;
+      for (const StepSpec& step : job.spec->steps)  // a job gets only the secure files its steps name
+        for (const auto& [name, content] : m_spec.secure_files)
+          if (step.kind == StepKind::task && secure_file_of(step) == name) w.message.secure_files.emplace_back(name, content);
       work.push_back(std::move(w));
     }
     job.phase = Phase::running;

@@ -88,6 +88,9 @@ struct PipelineSpec {
   // in logs and kept out of step environments, as Azure does; a step maps
   // one through `env:` to get it.
   std::vector<std::string> secret_names;
+  // Secure files the pipeline's DownloadSecureFile@1 steps name (name →
+  // content), filled by the front end from the workspace's secure_files.
+  NameValues secure_files;
 
   bool is_secret(std::string_view name) const;
 };
