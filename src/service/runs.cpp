@@ -14,6 +14,7 @@
 #include "run/artifacts.h"
 #include "run/builtin_tasks.h"
 #include "run/local_agent.h"
+#include "run/native_tasks.h"
 #include "run/readiness.h"
 #include "run/scheduler.h"
 #include "run/step_isolation.h"
@@ -175,7 +176,34 @@ Result<run::PipelineSpec> RunService::read_spec(const yaml::Node& root) const {
   if (!tasks) return std::unexpected(tasks.error());
   if (Status s = run::check_tasks_available(*spec, tasks->get()); !s) return std::unexpected(s.error());
   if (Status s = run::check_no_containers(*spec); !s) return std::unexpected(s.error());
+  if (Status s = add_secure_files(*spec); !s) return std::unexpected(s.error());
   return spec;
+}
+
+// The contents of the secure files the pipeline's DownloadSecureFile@1 steps
+// name, from the workspace's secure_files (slipway's secrets of an
+// environment); an unknown name or a secret not generated yet stops the run.
+Status RunService::add_secure_files(run::PipelineSpec& spec) const {
+  for (const run::StageSpec& stage : spec.stages)
+    for (const run::JobSpec& job : stage.jobs)
+      for (const run::StepSpec& step : job.steps) {
+        const std::string name = run::secure_file_of(step);
+        if (name.empty() && !(step.kind == run::StepKind::task && iequals(step.task, "DownloadSecureFile@1"))) continue;
+        bool known = false;
+        for (const auto& [have, content] : spec.secure_files) known = known || have == name;
+        if (known) continue;
+        const model::SecureFile* file = nullptr;
+        if (workspace())
+          for (const model::SecureFile& candidate : workspace()->secure_files)
+            if (candidate.name == name) file = &candidate;
+        if (!file || !m_service)
+          return fail(ErrorCode::not_found,
+                      "secure file '" + name + "' is not defined in the workspace (secure_files: in slipway.yaml)", step.where);
+        Result<std::string> content = m_service->secret_for_slipway(file->environment, file->secret);
+        if (!content) return fail(content.error().code, "secure file '" + name + "': " + content.error().message, step.where);
+        spec.secure_files.emplace_back(name, std::move(*content));
+      }
+  return {};
 }
 
 Result<RunOutcome> RunService::start(const RunRequest& request, const RunSettings& settings) {

@@ -268,6 +268,7 @@ class RunService {
   Result<pipeline::ExpandedPipeline> expand(const RunSource& source,
                                             const std::map<std::string, std::filesystem::path>& templates);
   Result<run::PipelineSpec> read_spec(const yaml::Node& root) const;
+  Status add_secure_files(run::PipelineSpec& spec) const;  // DownloadSecureFile@1 contents, from the workspace
   Result<std::string> add_run(run::RunRecord record);
   Result<std::string> begin_run(const run::RunRecord& initial);
   run::RunOptions run_options(const PreparedRun& prepared, const std::string& id, int agents);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/process.h"
+#include "core/strings.h"
 #include "run/native_task_support.h"
 #include "run/native_tasks.h"
 #include "run/run_fixture.h"
@@ -341,6 +342,41 @@ stages:
   if (!find_program("az")) {
     EXPECT_EQ(record.steps[7].reason, "az is not installed (task AzureCLI runs its script with it)");
   }
+}
+
+// DownloadSecureFile@1: only the job whose step names the file gets it; it is
+// owner-only, masked whole and by line, and gone when the job ends.
+TEST(NativeTasks, SecureFilesReachOnlyTheirJobMaskedAndAreRemoved) {
+  Fixture f;
+  const std::string content = "-----BEGIN KEY-----\nc2VjcmV0LWtleS1ib2R5\n-----END KEY-----\n";
+  RunRecord run = f.run(R"Y(
+stages:
+- stage: s
+  jobs:
+  - job: j
+    steps:
+    - task: DownloadSecureFile@1
+      name: key
+      inputs: {secureFile: signing.pem}
+    - bash: 'stat -c %a "$(key.secureFilePath)"; cat "$(key.secureFilePath)"; echo "$(key.secureFilePath)" > )Y" + (f.report / "path").string() + R"Y('
+    - task: DownloadSecureFile@1
+      inputs: {secureFile: other.pem}
+      continueOnError: true
+  - job: k
+    steps:
+    - bash: echo "files=${SECUREFILEPATH:-none}"
+)Y", {}, {{"signing.pem", content}});
+  const JobRecord& j = job(run, "s.j");
+  EXPECT_EQ(j.steps[0].result, TaskResult::succeeded) << j.steps[0].reason;
+  std::vector<std::string> printed = lines(f, 1);
+  ASSERT_EQ(printed.size(), 4u);
+  EXPECT_EQ(printed[0], "600");
+  EXPECT_EQ(printed[2], "***");  // the key's body line
+  for (const std::string& line : printed) EXPECT_EQ(line.find("c2VjcmV0"), std::string::npos) << line;
+  EXPECT_EQ(j.steps[2].reason, "secure file 'other.pem' is not defined in the workspace (secure_files: in slipway.yaml)");
+  std::string path(trim(test::read_file(f.report / "path")));
+  EXPECT_FALSE(fs::exists(path)) << path << " outlived its job";
+  EXPECT_EQ(f.recorder.step_lines("s.k", 0), std::vector<std::string>{"files=none"});
 }
 
 }  // namespace

@@ -31,12 +31,13 @@ struct Fixture {
     options.branch = "main";
   }
 
-  RunRecord run(const std::string& yaml_text, const VariableGroups& groups = {}) {
+  RunRecord run(const std::string& yaml_text, const VariableGroups& groups = {}, const NameValues& secure_files = {}) {
     Result<yaml::Node> node = yaml::parse(yaml_text, "pipeline.yml");
     EXPECT_TRUE(node) << node.error().to_string();
     Result<PipelineSpec> spec = read_pipeline(*node, groups);
     EXPECT_TRUE(spec) << spec.error().to_string();
     if (!spec) return {};
+    spec->secure_files = secure_files;
     Result<RunRecord> record = run_pipeline(*spec, options, recorder);
     EXPECT_TRUE(record) << record.error().to_string();
     return record ? *record : RunRecord{};
