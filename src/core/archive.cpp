@@ -12,7 +12,10 @@
 
 #include <cstdio>
 
+#include <unistd.h>
+
 #include <memory>
+#include <random>
 #include <string>
 
 namespace slipway {
@@ -170,8 +173,10 @@ Status write_member(archive* out, const ArchiveMember& member) {
 Status create_archive(const std::vector<ArchiveMember>& members, const fs::path& target, ArchiveFormat format) {
   std::error_code ec;
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  // A name of its own: two writers of one target (two jobs saving one cache
+  // key) each write their own file, and the last rename wins whole.
   fs::path partial = target;
-  partial += ".partial";
+  partial += ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device()());
   Writer out(archive_write_new(), archive_write_free);
   if (set_format(out.get(), format) != ARCHIVE_OK || archive_write_open_filename(out.get(), partial.c_str()) != ARCHIVE_OK)
     return fail(ErrorCode::io, "cannot write " + target.string() + ": " + archive_error_string(out.get()));

@@ -12,6 +12,7 @@
 // job's steps succeeded, written beside and renamed into place (a job saving
 // the same key at once leaves one whole entry).
 #include <fstream>
+#include <random>
 
 #include "core/archive.h"
 #include "core/hash.h"
@@ -27,10 +28,19 @@ namespace {
 
 NativeOutcome failed(std::string reason) { return {TaskResult::failed, std::move(reason), -1}; }
 
-bool looks_like_path(std::string_view segment) { return segment.find_first_of("./*?") != std::string_view::npos; }
+// A quoted segment ("$(python.version)") is a string, as in Azure's keys.
+bool looks_like_path(std::string_view segment) {
+  if (segment.size() >= 2 && segment.front() == '"' && segment.back() == '"') return false;
+  return segment.find_first_of("./*?") != std::string_view::npos;
+}
+
+std::string random_suffix() {
+  std::random_device random;
+  return std::to_string(random()) + std::to_string(random());
+}
 
 // The key with each file segment replaced by the hash of what it matches.
-Result<std::string> resolve_key(std::string_view key, const fs::path& root) {
+Result<std::string> resolve_key(std::string_view key, const fs::path& root, const fs::path& job) {
   std::string out;
   for (const std::string& raw : split(key, '|')) {
     std::string segment(trim(raw));
@@ -41,7 +51,7 @@ Result<std::string> resolve_key(std::string_view key, const fs::path& root) {
     }
     std::vector<fs::path> files;
     for (const std::string& pattern : split(segment, ','))
-      for (fs::path& file : find_matching_files(root, trim(pattern))) files.push_back(std::move(file));
+      for (fs::path& file : find_matching_files(root, trim(pattern), job)) files.push_back(std::move(file));
     if (files.empty()) return fail(ErrorCode::not_found, "cache key segment '" + segment + "' matches no file");
     std::string listing;
     for (const fs::path& file : files) {
@@ -74,30 +84,26 @@ std::vector<Entry> entries(const fs::path& folder) {
   return out;
 }
 
-Status restore(const fs::path& archive, const fs::path& into) {
-  fs::path fresh = into.parent_path() / (".cache-restore-" + into.filename().string());
+Status restore(const fs::path& archive, const fs::path& into, const fs::path& job) {
+  fs::path fresh = job / "tmp" / ".cache-restore";
   std::error_code ec;
   fs::remove_all(fresh, ec);
   Status unpacked = extract_archive(archive, fresh);
-  if (unpacked) {
-    fs::create_directories(into, ec);
-    fs::copy(fresh, into, fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
-  }
+  Status merged = unpacked ? merge_folder(fresh, into, true, job) : unpacked;
   fs::remove_all(fresh, ec);
-  if (!unpacked) return unpacked;
-  if (ec) return fail(ErrorCode::io, "cannot restore the cache into " + into.string() + ": " + ec.message());
-  return {};
+  return merged;
 }
 
 Status save(const fs::path& folder, const std::string& key, const fs::path& cache) {
   std::error_code ec;
   std::vector<ArchiveMember> members;
-  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(folder, ec))
-    members.push_back({entry.path(), entry.path().lexically_relative(folder).generic_string()});
+  for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+    members.push_back({it->path(), it->path().lexically_relative(folder).generic_string()});
+  if (ec) return fail(ErrorCode::io, "cannot read " + folder.string() + ": " + ec.message());
   std::sort(members.begin(), members.end(), [](const ArchiveMember& a, const ArchiveMember& b) { return a.name < b.name; });
   const std::string id = sha256_hex(key);
   if (Status s = create_archive(members, cache / (id + ".tar.gz"), ArchiveFormat::tar_gz); !s) return s;
-  fs::path partial = cache / (id + ".key.partial");
+  fs::path partial = cache / (id + ".key.partial-" + random_suffix());
   std::ofstream(partial) << key;
   fs::rename(partial, cache / (id + ".key"), ec);
   if (ec) return fail(ErrorCode::io, "cannot save cache key in " + cache.string() + ": " + ec.message());
@@ -111,35 +117,51 @@ NativeOutcome cache(const NameValues& given, const NativeTaskContext& context) {
                      {"restoreKeys", "multiLine", "", {}}},
                     given, context);
   if (inputs.text("key").empty() || inputs.text("path").empty()) return failed("Cache@2 needs inputs 'key' and 'path'");
-  Result<std::string> key = resolve_key(inputs.text("key"), context.sources);
-  if (!key) return failed(key.error().message);
-  const fs::path folder = inputs.path("path", {});
+  // Entries are kept per pipeline and branch; a branch also reads its
+  // pipeline's main branch's (as Azure's scopes: a PR build cannot plant
+  // what a release build restores).
+  const Variable* pipeline = context.variables.find("Build.DefinitionName");
+  const Variable* branch = context.variables.find("Build.SourceBranch");
+  const std::string scope = (pipeline ? pipeline->value : "") + "\n" + (branch ? branch->value : "") + "\n";
+  const std::string main_scope = (pipeline ? pipeline->value : "") + "\nrefs/heads/main\n";
+  Result<std::string> resolved = resolve_key(inputs.text("key"), context.sources, context.job_folder);
+  if (!resolved) return failed(resolved.error().message);
+  const std::string key = scope + *resolved;
+  Result<fs::path> checked = inputs.job_path("path", {});
+  if (!checked) return failed(checked.error().message);
+  const fs::path folder = *checked;
   const std::string hit_var = inputs.text("cacheHitVar");
   std::vector<Entry> known = entries(context.cache_folder);
   std::sort(known.begin(), known.end(), [](const Entry& a, const Entry& b) { return a.time > b.time; });
   std::string hit = "false";
   const Entry* found = nullptr;
   for (const Entry& entry : known)
-    if (entry.key == *key) found = &entry, hit = "true";
+    if (entry.key == key) found = &entry, hit = "true";
   for (const std::string& line : split(inputs.text("restoreKeys"), '\n')) {
     if (found || trim(line).empty()) continue;
-    Result<std::string> prefix = resolve_key(trim(line), context.sources);
+    Result<std::string> prefix = resolve_key(trim(line), context.sources, context.job_folder);
     if (!prefix) continue;  // a restore key whose files are missing matches nothing
-    for (const Entry& entry : known)
-      if (!found && entry.key.starts_with(*prefix)) found = &entry, hit = "inexact";
+    for (const std::string& in : {scope, main_scope})
+      for (const Entry& entry : known)
+        if (!found && entry.key.starts_with(in + *prefix)) found = &entry, hit = "inexact";
   }
-  context.log("cache key: " + *key);
+  context.log("cache key: " + *resolved);
   if (found) {
-    if (Status s = restore(found->archive, folder); !s) return failed(s.error().message);
-    context.log(std::string(hit == "true" ? "cache hit" : "cache restored from key " + found->key) + ": " + folder.string());
-  } else {
-    context.log("cache miss: " + folder.string() + " is saved if the job succeeds");
+    if (Status s = restore(found->archive, folder, context.job_folder); !s) {
+      context.log("##[warning]the cache entry could not be restored, taken as a miss: " + s.error().message);
+      found = nullptr, hit = "false";
+    } else {
+      context.log(std::string(hit == "true" ? "cache hit" : "cache restored from key " + found->key.substr(found->key.rfind('\n') + 1)) +
+                  ": " + folder.string());
+    }
   }
+  if (!found) context.log("cache miss: " + folder.string() + " is saved if the job succeeds");
   if (!hit_var.empty()) context.set_variable(hit_var, hit);
   if (hit == "true") return {};
-  context.after_success([folder, key = *key, cache_folder = context.cache_folder] {
+  context.after_success([folder, key, cache_folder = context.cache_folder] {
     std::error_code ec;
-    if (!fs::is_directory(folder, ec)) return;  // nothing was made to cache
+    // Nothing was made to cache, or the folder was swapped for a link (to the state...): nothing is saved.
+    if (fs::is_symlink(fs::symlink_status(folder, ec)) || !fs::is_directory(fs::symlink_status(folder, ec))) return;
     fs::create_directories(cache_folder, ec);
     (void)save(folder, key, cache_folder);      // a cache that cannot be saved is only a slower next run
   });

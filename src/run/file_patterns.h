@@ -17,6 +17,9 @@ namespace slipway::run {
 bool path_matches(std::string_view pattern, std::string_view path);
 
 // The regular files under `root` matching `patterns`, absolute and sorted.
-std::vector<std::filesystem::path> find_matching_files(const std::filesystem::path& root, std::string_view patterns);
+// Symbolic links are not followed (a linked file or folder is not matched).
+// With `inside` given, only files whose real path is under it are kept.
+std::vector<std::filesystem::path> find_matching_files(const std::filesystem::path& root, std::string_view patterns,
+                                                       const std::filesystem::path& inside = {});
 
 }  // namespace slipway::run

@@ -36,22 +36,30 @@ NativeOutcome copy_files(const NameValues& given, const NativeTaskContext& conte
                      {"flattenFolders", "boolean", "false", {}}},
                     given, context);
   if (inputs.text("TargetFolder").empty()) return failed("CopyFiles@2 needs input 'TargetFolder'");
-  fs::path source = inputs.path("SourceFolder", context.sources);
-  fs::path target = inputs.path("TargetFolder", {});
+  Result<fs::path> from = inputs.job_path("SourceFolder", context.sources);
+  Result<fs::path> into = inputs.job_path("TargetFolder", {});
+  if (!from || !into) return failed((from ? into : from).error().message);
+  const fs::path& source = *from;
+  const fs::path& target = *into;
   std::error_code ec;
   if (inputs.flag("CleanTargetFolder") && (ec = clean_folder(target)))
     return failed("cannot clean " + target.string() + ": " + ec.message());
   const bool overwrite = inputs.flag("OverWrite"), flatten = inputs.flag("flattenFolders");
   int copied = 0;
-  for (const fs::path& file : find_matching_files(source, inputs.text("Contents"))) {
+  for (const fs::path& file : find_matching_files(source, inputs.text("Contents"), context.job_folder)) {
     if (file.lexically_relative(target).native().rfind("..", 0) != 0) continue;  // already in the target
     fs::path to = target / (flatten ? file.filename() : file.lexically_relative(source));
     fs::create_directories(to.parent_path(), ec);
-    if (!overwrite && fs::exists(to, ec)) {
-      context.log("skipped " + to.string() + ": it exists (OverWrite is false)");
-      continue;
+    if (Result<fs::path> checked = within(to.parent_path(), context.job_folder, "target"); !checked)
+      return failed(checked.error().message);
+    if (fs::exists(fs::symlink_status(to, ec))) {
+      if (!overwrite) {
+        context.log("skipped " + to.string() + ": it exists (OverWrite is false)");
+        continue;
+      }
+      fs::remove_all(to, ec);  // never written through a link
     }
-    fs::copy_file(file, to, fs::copy_options::overwrite_existing, ec);
+    fs::copy_file(file, to, ec);
     if (ec) return failed("cannot copy " + file.string() + " to " + to.string() + ": " + ec.message());
     ++copied;
   }
@@ -78,8 +86,11 @@ NativeOutcome archive_files(const NameValues& given, const NativeTaskContext& co
                     given, context);
   std::optional<ArchiveFormat> format = archive_format(inputs.text("archiveType"), inputs.text("tarCompression"));
   if (!format) return failed("ArchiveFiles@2: archiveType '" + inputs.text("archiveType") + "' is not written here (zip or tar)");
-  fs::path root = inputs.path("rootFolderOrFile", context.sources);
-  fs::path target = inputs.path("archiveFile", {});
+  Result<fs::path> from = inputs.job_path("rootFolderOrFile", context.sources);
+  Result<fs::path> into = inputs.job_path("archiveFile", {});
+  if (!from || !into) return failed((from ? into : from).error().message);
+  const fs::path& root = *from;
+  const fs::path& target = *into;
   std::error_code ec;
   if (!fs::exists(root, ec)) return failed("ArchiveFiles@2: " + root.string() + " does not exist");
   if (fs::exists(target, ec)) {
@@ -93,7 +104,8 @@ NativeOutcome archive_files(const NameValues& given, const NativeTaskContext& co
   if (with_root) members.push_back({root, root.filename().string()});
   if (fs::is_directory(root, ec)) {
     std::vector<fs::path> below;
-    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(root, ec)) below.push_back(entry.path());
+    for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) below.push_back(it->path());
+    if (ec) return failed("cannot read " + root.string() + ": " + ec.message());
     std::sort(below.begin(), below.end());
     for (const fs::path& path : below)
       if (path != target) members.push_back({path, path.lexically_relative(base).generic_string()});
@@ -110,24 +122,25 @@ NativeOutcome extract_files(const NameValues& given, const NativeTaskContext& co
                      {"overwriteExistingFiles", "boolean", "false", {}}},
                     given, context);
   if (inputs.text("destinationFolder").empty()) return failed("ExtractFiles@1 needs input 'destinationFolder'");
-  fs::path destination = inputs.path("destinationFolder", {});
-  std::vector<fs::path> archives = find_matching_files(context.sources, inputs.text("archiveFilePatterns"));
+  Result<fs::path> into = inputs.job_path("destinationFolder", {});
+  if (!into) return failed(into.error().message);
+  const fs::path& destination = *into;
+  std::vector<fs::path> archives =
+      find_matching_files(context.sources, inputs.text("archiveFilePatterns"), context.job_folder);
   if (archives.empty()) return failed("ExtractFiles@1: no archive matches '" + inputs.text("archiveFilePatterns") + "'");
   std::error_code ec;
   if (inputs.flag("cleanDestinationFolder") && (ec = clean_folder(destination)))
     return failed("cannot clean " + destination.string() + ": " + ec.message());
-  fs::create_directories(destination, ec);
-  const auto options = fs::copy_options::recursive | fs::copy_options::copy_symlinks |
-                       (inputs.flag("overwriteExistingFiles") ? fs::copy_options::overwrite_existing
-                                                              : fs::copy_options::skip_existing);
+  const Variable* temp = context.variables.find("Agent.TempDirectory");
   for (const fs::path& file : archives) {
     // Unpacked whole into a fresh folder first (nothing half-written), then merged in.
-    fs::path fresh = destination.parent_path() / (".extract-" + destination.filename().string());
+    fs::path fresh = fs::path(temp ? temp->value : context.job_folder.string()) / ".extract";
     fs::remove_all(fresh, ec);
     Status unpacked = extract_archive(file, fresh);
-    if (unpacked) fs::copy(fresh, destination, options, ec);
+    Status merged = unpacked ? merge_folder(fresh, destination, inputs.flag("overwriteExistingFiles"), context.job_folder)
+                             : unpacked;
     fs::remove_all(fresh, ec);
-    if (!unpacked) return failed(unpacked.error().message);
+    if (!merged) return failed(merged.error().message);
     context.log("extracted " + file.string() + " into " + destination.string());
   }
   return {};

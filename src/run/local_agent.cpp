@@ -214,6 +214,24 @@ class StepRunner {
     m_state.path_prepends.push_back(folder);
   }
 
+  // The lines `argv` prints, run as the step's process (confined, the job's
+  // environment), bounded to 10 s; for native tasks' probes (tool versions).
+  std::vector<std::string> probe(const std::vector<std::string>& argv, const StepSpec& step) {
+    std::vector<std::string> lines;
+    ProcessOptions options;
+    options.argv = argv;
+    options.cwd = m_state.sources;
+    options.env = environment(step);
+    m_state.confinement->apply(options);
+    options.timeout = milliseconds(10000);
+    options.on_line = [&lines](OutputStream, std::string_view line) {
+      if (lines.size() < 1000) lines.emplace_back(line);
+    };
+    Result<ProcessResult> ran = run_process(options);
+    if (!ran || ran->exit_code != 0) lines.clear();
+    return lines;
+  }
+
   // `program` as a step would find it on its PATH.
   std::optional<fs::path> find_on_path(const std::string& program) const {
     if (program.find('/') != std::string::npos) return fs::path(program);
@@ -317,6 +335,8 @@ NativeTaskContext native_context(JobState& state, StepRunner& runner, const Step
         return NativeOutcome{attempt.result, attempt.reason, attempt.exit_code};
       },
       [&runner](const std::string& program) { return runner.find_on_path(program); },
+      [&runner, &step](const std::vector<std::string>& argv) { return runner.probe(argv, step); },
+      state.dir,
       [&runner](const std::string& dir) { runner.prepend_path(dir); },
       [&state, &step](const std::string& name, const std::string& value) { set_task_variable(state, step, name, value); },
       state.cache_folder,
@@ -330,16 +350,20 @@ Attempt failed_step(StepRunner& runner, const std::string& reason) {
   return Attempt{TaskResult::failed, -1, reason};
 }
 
-// The task folder copied into the job's folder, as Azure's agent keeps
-// tasks under _work/_tasks: steps may not read slipway's state, where
-// `slipway task add` keeps them. Once per job and task.
+// The task folder copied into the job's temp folder, as Azure's agent keeps
+// tasks under _work/_tasks: steps may not read slipway's state, where `slipway
+// task add` keeps them. Copied afresh for each step: a job's steps may write
+// their folder, and what they left there must not run as the task.
 Result<fs::path> stage_task(JobState& state, const TaskFolder& task) {
-  fs::path target = state.dir / "_tasks" / folder_name(task.name + "_" + task.version.text());
+  fs::path target = state.temp / "_tasks" / folder_name(task.name + "_" + task.version.text());
   std::error_code ec;
-  if (fs::exists(target, ec)) return target;
+  fs::remove_all(target, ec);
   fs::create_directories(target.parent_path(), ec);
   fs::copy(task.dir, target, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-  if (ec) return fail(ErrorCode::io, "cannot copy task folder " + task.dir.string() + ": " + ec.message());
+  if (ec) {
+    fs::remove_all(target, ec);
+    return fail(ErrorCode::io, "cannot copy task folder " + task.dir.string());
+  }
   return target;
 }
 
@@ -368,10 +392,9 @@ Attempt run_task_folder(JobState& state, StepRunner& runner, const StepSpec& ste
                                    " handler");
   Result<fs::path> dir = stage_task(state, task);
   if (!dir) return failed_step(runner, dir.error().message);
-  NameValues given;
-  for (const auto& [key, value] : step.inputs) given.emplace_back(key, state.variables.expand(value));
   std::vector<std::string> extra = task_variables(state.variables);
-  for (const auto& [name, value] : resolve_task_inputs(task, given, state.sources))
+  auto expand = [&state](std::string_view text) { return state.variables.expand(text); };
+  for (const auto& [name, value] : resolve_task_inputs(task, step.inputs, state.sources, expand))
     extra.push_back(input_variable(name) + "=" + value);
   runner.log("task " + task.reference() + " (" + task.handler + ", " + task.dir.string() + ")");
   return runner.run_process_step({node->string(), (*dir / task.target).string()}, step, extra);
@@ -437,7 +460,15 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
     }
     case StepKind::task: {
       if (is_native_task(step.task)) {
-        NativeOutcome outcome = run_native_task(step.task, step.inputs, native_context(state, runner, step));
+        NativeOutcome outcome;
+        try {  // a native task's file system walk may throw; it fails its step, not the agent
+          outcome = run_native_task(step.task, step.inputs, native_context(state, runner, step));
+        } catch (const std::exception& error) {
+          outcome = {TaskResult::failed, std::string("task ") + step.task + " failed: " + error.what(), -1};
+        }
+        // What a native task records may quote its expanded inputs: kept masked.
+        outcome.reason = state.masker.mask(outcome.reason);
+        for (Issue& issue : runner.record().issues) issue.message = state.masker.mask(issue.message);
         if (outcome.result == TaskResult::failed && outcome.exit_code < 0) runner.log("##[error]" + outcome.reason);
         return Attempt{outcome.result, outcome.exit_code, outcome.reason};
       }
@@ -649,13 +680,22 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   } else if (state.canceled) {
     state.outcome.reason = "canceled";
   }
-  if (!state.canceled && (state.status == TaskResult::succeeded || state.status == TaskResult::succeeded_with_issues))
-    for (const std::function<void()>& action : state.after_success) action();
-  for (const std::function<void()>& action : state.after_job) action();
   // No process started for the job outlives it: daemons that left the steps'
-  // process groups (setsid, nohup &) are found by their mark and killed.
-  // Without a readable /proc there is no other way to find them: ignored.
+  // process groups (setsid, nohup &) are found by their mark and killed
+  // (before the job's end actions read its files). Without a readable /proc
+  // there is no other way to find them: ignored.
   (void)kill_marked_processes(state.process_mark);
+  auto run_all = [](const std::vector<std::function<void()>>& actions) {
+    for (const std::function<void()>& action : actions) {
+      try {
+        action();
+      } catch (const std::exception&) {  // an end action (a cache save) is best effort
+      }
+    }
+  };
+  if (!state.canceled && (state.status == TaskResult::succeeded || state.status == TaskResult::succeeded_with_issues))
+    run_all(state.after_success);
+  run_all(state.after_job);
   // Outputs of the job keep their secret flag; values of secrets are not masked here
   // (later jobs need them) - recorders mask them when they print.
   return std::move(state.outcome);

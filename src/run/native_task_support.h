@@ -23,6 +23,9 @@ class TaskInputs {
   bool flag(std::string_view name) const;         // "true", ignoring case
   // A folder or file input: empty → `fallback`; relative → under the sources folder.
   std::filesystem::path path(std::string_view name, const std::filesystem::path& fallback) const;
+  // path(), resolved and refused unless inside the job's folder (within()):
+  // for what the agent itself reads or writes.
+  Result<std::filesystem::path> job_path(std::string_view name, const std::filesystem::path& fallback) const;
 
  private:
   NameValues m_values;
@@ -32,6 +35,12 @@ class TaskInputs {
 // Azure's tool runner's split of an arguments line: spaces separate, double
 // quotes group (and are removed), \" is a quote inside quotes.
 std::vector<std::string> split_arguments(std::string_view line);
+
+// Copies `from`'s tree into `to` (made when missing), every entry checked to
+// land inside `job` (a link planted in `to` cannot send it elsewhere);
+// existing files are kept unless `overwrite`. Links are copied as links.
+Status merge_folder(const std::filesystem::path& from, const std::filesystem::path& to, bool overwrite,
+                    const std::filesystem::path& job);
 
 // "1 test", "3 tests".
 std::string plural(int n, const char* word);

@@ -53,9 +53,12 @@ std::vector<std::string> record_test_results(const std::string& format, const st
                 std::to_string(one->skipped) + " skipped");
     summary.add(*one);
   }
+  summary.title = context.mask(summary.title);
   for (FailedTest& test : summary.failures) {
     test.name = context.mask(test.name);
-    test.message = context.mask(test.message);
+    test.class_name = context.mask(test.class_name);
+    test.message = context.mask(test.message);  // then cut: a secret across the cut is masked whole
+    if (test.message.size() > 4096) test.message = test.message.substr(0, 4096) + "…";
     context.log("##[error]" + (test.class_name.empty() ? "" : test.class_name + ".") + test.name + ": " +
                 std::string(trim(test.message.substr(0, test.message.find('\n')))));
   }
@@ -72,9 +75,11 @@ NativeOutcome publish_test_results(const NameValues& given, const NativeTaskCont
   TaskInputs inputs(publish_test_results_inputs(), given, context);
   Result<std::string> format = test_format(inputs.text("testResultsFormat"));
   if (!format) return {TaskResult::failed, format.error().message, -1};
-  fs::path root = inputs.path("searchFolder", context.sources);
+  Result<fs::path> searched = inputs.job_path("searchFolder", context.sources);
+  if (!searched) return {TaskResult::failed, searched.error().message, -1};
+  const fs::path& root = *searched;
   std::string patterns = inputs.text("testResultsFiles");
-  std::vector<fs::path> files = find_matching_files(root, patterns);
+  std::vector<fs::path> files = find_matching_files(root, patterns, context.job_folder);
   if (files.empty()) {
     std::string message = "no test result files matching '" + patterns + "' were found under " + root.string();
     if (inputs.flag("failTaskOnMissingResultsFile")) return {TaskResult::failed, message, -1};
@@ -117,6 +122,34 @@ fs::path TaskInputs::path(std::string_view name, const fs::path& fallback) const
   return (given.is_absolute() ? given : m_context.sources / given).lexically_normal();
 }
 
+Result<fs::path> TaskInputs::job_path(std::string_view name, const fs::path& fallback) const {
+  return within(path(name, fallback), m_context.job_folder, "input '" + std::string(name) + "':");
+}
+
+Status merge_folder(const fs::path& from, const fs::path& to, bool overwrite, const fs::path& job) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (Result<fs::path> target = within(to, job, "target"); !target) return std::unexpected(target.error());
+  for (fs::recursive_directory_iterator it(from, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path dest = to / it->path().lexically_relative(from);
+    if (Result<fs::path> parent = within(dest.parent_path(), job, "entry"); !parent) return std::unexpected(parent.error());
+    std::error_code status_ec, copy_ec;
+    const fs::file_status kind = it->symlink_status(status_ec);
+    const fs::file_status existing = fs::symlink_status(dest, status_ec);
+    if (fs::is_directory(kind)) {
+      if (fs::is_symlink(existing)) fs::remove(dest, copy_ec);
+      fs::create_directory(dest, copy_ec);
+    } else if (!fs::exists(existing) || overwrite) {
+      if (fs::exists(existing)) fs::remove_all(dest, copy_ec);  // never written through a link
+      if (fs::is_symlink(kind)) fs::copy_symlink(it->path(), dest, copy_ec);
+      else fs::copy_file(it->path(), dest, copy_ec);
+    }
+    if (copy_ec) return fail(ErrorCode::io, "cannot write " + dest.string() + ": " + copy_ec.message());
+  }
+  if (ec) return fail(ErrorCode::io, "cannot read " + from.string() + ": " + ec.message());
+  return {};
+}
+
 std::vector<std::string> split_arguments(std::string_view line) {
   std::vector<std::string> out;
   std::string current;
@@ -151,7 +184,7 @@ NativeOutcome publish_coverage(const NameValues& given, const NativeTaskContext&
                     given, context);
   std::string patterns = inputs.text("summaryFileLocation");
   if (patterns.empty()) return {TaskResult::failed, "PublishCodeCoverageResults needs input 'summaryFileLocation'", -1};
-  std::vector<fs::path> files = find_matching_files(context.sources, patterns);
+  std::vector<fs::path> files = find_matching_files(context.sources, patterns, context.job_folder);
   CoverageSummary summary;
   for (const fs::path& file : files) {
     std::string shown = file.lexically_relative(context.sources).generic_string();
@@ -178,6 +211,17 @@ NativeOutcome publish_coverage(const NameValues& given, const NativeTaskContext&
 }
 
 }  // namespace
+
+Result<fs::path> within(const fs::path& path, const fs::path& folder, const std::string& what) {
+  std::error_code ec;
+  fs::path resolved = fs::weakly_canonical(path, ec);
+  fs::path root = fs::weakly_canonical(folder, ec);
+  if (!ec) {
+    std::string relative = resolved.lexically_relative(root).generic_string();
+    if (!relative.empty() && relative != ".." && !relative.starts_with("../")) return resolved;
+  }
+  return fail(ErrorCode::invalid_input, what + " " + path.string() + " is outside the job's folder " + folder.string());
+}
 
 std::string secure_file_of(const StepSpec& step) {
   if (!task_named(step.task, "DownloadSecureFile", 1)) return {};

@@ -40,6 +40,13 @@ struct NativeTaskContext {
   std::function<NativeOutcome(const std::vector<std::string>& argv, const std::filesystem::path& cwd)> run;
   // A program as the job's steps find it on their PATH.
   std::function<std::optional<std::filesystem::path>(const std::string& program)> find_program;
+  // What argv prints (both streams, not logged), run as a step's process:
+  // confined, the job's environment, at most 10 s. Never run a program the
+  // job could have put on PATH any other way.
+  std::function<std::vector<std::string>(const std::vector<std::string>& argv)> probe;
+  // The job's folder: every path a native task reads or writes itself (not
+  // through a step process) must resolve inside it (within()).
+  std::filesystem::path job_folder;
   // A folder later steps find first on PATH (##vso[task.prependpath]).
   std::function<void(const std::string& dir)> prepend_path;
   // A variable for later steps (and "<step name>.<name>" when the step has a name).
@@ -52,6 +59,12 @@ struct NativeTaskContext {
   std::function<void(std::function<void()> action)> after_job;
   const NameValues& secure_files;  // the job's (JobMessage::secure_files)
 };
+
+// `path` with its symbolic links and '..' resolved, when that is inside
+// `folder` (resolved too); invalid_input naming `what` otherwise. Native
+// tasks run in the agent, unconfined: this keeps them to the job's folder.
+Result<std::filesystem::path> within(const std::filesystem::path& path, const std::filesystem::path& folder,
+                                     const std::string& what);
 
 // The secure file a DownloadSecureFile@1 step names (its secureFile input); "" for other steps.
 std::string secure_file_of(const StepSpec& step);

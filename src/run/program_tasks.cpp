@@ -83,7 +83,9 @@ NativeOutcome cmake(const NameValues& given, const NativeTaskContext& context) {
                      {"cmakeArgs", "string", "", {}},
                      {"runInsideShell", "boolean", "false", {}}},
                     given, context);
-  fs::path folder = inputs.path("workingDirectory", context.sources / "build");
+  Result<fs::path> checked = inputs.job_path("workingDirectory", context.sources / "build");
+  if (!checked) return failed(checked.error().message);
+  const fs::path& folder = *checked;
   std::error_code ec;
   fs::create_directories(folder, ec);  // as the task: cmake is run in a build folder it makes
   if (ec) return failed("cannot make " + folder.string() + ": " + ec.message());
@@ -106,7 +108,7 @@ NativeOutcome dotnet(const NameValues& given, const NativeTaskContext& context) 
   if (command.empty()) return failed("DotNetCoreCLI@2 with command 'custom' needs input 'custom'");
   std::vector<fs::path> projects;
   if (std::string patterns = inputs.text("projects"); !patterns.empty()) {
-    projects = find_matching_files(context.sources, patterns);
+    projects = find_matching_files(context.sources, patterns, context.job_folder);
     if (projects.empty()) return failed("DotNetCoreCLI@2: no project file matches '" + patterns + "'");
   }
   const Variable* temp = context.variables.find("Agent.TempDirectory");
@@ -119,8 +121,9 @@ NativeOutcome dotnet(const NameValues& given, const NativeTaskContext& context) 
     if (!projects.empty()) argv.push_back(projects[i].string());
     append(argv, inputs.text("arguments"));
     if (trx) argv.insert(argv.end(), {"--logger", "trx", "--results-directory", results.string()});
-    outcome = run_program(argv, cwd, "DotNetCoreCLI@2", context);
-    if (outcome.result == TaskResult::failed && !trx) return outcome;
+    NativeOutcome one = run_program(argv, cwd, "DotNetCoreCLI@2", context);
+    if (one.result == TaskResult::failed && !trx) return one;
+    if (one.result == TaskResult::failed || i == 0) outcome = one;  // the step fails when any project failed
   }
   if (trx) {  // as the task: the tests' TRX files become the step's test results
     std::vector<fs::path> files = find_matching_files(results, "**/*.trx");

@@ -141,7 +141,8 @@ std::string input_variable(std::string_view name) {
   return out;
 }
 
-NameValues resolve_task_inputs(const TaskFolder& task, const NameValues& given, const fs::path& sources) {
+NameValues resolve_task_inputs(const TaskFolder& task, const NameValues& given, const fs::path& sources,
+                               const std::function<std::string(std::string_view)>& expand) {
   auto declared = [&](const std::string& key) -> const TaskInput* {
     for (const TaskInput& input : task.inputs) {
       if (iequals(input.name, key)) return &input;
@@ -162,8 +163,9 @@ NameValues resolve_task_inputs(const TaskFolder& task, const NameValues& given, 
     put(input ? input->name : key, value);
   }
   for (auto& [name, value] : out) {
+    if (expand) value = expand(value);
     const TaskInput* input = declared(name);
-    if (input && iequals(input->type, "filePath") && !value.empty() && fs::path(value).is_relative())
+    if (!sources.empty() && input && iequals(input->type, "filePath") && !value.empty() && fs::path(value).is_relative())
       value = (sources / value).lexically_normal().string();
   }
   return out;

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,10 +60,12 @@ struct TaskFolder {
 Result<TaskFolder> read_task_folder(const std::filesystem::path& dir);
 
 // A step's inputs resolved against the task's: aliases turned into names,
-// defaults for what the step leaves out, relative filePath values joined to
-// `sources`. Inputs task.json does not know are passed on as given (the task
-// decides, as on Azure).
-NameValues resolve_task_inputs(const TaskFolder& task, const NameValues& given, const std::filesystem::path& sources);
+// defaults for what the step leaves out, every value passed through `expand`
+// (the job's macros: task.json defaults use them too), then relative
+// filePath values joined to `sources` (not when it is empty). Inputs
+// task.json does not know are passed on as given (the task decides, as on Azure).
+NameValues resolve_task_inputs(const TaskFolder& task, const NameValues& given, const std::filesystem::path& sources,
+                               const std::function<std::string(std::string_view)>& expand = nullptr);
 
 // "INPUT_<NAME>": upper case, spaces and dots as '_' (azure-pipelines-task-lib's key).
 std::string input_variable(std::string_view name);

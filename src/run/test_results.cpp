@@ -17,7 +17,6 @@ using Json = nlohmann::ordered_json;
 namespace {
 
 constexpr std::array<std::string_view, 4> k_formats = {"JUnit", "NUnit", "XUnit", "VSTest"};
-constexpr size_t k_message_limit = 4096;
 
 enum class Outcome { passed, failed, skipped };
 
@@ -45,11 +44,8 @@ double trx_seconds(std::string_view text) {
   return seconds_of(parts[0].c_str()) * 3600 + seconds_of(parts[1].c_str()) * 60 + seconds_of(parts[2].c_str());
 }
 
-std::string cut(std::string text) {
-  text = std::string(trim(text));
-  if (text.size() > k_message_limit) text = text.substr(0, k_message_limit) + "…";
-  return text;
-}
+// Messages are kept whole here: the caller masks secrets, then shortens them.
+std::string cut(std::string text) { return std::string(trim(text)); }
 
 // A failure element's message: its message attribute, else its text (JUnit),
 // else its <message> child (NUnit, xUnit).

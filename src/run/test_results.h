@@ -22,7 +22,7 @@ namespace slipway::run {
 struct FailedTest {
   std::string name;        // "test_totals"
   std::string class_name;  // "tests.test_orders.OrdersTest"; may be empty
-  std::string message;     // the failure's message (first line kept whole, the rest cut at 4 kB)
+  std::string message;     // the failure's message (the publishing step keeps at most 4 kB of it)
   std::int64_t duration_ms = 0;
   std::string file;        // the results file it came from, relative to the search folder
 };

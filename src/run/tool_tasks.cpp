@@ -13,7 +13,6 @@
 #include <optional>
 #include <regex>
 
-#include "core/process.h"
 #include "core/strings.h"
 #include "run/native_task_support.h"
 
@@ -100,19 +99,16 @@ struct Found {
   bool cached = false; // from the tool cache
 };
 
-// What `argv` prints (first line matching `pattern`'s group 1), or "".
-std::string version_output(const std::vector<std::string>& argv, const std::regex& pattern) {
-  std::string found;
-  ProcessOptions options;
-  options.argv = argv;
-  options.timeout = std::chrono::seconds(10);
-  options.on_line = [&](OutputStream, std::string_view line) {
+// The versions `argv` prints (each line matching `pattern`'s group 1), run
+// as a step's process: the program may be one the job put on PATH.
+std::vector<std::string> versions_printed(const std::vector<std::string>& argv, const std::regex& pattern,
+                                          const NativeTaskContext& context) {
+  std::vector<std::string> found;
+  for (const std::string& line : context.probe(argv)) {
     std::smatch match;
-    std::string text(line);
-    if (found.empty() && std::regex_search(text, match, pattern)) found = match[1];
-  };
-  Result<ProcessResult> ran = run_process(options);
-  return ran && ran->exit_code == 0 ? found : std::string();
+    if (std::regex_search(line, match, pattern)) found.push_back(match[1]);
+  }
+  return found;
 }
 
 struct Tool {
@@ -168,9 +164,11 @@ std::vector<Found> find_installed(const Tool& tool, const NativeTaskContext& con
     if (!program) continue;
     std::vector<std::string> argv{program->string()};
     argv.insert(argv.end(), tool.version_args.begin(), tool.version_args.end());
-    std::optional<std::pair<Version, int>> version = parse_version(version_output(argv, tool.version_pattern));
     fs::path real = fs::canonical(*program, ec);
-    if (version) add_found(all, {version->first, *program, (ec ? *program : real).parent_path().parent_path(), false});
+    if (ec) real = *program;
+    for (const std::string& text : versions_printed(argv, tool.version_pattern, context))  // dotnet lists every SDK
+      if (std::optional<std::pair<Version, int>> version = parse_version(text))
+        add_found(all, {version->first, *program, real.parent_path().parent_path(), false});
   }
   return all;
 }
@@ -252,7 +250,9 @@ NativeOutcome use_dotnet(const NameValues& given, const NativeTaskContext& conte
   if (spec.empty()) return {TaskResult::failed, "UseDotNet@2 needs input 'version' (e.g. 8.x)", -1};
   Found chosen;
   NativeOutcome outcome = select(dotnet_tool(), spec, true, context, "dotnet", &chosen);
-  if (outcome.result == TaskResult::succeeded) context.set_variable("DOTNET_ROOT", chosen.program.parent_path().string());
+  std::error_code ec;
+  fs::path real = fs::canonical(chosen.program, ec);  // /usr/bin/dotnet is a link into the install
+  if (outcome.result == TaskResult::succeeded) context.set_variable("DOTNET_ROOT", (ec ? chosen.program : real).parent_path().string());
   return outcome;
 }
 

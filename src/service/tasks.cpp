@@ -28,6 +28,20 @@ Result<fs::path> task_root(const fs::path& dir, const fs::path& shown) {
   return fail(ErrorCode::invalid_input, shown.string() + ": no task.json at its top or in its only folder");
 }
 
+// The first symbolic link under `dir` whose target is outside it (an added
+// task must not change after it was added, nor reach other files); "" when none.
+std::string link_leaving(const fs::path& dir) {
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(dir, ec);
+  if (fs::is_symlink(fs::symlink_status(dir, ec))) return dir.string();
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_symlink(ec)) continue;
+    std::string relative = fs::weakly_canonical(it->path(), ec).lexically_relative(root).generic_string();
+    if (ec || relative.empty() || relative == ".." || relative.starts_with("../")) return it->path().string();
+  }
+  return ec ? dir.string() : "";
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const run::TaskCatalog>> task_catalog(const model::Workspace* workspace,
@@ -77,6 +91,9 @@ Result<run::TaskFolder> Service::add_task(const fs::path& from) {
   }
   Result<fs::path> root = task_root(unpacked, source);
   if (!root) return std::unexpected(root.error());
+  if (std::string link = link_leaving(*root); !link.empty())
+    return fail(ErrorCode::invalid_input, source.string() + ": holds a link leaving the task folder (" +
+                                              fs::path(link).lexically_relative(unpacked).string() + ")");
   Result<run::TaskFolder> task = run::read_task_folder(*root);
   if (!task) {
     // Named as the user knows it: the folder's own task.json, or the archive's entry.

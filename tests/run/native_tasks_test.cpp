@@ -379,5 +379,45 @@ stages:
   EXPECT_EQ(f.recorder.step_lines("s.k", 0), std::vector<std::string>{"files=none"});
 }
 
+// Native tasks run in the agent, not in a step's sandbox: what they read and
+// write is kept to the job's folder, links planted by steps included, and a
+// program a step put on PATH is only ever run as a step (the tool probe).
+TEST(NativeTasks, NativeTasksStayInTheJobFolderAndProbeAsAStep) {
+  Fixture f;
+  fs::path outside = f.dir / "outside";  // beside the work root, as the state's files are
+  test::write_file(outside / "keep.txt", "state");
+  RunRecord run = f.run(R"Y(
+stages:
+- stage: s
+  jobs:
+  - job: j
+    steps:
+    - task: CopyFiles@2
+      inputs: {TargetFolder: '$(Agent.WorkFolder)/../outside', CleanTargetFolder: true}
+      continueOnError: true
+    - bash: |
+        mkdir -p src dest bin && echo x > src/a.txt && ln -s )Y" + outside.string() + R"Y( dest/sub && mkdir -p src/sub && echo y > src/sub/b.txt
+        printf '#!/bin/sh\necho "Python 3.77.$([ -n "$SYSTEM_JOBID" ] && echo 1 || echo 0)"\n' > bin/python3 && chmod +x bin/python3
+        echo "##vso[task.prependpath]$PWD/bin"
+    - task: CopyFiles@2
+      inputs: {SourceFolder: src, TargetFolder: dest}
+      continueOnError: true
+    - task: Cache@2
+      inputs: {key: k, path: '$(Agent.WorkFolder)/../outside'}
+      continueOnError: true
+    - task: UsePythonVersion@0
+      inputs: {versionSpec: '3.77.1'}
+)Y");
+  const JobRecord& record = job(run, "s.j");
+  EXPECT_NE(record.steps[0].reason.find("is outside the job's folder"), std::string::npos) << record.steps[0].reason;
+  EXPECT_EQ(test::read_file(outside / "keep.txt"), "state");
+  EXPECT_EQ(record.steps[2].result, TaskResult::succeeded_with_issues);
+  EXPECT_NE(record.steps[2].reason.find("is outside the job's folder"), std::string::npos) << record.steps[2].reason;
+  EXPECT_FALSE(fs::exists(outside / "b.txt"));
+  EXPECT_NE(record.steps[3].reason.find("is outside the job's folder"), std::string::npos) << record.steps[3].reason;
+  // The probe ran with the job's environment (SYSTEM_JOBID): as a step, not as the agent.
+  EXPECT_EQ(record.steps[4].result, TaskResult::succeeded) << record.steps[4].reason;
+}
+
 }  // namespace
 }  // namespace slipway::run
