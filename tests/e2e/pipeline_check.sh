@@ -24,18 +24,18 @@ jobs:
 - job: build
   steps:
   - script: echo hi
-  - task: AzureCLI@2
+  - task: AzurePowerShell@4
   - pwsh: Write-Host hi
 YAML
 expect_exit 1 "$SLIPWAY" pipeline check --file some.yml
 expect_contains "$OUT" "some.yml:2:3  pipeline  variable group 'shared'  cannot run: variable group 'shared' is not defined in the workspace"
-expect_contains "$OUT" "some.yml:7:5  __default.build  AzureCLI  cannot run: no implementation of task 'AzureCLI@2'"
+expect_contains "$OUT" "some.yml:7:5  __default.build  AzurePowerShell  cannot run: no implementation of task 'AzurePowerShell@4'"
 expect_contains "$OUT" "some.yml:8:5  __default.build  PowerShell  cannot run:"
 expect_contains "$OUT" "1 of 4 can run here; 3 cannot"
 
 expect_exit 1 "$SLIPWAY" pipeline check --file some.yml --json
 expect_contains "$OUT" '"can_run": false'
-expect_contains "$OUT" '"reason": "no implementation of task '"'"'AzureCLI@2'"'"'"'
+expect_contains "$OUT" '"reason": "no implementation of task '"'"'AzurePowerShell@4'"'"'"'
 expect_contains "$OUT" '"isolation": "'
 
 # Bad input: a task without a version, with its position; no file at all.

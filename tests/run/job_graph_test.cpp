@@ -100,19 +100,19 @@ stages:
   jobs:
   - job: j
     steps:
-    - task: Docker@2
+    - task: AzurePowerShell@4
       inputs: {command: build}
 )");
   ASSERT_TRUE(task) << task.error().to_string();
   const StepSpec& step = task->stages[0].jobs[0].steps[0];
   EXPECT_EQ(step.kind, StepKind::task);
-  EXPECT_EQ(step.task, "Docker@2");
+  EXPECT_EQ(step.task, "AzurePowerShell@4");
   EXPECT_EQ(step.inputs, (NameValues{{"command", "build"}}));
   Status available = check_tasks_available(*task, nullptr);
   ASSERT_FALSE(available);
   EXPECT_EQ(available.error().code, ErrorCode::unsupported);
   EXPECT_EQ(available.error().to_string(),
-            "pipeline.yml:7:7: task 'Docker@2' is not supported: no built-in and no task folder has it "
+            "pipeline.yml:7:7: task 'AzurePowerShell@4' is not supported: no built-in and no task folder has it "
             "(tasks: in slipway.yaml, slipway task add)");
   // pwsh and powershell steps are Azure's shortcut for PowerShell@2 inline.
   Result<PipelineSpec> pwsh =

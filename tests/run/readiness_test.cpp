@@ -29,7 +29,7 @@ stages:
     - {script: echo, displayName: CmdLine}
     - {pwsh: dir, displayName: PowerShell}
     - {task: Bash@3, displayName: Bash}
-    - {task: AzureCLI@2, displayName: AzureCLI}
+    - {task: AzurePowerShell@4, displayName: AzurePowerShell}
     - {checkout: self, displayName: Checkout self}
     - {checkout: other, displayName: Checkout other}
     - {upload: out, displayName: PublishPipelineArtifact}
@@ -45,7 +45,7 @@ TEST(Readiness, NamesTheRunnerOrTheReasonOfEveryStep) {
   EXPECT_EQ(found[0].where.to_string(), "p.yml:7:7");
   EXPECT_EQ(found[1].reason, "pwsh is not installed");
   EXPECT_EQ(found[2].runner, "bash");
-  EXPECT_EQ(found[3].reason, "no implementation of task 'AzureCLI@2'");
+  EXPECT_EQ(found[3].reason, "no implementation of task 'AzurePowerShell@4'");
   EXPECT_EQ(found[4].runner, "git (libgit2)");
   EXPECT_EQ(found[5].reason, "checkout of repository 'other' is not supported");
   EXPECT_EQ(found[6].runner, "artifact store");
@@ -97,7 +97,7 @@ stages:
 )", machine_with({"bash"}));
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].job, "s.d");
-  EXPECT_EQ(found[0].reason, "no implementation of task 'KubernetesManifest@0'");
+  EXPECT_EQ(found[0].reason, "kubectl is not installed (task KubernetesManifest@0 runs it)");
 }
 
 TEST(Readiness, KnownTasksHaveImplementations) {
@@ -105,7 +105,7 @@ TEST(Readiness, KnownTasksHaveImplementations) {
   EXPECT_EQ(task_implementation("DownloadPipelineArtifact@2"), "artifact store");
   EXPECT_EQ(task_implementation("CmdLine@1"), "built-in CmdLine@1");
   EXPECT_EQ(task_implementation("UsePythonVersion@0.206.0"), "built-in UsePythonVersion@0.206.0");
-  EXPECT_EQ(task_implementation("AzureCLI@2"), "");
+  EXPECT_EQ(task_implementation("AzurePowerShell@4"), "");
   // A wrapper whose program is missing is named with it.
   std::vector<Readiness> npm = check("stages: [{stage: s, jobs: [{job: j, steps: [{task: Npm@1}]}]}]", machine_with({"bash"}));
   ASSERT_EQ(npm.size(), 1u);
