@@ -9,14 +9,13 @@
 #include <archive_entry.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-
-#include <cstdio>
-
 #include <unistd.h>
 
+#include <cstdio>
 #include <memory>
-#include <random>
 #include <string>
+
+#include "core/hash.h"
 
 namespace slipway {
 
@@ -176,7 +175,7 @@ Status create_archive(const std::vector<ArchiveMember>& members, const fs::path&
   // A name of its own: two writers of one target (two jobs saving one cache
   // key) each write their own file, and the last rename wins whole.
   fs::path partial = target;
-  partial += ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device()());
+  partial += ".partial-" + std::to_string(::getpid()) + "-" + random_hex(4);
   Writer out(archive_write_new(), archive_write_free);
   if (set_format(out.get(), format) != ARCHIVE_OK || archive_write_open_filename(out.get(), partial.c_str()) != ARCHIVE_OK)
     return fail(ErrorCode::io, "cannot write " + target.string() + ": " + archive_error_string(out.get()));

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/hash.h"
+
 namespace slipway {
 
 Result<std::string> read_text_file(const std::filesystem::path& path) {
@@ -21,7 +23,7 @@ Result<std::string> read_text_file(const std::filesystem::path& path) {
 
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content, FileAccess access) {
   std::filesystem::path temp = path;
-  temp += ".tmp." + std::to_string(::getpid());
+  temp += ".tmp." + std::to_string(::getpid()) + "." + random_hex(4);
   ::unlink(temp.c_str());  // a leftover keeps its mode through O_CREAT
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, access == FileAccess::owner ? 0600 : 0644);
   if (fd < 0) return fail(ErrorCode::io, "cannot write " + path.string() + ": " + std::strerror(errno));
@@ -60,6 +62,16 @@ Status create_private_directories(const std::filesystem::path& dir) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     return fail(ErrorCode::io, "cannot create " + dir.string() + ": " + std::strerror(errno));
   return {};
+}
+
+bool is_within(const std::filesystem::path& path, const std::filesystem::path& folder) {
+  std::error_code ec;
+  std::filesystem::path resolved = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return false;
+  std::filesystem::path root = std::filesystem::weakly_canonical(folder, ec);
+  if (ec) return false;
+  std::string relative = resolved.lexically_relative(root).generic_string();
+  return !relative.empty() && relative != ".." && !relative.starts_with("../");
 }
 
 }  // namespace slipway

@@ -11,10 +11,9 @@
 // with "inexact"; else "false". Save: only when the exact key missed, once the
 // job's steps succeeded, written beside and renamed into place (a job saving
 // the same key at once leaves one whole entry).
-#include <fstream>
-#include <random>
 
 #include "core/archive.h"
+#include "core/files.h"
 #include "core/hash.h"
 #include "core/strings.h"
 #include "run/file_patterns.h"
@@ -26,18 +25,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-NativeOutcome failed(std::string reason) { return {TaskResult::failed, std::move(reason), -1}; }
-
 // A quoted segment ("$(python.version)") is a string, as in Azure's keys.
 bool looks_like_path(std::string_view segment) {
   if (segment.size() >= 2 && segment.front() == '"' && segment.back() == '"') return false;
   return segment.find_first_of("./*?") != std::string_view::npos;
 }
 
-std::string random_suffix() {
-  std::random_device random;
-  return std::to_string(random()) + std::to_string(random());
-}
 
 // The key with each file segment replaced by the hash of what it matches.
 Result<std::string> resolve_key(std::string_view key, const fs::path& root, const fs::path& job) {
@@ -73,19 +66,18 @@ struct Entry {
 std::vector<Entry> entries(const fs::path& folder) {
   std::vector<Entry> out;
   std::error_code ec;
-  for (const fs::directory_entry& item : fs::directory_iterator(folder, ec)) {
-    if (item.path().extension() != ".key") continue;
-    std::ifstream in(item.path());
-    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    fs::path archive = item.path();
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".key") continue;
+    Result<std::string> key = read_text_file(it->path());
+    fs::path archive = it->path();
     archive.replace_extension(".tar.gz");
-    if (fs::exists(archive, ec)) out.push_back({key, archive, fs::last_write_time(archive, ec)});
+    if (key && fs::exists(archive, ec)) out.push_back({*key, archive, fs::last_write_time(archive, ec)});
   }
   return out;
 }
 
-Status restore(const fs::path& archive, const fs::path& into, const fs::path& job) {
-  fs::path fresh = job / "tmp" / ".cache-restore";
+Status restore(const fs::path& archive, const fs::path& into, const fs::path& job, const fs::path& temp) {
+  fs::path fresh = temp / ".cache-restore";
   std::error_code ec;
   fs::remove_all(fresh, ec);
   Status unpacked = extract_archive(archive, fresh);
@@ -103,11 +95,7 @@ Status save(const fs::path& folder, const std::string& key, const fs::path& cach
   std::sort(members.begin(), members.end(), [](const ArchiveMember& a, const ArchiveMember& b) { return a.name < b.name; });
   const std::string id = sha256_hex(key);
   if (Status s = create_archive(members, cache / (id + ".tar.gz"), ArchiveFormat::tar_gz); !s) return s;
-  fs::path partial = cache / (id + ".key.partial-" + random_suffix());
-  std::ofstream(partial) << key;
-  fs::rename(partial, cache / (id + ".key"), ec);
-  if (ec) return fail(ErrorCode::io, "cannot save cache key in " + cache.string() + ": " + ec.message());
-  return {};
+  return write_file_atomic(cache / (id + ".key"), key);
 }
 
 NativeOutcome cache(const NameValues& given, const NativeTaskContext& context) {
@@ -147,7 +135,7 @@ NativeOutcome cache(const NameValues& given, const NativeTaskContext& context) {
   }
   context.log("cache key: " + *resolved);
   if (found) {
-    if (Status s = restore(found->archive, folder, context.job_folder); !s) {
+    if (Status s = restore(found->archive, folder, context.job_folder, context.temp_folder); !s) {
       context.log("##[warning]the cache entry could not be restored, taken as a miss: " + s.error().message);
       found = nullptr, hit = "false";
     } else {

@@ -1,6 +1,6 @@
 #include "run/coverage.h"
 
-#include <pugixml.hpp>
+#include "run/xml_report.h"
 
 namespace slipway::run {
 
@@ -55,11 +55,9 @@ double CoverageSummary::line_percent() const {
 
 Result<CoverageSummary> read_coverage(const fs::path& file, const std::string& shown) {
   pugi::xml_document doc;
-  pugi::xml_parse_result parsed = doc.load_file(file.c_str());
-  if (!parsed)
-    return fail(ErrorCode::invalid_input, shown + ": not XML (" + parsed.description() + " at byte " +
-                                              std::to_string(parsed.offset) + ")");
-  pugi::xml_node root = doc.document_element();
+  Result<pugi::xml_node> loaded = load_xml_report(doc, file, shown);
+  if (!loaded) return std::unexpected(loaded.error());
+  const pugi::xml_node root = *loaded;
   if (std::string_view(root.name()) == "coverage") return cobertura(root);
   if (std::string_view(root.name()) == "report") return jacoco(root);
   return fail(ErrorCode::invalid_input, shown + ": <" + root.name() + "> is no Cobertura or JaCoCo report");

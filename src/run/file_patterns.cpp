@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "core/files.h"
 #include "core/strings.h"
 
 namespace slipway::run {
@@ -39,14 +40,6 @@ fs::path walk_base(const fs::path& root, const std::string& pattern) {
   return base;
 }
 
-// Whether `file`'s real path is under `folder`'s (always, when folder is empty).
-bool inside_folder(const fs::path& file, const fs::path& folder) {
-  if (folder.empty()) return true;
-  std::error_code ec;
-  std::string relative = fs::weakly_canonical(file, ec).lexically_relative(fs::weakly_canonical(folder, ec)).generic_string();
-  return !ec && !relative.empty() && relative != ".." && !relative.starts_with("../");
-}
-
 }  // namespace
 
 bool path_matches(std::string_view pattern, std::string_view path) {
@@ -73,10 +66,10 @@ std::vector<fs::path> find_matching_files(const fs::path& given_root, std::strin
     std::error_code ec;
     fs::path base = walk_base(root, line);
     if (fs::is_regular_file(fs::symlink_status(base, ec))) {
-      if (path_matches(line, shown(base)) && inside_folder(base, inside)) found.insert(base.lexically_normal());
+      if (path_matches(line, shown(base)) && (inside.empty() || is_within(base, inside))) found.insert(base.lexically_normal());
       continue;
     }
-    if (fs::is_symlink(fs::symlink_status(base, ec)) || !inside_folder(base, inside)) continue;
+    if (fs::is_symlink(fs::symlink_status(base, ec)) || !(inside.empty() || is_within(base, inside))) continue;
     for (fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec), end;
          !ec && it != end; it.increment(ec)) {
       if (fs::is_regular_file(it->symlink_status(ec)) && path_matches(line, shown(it->path())))

@@ -2,9 +2,9 @@
 // files with Azure's inputs. Extraction goes through core/archive, which
 // refuses entries leaving the target folder (absolute, '..', through a link).
 #include <algorithm>
-#include <fstream>
 
 #include "core/archive.h"
+#include "core/files.h"
 #include "core/strings.h"
 #include "run/file_patterns.h"
 #include "run/native_task_support.h"
@@ -14,8 +14,6 @@ namespace slipway::run {
 namespace fs = std::filesystem;
 
 namespace {
-
-NativeOutcome failed(std::string reason) { return {TaskResult::failed, std::move(reason), -1}; }
 
 // Empties `folder`'s contents, keeping the folder.
 std::error_code clean_folder(const fs::path& folder) {
@@ -131,10 +129,9 @@ NativeOutcome extract_files(const NameValues& given, const NativeTaskContext& co
   std::error_code ec;
   if (inputs.flag("cleanDestinationFolder") && (ec = clean_folder(destination)))
     return failed("cannot clean " + destination.string() + ": " + ec.message());
-  const Variable* temp = context.variables.find("Agent.TempDirectory");
   for (const fs::path& file : archives) {
     // Unpacked whole into a fresh folder first (nothing half-written), then merged in.
-    fs::path fresh = fs::path(temp ? temp->value : context.job_folder.string()) / ".extract";
+    fs::path fresh = context.temp_folder / ".extract";
     fs::remove_all(fresh, ec);
     Status unpacked = extract_archive(file, fresh);
     Status merged = unpacked ? merge_folder(fresh, destination, inputs.flag("overwriteExistingFiles"), context.job_folder)
@@ -156,15 +153,9 @@ NativeOutcome download_secure_file(const NameValues& given, const NativeTaskCont
                             [&](const auto& file) { return file.first == name; });
   if (found == context.secure_files.end())
     return failed("secure file '" + name + "' is not defined in the workspace (secure_files: in slipway.yaml)");
-  const Variable* temp = context.variables.find("Agent.TempDirectory");
-  const fs::path file = fs::path(temp ? temp->value : "/tmp") / fs::path(name).filename();
-  {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << found->second;
-    if (!out) return failed("cannot write secure file " + file.string());
-  }
-  std::error_code ec;
-  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, ec);
+  const fs::path file = context.temp_folder / fs::path(name).filename();
+  if (Status written = write_file_atomic(file, found->second, FileAccess::owner); !written)  // 0600 from the start
+    return failed(written.error().message);
   context.set_variable("secureFilePath", file.string());
   context.after_job([file] {
     std::error_code ignored;

@@ -337,6 +337,7 @@ NativeTaskContext native_context(JobState& state, StepRunner& runner, const Step
       [&runner](const std::string& program) { return runner.find_on_path(program); },
       [&runner, &step](const std::vector<std::string>& argv) { return runner.probe(argv, step); },
       state.dir,
+      state.temp,
       [&runner](const std::string& dir) { runner.prepend_path(dir); },
       [&state, &step](const std::string& name, const std::string& value) { set_task_variable(state, step, name, value); },
       state.cache_folder,

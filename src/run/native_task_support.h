@@ -13,6 +13,8 @@
 
 namespace slipway::run {
 
+inline NativeOutcome failed(std::string reason) { return {TaskResult::failed, std::move(reason), -1}; }
+
 // A native task's inputs: `declared` as its task.json declares them
 // (defaults, aliases, filePath), the step's given over them; every value
 // read with the job's macros expanded.

@@ -1,5 +1,6 @@
 #include "run/native_tasks.h"
 
+#include "core/files.h"
 #include "core/strings.h"
 #include <cstdio>
 
@@ -214,12 +215,7 @@ NativeOutcome publish_coverage(const NameValues& given, const NativeTaskContext&
 
 Result<fs::path> within(const fs::path& path, const fs::path& folder, const std::string& what) {
   std::error_code ec;
-  fs::path resolved = fs::weakly_canonical(path, ec);
-  fs::path root = fs::weakly_canonical(folder, ec);
-  if (!ec) {
-    std::string relative = resolved.lexically_relative(root).generic_string();
-    if (!relative.empty() && relative != ".." && !relative.starts_with("../")) return resolved;
-  }
+  if (is_within(path, folder)) return fs::weakly_canonical(path, ec);
   return fail(ErrorCode::invalid_input, what + " " + path.string() + " is outside the job's folder " + folder.string());
 }
 

@@ -47,6 +47,7 @@ struct NativeTaskContext {
   // The job's folder: every path a native task reads or writes itself (not
   // through a step process) must resolve inside it (within()).
   std::filesystem::path job_folder;
+  std::filesystem::path temp_folder;  // Agent.TempDirectory, inside job_folder
   // A folder later steps find first on PATH (##vso[task.prependpath]).
   std::function<void(const std::string& dir)> prepend_path;
   // A variable for later steps (and "<step name>.<name>" when the step has a name).

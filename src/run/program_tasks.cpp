@@ -17,8 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-NativeOutcome failed(std::string reason) { return {TaskResult::failed, std::move(reason), -1}; }
-
 // argv[0] as the steps find it; nullopt (and `missing` set) when they cannot.
 std::optional<std::vector<std::string>> resolved(std::vector<std::string> argv, std::string_view task,
                                                  const NativeTaskContext& context, NativeOutcome& missing) {
@@ -111,8 +109,7 @@ NativeOutcome dotnet(const NameValues& given, const NativeTaskContext& context) 
     projects = find_matching_files(context.sources, patterns, context.job_folder);
     if (projects.empty()) return failed("DotNetCoreCLI@2: no project file matches '" + patterns + "'");
   }
-  const Variable* temp = context.variables.find("Agent.TempDirectory");
-  const fs::path results = fs::path(temp ? temp->value : "/tmp") / "TestResults";
+  const fs::path results = context.temp_folder / "TestResults";
   const bool trx = command == "test" && inputs.flag("publishTestResults");
   fs::path cwd = inputs.path("workingDirectory", context.sources);
   NativeOutcome outcome;
@@ -155,8 +152,7 @@ NativeOutcome powershell(const NameValues& given, const NativeTaskContext& conte
   std::string script = "$ErrorActionPreference = '" + preference + "'\n" + body + "\n";
   if (!inputs.flag("ignoreLASTEXITCODE"))
     script += "if (!(Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit 0 }\nexit $LASTEXITCODE\n";
-  const Variable* temp = context.variables.find("Agent.TempDirectory");
-  fs::path file = fs::path(temp ? temp->value : "/tmp") / ("powershell-" + std::to_string(context.record.start_ms) + ".ps1");
+  fs::path file = context.temp_folder / ("powershell-" + std::to_string(context.record.start_ms) + ".ps1");
   std::ofstream(file) << script;
   return run_program({"pwsh", "-NoLogo", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted", "-Command",
                       ". '" + file.string() + "'"},
@@ -264,8 +260,7 @@ NativeOutcome kubernetes_manifest(const NameValues& given, const NativeTaskConte
   std::string action = to_lower(inputs.text("action"));
   std::vector<std::string> argv{"kubectl"};
   if (action == "bake") {
-    const Variable* temp = context.variables.find("Agent.TempDirectory");
-    fs::path bundle = fs::path(temp ? temp->value : "/tmp") / ("baked-" + std::to_string(context.record.start_ms) + ".yaml");
+    fs::path bundle = context.temp_folder / ("baked-" + std::to_string(context.record.start_ms) + ".yaml");
     if (iequals(inputs.text("renderType"), "kustomize")) {
       argv = {"kubectl", "kustomize", inputs.path("kustomizationPath", context.sources).string(), "-o", bundle.string()};
     } else {

@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include "core/strings.h"
+#include "run/xml_report.h"
 
 namespace slipway::run {
 
@@ -150,11 +151,9 @@ Result<TestSummary> read_test_results(const std::string& name, const fs::path& f
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) return fail(ErrorCode::not_found, "no test results file " + file.string());
   pugi::xml_document doc;
-  pugi::xml_parse_result parsed = doc.load_file(file.c_str());
-  if (!parsed)
-    return fail(ErrorCode::invalid_input, shown + ": not XML (" + parsed.description() + " at byte " +
-                                              std::to_string(parsed.offset) + ")");
-  pugi::xml_node root = doc.document_element();
+  Result<pugi::xml_node> loaded = load_xml_report(doc, file, shown);
+  if (!loaded) return std::unexpected(loaded.error());
+  const pugi::xml_node root = *loaded;
   if (!root_fits(format, root.name()))
     return fail(ErrorCode::invalid_input, shown + ": <" + root.name() + "> is no " + format + " results file");
   std::vector<Case> cases;

@@ -198,8 +198,7 @@ NativeOutcome select(const Tool& tool, const std::string& spec, bool add_to_path
     context.prepend_path((best->prefix / "bin").string());
     return {};
   }
-  const Variable* temp = context.variables.find("Agent.TempDirectory");
-  fs::path links = fs::path(temp ? temp->value : "/tmp") / "_tools" / (tool.cache_name + "-" + version_text(best->version));
+  fs::path links = context.temp_folder / "_tools" / (tool.cache_name + "-" + version_text(best->version));
   std::error_code ec;
   fs::create_directories(links, ec);
   for (const std::string& name : {link_name, tool.programs[0]}) {

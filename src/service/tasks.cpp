@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "core/archive.h"
+#include "core/files.h"
 #include "core/hash.h"
 #include "service/run_sources.h"
 #include "service/service.h"
@@ -32,13 +33,9 @@ Result<fs::path> task_root(const fs::path& dir, const fs::path& shown) {
 // task must not change after it was added, nor reach other files); "" when none.
 std::string link_leaving(const fs::path& dir) {
   std::error_code ec;
-  const fs::path root = fs::weakly_canonical(dir, ec);
   if (fs::is_symlink(fs::symlink_status(dir, ec))) return dir.string();
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_symlink(ec)) continue;
-    std::string relative = fs::weakly_canonical(it->path(), ec).lexically_relative(root).generic_string();
-    if (ec || relative.empty() || relative == ".." || relative.starts_with("../")) return it->path().string();
-  }
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_symlink(ec) && !is_within(it->path(), dir)) return it->path().string();
   return ec ? dir.string() : "";
 }
 
