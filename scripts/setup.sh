@@ -10,6 +10,9 @@ packages=(
   libcpp-httplib-dev curl unzip zlib1g-dev libarchive-dev libpugixml-dev
   gcovr  # Cobertura reports from real coverage runs (tests/e2e/test_results.sh)
   postgresql  # the server the tests start (tests/postgres.sh); never needed to run slipway on SQLite
+  # container jobs and services (tests/e2e/containers.sh): podman with runc (crun cannot run
+  # on this machine's hybrid cgroups), its network and DNS, and busybox for the test's image
+  podman runc netavark aardvark-dns iptables busybox-static
 )
 # `setup.sh --fuzz` (tests/fuzz/run.sh) adds clang and libFuzzer. Clang 16:
 # clang 14 cannot compile libstdc++ 12's std::expected (cmake/Fuzz.cmake).

@@ -82,6 +82,17 @@ Result<StepSpec> step_from(const nlohmann::json& json) {
   return step;
 }
 
+nlohmann::json container_json(const ContainerSpec& spec) {
+  return {{"name", spec.name}, {"image", spec.image}, {"env", name_values_json(spec.env)},
+          {"ports", spec.ports}, {"volumes", spec.volumes}, {"options", spec.options}};
+}
+
+ContainerSpec container_from(const nlohmann::json& json) {
+  return {json.at("name").get<std::string>(), json.at("image").get<std::string>(), name_values_from(json.at("env")),
+          json.at("ports").get<std::vector<std::string>>(), json.at("volumes").get<std::vector<std::string>>(),
+          json.at("options").get<std::vector<std::string>>(), Position{}};
+}
+
 }  // namespace
 
 const char* result_name(TaskResult result) {
@@ -107,7 +118,7 @@ nlohmann::json to_json(const JobMessage& job) {
   for (const Variable& v : job.variables) variables.push_back({{"name", v.name}, {"value", v.value}, {"secret", v.secret}});
   nlohmann::json steps = nlohmann::json::array();
   for (const StepSpec& step : job.steps) steps.push_back(step_json(step));
-  return {{"runId", job.run_id},
+  nlohmann::json out = {{"runId", job.run_id},
           {"id", job.id},
           {"stage", job.stage},
           {"job", job.job},
@@ -119,6 +130,9 @@ nlohmann::json to_json(const JobMessage& job) {
           {"cancelTimeoutInMinutes", job.cancel_timeout_minutes},
           {"cleanWorkspace", job.clean_workspace},
           {"secureFiles", name_values_json(job.secure_files)}};
+  if (job.container) out["container"] = container_json(*job.container);
+  for (const ContainerSpec& service : job.services) out["services"].push_back(container_json(service));
+  return out;
 }
 
 Result<JobMessage> job_from_json(const nlohmann::json& json) {
@@ -141,6 +155,9 @@ Result<JobMessage> job_from_json(const nlohmann::json& json) {
     job.cancel_timeout_minutes = json.at("cancelTimeoutInMinutes").get<int>();
     job.clean_workspace = json.at("cleanWorkspace").get<bool>();
     if (json.contains("secureFiles")) job.secure_files = name_values_from(json.at("secureFiles"));
+    if (json.contains("container")) job.container = container_from(json.at("container"));
+    if (json.contains("services"))
+      for (const nlohmann::json& service : json.at("services")) job.services.push_back(container_from(service));
     return job;
   } catch (const nlohmann::json::exception& e) {
     return fail(ErrorCode::invalid_input, std::string("job message: ") + e.what());

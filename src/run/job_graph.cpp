@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/strings.h"
+#include "run/containers.h"
 #include "run/spec.h"
 
 namespace slipway::run {
@@ -258,7 +259,7 @@ Status read_steps(const yaml::Node* list, std::vector<StepSpec>& out, const std:
   return {};
 }
 
-Result<JobSpec> read_job(const yaml::Node& node, const GroupContext& groups) {
+Result<JobSpec> read_job(const yaml::Node& node, const GroupContext& groups, const yaml::Node* resources) {
   if (!node.is_mapping()) return fail(ErrorCode::invalid_input, "a job must be a mapping", node.position());
   JobSpec job;
   job.where = node.position();
@@ -287,13 +288,17 @@ Result<JobSpec> read_job(const yaml::Node& node, const GroupContext& groups) {
   job.cancel_timeout_minutes = cancel_timeout;
   job.continue_on_error = coe;
   if (const yaml::Node* container = node.get("container"); container && !container->is_null()) {
-    job.container = container->is_mapping() ? text_or_empty(container->get("image")) : text_or_empty(container);
-    if (job.container.empty()) job.container = "(unnamed)";
-    job.container_where = container->position();
+    SLIPWAY_TRY(spec, read_container(*container, resources, ""));
+    job.container = std::move(spec);
   }
-  if (const yaml::Node* services = node.get("services"); services && services->is_mapping() && !services->entries().empty()) {
-    job.services_where = services->position();
-    for (const auto& entry : services->entries()) job.services.push_back(entry.key.text());
+  if (const yaml::Node* services = node.get("services"); services && !services->is_null()) {
+    if (!services->is_mapping())
+      return fail(ErrorCode::invalid_input, "services must be a mapping of names to containers", services->position());
+    for (const auto& entry : services->entries()) {
+      SLIPWAY_TRY(spec, read_container(entry.value, resources, entry.key.text()));
+      spec.name = entry.key.text();
+      job.services.push_back(std::move(spec));
+    }
   }
   if (const yaml::Node* ws = node.get("workspace"); ws && ws->is_mapping())
     job.clean_workspace = !text_or_empty(ws->get("clean")).empty();
@@ -398,6 +403,8 @@ Result<PipelineSpec> read_pipeline(const yaml::Node& root, const VariableGroups&
   SLIPWAY_TRY(vars, variables_of(root, groups));
   spec.name_format = name;
   spec.variables = vars;
+  const yaml::Node* resources = root.get("resources");
+  const yaml::Node* containers = resources && resources->is_mapping() ? resources->get("containers") : nullptr;
   const yaml::Node* stages = root.get("stages");
   if (!stages || !stages->is_sequence())
     return fail(ErrorCode::invalid_input, "the pipeline has no stages sequence", root.position());
@@ -419,7 +426,7 @@ Result<PipelineSpec> read_pipeline(const yaml::Node& root, const VariableGroups&
     if (jobs && !jobs->is_null()) {
       if (!jobs->is_sequence()) return fail(ErrorCode::invalid_input, "jobs must be a sequence", jobs->position());
       for (const yaml::Node& job_node : jobs->items()) {
-        Result<JobSpec> job = read_job(job_node, groups);
+        Result<JobSpec> job = read_job(job_node, groups, containers);
         if (!job) return std::unexpected(job.error());
         stage.jobs.push_back(std::move(*job));
       }

@@ -16,12 +16,14 @@
 #include <map>
 
 #include "core/clock.h"
+#include "core/files.h"
 #include "core/hash.h"
 #include "core/process.h"
 #include "core/process_marks.h"
 #include "core/strings.h"
 #include "run/builtin_tasks.h"
 #include "run/conditions.h"
+#include "run/containers.h"
 #include "run/git_checkout.h"
 #include "run/logging_commands.h"
 #include "run/native_tasks.h"
@@ -70,6 +72,8 @@ struct JobState {
   milliseconds minute{60000};
   const WorkFolder* work = nullptr;
   const StepConfinement* confinement = nullptr;
+  std::optional<JobContainers> containers;  // the job's container and services, when it has them
+  std::vector<std::string> container_log;   // how they started: the first step's log begins with it
   const std::vector<std::string>* system_env = nullptr;  // the agent's basics, for every step
   const TaskCatalog* tasks = nullptr;  // task folders the job's task steps may run; may be null
   fs::path cache_folder;               // Cache@2's entries
@@ -104,7 +108,7 @@ class StepRunner {
   // Runs argv with the job's environment and then `extra` (entries taken as
   // they are, after the step's env:); handles logging commands.
   Attempt run_process_step(const std::vector<std::string>& argv, const StepSpec& step,
-                           const std::vector<std::string>& extra = {}) {
+                           const std::vector<std::string>& extra = {}, bool in_container = false) {
     Attempt attempt;
     ProcessOptions options;
     options.argv = argv;
@@ -112,7 +116,9 @@ class StepRunner {
     options.cwd = wd.empty() ? m_state.sources : fs::path(wd).is_absolute() ? fs::path(wd) : m_state.sources / wd;
     options.env = environment(step);
     for (const std::string& entry : extra) put(*options.env, entry);
-    m_state.confinement->apply(options);
+    // In the job's container the container is the confinement (run/containers.h).
+    if (in_container) m_state.containers->wrap(options);
+    else m_state.confinement->apply(options);
     bool after_cancel = m_state.canceled;
     milliseconds timeout{0};
     bool bound_by_job_deadline = false;  // the job's deadline, not the step's own limit, sets the timeout
@@ -142,6 +148,7 @@ class StepRunner {
       return attempt;
     }
     attempt.exit_code = result->exit_code;
+    if (in_container && (result->canceled || result->timed_out)) m_state.containers->kill_leftovers();
     if (result->canceled) {
       attempt.result = TaskResult::canceled;
       attempt.reason = "canceled";
@@ -401,10 +408,27 @@ Attempt run_task_folder(JobState& state, StepRunner& runner, const StepSpec& ste
   return runner.run_process_step({node->string(), (*dir / task.target).string()}, step, extra);
 }
 
+// A script step in the job's container: its script is written in the job's
+// temporary folder (the container sees the job's folder, not slipway's
+// script folder) and removed after it.
+Attempt run_in_container(JobState& state, StepRunner& runner, const StepSpec& step) {
+  fs::path script = state.temp / (".step-" + random_hex(6) + ".sh");
+  if (Status written = write_file_atomic(script, state.variables.expand(step.body) + "\n"); !written)
+    return Attempt{TaskResult::failed, -1, written.error().message};
+  std::vector<std::string> argv = {"bash", "--noprofile", "--norc", "-e"};
+  if (step.kind == StepKind::script) argv.insert(argv.end(), {"-o", "pipefail"});
+  argv.push_back(script.string());
+  Attempt attempt = runner.run_process_step(argv, step, {}, true);
+  std::error_code ignored;
+  fs::remove(script, ignored);
+  return attempt;
+}
+
 Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
   switch (step.kind) {
     case StepKind::script:
     case StepKind::bash: {
+      if (state.containers && state.containers->has_job_container()) return run_in_container(state, runner, step);
       Result<fs::path> script = state.work->write_script(state.variables.expand(step.body));
       if (!script) return Attempt{TaskResult::failed, -1, script.error().message};
       state.confinement->give(*script);
@@ -516,6 +540,29 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
   return {};
 }
 
+// Starts the job's container and services (values expanded with its
+// variables) and gives steps the services' ports.
+Status start_containers(JobState& state, const std::vector<fs::path>& protected_paths, const std::atomic<bool>& cancel) {
+  const JobMessage& job = state.job;
+  if (!job.container && job.services.empty()) return {};
+  auto expand = [&state](ContainerSpec spec) {
+    spec.image = state.variables.expand(spec.image);
+    for (auto& [name, value] : spec.env) value = state.variables.expand(value);
+    for (std::vector<std::string>* list : {&spec.ports, &spec.volumes, &spec.options})
+      for (std::string& item : *list) item = state.variables.expand(item);
+    return spec;
+  };
+  JobContainers::Setup setup{random_hex(6), std::nullopt, {}, state.dir, protected_paths,
+                             [&state](std::string_view line) { state.container_log.push_back(state.masker.mask(line)); }};
+  if (job.container) setup.container = expand(*job.container);
+  for (const ContainerSpec& service : job.services) setup.services.push_back(expand(service));
+  Result<JobContainers> started = JobContainers::start(container_engine(), std::move(setup), cancel);
+  if (!started) return std::unexpected(started.error());
+  state.containers.emplace(std::move(*started));
+  for (const auto& [name, port] : state.containers->service_variables()) state.variables.set(name, port);
+  return {};
+}
+
 expr::Value::Object step_named_values(const JobState& state) {
   return {{"variables", variables_value(state.variables)}};
 }
@@ -615,6 +662,8 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.process_mark = process_mark(process_scope(m_work_root) + "/" + job.run_id + "/" + folder_name(job.id));
   state.bash = m_bash;
   if (job.timeout_minutes > 0) state.deadline = SteadyClock::now() + m_minute * job.timeout_minutes;
+  Status containers = start_containers(state, m_protected, cancel);
+  if (!containers) state.status = TaskResult::failed;
 
   for (size_t i = 0; i < job.steps.size(); ++i) {
     const StepSpec& step = job.steps[i];
@@ -625,8 +674,8 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
     if (state.deadline && SteadyClock::now() >= *state.deadline && !state.canceled) {
       state.canceled = state.timed_out = true;
     }
-    if (!step.enabled) {
-      record.reason = "disabled";
+    if (!step.enabled || !containers) {
+      record.reason = step.enabled ? "the job's containers did not start" : "disabled";
       host.step_finished(job, static_cast<int>(i), record);
       state.outcome.steps.push_back(record);
       continue;
@@ -648,6 +697,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
     record.start_ms = now_ms();
     host.step_started(job, static_cast<int>(i), record);
     StepRunner runner(state, static_cast<int>(i), record, cancel);
+    for (const std::string& line : std::exchange(state.container_log, {})) runner.log(line);
     Attempt attempt;
     for (int tries = 0;; ++tries) {
       record.attempts = tries + 1;
@@ -680,6 +730,8 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
     state.outcome.reason = "the job ran longer than the maximum time of " + std::to_string(job.timeout_minutes) + " minutes";
   } else if (state.canceled) {
     state.outcome.reason = "canceled";
+  } else if (!containers) {
+    state.outcome.reason = state.masker.mask(containers.error().message);
   }
   // No process started for the job outlives it: daemons that left the steps'
   // process groups (setsid, nohup &) are found by their mark and killed
@@ -697,6 +749,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   if (!state.canceled && (state.status == TaskResult::succeeded || state.status == TaskResult::succeeded_with_issues))
     run_all(state.after_success);
   run_all(state.after_job);
+  state.containers.reset();
   // Outputs of the job keep their secret flag; values of secrets are not masked here
   // (later jobs need them) - recorders mask them when they print.
   return std::move(state.outcome);

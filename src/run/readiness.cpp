@@ -10,18 +10,13 @@
 
 namespace slipway::run {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 using Node = yaml::Node;
 
 std::string text_of(const Node* node) { return node && node->is_scalar() ? node->text() : std::string(); }
-
-// docker or podman, whichever is installed first; empty when neither.
-std::string container_engine(const Machine& machine) {
-  for (const char* engine : {"docker", "podman"})
-    if (machine.has_program(engine)) return engine;
-  return {};
-}
 
 Readiness step_readiness(const Node& step, const Machine& machine) {
   Readiness out;
@@ -57,18 +52,15 @@ Readiness step_readiness(const Node& step, const Machine& machine) {
   return out;
 }
 
-// A job's container or services: an engine to start them, and slipway's
-// support for them (the local agent runs a job's steps on this machine).
+// A job's container or services: an engine to start them.
 void container_needs(const Node& job, const std::string& name, const Machine& machine,
                      std::vector<Readiness>& out) {
-  std::string engine = container_engine(machine);
   for (const char* key : {"container", "services"}) {
     const Node* value = job.get(key);
     if (!value || value->is_null()) continue;
-    std::string what = std::string(key) == "container" ? "container jobs" : "services";
-    Readiness need{value->position(), name, key, {}, {}};
-    need.reason = engine.empty() ? what + " need docker or podman; neither is installed"
-                                 : what + " are not run by slipway yet (" + engine + " is installed)";
+    Readiness need{value->position(), name, key, fs::path(machine.containers.program).filename().string(), {}};
+    if (machine.containers.program.empty())
+      need.reason = (std::string(key) == "container" ? "container jobs " : "services ") + machine.containers.problem;
     out.push_back(std::move(need));
   }
 }
@@ -146,7 +138,7 @@ void strategy_steps(const Node& node, const std::string& job, const Machine& mac
 
 Machine this_machine(std::set<std::string> groups, std::shared_ptr<const TaskCatalog> tasks) {
   return Machine{[](const std::string& program) { return find_program(program).has_value(); }, std::move(groups),
-                 std::move(tasks)};
+                 std::move(tasks), container_engine()};
 }
 
 std::string task_implementation(const std::string& task, const TaskCatalog* tasks) {
@@ -158,23 +150,6 @@ std::string task_implementation(const std::string& task, const TaskCatalog* task
   if (is_native_task(task)) return "built-in " + task;
   if (const TaskFolder* folder = tasks ? tasks->find(task) : nullptr)
     return "task folder " + folder->dir.string() + " (" + folder->reference() + ", " + folder->handler + ")";
-  return {};
-}
-
-Status check_no_containers(const PipelineSpec& spec) {
-  for (const StageSpec& stage : spec.stages)
-    for (const JobSpec& job : stage.jobs) {
-      if (!job.container.empty())
-        return fail(ErrorCode::unsupported,
-                    "job '" + job.name + "' runs in container '" + job.container +
-                        "': container jobs are not run by slipway yet (its steps would run on this machine instead)",
-                    job.container_where);
-      if (!job.services.empty())
-        return fail(ErrorCode::unsupported,
-                    "job '" + job.name + "' needs services (" + join(job.services, ", ") +
-                        "): services are not started by slipway yet",
-                    job.services_where);
-    }
   return {};
 }
 

@@ -22,6 +22,7 @@
 
 #include "core/error.h"
 #include "core/yaml.h"
+#include "run/containers.h"
 #include "run/spec.h"
 #include "run/task_folder.h"
 
@@ -33,6 +34,7 @@ struct Machine {
   std::function<bool(const std::string& program)> has_program;
   std::set<std::string> variable_groups;  // names, compared ignoring case
   std::shared_ptr<const TaskCatalog> tasks;  // may be null
+  ContainerEngine containers;                // what runs container jobs and services
 };
 
 // The real machine: programs looked up on PATH; `groups` from the workspace.
@@ -64,11 +66,5 @@ std::string task_implementation(const std::string& task, const TaskCatalog* task
 // unsupported otherwise, at the step: "task 'Foo@1' is not supported: no
 // built-in and no task folder has it (tasks: in slipway.yaml, slipway task add)".
 Status check_tasks_available(const PipelineSpec& spec, const TaskCatalog* tasks);
-
-// Before a run starts: no job asks for a container or services, which the
-// local agent does not start (it would run their steps on this machine
-// instead). unsupported otherwise, at the key: "job 'build' runs in container
-// 'python:3.11': container jobs are not run by slipway yet".
-Status check_no_containers(const PipelineSpec& spec);
 
 }  // namespace slipway::run

@@ -543,6 +543,8 @@ class Scheduler final : public JobHost {
       w.message.timeout_minutes = job.spec->timeout_minutes;
       w.message.cancel_timeout_minutes = job.spec->cancel_timeout_minutes;
       w.message.clean_workspace = job.spec->clean_workspace;
+      w.message.container = job.spec->container;
+      w.message.services = job.spec->services;
       for (const StepSpec& step : job.spec->steps)  // a job gets only the secure files its steps name
         for (const auto& [name, content] : m_spec.secure_files)
           if (step.kind == StepKind::task && secure_file_of(step) == name) w.message.secure_files.emplace_back(name, content);

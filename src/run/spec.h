@@ -8,6 +8,7 @@
 // in Azure. `$(macro)` and `$[ ]` text is kept verbatim for the run time.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,19 @@ struct MatrixLeg {
   NameValues variables;
 };
 
+// A job's container or one of its services (`container:`, `services:`), as
+// Azure writes it inline or in resources.containers. Values may hold
+// `$(macros)`, expanded with the job's variables when it starts.
+struct ContainerSpec {
+  std::string name;                  // the service's name (its host name on the job's network); the resource alias
+  std::string image;
+  NameValues env;
+  std::vector<std::string> ports;    // "5432", "8080:80", "127.0.0.1:5432:5432"
+  std::vector<std::string> volumes;  // "/host:/in[:ro]" or "volume:/in"
+  std::vector<std::string> options;  // engine options, split as a shell would (run/containers.h allows some)
+  Position where;
+};
+
 struct JobSpec {
   std::string name;
   std::string display_name;
@@ -63,10 +77,8 @@ struct JobSpec {
   std::vector<MatrixLeg> legs;     // empty: a single instance
   int max_parallel = 0;            // 0: no limit
   std::vector<StepSpec> steps;
-  std::string container;           // `container:` image (or resource name); empty: the agent's machine
-  Position container_where;
-  std::vector<std::string> services;  // `services:` names
-  Position services_where;
+  std::optional<ContainerSpec> container;  // the job's steps run in it; none: on the agent's machine
+  std::vector<ContainerSpec> services;     // started beside the job, stopped after it
   Position where;
 };
 

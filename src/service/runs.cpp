@@ -175,7 +175,7 @@ Result<run::PipelineSpec> RunService::read_spec(const yaml::Node& root) const {
   Result<std::shared_ptr<const run::TaskCatalog>> tasks = task_catalog(workspace(), state_root());
   if (!tasks) return std::unexpected(tasks.error());
   if (Status s = run::check_tasks_available(*spec, tasks->get()); !s) return std::unexpected(s.error());
-  if (Status s = run::check_no_containers(*spec); !s) return std::unexpected(s.error());
+  if (Status s = run::check_containers(*spec, run::container_engine()); !s) return std::unexpected(s.error());
   if (Status s = add_secure_files(*spec); !s) return std::unexpected(s.error());
   return spec;
 }

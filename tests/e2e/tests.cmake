@@ -55,3 +55,4 @@ foreach(suite gates deploy_script deploy_process release_auto release_auto_concu
               run_triggers run_push_records run_branch_builds run_batch notify_bare_repo service_state_copy)
   slipway_e2e_test_through_server(${suite})
 endforeach()
+slipway_e2e_test(containers)

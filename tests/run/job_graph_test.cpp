@@ -125,7 +125,72 @@ stages:
                                    {"errorActionPreference", "continue"}}));
 }
 
-TEST(JobGraph, ContainerJobsAndServicesAreRefusedBeforeARunNamingThem) {
+TEST(JobGraph, ContainersComeFromResourcesInlineOrAnImage) {
+  Result<PipelineSpec> spec = read(R"(
+resources:
+  containers:
+  - container: py
+    image: python:3.11
+    env: {A: $(a)}
+    options: --cpus 2 --health-cmd "pg_isready -q" --user 1000
+    volumes: [/srv/cache:/cache]
+stages:
+- stage: a
+  jobs:
+  - job: build
+    container: py
+    services:
+      db: {image: postgres:16, ports: [5432]}
+      cache: redis:7
+    steps: [{script: pytest}]
+  - job: plain
+    container: ubuntu:22.04
+    steps: [{script: x}]
+)");
+  ASSERT_TRUE(spec) << spec.error().to_string();
+  const JobSpec& build = spec->stages[0].jobs[0];
+  ASSERT_TRUE(build.container);
+  EXPECT_EQ(build.container->name, "py");
+  EXPECT_EQ(build.container->image, "python:3.11");
+  EXPECT_EQ(build.container->env, (NameValues{{"A", "$(a)"}}));
+  EXPECT_EQ(build.container->options,
+            (std::vector<std::string>{"--cpus", "2", "--health-cmd", "pg_isready -q", "--user", "1000"}));
+  EXPECT_EQ(build.container->volumes, std::vector<std::string>{"/srv/cache:/cache"});
+  ASSERT_EQ(build.services.size(), 2u);
+  EXPECT_EQ(build.services[0].name, "db");
+  EXPECT_EQ(build.services[0].ports, std::vector<std::string>{"5432"});
+  EXPECT_EQ(build.services[1].name, "cache");
+  EXPECT_EQ(build.services[1].image, "redis:7");
+  EXPECT_EQ(spec->stages[0].jobs[1].container->image, "ubuntu:22.04");
+}
+
+TEST(JobGraph, ContainerOptionsThatReachTheMachineAreRefusedAtTheirPosition) {
+  for (std::string option : {"--privileged", "-v /:/host", "--volume=/:/host", "--pid host", "--cap-add SYS_ADMIN",
+                             "--network host", "--device /dev/sda", "--security-opt seccomp=unconfined"}) {
+    Result<PipelineSpec> spec = read(R"(
+stages:
+- stage: a
+  jobs:
+  - job: build
+    container:
+      image: alpine
+      options: )" + option + R"(
+    steps: [{script: x}]
+)");
+    ASSERT_FALSE(spec) << option;
+    std::string name = option.substr(0, option.find_first_of(" ="));
+    EXPECT_EQ(spec.error().to_string(),
+              "pipeline.yml:8:16: container option '" + name +
+                  "' is not allowed: slipway passes only options that keep the container to the job's folder "
+                  "(resources, user, health check, environment, labels)");
+  }
+  Result<PipelineSpec> no_image = read("stages: [{stage: a, jobs: [{job: j, container: {env: {A: b}}, steps: []}]}]");
+  ASSERT_FALSE(no_image);
+  EXPECT_EQ(no_image.error().message, "a container needs an image");
+}
+
+TEST(JobGraph, WithoutAnEngineContainerJobsAndServicesAreRefusedBeforeARun) {
+  ContainerEngine none{"", "need docker or podman; neither is installed"};
   Result<PipelineSpec> container = read(R"(
 stages:
 - stage: a
@@ -135,11 +200,12 @@ stages:
     steps: [{script: pytest}]
 )");
   ASSERT_TRUE(container) << container.error().to_string();
-  Status refused = check_no_containers(*container);
+  Status refused = check_containers(*container, none);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().to_string(),
-            "pipeline.yml:6:16: job 'build' runs in container 'python:3.11': container jobs are not run by slipway yet "
-            "(its steps would run on this machine instead)");
+            "pipeline.yml:6:16: job 'build' runs in container 'python:3.11', but container jobs need docker or podman; "
+            "neither is installed");
+  EXPECT_TRUE(check_containers(*container, ContainerEngine{"/usr/bin/podman", ""}));
   Result<PipelineSpec> services = read(R"(
 stages:
 - stage: a
@@ -151,12 +217,12 @@ stages:
     steps: [{script: pytest}]
 )");
   ASSERT_TRUE(services) << services.error().to_string();
-  Status no_services = check_no_containers(*services);
+  Status no_services = check_containers(*services, none);
   ASSERT_FALSE(no_services);
-  EXPECT_EQ(no_services.error().message, "job 'test' needs services (db, cache): services are not started by slipway yet");
+  EXPECT_EQ(no_services.error().message, "job 'test' needs service 'db', but services need docker or podman; neither is installed");
   Result<PipelineSpec> plain = read("stages: [{stage: a, jobs: [{job: j, steps: [{script: x}]}]}]");
   ASSERT_TRUE(plain);
-  EXPECT_TRUE(check_no_containers(*plain));
+  EXPECT_TRUE(check_containers(*plain, none));
 }
 
 TEST(JobGraph, VariableGroupsTakeTheirPlaceInTheOrder) {
@@ -249,11 +315,16 @@ TEST(JobMessage, RoundTripsThroughJson) {
   step.retry_count = 2;
   job.steps = {step};
   job.timeout_minutes = 9;
+  job.container = ContainerSpec{"tools", "python:3.11", {{"A", "$(a)"}}, {}, {"/srv:/srv"}, {"--cpus", "2"}, {}};
+  job.services = {ContainerSpec{"db", "postgres:16", {}, {"5432"}, {}, {}, {}}};
   Result<JobMessage> back = job_from_json(nlohmann::json::parse(to_json(job).dump()));
   ASSERT_TRUE(back) << back.error().to_string();
   EXPECT_EQ(to_json(*back), to_json(job));
   EXPECT_EQ(back->variables[1].secret, true);
   EXPECT_EQ(back->steps[0].kind, StepKind::bash);
+  ASSERT_TRUE(back->container);
+  EXPECT_EQ(back->container->options, (std::vector<std::string>{"--cpus", "2"}));
+  EXPECT_EQ(back->services[0].ports, std::vector<std::string>{"5432"});
 }
 
 TEST(JobMessage, MalformedJsonIsInvalidInput) {

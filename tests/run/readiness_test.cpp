@@ -10,8 +10,10 @@ namespace {
 
 Machine machine_with(std::set<std::string> programs, std::set<std::string> groups = {},
                      std::shared_ptr<const TaskCatalog> tasks = nullptr) {
+  ContainerEngine engine{programs.count("podman") ? "/usr/bin/podman" : "",
+                         "need docker or podman; neither is installed"};
   return Machine{[programs](const std::string& program) { return programs.count(program) > 0; }, std::move(groups),
-                 std::move(tasks)};
+                 std::move(tasks), engine};
 }
 
 std::vector<Readiness> check(const std::string& text, const Machine& machine) {
@@ -85,6 +87,23 @@ stages:
   EXPECT_EQ(found[3].reason, "demand 'msbuild' is met by no local agent");
   EXPECT_EQ(found[4].reason, "container jobs need docker or podman; neither is installed");
   EXPECT_EQ(found[5].step, "services");
+  EXPECT_EQ(found[5].reason, "services need docker or podman; neither is installed");
+}
+
+TEST(Readiness, ContainersRunWithTheEngineFound) {
+  std::vector<Readiness> found = check(R"(
+stages:
+- stage: s
+  jobs:
+  - job: j
+    container: ubuntu:22.04
+    services: {db: postgres:16}
+    steps: []
+)", machine_with({"bash", "podman"}));
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_TRUE(found[0].can_run());
+  EXPECT_EQ(found[0].runner, "podman");
+  EXPECT_TRUE(found[1].can_run());
 }
 
 TEST(Readiness, DeploymentHookStepsAreChecked) {
