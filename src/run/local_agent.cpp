@@ -541,21 +541,33 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
 }
 
 // Starts the job's container and services (values expanded with its
-// variables) and gives steps the services' ports.
-Status start_containers(JobState& state, const std::vector<fs::path>& protected_paths, const std::atomic<bool>& cancel) {
+// variables) and gives steps the services' ports. A value holding a secret
+// is refused: the engine keeps what it was given in the container's
+// configuration (env values go through a file, and are exempt).
+Status start_containers(JobState& state, const fs::path& private_folder, const std::atomic<bool>& cancel) {
   const JobMessage& job = state.job;
   if (!job.container && job.services.empty()) return {};
-  auto expand = [&state](ContainerSpec spec) {
-    spec.image = state.variables.expand(spec.image);
+  std::string secret_in;
+  auto expand = [&](ContainerSpec spec) {
+    auto expanded = [&](std::string& text) {
+      std::string before = text;
+      text = state.variables.expand(text);
+      if (state.masker.mask(text) != text && secret_in.empty()) secret_in = before;
+    };
+    expanded(spec.image);
     for (auto& [name, value] : spec.env) value = state.variables.expand(value);
     for (std::vector<std::string>* list : {&spec.ports, &spec.volumes, &spec.options})
-      for (std::string& item : *list) item = state.variables.expand(item);
+      for (std::string& item : *list) expanded(item);
     return spec;
   };
-  JobContainers::Setup setup{random_hex(6), std::nullopt, {}, state.dir, protected_paths,
+  auto deadline = state.deadline.value_or(SteadyClock::now() + std::chrono::hours(24));
+  JobContainers::Setup setup{random_hex(6), std::nullopt, {}, state.dir, private_folder, deadline,
                              [&state](std::string_view line) { state.container_log.push_back(state.masker.mask(line)); }};
   if (job.container) setup.container = expand(*job.container);
   for (const ContainerSpec& service : job.services) setup.services.push_back(expand(service));
+  if (!secret_in.empty())
+    return fail(ErrorCode::invalid_input, "a container's image, ports, volumes or options may not hold a secret ('" +
+                                              secret_in + "'); pass it in env");
   Result<JobContainers> started = JobContainers::start(container_engine(), std::move(setup), cancel);
   if (!started) return std::unexpected(started.error());
   state.containers.emplace(std::move(*started));
@@ -662,7 +674,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
   state.process_mark = process_mark(process_scope(m_work_root) + "/" + job.run_id + "/" + folder_name(job.id));
   state.bash = m_bash;
   if (job.timeout_minutes > 0) state.deadline = SteadyClock::now() + m_minute * job.timeout_minutes;
-  Status containers = start_containers(state, m_protected, cancel);
+  Status containers = start_containers(state, m_work_root, cancel);
   if (!containers) state.status = TaskResult::failed;
 
   for (size_t i = 0; i < job.steps.size(); ++i) {

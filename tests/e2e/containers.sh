@@ -53,7 +53,7 @@ jobs:
     web:
       image: localhost/slipway-test:1
       ports: [8080]
-      options: --health-cmd "wget -q -O /dev/null http://127.0.0.1:8080/" --health-interval 1s
+      options: --health-cmd "wget -q -O /dev/null http://127.0.0.1:8080/" --health-interval 1s -e PAGE=web
   steps:
   - bash: echo "##vso[task.setvariable variable=token;issecret=true]t0k3n-inside"
   - script: |
@@ -76,10 +76,12 @@ jobs:
   - bash: |
       test ! -e /etc/slipway-image && echo "on the machine"
       echo "port=$(Agent.Services.web.ports.8080)"
-      for i in $(seq 50); do curl -sf "http://127.0.0.1:$(Agent.Services.web.ports.8080)/" && break; sleep 0.2; done
+      for i in $(seq 100); do page=$(curl -sf "http://127.0.0.1:$(Agent.Services.web.ports.8080)/") && break; sleep 0.2; done
+      echo "through the port: $page"
 YAML
 # A service runs its image's command: an httpd whose page names it.
-podman import -q --change 'CMD ["sh","-c","mkdir -p /www && echo served by web > /www/index.html && exec httpd -f -p 8080 -h /www"]' \
+# It is ready after 2 s: the health check is waited for.
+podman import -q --change 'CMD ["sh","-c","mkdir -p /www && sleep 2 && echo served by ${PAGE:-a service} > /www/index.html && exec httpd -f -p 8080 -h /www"]' \
   image.tar localhost/slipway-test:1 >/dev/null
 
 expect_exit 0 "$SLIPWAY" pipeline check --file build.yml
@@ -92,8 +94,9 @@ expect_contains "$OUT" "greeting=hello from the image token=*** mapped=***"
 expect_contains "$OUT" "sources=$TMP"
 expect_contains "$OUT" "served by web"
 expect_contains "$OUT" "starting service 'web' from image localhost/slipway-test:1"
+expect_contains "$OUT" "waiting for service 'web' to be healthy"
 expect_contains "$OUT" "on the machine"
-expect_contains "$OUT" "served by web"
+expect_contains "$OUT" "through the port: served by a service"
 [[ $OUT != *t0k3n-inside* ]] || die "the secret reached the log: $OUT"
 port=$(grep -o 'port=[0-9]*' <<<"$OUT" | head -1)
 [[ $port =~ ^port=[0-9]+$ ]] || die "no service port was given to the job on the machine: $OUT"
@@ -102,6 +105,8 @@ expect_exit 0 "$SLIPWAY" artifact get made --run 1 --to got
 leftover=$(podman ps -aq --filter label=slipway.job)
 [[ -z $leftover ]] || die "containers were left running: $leftover"
 [[ -z $(podman network ls -q --filter label=slipway.job) ]] || die "a job network was left"
+leftover=$(find .slipway/work -name '.step-env-*' -o -name '.container-env-*')
+[[ -z $leftover ]] || die "environment files were left: $leftover"
 
 # Options and volumes that would reach the machine.
 cat > privileged.yml <<'YAML'
@@ -114,16 +119,11 @@ jobs:
 YAML
 expect_exit 2 "$SLIPWAY" run --file privileged.yml
 expect_contains "$ERR" "privileged.yml:5:14: container option '--privileged' is not allowed"
-cat > state.yml <<YAML
-jobs:
-- job: j
-  container:
-    image: localhost/slipway-test:1
-    volumes: ["$TMP/.slipway:/state"]
-  steps: [{script: ls /state}]
-YAML
-expect_exit 1 "$SLIPWAY" run --file state.yml --follow
-expect_contains "$OUT$ERR" "volume '$TMP/.slipway:/state' would reach slipway's state"
+for volume in "$TMP/.slipway:/state" ".slipway:/state" "/run/podman/podman.sock:/s"; do
+  printf 'jobs:\n- job: j\n  container:\n    image: localhost/slipway-test:1\n    volumes: ["%s"]\n  steps: [{script: ls /state}]\n' "$volume" > volume.yml
+  expect_exit 2 "$SLIPWAY" run --file volume.yml
+  expect_contains "$ERR" "volume.yml:4:5: container: volume '$volume' is not mounted: only named volumes (NAME:/path) are"
+done
 
 # An image that is nowhere: the job fails saying which.
 cat > missing.yml <<'YAML'
@@ -149,8 +149,9 @@ jobs:
 YAML
 "$SLIPWAY" run --file slow.yml --follow > cancel.out 2>&1 &
 runner=$!
-for _ in $(seq 1 500); do [[ -f .slipway/work/1/s/started ]] && break; sleep 0.05; done
-[[ -f .slipway/work/1/s/started ]] || die "the step never started: $(cat cancel.out)"
+started() { [[ -n $(find .slipway/work -path '*/s/started' 2>/dev/null) ]]; }
+for _ in $(seq 1 500); do started && break; sleep 0.05; done
+started || die "the step never started: $(cat cancel.out)"
 kill -INT "$runner"
 set +e; wait "$runner"; code=$?; set -e
 [[ $code == 1 ]] || die "the canceled run exited $code: $(cat cancel.out)"

@@ -133,7 +133,7 @@ resources:
     image: python:3.11
     env: {A: $(a)}
     options: --cpus 2 --health-cmd "pg_isready -q" --user 1000
-    volumes: [/srv/cache:/cache]
+    volumes: [cache:/cache]
 stages:
 - stage: a
   jobs:
@@ -155,7 +155,7 @@ stages:
   EXPECT_EQ(build.container->env, (NameValues{{"A", "$(a)"}}));
   EXPECT_EQ(build.container->options,
             (std::vector<std::string>{"--cpus", "2", "--health-cmd", "pg_isready -q", "--user", "1000"}));
-  EXPECT_EQ(build.container->volumes, std::vector<std::string>{"/srv/cache:/cache"});
+  EXPECT_EQ(build.container->volumes, std::vector<std::string>{"cache:/cache"});
   ASSERT_EQ(build.services.size(), 2u);
   EXPECT_EQ(build.services[0].name, "db");
   EXPECT_EQ(build.services[0].ports, std::vector<std::string>{"5432"});
@@ -166,7 +166,8 @@ stages:
 
 TEST(JobGraph, ContainerOptionsThatReachTheMachineAreRefusedAtTheirPosition) {
   for (std::string option : {"--privileged", "-v /:/host", "--volume=/:/host", "--pid host", "--cap-add SYS_ADMIN",
-                             "--network host", "--device /dev/sda", "--security-opt seccomp=unconfined"}) {
+                             "--network host", "--device /dev/sda", "--security-opt seccomp=unconfined", "--init",
+                             "--env-host", "--env-file /etc/environment", "--mount type=bind,src=/,dst=/h"}) {
     Result<PipelineSpec> spec = read(R"(
 stages:
 - stage: a
@@ -184,6 +185,24 @@ stages:
                   "' is not allowed: slipway passes only options that keep the container to the job's folder "
                   "(resources, user, health check, environment, labels)");
   }
+  auto refused = [&](const std::string& container) {
+    Result<PipelineSpec> spec = read("stages: [{stage: a, jobs: [{job: j, container: " + container + ", steps: []}]}]");
+    return spec ? std::string("accepted") : spec.error().message;
+  };
+  EXPECT_EQ(refused("{image: alpine, options: -e AWS_SECRET_ACCESS_KEY}"),
+            "container option '-e AWS_SECRET_ACCESS_KEY' must set NAME=value (a bare name would copy slipway's own)");
+  EXPECT_EQ(refused("{image: alpine, options: '--env=*'}"),
+            "container option '--env *' must set NAME=value (a bare name would copy slipway's own)");
+  EXPECT_EQ(refused("{image: alpine, options: -e A=b --cpus 1}"), "accepted");
+  for (std::string volume : {"/var/run/docker.sock:/s", ".slipway:/s", ".:/w", "/home/u/.bashrc:/x", "cache"})
+    EXPECT_EQ(refused("{image: alpine, volumes: ['" + volume + "']}"),
+              "container: volume '" + volume + "' is not mounted: only named volumes (NAME:/path) are; the job's "
+              "folder is mounted already, and a folder of the machine would reach beyond the job") << volume;
+  EXPECT_EQ(refused("{image: alpine, volumes: ['$(v):/x']}"), "accepted");  // decided when the job starts
+  EXPECT_EQ(refused("{image: alpine, ports: ['0.0.0.0:80:80']}"),
+            "container: port '0.0.0.0:80:80' must be PORT, HOST_PORT:PORT or 127.0.0.1:HOST_PORT:PORT (published on the "
+            "loopback only)");
+  EXPECT_EQ(refused("'--privileged'"), "container: '--privileged' is not an image name");
   Result<PipelineSpec> no_image = read("stages: [{stage: a, jobs: [{job: j, container: {env: {A: b}}, steps: []}]}]");
   ASSERT_FALSE(no_image);
   EXPECT_EQ(no_image.error().message, "a container needs an image");
