@@ -42,7 +42,11 @@ std::optional<std::pair<std::string, std::string>> split_pair(const std::string&
 struct Target {
   std::filesystem::path file;
   pipeline::ExpandOptions expand;
-  std::optional<model::Workspace> workspace;  // loaded for a component
+  std::unique_ptr<model::Workspace> workspace;  // loaded for a component; its address is kept by `expand`
+  // Repositories read by URL (git template sources, resources.repositories, a
+  // component's repo): the expansion's callbacks hold on to them.
+  std::unique_ptr<version::MirrorCache> mirrors;
+  std::unique_ptr<std::vector<std::string>> warnings = std::make_unique<std::vector<std::string>>();
 };
 
 Result<Target> resolve_target(const ExpandArgs& args, const GlobalOptions& options) {
@@ -66,12 +70,23 @@ Result<Target> resolve_target(const ExpandArgs& args, const GlobalOptions& optio
       for (const model::Component& c : workspace->components) names.push_back(c.name);
       return fail(ErrorCode::not_found, "unknown component '" + args.component + "'" + did_you_mean(args.component, names));
     }
-    if (component->repo_is_url)
-      return fail(ErrorCode::unsupported, "component '" + component->name + "' has a remote repo; expand needs a local folder");
-    target.file = std::filesystem::path(workspace->repo_location(*component)) / component->pipeline;
     target.expand = pipeline::component_expand_options(*workspace, *component);
-    target.workspace = std::move(*workspace);
+    target.mirrors = std::make_unique<version::MirrorCache>(state_root(options, state_path(options)) / "mirrors");
+    if (component->repo_is_url) {  // its default branch, from its mirror
+      Result<version::ResolvedRef> head = target.mirrors->resolve(component->repo, "HEAD");
+      if (!head) return fail(head.error().code, "component '" + component->name + "': " + head.error().message);
+      if (!head->warning.empty()) target.warnings->push_back(head->warning);
+      Result<std::filesystem::path> files = target.mirrors->tree(*head);
+      if (!files) return std::unexpected(files.error());
+      target.expand.self_root = *files;
+    }
+    target.file = target.expand.self_root / component->pipeline;
+    target.workspace = std::make_unique<model::Workspace>(std::move(*workspace));
   }
+  if (!target.mirrors)
+    target.mirrors = std::make_unique<version::MirrorCache>(state_root(options, state_path(options)) / "mirrors");
+  service::add_remote_sources(target.expand, target.workspace ? &*target.workspace : nullptr, *target.mirrors,
+                              *target.warnings);
   target.expand.parameters = std::move(parameters);
   for (const std::string& text : args.templates) {
     auto pair = split_pair(text);
@@ -84,6 +99,7 @@ Result<Target> resolve_target(const ExpandArgs& args, const GlobalOptions& optio
 // Expansion problems are always bad input (exit 2), whatever their kind.
 std::optional<pipeline::ExpandedPipeline> expand_or_report(const Target& target) {
   Result<pipeline::ExpandedPipeline> expanded = pipeline::expand_pipeline(target.file, target.expand);
+  for (const std::string& warning : *target.warnings) std::cerr << "slipway: warning: " << warning << "\n";
   if (!expanded) {
     std::cerr << "slipway: error: " << expanded.error().to_string() << "\n";
     return std::nullopt;

@@ -15,6 +15,7 @@
 #include "core/strings.h"
 #include "model/resolve.h"
 #include "model/workspace.h"
+#include "service/run_sources.h"
 #include "pipeline/components.h"
 #include "service/permissions.h"
 
@@ -74,7 +75,11 @@ void run_validate(GlobalOptions& options, const std::string& dir) {
   // What otherwise surfaced only at deploy or run time: deploy settings
   // against their environments, and every component's pipeline expanded.
   model::check_deploy_references(ws, load.diagnostics);
-  pipeline::check_component_pipelines(ws, load.diagnostics);
+  version::MirrorCache mirrors(state_root(options, state_path(options)) / "mirrors");
+  std::vector<std::string> warnings;
+  pipeline::RemoteReader remote = service::remote_reader(ws, mirrors, warnings);
+  pipeline::check_component_pipelines(ws, load.diagnostics, &remote);
+  for (const std::string& warning : warnings) std::cerr << "slipway: warning: " << warning << "\n";
   const Diagnostics& diagnostics = load.diagnostics;
   if (options.json) {
     ordered_json errors = ordered_json::array();

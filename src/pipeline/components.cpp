@@ -70,16 +70,24 @@ ExpandOptions component_expand_options(const model::Workspace& workspace,
   return options;
 }
 
-void check_component_pipelines(const model::Workspace& workspace, Diagnostics& diagnostics) {
+void check_component_pipelines(const model::Workspace& workspace, Diagnostics& diagnostics, const RemoteReader* remote) {
   TemplateCache cache;  // every component reads the same template sources
   std::vector<Error> found;
   for (const model::Component& component : workspace.components) {
-    if (component.repo_is_url) continue;
-    std::filesystem::path file =
-        std::filesystem::path(workspace.repo_location(component)) / component.pipeline;
+    ExpandOptions options = component_expand_options(workspace, component);
+    if (component.repo_is_url) {
+      if (!remote) continue;
+      Result<std::filesystem::path> files = remote->component_files(component);
+      if (!files) {
+        found.push_back(Error{files.error().code, "component '" + component.name + "': " + files.error().message, component.where});
+        continue;
+      }
+      options.self_root = *files;
+    }
+    std::filesystem::path file = std::filesystem::path(options.self_root) / component.pipeline;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) continue;
-    ExpandOptions options = component_expand_options(workspace, component);
+    if (remote) remote->add_sources(options);
     options.cache = &cache;
     Result<ExpandedPipeline> expanded = expand_pipeline(file, options);
     if (expanded) continue;

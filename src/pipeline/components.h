@@ -7,6 +7,8 @@
 // expands, so an error validate does not report does not wait for a run.
 #pragma once
 
+#include <functional>
+
 #include "core/error.h"
 #include "model/workspace.h"
 #include "pipeline/pipeline.h"
@@ -28,6 +30,17 @@ ExpandOptions component_expand_options(const model::Workspace& workspace,
 // with no local folder (it cannot be read through), and a failure at a
 // position the workspace check already reported (a YAML syntax error).
 // `diagnostics` is sorted afterwards.
-void check_component_pipelines(const model::Workspace& workspace, Diagnostics& diagnostics);
+//
+// `remote`, when given, reads what is read by URL: it adds the remote
+// template sources and repositories to each expansion (so their references
+// are resolved and their files read at their refs, a fetch failure reported
+// at the reference), and gives the files of a component whose repository is
+// a URL (its default branch).
+struct RemoteReader {
+  std::function<void(ExpandOptions&)> add_sources;
+  std::function<Result<std::filesystem::path>(const model::Component&)> component_files;
+};
+void check_component_pipelines(const model::Workspace& workspace, Diagnostics& diagnostics,
+                               const RemoteReader* remote = nullptr);
 
 }  // namespace slipway::pipeline

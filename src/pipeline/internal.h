@@ -76,12 +76,16 @@ class Loader {
   Result<const SourceFile*> load(const std::filesystem::path& path, std::string repo,
                                  std::filesystem::path repo_root);
   std::string display_of(const std::filesystem::path& path) const;
+  // The folder of the pipeline's resources.repositories entry `alias`; nullopt when it has none.
+  Result<std::optional<std::filesystem::path>> repository_root(const std::string& alias);
 
   const ExpandOptions& m_options;
   TemplateCache::State* m_cache;
   std::filesystem::path m_display_root;
   std::map<std::string, std::unique_ptr<SourceFile>> m_files;  // by display name
   std::map<std::string, const SourceFile*> m_by_path;
+  const SourceFile* m_root = nullptr;  // the pipeline file
+  std::map<std::string, std::filesystem::path> m_repositories;  // alias → folder, as resolved
 };
 
 // ---- values (values.cpp) ---------------------------------------------------

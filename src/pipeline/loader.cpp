@@ -91,7 +91,39 @@ Result<const SourceFile*> Loader::load_root(const fs::path& file) {
   if (!fs::is_regular_file(status)) return fail(ErrorCode::invalid_input, file.string() + ": not a regular file");
   fs::path root = m_options.self_root.empty() ? find_repo_root(path)
                                               : canonical_or_normal(m_options.self_root);
-  return load(path, "self", root);
+  Result<const SourceFile*> loaded = load(path, "self", root);
+  if (loaded) m_root = *loaded;
+  return loaded;
+}
+
+Result<std::optional<fs::path>> Loader::repository_root(const std::string& alias) {
+  if (!m_options.repository_folder || !m_root) return std::optional<fs::path>();
+  if (auto known = m_repositories.find(alias); known != m_repositories.end()) return std::optional(known->second);
+  for (const RepositoryResource& resource : repository_resources(*m_root->root)) {
+    if (resource.alias != alias) continue;
+    Result<fs::path> folder = m_options.repository_folder(resource);
+    if (!folder) return std::unexpected(folder.error());
+    m_repositories.emplace(alias, *folder);
+    return std::optional(*folder);
+  }
+  return std::optional<fs::path>();
+}
+
+std::vector<RepositoryResource> repository_resources(const yaml::Node& root) {
+  std::vector<RepositoryResource> out;
+  const yaml::Node* resources = root.is_mapping() ? root.get("resources") : nullptr;
+  const yaml::Node* list = resources && resources->is_mapping() ? resources->get("repositories") : nullptr;
+  if (!list || !list->is_sequence()) return out;
+  auto text = [](const yaml::Node& item, std::string_view key) {
+    const yaml::Node* value = item.get(key);
+    return value && value->is_scalar() ? value->text() : std::string();
+  };
+  for (const yaml::Node& item : list->items()) {
+    if (!item.is_mapping() || text(item, "repository").empty()) continue;
+    out.push_back({text(item, "repository"), text(item, "type"), text(item, "name"), text(item, "ref"),
+                   text(item, "endpoint"), item.position()});
+  }
+  return out;
 }
 
 Result<const SourceFile*> Loader::load_template(std::string_view reference, const SourceFile& from) {
@@ -114,8 +146,23 @@ Result<const SourceFile*> Loader::load_template(std::string_view reference, cons
       for (const auto& [display, file] : m_files)
         if (file->repo == "self") root = file->repo_root;
     } else {
+      // The pipeline's own resources.repositories entry comes first: its ref is the one used.
+      Result<std::optional<fs::path>> repository = repository_root(name);
+      if (!repository) return std::unexpected(repository.error());
       auto source = m_options.template_sources.find(name);
-      if (source == m_options.template_sources.end()) {
+      std::optional<fs::path> lazy;
+      if (!*repository && source == m_options.template_sources.end() && m_options.template_source_folder) {
+        Result<std::optional<fs::path>> folder = m_options.template_source_folder(name);
+        if (!folder) return std::unexpected(folder.error());
+        lazy = *folder;
+      }
+      if (*repository) {
+        root = canonical_or_normal(**repository);
+      } else if (source != m_options.template_sources.end()) {
+        root = canonical_or_normal(source->second);
+      } else if (lazy) {
+        root = canonical_or_normal(*lazy);
+      } else {
         std::vector<std::string> names;
         for (const auto& [known, dir] : m_options.template_sources) names.push_back(known);
         std::string list = names.empty() ? std::string("none are configured")
@@ -124,7 +171,6 @@ Result<const SourceFile*> Loader::load_template(std::string_view reference, cons
                                               std::string(reference) + "' (" + list + ")");
       }
       repo = name;
-      root = canonical_or_normal(source->second);
     }
   }
   if (text.empty()) return fail(ErrorCode::invalid_input, "empty template reference");

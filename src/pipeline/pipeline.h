@@ -60,8 +60,10 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,20 @@
 namespace slipway::pipeline {
 
 class TemplateCache;
+
+// A `resources: repositories` entry of a pipeline (Azure's keys).
+struct RepositoryResource {
+  std::string alias;     // `repository:`
+  std::string type;      // git, github, bitbucket...
+  std::string name;      // Project/Repo, owner/repo, or a URL
+  std::string ref;       // empty: the repository's default branch
+  std::string endpoint;  // a service connection's name; may be empty
+  Position where;
+};
+
+// The entries of `root`'s resources.repositories (a pipeline file's root
+// document); entries without an alias are left out.
+std::vector<RepositoryResource> repository_resources(const yaml::Node& root);
 
 struct ExpandOptions {
   // `path@NAME` → folder of that template source (absolute, or relative to the cwd).
@@ -84,12 +100,21 @@ struct ExpandOptions {
   std::map<std::string, std::string> parameters;
   // Parsed template files (and parsed expressions) kept across expansions; may be null.
   TemplateCache* cache = nullptr;
+  // The folder `path@ALIAS` reads when ALIAS is no template source but an
+  // entry of the pipeline's resources.repositories (its files at its ref);
+  // null: such references are unknown template sources. Its error is the
+  // reference's, at the template's position.
+  std::function<Result<std::filesystem::path>(const RepositoryResource&)> repository_folder;
+  // The folder of template source NAME when it is not in template_sources (a
+  // git source, fetched only when a reference uses it); nullopt: unknown.
+  std::function<Result<std::optional<std::filesystem::path>>(const std::string& name)> template_source_folder;
 };
 
 struct ExpandedPipeline {
   yaml::Node root;              // the normalized tree (see the contract above)
   std::size_t included_files = 0;  // distinct template files read (root excluded)
   std::size_t expanded_bytes = 0;  // size estimate of the expanded text (keys + scalars)
+  std::vector<std::string> warnings;  // from the sources read: a stale mirror used, a moved tag (filled by callers)
 };
 
 // Azure's limits (learn.microsoft.com, "Templates" → template limits).

@@ -6,20 +6,11 @@
 #include <mutex>
 
 #include "core/process.h"
+#include "version/libgit2_support.h"
 
 namespace slipway::run {
 namespace {
 
-std::string last_error() {
-  const git_error* e = git_error_last();
-  return e && e->message ? e->message : "unknown libgit2 error";
-}
-
-struct Free {
-  void operator()(git_repository* p) const { git_repository_free(p); }
-  void operator()(git_remote* p) const { git_remote_free(p); }
-  void operator()(git_object* p) const { git_object_free(p); }
-};
 
 constexpr unsigned k_clean_strategy = GIT_CHECKOUT_REMOVE_UNTRACKED | GIT_CHECKOUT_REMOVE_IGNORED;
 
@@ -30,7 +21,7 @@ Status clean_work_tree(git_repository* repo, const std::string& dir) {
   git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
   options.checkout_strategy = GIT_CHECKOUT_FORCE | k_clean_strategy;
   if (git_checkout_head(repo, &options) != 0)
-    return fail(ErrorCode::io, "checkout: cannot clean " + dir + ": " + last_error());
+    return fail(ErrorCode::io, "checkout: cannot clean " + dir + ": " + version::last_git_error());
   return {};
 }
 
@@ -39,8 +30,8 @@ Status clean_work_tree(git_repository* repo, const std::string& dir) {
 Result<git_oid> full_fetch(git_repository* repo, const CheckoutRequest& request) {
   git_remote* raw_remote = nullptr;
   if (git_remote_create_anonymous(&raw_remote, repo, request.uri.c_str()) != 0)
-    return fail(ErrorCode::io, "checkout: bad remote " + request.uri + ": " + last_error());
-  std::unique_ptr<git_remote, Free> remote(raw_remote);
+    return fail(ErrorCode::io, "checkout: bad remote " + request.uri + ": " + version::last_git_error());
+  std::unique_ptr<git_remote, version::GitFree> remote(raw_remote);
 
   char heads[] = "+refs/heads/*:refs/remotes/slipway/*";
   char tags[] = "+refs/tags/*:refs/tags/*";
@@ -49,7 +40,7 @@ Result<git_oid> full_fetch(git_repository* repo, const CheckoutRequest& request)
   git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
   fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
   if (git_remote_fetch(remote.get(), &refspecs, &fetch, nullptr) != 0)
-    return fail(ErrorCode::io, "checkout: cannot fetch " + request.uri + ": " + last_error());
+    return fail(ErrorCode::io, "checkout: cannot fetch " + request.uri + ": " + version::last_git_error());
 
   git_oid oid{};
   if (request.commit.empty()) {
@@ -92,7 +83,7 @@ Result<git_oid> shallow_fetch(git_repository* repo, const CheckoutRequest& reque
                                    std::to_string(request.depth) + ": " + last_line);
   git_oid oid{};
   if (git_reference_name_to_id(&oid, repo, "refs/slipway/checkout") != 0)
-    return fail(ErrorCode::io, "checkout: git fetch left no refs/slipway/checkout: " + last_error());
+    return fail(ErrorCode::io, "checkout: git fetch left no refs/slipway/checkout: " + version::last_git_error());
   return oid;
 }
 
@@ -106,8 +97,8 @@ Result<std::string> fetch_and_checkout(const CheckoutRequest& request) {
   git_repository* raw_repo = nullptr;
   if (git_repository_open_ext(&raw_repo, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0 &&
       git_repository_init(&raw_repo, dir.c_str(), 0) != 0)
-    return fail(ErrorCode::io, "checkout: cannot make a repository in " + dir + ": " + last_error());
-  std::unique_ptr<git_repository, Free> repo(raw_repo);
+    return fail(ErrorCode::io, "checkout: cannot make a repository in " + dir + ": " + version::last_git_error());
+  std::unique_ptr<git_repository, version::GitFree> repo(raw_repo);
   if (request.clean)
     if (Status s = clean_work_tree(repo.get(), dir); !s) return std::unexpected(s.error());
 
@@ -116,13 +107,13 @@ Result<std::string> fetch_and_checkout(const CheckoutRequest& request) {
 
   git_object* raw_target = nullptr;
   if (git_object_lookup(&raw_target, repo.get(), &*oid, GIT_OBJECT_COMMIT) != 0)
-    return fail(ErrorCode::io, "checkout: cannot read the commit: " + last_error());
-  std::unique_ptr<git_object, Free> target(raw_target);
+    return fail(ErrorCode::io, "checkout: cannot read the commit: " + version::last_git_error());
+  std::unique_ptr<git_object, version::GitFree> target(raw_target);
   git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
   options.checkout_strategy = GIT_CHECKOUT_FORCE | (request.clean ? k_clean_strategy : 0);
   if (git_checkout_tree(repo.get(), target.get(), &options) != 0 ||
       git_repository_set_head_detached(repo.get(), &*oid) != 0)
-    return fail(ErrorCode::io, "checkout: cannot check out in " + dir + ": " + last_error());
+    return fail(ErrorCode::io, "checkout: cannot check out in " + dir + ": " + version::last_git_error());
   char text[GIT_OID_HEXSZ + 1];
   git_oid_tostr(text, sizeof text, &*oid);
   return std::string(text);

@@ -165,7 +165,8 @@ Result<PushOutcome> RunService::push_once(const model::Component& component, con
   Result<std::vector<std::string>> paths = changed_paths(component, push, batched_head);
   if (!paths) return std::unexpected(paths.error());
   Handling handling{component.name, push.ref, push.sha, "", batched_head, false};
-  Result<RunSource> source = component_source(*workspace(), component, push.ref, push.sha);
+  version::MirrorCache mirrors(state_root() / "mirrors");
+  Result<RunSource> source = component_source(*workspace(), component, push.ref, push.sha, &mirrors);
   if (!source) return std::unexpected(source.error());
   Result<pipeline::ExpandedPipeline> expanded = expand(*source, {});
   Result<run::TriggerDecision> decision =
@@ -183,7 +184,7 @@ Result<PushOutcome> RunService::push_once(const model::Component& component, con
   }
   Result<run::PipelineSpec> spec = read_spec(expanded->root);
   if (!spec) return start_failed(std::move(out), handling, *source, spec.error());
-  return start_pushed(std::move(out), handling, PreparedRun{std::move(*source), std::move(*spec), {}, {}}, settings);
+  return start_pushed(std::move(out), handling, PreparedRun{std::move(*source), std::move(*spec), {}, {}, std::move(expanded->warnings)}, settings);
 }
 
 // The paths a push changed (for `trigger: paths:`): the diff from the hook's

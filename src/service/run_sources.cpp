@@ -134,12 +134,20 @@ run::RunRecord initial_record(const RunSource& source, const std::string& retry_
 }
 
 Result<RunSource> component_source(const model::Workspace& workspace, const model::Component& component,
-                                   const std::string& branch, const std::string& commit) {
-  if (component.repo_is_url)
-    return fail(ErrorCode::unsupported,
-                "component '" + component.name + "' has a remote repo; run needs a local folder");
+                                   const std::string& branch, const std::string& commit, version::MirrorCache* mirrors) {
+  if (component.repo_is_url) {
+    if (!mirrors)
+      return fail(ErrorCode::unsupported, "component '" + component.name + "' has a remote repo; this needs its mirror");
+    // The commit asked for, else the branch's head, read from the repository's mirror.
+    Result<version::ResolvedRef> resolved =
+        mirrors->resolve(component.repo, commit.empty() ? "refs/heads/" + short_branch(branch) : commit);
+    if (!resolved) return fail(resolved.error().code, "component '" + component.name + "': " + resolved.error().message);
+    RunSource source{component.name, component.name, resolved->mirror, branch, resolved->commit, component.pipeline, true, {}};
+    source.warning = resolved->warning;
+    return source;
+  }
   RunSource source{component.name, component.name, fs::absolute(workspace.repo_location(component)), branch, "",
-                   component.pipeline, true};
+                   component.pipeline, true, {}};
   Result<version::GitRepository> git = version::GitRepository::open(source.repository);
   if (!git) {  // a plain folder: what it holds is what there is to build
     source.file = source.repository / component.pipeline;
@@ -200,6 +208,71 @@ Result<pipeline::ExpandedPipeline> expand_source(const RunSource& source, pipeli
   Result<pipeline::ExpandedPipeline> expanded = pipeline::expand_pipeline(tree->path() / source.file, options);
   if (!expanded) return std::unexpected(as_in_repository(expanded.error(), tree->path(), source.repository, options.display_root));
   return expanded;
+}
+
+namespace {
+
+// The repository (URL or absolute path) and ref a resources.repositories entry reads.
+Result<std::pair<std::string, std::string>> repository_of(const pipeline::RepositoryResource& resource,
+                                                          const model::Workspace* workspace) {
+  std::string ref = resource.ref;
+  if (version::is_git_url(resource.name) || fs::path(resource.name).is_absolute())
+    return std::pair{resource.name, ref.empty() ? std::string("main") : ref};
+  const model::TemplateSource* source = nullptr;
+  if (workspace) {
+    source = workspace->template_source(resource.alias);
+    if (!source) source = workspace->template_source(resource.name);
+  }
+  if (source) {
+    std::string where = source->git.empty() ? (workspace->dir / source->path).lexically_normal().string() : source->git;
+    if (ref.empty()) ref = source->ref.empty() ? std::string("main") : source->ref;
+    return std::pair{where, ref};
+  }
+  if (iequals(resource.type, "github") && !resource.name.empty())
+    return std::pair{"https://github.com/" + resource.name + ".git", ref.empty() ? std::string("main") : ref};
+  return fail(ErrorCode::not_found, "repository '" + resource.alias + "' (name '" + resource.name +
+                                        "') is neither a git URL nor a template source of the workspace",
+              resource.where);
+}
+
+Result<fs::path> mirrored_tree(version::MirrorCache& mirrors, const std::string& url, const std::string& ref,
+                               std::vector<std::string>& warnings) {
+  Result<version::ResolvedRef> resolved = mirrors.resolve(url, ref);
+  if (!resolved) return std::unexpected(resolved.error());
+  if (!resolved->warning.empty()) warnings.push_back(resolved->warning);
+  return mirrors.tree(*resolved);
+}
+
+}  // namespace
+
+void add_remote_sources(pipeline::ExpandOptions& options, const model::Workspace* workspace,
+                        version::MirrorCache& mirrors, std::vector<std::string>& warnings) {
+  options.template_source_folder = [workspace, &mirrors, &warnings](const std::string& name)
+      -> Result<std::optional<fs::path>> {
+    const model::TemplateSource* source = workspace ? workspace->template_source(name) : nullptr;
+    if (!source || source->git.empty()) return std::optional<fs::path>();
+    Result<fs::path> tree = mirrored_tree(mirrors, source->git, source->ref.empty() ? "main" : source->ref, warnings);
+    if (!tree) return fail(tree.error().code, "template source '" + name + "': " + tree.error().message, source->where);
+    return std::optional(*tree);
+  };
+  options.repository_folder = [workspace, &mirrors, &warnings](const pipeline::RepositoryResource& resource)
+      -> Result<fs::path> {
+    Result<std::pair<std::string, std::string>> where = repository_of(resource, workspace);
+    if (!where) return std::unexpected(where.error());
+    Result<fs::path> tree = mirrored_tree(mirrors, where->first, where->second, warnings);
+    if (!tree) return fail(tree.error().code, "repository '" + resource.alias + "': " + tree.error().message, resource.where);
+    return tree;
+  };
+}
+
+pipeline::RemoteReader remote_reader(const model::Workspace& workspace, version::MirrorCache& mirrors,
+                                     std::vector<std::string>& warnings) {
+  return {[&workspace, &mirrors, &warnings](pipeline::ExpandOptions& options) {
+            add_remote_sources(options, &workspace, mirrors, warnings);
+          },
+          [&mirrors, &warnings](const model::Component& component) {
+            return mirrored_tree(mirrors, component.repo, "HEAD", warnings);
+          }};
 }
 
 run::VariableGroups variable_groups(const model::Workspace* workspace) {

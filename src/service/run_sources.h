@@ -19,10 +19,12 @@
 
 #include "core/error.h"
 #include "model/workspace.h"
+#include "pipeline/components.h"
 #include "pipeline/pipeline.h"
 #include "run/run_record.h"
 #include "run/spec.h"
 #include "run/task_folder.h"
+#include "version/mirrors.h"
 
 namespace slipway::service {
 
@@ -34,6 +36,7 @@ struct RunSource {
   std::string commit;                // "" when the repository is no git repository
   std::filesystem::path file;        // the pipeline file: absolute, or relative to the commit's tree
   bool in_commit = false;            // `file` is read from `commit`'s tree
+  std::string warning;               // the repository's mirror could not be fetched (a stale copy was used)
 };
 
 // A run ready to go: what it runs, the pipeline read, and for a retry what it reuses.
@@ -42,13 +45,16 @@ struct PreparedRun {
   run::PipelineSpec spec;
   std::string retry_of;
   std::map<std::string, run::JobRecord> reuse;  // job instance id → its record in the run retried
+  std::vector<std::string> warnings;            // shown when it starts (pipeline::ExpandedPipeline::warnings)
 };
 
 // The build of `component` at `commit` (default: the head of `branch`).
 // not_found "the repository of C has no branch 'B'" / "no commit 'X' in
-// the repository of C"; unsupported for a repository that is a URL.
+// the repository of C". A repository that is a URL is read from its mirror
+// in `mirrors` (unsupported without one); its `repository` is the mirror.
 Result<RunSource> component_source(const model::Workspace& workspace, const model::Component& component,
-                                   const std::string& branch, const std::string& commit);
+                                   const std::string& branch, const std::string& commit,
+                                   version::MirrorCache* mirrors = nullptr);
 
 // The pipeline file `file` as it is on disk, named after the workspace
 // component whose pipeline it is (when `workspace` has one), else after the
@@ -59,6 +65,22 @@ Result<RunSource> file_source(const std::filesystem::path& file, const model::Wo
 // The expansion options a workspace gives (its local template sources), plus `templates`.
 pipeline::ExpandOptions expand_options(const model::Workspace* workspace,
                                        const std::map<std::string, std::filesystem::path>& templates);
+
+// Adds to `options` the repositories read by URL through `mirrors`: the
+// workspace's git template sources (at their ref) and the pipeline's
+// resources.repositories (at the entry's ref, else its template source's,
+// else main). An entry's repository is its `name` when that is a git URL or
+// an absolute path, else the workspace template source named as its alias or
+// its name (a path source read as a git repository), else
+// https://github.com/NAME for `type: github`. What a fetch warns of (a stale
+// copy used, a moved tag) is added to `warnings`.
+void add_remote_sources(pipeline::ExpandOptions& options, const model::Workspace* workspace,
+                        version::MirrorCache& mirrors, std::vector<std::string>& warnings);
+
+// What `validate` reads by URL (pipeline::check_component_pipelines): the
+// sources above, and a URL component's files at its default branch.
+pipeline::RemoteReader remote_reader(const model::Workspace& workspace, version::MirrorCache& mirrors,
+                                     std::vector<std::string>& warnings);
 
 // Expands the pipeline of `source`; one in a commit is written out under
 // `scratch` (a folder of slipway's state, removed again before returning).

@@ -165,7 +165,13 @@ Recovery RunService::recover() {
 
 Result<pipeline::ExpandedPipeline> RunService::expand(const RunSource& source,
                                                       const std::map<std::string, fs::path>& templates) {
-  return expand_source(source, expand_options(workspace(), templates), state_root() / "tmp");
+  version::MirrorCache mirrors(state_root() / "mirrors");
+  std::vector<std::string> warnings;
+  pipeline::ExpandOptions options = expand_options(workspace(), templates);
+  add_remote_sources(options, workspace(), mirrors, warnings);
+  Result<pipeline::ExpandedPipeline> expanded = expand_source(source, std::move(options), state_root() / "tmp");
+  if (expanded) expanded->warnings = std::move(warnings);
+  return expanded;
 }
 
 Result<run::PipelineSpec> RunService::read_spec(const yaml::Node& root) const {
@@ -217,7 +223,8 @@ Result<RunOutcome> RunService::start(const RunRequest& request, const RunSetting
   if (!expanded) return std::unexpected(expanded.error());
   Result<run::PipelineSpec> spec = read_spec(expanded->root);
   if (!spec) return std::unexpected(spec.error());
-  PreparedRun prepared{std::move(*source), std::move(*spec), {}, {}};
+  PreparedRun prepared{std::move(*source), std::move(*spec), {}, {}, std::move(expanded->warnings)};
+  if (!prepared.source.warning.empty()) prepared.warnings.insert(prepared.warnings.begin(), prepared.source.warning);
   Result<std::string> id = begin_run(initial_record(prepared.source, ""));
   if (!id) return std::unexpected(id.error());
   return execute(prepared, *id, settings);
@@ -227,7 +234,8 @@ Result<RunSource> RunService::component_run_source(const RunRequest& request) {
   Result<const model::Component*> found = component(request.component);
   if (!found) return std::unexpected(found.error());
   if (Status s = permit_run("run " + request.component); !s) return std::unexpected(s.error());
-  return component_source(*workspace(), **found, request.branch, request.commit);
+  version::MirrorCache mirrors(state_root() / "mirrors");
+  return component_source(*workspace(), **found, request.branch, request.commit, &mirrors);
 }
 
 // Numbered and recorded at once: a run's number is never handed out without
@@ -278,6 +286,8 @@ Result<RunOutcome> RunService::execute(const PreparedRun& prepared, const std::s
   run::RunOptions options = run_options(prepared, id, settings.agents);
   if (std::optional<std::string> warning = run::isolation_warning(); warning && settings.listener.warning)
     settings.listener.warning(*warning);
+  if (settings.listener.warning)
+    for (const std::string& warning : prepared.warnings) settings.listener.warning(warning);
   CancelWatch cancel(m_config.store, id);
   options.cancel = cancel.flag();
   options.cancel_reason = [&cancel] { return cancel.reason(); };
@@ -323,7 +333,8 @@ Result<RunOutcome> RunService::retry(const std::string& id, const RunSettings& s
   if (!expanded) return std::unexpected(expanded.error());
   Result<run::PipelineSpec> spec = read_spec(expanded->root);
   if (!spec) return std::unexpected(spec.error());
-  PreparedRun prepared{std::move(*source), std::move(*spec), id, run::jobs_from_json(*old)};
+  PreparedRun prepared{std::move(*source), std::move(*spec), id, run::jobs_from_json(*old), std::move(expanded->warnings)};
+  if (!prepared.source.warning.empty()) prepared.warnings.insert(prepared.warnings.begin(), prepared.source.warning);
   Result<std::string> next = begin_run(initial_record(prepared.source, id));
   if (!next) return std::unexpected(next.error());
   return execute(prepared, *next, settings);
@@ -338,7 +349,8 @@ Result<RunSource> RunService::retry_source(const nlohmann::json& old) {
     Result<const model::Component*> found = component(component_name);
     if (!found) return std::unexpected(found.error());
     if (Status s = permit_run("retry a run of " + component_name); !s) return std::unexpected(s.error());
-    return component_source(*workspace(), **found, branch, commit);
+    version::MirrorCache mirrors(state_root() / "mirrors");
+    return component_source(*workspace(), **found, branch, commit, &mirrors);
   }
   const std::string file = text_of(old, "source");
   if (file.empty())
