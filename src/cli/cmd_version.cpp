@@ -11,6 +11,7 @@
 #include "core/json_text.h"
 #include "core/strings.h"
 #include "model/workspace.h"
+#include "version/mirrors.h"
 #include "version/next_version.h"
 
 namespace slipway::cli {
@@ -64,10 +65,14 @@ Status from_component(const GlobalOptions& global, const std::string& name, std:
     for (const model::Component& c : workspace->components) names.push_back(c.name);
     return fail(ErrorCode::not_found, "unknown component '" + name + "'" + did_you_mean(name, names));
   }
-  if (component->repo_is_url)
-    return fail(ErrorCode::unsupported,
-                "component '" + name + "' has a remote repo; versioning needs a local clone");
   repo = workspace->repo_location(*component);
+  if (component->repo_is_url) {  // computed in its mirror, fetched first
+    version::MirrorCache mirrors(state_root(global, state_path(global)) / "mirrors");
+    Result<version::ResolvedRef> head = mirrors.resolve(component->repo, "HEAD");
+    if (!head) return fail(head.error().code, "component '" + name + "': " + head.error().message);
+    if (!head->warning.empty()) std::cerr << "slipway: warning: " << head->warning << "\n";
+    repo = head->mirror;
+  }
   options = version::options_for(*component);
   return {};
 }

@@ -155,7 +155,7 @@ void read_versioning(Reader& reader, const std::string& component, const yaml::N
                      const Position& where, Versioning& versioning) {
   std::string what = "versioning of component '" + component + "'";
   if (!reader.mapping(node, what, where)) return;
-  reader.check_keys(node, what, {"tag_format", "preset", "paths", "branches"});
+  reader.check_keys(node, what, {"tag_format", "preset", "paths", "branches", "push_tags"});
   versioning.where = Reader::at(node, where);
   if (const yaml::Node* format = node.get("tag_format")) {
     if (auto value = reader.string(*format, "tag_format of " + what, versioning.where)) {
@@ -166,6 +166,8 @@ void read_versioning(Reader& reader, const std::string& component, const yaml::N
         versioning.tag_format = *value;
     }
   }
+  if (const yaml::Node* push = node.get("push_tags"))
+    if (auto value = reader.boolean(*push, "push_tags of " + what, versioning.where)) versioning.push_tags = *value;
   if (const yaml::Node* preset = node.get("preset")) {
     if (auto value = reader.string(*preset, "preset of " + what, versioning.where)) {
       if (*value == "conventionalcommits") versioning.preset = VersionPreset::conventionalcommits;

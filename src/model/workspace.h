@@ -142,6 +142,7 @@ struct Versioning {
   VersionPreset preset = VersionPreset::conventionalcommits;
   std::vector<std::string> paths;        // only commits touching these count (monorepos)
   std::vector<ReleaseBranch> branches;   // empty = the default branch only
+  bool push_tags = false;  // a repo given as a URL: push each release tag back to it (else tagged in its mirror only)
   Position where;
 };
 

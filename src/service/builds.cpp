@@ -3,6 +3,7 @@
 // the auto environments tracking its branch.
 #include "service/run_sources.h"
 #include "service/service.h"
+#include "version/mirrors.h"
 #include "version/next_version.h"
 
 namespace slipway::service {
@@ -17,13 +18,12 @@ struct BuiltVersion {
   std::optional<version::VersionResult> untagged;
 };
 
-Result<std::optional<BuiltVersion>> build_version(const model::Workspace& workspace, const model::Component& component,
+Result<std::optional<BuiltVersion>> build_version(const std::filesystem::path& repo, const model::Component& component,
                                                   const std::string& branch, const std::string& commit) {
-  if (component.repo_is_url) return std::optional<BuiltVersion>();
   version::VersionOptions options = version::options_for(component);
   options.branch = branch;
   if (!commit.empty()) options.head = commit;
-  Result<version::VersionResult> result = version::compute_next_version(workspace.repo_location(component), options);
+  Result<version::VersionResult> result = version::compute_next_version(repo, options);
   if (!result) return std::unexpected(result.error());
   if (result->next_version) return std::optional<BuiltVersion>(BuiltVersion{result->next_version->to_string(), *result});
   if (result->head_is_released && result->last_version)
@@ -45,7 +45,11 @@ Result<BuildOutcome> Service::build_succeeded(const std::string& component, cons
   const model::Component* declared = m_workspace.component(component);
   if (!declared) return fail(ErrorCode::invalid_input, "unknown component '" + component + "'");
   const std::string branch = short_branch(run.branch);
-  Result<std::optional<BuiltVersion>> built = build_version(m_workspace, *declared, branch, run.commit);
+  // A repository given as a URL is versioned in its mirror (the run fetched it).
+  version::MirrorCache mirrors(m_config.state_root / "mirrors");
+  const std::filesystem::path repo = declared->repo_is_url ? mirrors.mirror_path(declared->repo)
+                                                           : std::filesystem::path(m_workspace.repo_location(*declared));
+  Result<std::optional<BuiltVersion>> built = build_version(repo, *declared, branch, run.commit);
   if (!built && built.error().code == ErrorCode::not_found) {  // e.g. the repo is a plain folder
     out.notes.push_back(component + ": " + built.error().message + "; no release");
     return out;
@@ -71,10 +75,16 @@ Result<BuildOutcome> Service::build_succeeded(const std::string& component, cons
   out.applies = std::move(*done);
   out.notes.push_back("recorded " + component + " " + version);
   if ((*built)->untagged) {
-    Result<bool> tagged = version::create_release_tag(m_workspace.repo_location(*declared), *(*built)->untagged);
+    Result<bool> tagged = version::create_release_tag(repo, *(*built)->untagged);
     if (!tagged) return std::unexpected(tagged.error());
     out.tag = (*built)->untagged->next_tag;
-    if (*tagged) out.notes.push_back("tagged " + out.tag + " in " + component + "'s repository");
+    if (*tagged) out.notes.push_back("tagged " + out.tag + " in " + component + "'s " +
+                                     (declared->repo_is_url ? "mirror" : "repository"));
+    if (*tagged && declared->repo_is_url && declared->versioning.push_tags) {
+      Status pushed = mirrors.push_tag(declared->repo, out.tag);
+      out.notes.push_back(pushed ? "pushed tag " + out.tag + " to " + version::shown_url(declared->repo)
+                                 : pushed.error().message);
+    }
   }
   return out;
 }

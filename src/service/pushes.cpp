@@ -112,7 +112,9 @@ Status RunService::handle_push(const Push& push, const RunSettings& settings, co
   Result<const model::Workspace*> ws = need_workspace("notify");
   if (!ws) return std::unexpected(ws.error());
   for (const model::Component& component : (*ws)->components) {
-    if (component.repo_is_url || !same_folder((*ws)->repo_location(component), push.repo)) continue;
+    // A repo given as a file:// URL is also the folder its own hooks run in.
+    bool own_folder = component.repo.starts_with("file://") && same_folder(component.repo.substr(7), push.repo);
+    if (!own_folder && !same_folder(repository_of(component), push.repo)) continue;
     if (Status s = permit_run("run " + component.name); !s) return s;
     report_pushes(component, push, settings, report);
     return {};
@@ -120,11 +122,24 @@ Status RunService::handle_push(const Push& push, const RunSettings& settings, co
   return fail(ErrorCode::not_found, "no component of the workspace has its repo at " + push.repo.string());
 }
 
+fs::path RunService::repository_of(const model::Component& component) const {
+  if (component.repo_is_url) return version::MirrorCache(state_root() / "mirrors").mirror_path(component.repo);
+  return workspace()->repo_location(component);
+}
+
 Status RunService::watch_once(const RunSettings& settings, const PushReport& report) {
   if (Status s = permit_run("run the workspace's components"); !s) return s;
+  version::MirrorCache mirrors(state_root() / "mirrors");
   for (const model::Component& component : workspace()->components) {
-    if (component.repo_is_url) continue;
-    const fs::path repo = workspace()->repo_location(component);
+    fs::path repo = workspace()->repo_location(component);
+    if (component.repo_is_url) {  // its branches as its mirror has them after one fetch
+      Result<version::ResolvedRef> fetched = mirrors.resolve(component.repo, "HEAD");
+      if (!fetched) {
+        report(fail(fetched.error().code, "component '" + component.name + "': " + fetched.error().message));
+        continue;
+      }
+      repo = fetched->mirror;
+    }
     Result<version::GitRepository> git = version::GitRepository::open(repo);
     if (!git) continue;  // not a git repository (yet)
     Result<std::vector<version::GitRef>> heads = git->local_branches();
@@ -192,7 +207,11 @@ Result<PushOutcome> RunService::push_once(const model::Component& component, con
 // the commit's first parent; a new ref's all-zero old sha counts as none.
 Result<std::vector<std::string>> RunService::changed_paths(const model::Component& component, const Push& push,
                                                            bool batched_head) {
-  const fs::path repo = workspace()->repo_location(component);
+  const fs::path repo = repository_of(component);
+  if (component.repo_is_url) {  // the pushed commit in the mirror first
+    Result<version::ResolvedRef> fetched = version::MirrorCache(state_root() / "mirrors").resolve(component.repo, push.sha);
+    if (!fetched) return fail(fetched.error().code, "component '" + component.name + "': " + fetched.error().message);
+  }
   Result<version::GitRepository> git = version::GitRepository::open(repo);
   if (!git) return std::unexpected(git.error());
   std::string before = push.before;

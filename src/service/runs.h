@@ -229,6 +229,8 @@ class RunService {
   // push (reported as handle_push's), its changes counted from the head the
   // last handled push left.
   Status watch_once(const RunSettings& settings, const PushReport& report);
+  // Where pushes to `component` are read: its folder, or its mirror when its repo is a URL.
+  std::filesystem::path repository_of(const model::Component& component) const;
 
   // The Service opened over the workspace; nullptr without one.
   Service* service() { return m_service.get(); }

@@ -73,13 +73,10 @@ Result<DeliveryAnswer> RunService::accept_delivery(const WebhookDelivery& delive
     const model::Component* component = component_of(**ws, push);
     if (!component) {
       ignored.push_back("no component of the workspace has its repo at " + urls_text(push));
-    } else if (component->repo_is_url) {
-      ignored.push_back("component '" + component->name + "' has a remote repo (" + component->repo +
-                        "); runs need a local folder");
     } else if (all_zeros(push.after)) {
       ignored.push_back(push.ref + " of component '" + component->name + "' was deleted");
     } else {
-      answer.pushes.push_back(Push{(*ws)->repo_location(*component), push.ref, push.after, push.before});
+      answer.pushes.push_back(Push{repository_of(*component), push.ref, push.after, push.before});
       answer.components.push_back(component->name);
       accepted.push_back(push_detail(component->name, push));
     }

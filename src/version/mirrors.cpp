@@ -33,8 +33,7 @@ Result<Repository> open_or_init(const fs::path& mirror) {
 // The commit `ref` names in `repo`: an exact ref, a tag, a branch, then any revision.
 std::optional<std::string> find_ref(git_repository* repo, const std::string& ref) {
   std::vector<std::string> candidates;
-  if (ref == "HEAD") candidates = {"refs/slipway/HEAD"};
-  else if (ref.starts_with("refs/")) candidates = {ref};
+  if (ref.starts_with("refs/") || ref == "HEAD") candidates = {ref};
   else candidates = {"refs/tags/" + ref, "refs/heads/" + ref, ref};
   for (const std::string& name : candidates) {
     git_object* object = nullptr;
@@ -147,16 +146,43 @@ Status MirrorCache::fetch(const std::string& url, const fs::path& mirror) {
       message.replace(at, url.size(), shown_url(url));
     return fail(ErrorCode::io, message);
   }
-  // The remote's HEAD (its default branch) as refs/slipway/HEAD: a bare mirror has no HEAD of its own.
-  const git_remote_head** heads_seen = nullptr;
+  // The mirror's HEAD names the remote's default branch (its HEAD's commit,
+  // main first when several branches hold it), as a clone's would.
+  const git_remote_head** seen = nullptr;
   size_t count = 0;
-  if (git_remote_ls(&heads_seen, &count, remote.get()) == 0)
-    for (size_t i = 0; i < count; ++i)
-      if (std::string_view(heads_seen[i]->name) == "HEAD") {
-        git_reference* made = nullptr;
-        if (git_reference_create(&made, repo->get(), "refs/slipway/HEAD", &heads_seen[i]->oid, 1, "fetch") == 0)
-          git_reference_free(made);
-      }
+  if (git_remote_ls(&seen, &count, remote.get()) != 0) return {};
+  const git_oid* head = nullptr;
+  for (size_t i = 0; i < count; ++i)
+    if (std::string_view(seen[i]->name) == "HEAD") head = &seen[i]->oid;
+  std::string branch;
+  for (size_t i = 0; head && i < count; ++i) {
+    std::string_view name = seen[i]->name;
+    if (name.starts_with("refs/heads/") && git_oid_equal(&seen[i]->oid, head) && (branch.empty() || name == "refs/heads/main"))
+      branch = name;
+  }
+  if (!branch.empty()) (void)git_repository_set_head(repo->get(), branch.c_str());
+  return {};
+}
+
+Status MirrorCache::push_tag(const std::string& url, const std::string& tag) {
+  std::lock_guard lock(m_mutex);
+  fs::path mirror = mirror_path(url);
+  MirrorLock held(mirror);
+  Result<Repository> repo = open_or_init(mirror);
+  if (!repo) return std::unexpected(repo.error());
+  git_remote* raw_remote = nullptr;
+  if (git_remote_create_anonymous(&raw_remote, repo->get(), url.c_str()) != 0)
+    return fail(ErrorCode::io, "bad git URL " + shown_url(url) + ": " + last_git_error());
+  std::unique_ptr<git_remote, GitFree> remote(raw_remote);
+  std::string spec = "refs/tags/" + tag + ":refs/tags/" + tag;
+  char* specs[] = {spec.data()};
+  git_strarray refspecs{specs, 1};
+  git_push_options options = GIT_PUSH_OPTIONS_INIT;
+  CredentialState state;
+  options.callbacks.credentials = credentials;
+  options.callbacks.payload = &state;
+  if (git_remote_push(remote.get(), &refspecs, &options) != 0)
+    return fail(ErrorCode::io, "cannot push tag " + tag + " to " + shown_url(url) + ": " + last_git_error());
   return {};
 }
 

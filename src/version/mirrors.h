@@ -58,6 +58,10 @@ class MirrorCache {
   // root/trees/<commit> and kept (a commit's tree never changes).
   Result<std::filesystem::path> tree(const ResolvedRef& resolved);
 
+  // Pushes refs/tags/TAG of the mirror of `url` to `url`. Errors (io):
+  // "cannot push tag T to URL: <libgit2's message>".
+  Status push_tag(const std::string& url, const std::string& tag);
+
   // The bare mirror of `url` (made when missing, not fetched).
   std::filesystem::path mirror_path(const std::string& url) const;
 

@@ -56,3 +56,4 @@ foreach(suite gates deploy_script deploy_process release_auto release_auto_concu
   slipway_e2e_test_through_server(${suite})
 endforeach()
 slipway_e2e_test(containers)
+slipway_e2e_test(repositories)
