@@ -77,6 +77,15 @@ int credentials(git_credential** out, const char* /*url*/, const char* user_from
   return GIT_PASSTHROUGH;
 }
 
+using Remote = std::unique_ptr<git_remote, GitFree>;
+
+Result<Remote> remote_of(git_repository* repo, const std::string& url) {
+  git_remote* raw = nullptr;
+  if (git_remote_create_anonymous(&raw, repo, url.c_str()) != 0)
+    return fail(ErrorCode::io, "bad git URL " + shown_url(url) + ": " + last_git_error());
+  return Remote(raw);
+}
+
 // Held while a mirror is fetched: another process fetching it waits.
 class MirrorLock {
  public:
@@ -126,10 +135,8 @@ Status MirrorCache::fetch(const std::string& url, const fs::path& mirror) {
   fs::create_directories(m_root, ec);
   Result<Repository> repo = open_or_init(mirror);
   if (!repo) return std::unexpected(repo.error());
-  git_remote* raw_remote = nullptr;
-  if (git_remote_create_anonymous(&raw_remote, repo->get(), url.c_str()) != 0)
-    return fail(ErrorCode::io, "bad git URL " + shown_url(url) + ": " + last_git_error());
-  std::unique_ptr<git_remote, GitFree> remote(raw_remote);
+  Result<Remote> remote = remote_of(repo->get(), url);
+  if (!remote) return std::unexpected(remote.error());
   char heads[] = "+refs/heads/*:refs/heads/*";
   char tags[] = "+refs/tags/*:refs/tags/*";
   char* specs[] = {heads, tags};
@@ -140,7 +147,7 @@ Status MirrorCache::fetch(const std::string& url, const fs::path& mirror) {
   CredentialState state;
   options.callbacks.credentials = credentials;
   options.callbacks.payload = &state;
-  if (git_remote_fetch(remote.get(), &refspecs, &options, nullptr) != 0) {
+  if (git_remote_fetch(remote->get(), &refspecs, &options, nullptr) != 0) {
     std::string message = last_git_error();
     for (size_t at = message.find(url); at != std::string::npos; at = message.find(url, at))
       message.replace(at, url.size(), shown_url(url));
@@ -150,7 +157,7 @@ Status MirrorCache::fetch(const std::string& url, const fs::path& mirror) {
   // main first when several branches hold it), as a clone's would.
   const git_remote_head** seen = nullptr;
   size_t count = 0;
-  if (git_remote_ls(&seen, &count, remote.get()) != 0) return {};
+  if (git_remote_ls(&seen, &count, remote->get()) != 0) return {};
   const git_oid* head = nullptr;
   for (size_t i = 0; i < count; ++i)
     if (std::string_view(seen[i]->name) == "HEAD") head = &seen[i]->oid;
@@ -170,10 +177,8 @@ Status MirrorCache::push_tag(const std::string& url, const std::string& tag) {
   MirrorLock held(mirror);
   Result<Repository> repo = open_or_init(mirror);
   if (!repo) return std::unexpected(repo.error());
-  git_remote* raw_remote = nullptr;
-  if (git_remote_create_anonymous(&raw_remote, repo->get(), url.c_str()) != 0)
-    return fail(ErrorCode::io, "bad git URL " + shown_url(url) + ": " + last_git_error());
-  std::unique_ptr<git_remote, GitFree> remote(raw_remote);
+  Result<Remote> remote = remote_of(repo->get(), url);
+  if (!remote) return std::unexpected(remote.error());
   std::string spec = "refs/tags/" + tag + ":refs/tags/" + tag;
   char* specs[] = {spec.data()};
   git_strarray refspecs{specs, 1};
@@ -181,7 +186,7 @@ Status MirrorCache::push_tag(const std::string& url, const std::string& tag) {
   CredentialState state;
   options.callbacks.credentials = credentials;
   options.callbacks.payload = &state;
-  if (git_remote_push(remote.get(), &refspecs, &options) != 0)
+  if (git_remote_push(remote->get(), &refspecs, &options) != 0)
     return fail(ErrorCode::io, "cannot push tag " + tag + " to " + shown_url(url) + ": " + last_git_error());
   return {};
 }
