@@ -52,6 +52,8 @@ nlohmann::json step_json(const StepSpec& step) {
           {"inputs", name_values_json(step.inputs)},
           {"clean", step.clean},
           {"fetchDepth", step.fetch_depth},
+          {"repository", step.repository},
+          {"repositoryCommit", step.repository_commit},
           {"where", step.where.to_string()}};
 }
 
@@ -78,6 +80,8 @@ Result<StepSpec> step_from(const nlohmann::json& json) {
   if (json.contains("inputs")) step.inputs = name_values_from(json.at("inputs"));
   step.clean = json.value("clean", false);
   step.fetch_depth = json.value("fetchDepth", 0);
+  step.repository = json.value("repository", "");
+  step.repository_commit = json.value("repositoryCommit", "");
   step.where.file = json.value("where", "");
   return step;
 }

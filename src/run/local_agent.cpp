@@ -424,6 +424,26 @@ Attempt run_in_container(JobState& state, StepRunner& runner, const StepSpec& st
   return attempt;
 }
 
+// `checkout: ALIAS` of the pipeline's resources.repositories: fetched from
+// its mirror at the commit its ref named; into the sources folder when it is
+// the job's only checkout, else into s/ALIAS (as Azure does for several).
+Attempt checkout_repository(JobState& state, StepRunner& runner, const StepSpec& step, const std::string& alias) {
+  if (step.repository.empty())
+    return Attempt{TaskResult::failed, -1, "checkout of repository '" + alias + "': it is not in resources.repositories"};
+  int checkouts = 0;
+  for (const StepSpec& other : state.job.steps)
+    if (other.kind == StepKind::checkout && !iequals(std::string(trim(other.body)), "none")) ++checkouts;
+  fs::path dir = checkouts > 1 ? state.sources / alias : state.sources;
+  Result<std::string> checked_out =
+      fetch_and_checkout({dir, step.repository, step.repository_commit, step.clean, step.fetch_depth});
+  if (!checked_out) {
+    runner.log("##[error]" + checked_out.error().message);
+    return Attempt{TaskResult::failed, -1, checked_out.error().message};
+  }
+  runner.log("checked out " + checked_out->substr(0, 12) + " of repository '" + alias + "' into " + dir.string());
+  return {};
+}
+
 Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
   switch (step.kind) {
     case StepKind::script:
@@ -442,7 +462,7 @@ Attempt run_once(JobState& state, StepRunner& runner, const StepSpec& step) {
       if (target.empty() || iequals(target, "none")) return {};
       const Variable* uri = state.variables.find("Build.Repository.Uri");
       const Variable* sha = state.variables.find("Build.SourceVersion");
-      if (!iequals(target, "self")) return Attempt{TaskResult::failed, -1, "checkout of repository '" + target + "' is not supported"};
+      if (!iequals(target, "self")) return checkout_repository(state, runner, step, target);
       if (!uri || uri->value.empty()) {
         runner.log("no repository to check out");
         return {};

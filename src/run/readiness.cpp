@@ -5,6 +5,7 @@
 
 #include "core/process.h"
 #include "core/strings.h"
+#include "pipeline/pipeline.h"
 #include "run/builtin_tasks.h"
 #include "run/native_tasks.h"
 
@@ -18,7 +19,7 @@ using Node = yaml::Node;
 
 std::string text_of(const Node* node) { return node && node->is_scalar() ? node->text() : std::string(); }
 
-Readiness step_readiness(const Node& step, const Machine& machine) {
+Readiness step_readiness(const Node& step, const Machine& machine, const std::set<std::string>& repositories) {
   Readiness out;
   out.where = step.position();
   out.step = text_of(step.get("displayName"));
@@ -30,8 +31,10 @@ Readiness step_readiness(const Node& step, const Machine& machine) {
     if (!machine.has_program("pwsh")) out.reason = "pwsh is not installed";
   } else if (const Node* checkout = step.get("checkout")) {
     std::string target(trim(text_of(checkout)));
-    if (target.empty() || iequals(target, "self") || iequals(target, "none")) out.runner = "git (libgit2)";
-    else out.reason = "checkout of repository '" + target + "' is not supported";
+    out.runner = "git (libgit2)";
+    bool own = target.empty() || iequals(target, "self") || iequals(target, "none");
+    if (!own && !repositories.count(target))
+      out.runner.clear(), out.reason = "repository '" + target + "' is not in resources.repositories";
   } else if (step.get("publish") || step.get("upload") || step.get("download")) {
     out.runner = "artifact store";
   } else if (const Node* task = step.get("task")) {
@@ -116,21 +119,23 @@ void group_needs(const Node* variables, const std::string& scope, const Machine&
   }
 }
 
-void steps_of(const Node* steps, const std::string& job, const Machine& machine, std::vector<Readiness>& out) {
+void steps_of(const Node* steps, const std::string& job, const Machine& machine, const std::set<std::string>& repositories,
+              std::vector<Readiness>& out) {
   if (!steps || !steps->is_sequence()) return;
   for (const Node& step : steps->items()) {
-    Readiness one = step_readiness(step, machine);
+    Readiness one = step_readiness(step, machine, repositories);
     one.job = job;
     out.push_back(std::move(one));
   }
 }
 
 // Deployment jobs keep their steps under strategy.<kind>.<hook>[.<on>].steps.
-void strategy_steps(const Node& node, const std::string& job, const Machine& machine, std::vector<Readiness>& out) {
+void strategy_steps(const Node& node, const std::string& job, const Machine& machine,
+                    const std::set<std::string>& repositories, std::vector<Readiness>& out) {
   if (!node.is_mapping()) return;
   for (const auto& entry : node.entries()) {
-    if (entry.key.text() == "steps") steps_of(&entry.value, job, machine, out);
-    else if (entry.value.is_mapping()) strategy_steps(entry.value, job, machine, out);
+    if (entry.key.text() == "steps") steps_of(&entry.value, job, machine, repositories, out);
+    else if (entry.value.is_mapping()) strategy_steps(entry.value, job, machine, repositories, out);
   }
 }
 
@@ -166,6 +171,9 @@ Status check_tasks_available(const PipelineSpec& spec, const TaskCatalog* tasks)
 
 std::vector<Readiness> check_readiness(const Node& pipeline, const Machine& machine) {
   std::vector<Readiness> out;
+  std::set<std::string> repositories;  // what `checkout: ALIAS` may name
+  for (const pipeline::RepositoryResource& resource : pipeline::repository_resources(pipeline))
+    repositories.insert(resource.alias);
   group_needs(pipeline.get("variables"), "pipeline", machine, out);
   const Node* stages = pipeline.get("stages");
   if (!stages || !stages->is_sequence()) return out;
@@ -179,9 +187,9 @@ std::vector<Readiness> check_readiness(const Node& pipeline, const Machine& mach
       group_needs(job.get("variables"), name, machine, out);
       pool_needs(job.get("pool") ? job.get("pool") : stage.get("pool"), name, machine, out);
       container_needs(job, name, machine, out);
-      steps_of(job.get("steps"), name, machine, out);
+      steps_of(job.get("steps"), name, machine, repositories, out);
       if (const Node* strategy = job.get("strategy"); strategy && job.get("deployment"))
-        strategy_steps(*strategy, name, machine, out);
+        strategy_steps(*strategy, name, machine, repositories, out);
     }
   }
   return out;

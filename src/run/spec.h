@@ -41,6 +41,10 @@ struct StepSpec {
   NameValues inputs;               // kind task (a built-in, builtin_tasks.h, or a task folder): its inputs
   bool clean = false;              // checkout: reset and delete untracked files first
   int fetch_depth = 0;             // checkout: commits of history to fetch; 0 = all
+  // checkout of a resources.repositories alias: where it is fetched from (its
+  // mirror) and the commit its ref named, set by the front end before the run.
+  std::string repository;
+  std::string repository_commit;
   Position where;
 };
 
@@ -103,6 +107,8 @@ struct PipelineSpec {
   // Secure files the pipeline's DownloadSecureFile@1 steps name (name →
   // content), filled by the front end from the workspace's secure_files.
   NameValues secure_files;
+  // What the front end warns of when the run starts (a stale mirror used for a checkout).
+  std::vector<std::string> warnings;
 
   bool is_secret(std::string_view name) const;
 };

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -263,6 +264,31 @@ void add_remote_sources(pipeline::ExpandOptions& options, const model::Workspace
     if (!tree) return fail(tree.error().code, "repository '" + resource.alias + "': " + tree.error().message, resource.where);
     return tree;
   };
+}
+
+Status resolve_checkouts(run::PipelineSpec& spec, const yaml::Node& root, const model::Workspace* workspace,
+                         version::MirrorCache& mirrors) {
+  const std::vector<pipeline::RepositoryResource> resources = pipeline::repository_resources(root);
+  for (run::StageSpec& stage : spec.stages)
+    for (run::JobSpec& job : stage.jobs)
+      for (run::StepSpec& step : job.steps) {
+        const std::string alias(trim(step.body));
+        if (step.kind != run::StepKind::checkout || alias.empty() || iequals(alias, "self") || iequals(alias, "none"))
+          continue;
+        auto found = std::find_if(resources.begin(), resources.end(),
+                                  [&](const pipeline::RepositoryResource& r) { return r.alias == alias; });
+        if (found == resources.end())
+          return fail(ErrorCode::not_found, "checkout of repository '" + alias + "': resources.repositories has no such alias",
+                      step.where);
+        Result<std::pair<std::string, std::string>> where = repository_of(*found, workspace);
+        if (!where) return fail(where.error().code, where.error().message, step.where);
+        Result<version::ResolvedRef> resolved = mirrors.resolve(where->first, where->second);
+        if (!resolved) return fail(resolved.error().code, "checkout of repository '" + alias + "': " + resolved.error().message, step.where);
+        if (!resolved->warning.empty()) spec.warnings.push_back(resolved->warning);
+        step.repository = resolved->mirror.string();
+        step.repository_commit = resolved->commit;
+      }
+  return {};
 }
 
 pipeline::RemoteReader remote_reader(const model::Workspace& workspace, version::MirrorCache& mirrors,

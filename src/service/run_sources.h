@@ -77,6 +77,13 @@ pipeline::ExpandOptions expand_options(const model::Workspace* workspace,
 void add_remote_sources(pipeline::ExpandOptions& options, const model::Workspace* workspace,
                         version::MirrorCache& mirrors, std::vector<std::string>& warnings);
 
+// Gives each `checkout: ALIAS` step of `spec` the mirror of the pipeline's
+// resources.repositories entry ALIAS (of `root`, the expanded pipeline) and
+// the commit its ref names, fetched now. not_found at the step for an alias
+// the pipeline does not declare; a fetch's error at the step.
+Status resolve_checkouts(run::PipelineSpec& spec, const yaml::Node& root, const model::Workspace* workspace,
+                         version::MirrorCache& mirrors);
+
 // What `validate` reads by URL (pipeline::check_component_pipelines): the
 // sources above, and a URL component's files at its default branch.
 pipeline::RemoteReader remote_reader(const model::Workspace& workspace, version::MirrorCache& mirrors,

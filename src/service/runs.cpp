@@ -183,6 +183,8 @@ Result<run::PipelineSpec> RunService::read_spec(const yaml::Node& root) const {
   if (Status s = run::check_tasks_available(*spec, tasks->get()); !s) return std::unexpected(s.error());
   if (Status s = run::check_containers(*spec, run::container_engine()); !s) return std::unexpected(s.error());
   if (Status s = add_secure_files(*spec); !s) return std::unexpected(s.error());
+  version::MirrorCache mirrors(state_root() / "mirrors");
+  if (Status s = resolve_checkouts(*spec, root, workspace(), mirrors); !s) return std::unexpected(s.error());
   return spec;
 }
 
@@ -286,8 +288,10 @@ Result<RunOutcome> RunService::execute(const PreparedRun& prepared, const std::s
   run::RunOptions options = run_options(prepared, id, settings.agents);
   if (std::optional<std::string> warning = run::isolation_warning(); warning && settings.listener.warning)
     settings.listener.warning(*warning);
-  if (settings.listener.warning)
+  if (settings.listener.warning) {
     for (const std::string& warning : prepared.warnings) settings.listener.warning(warning);
+    for (const std::string& warning : prepared.spec.warnings) settings.listener.warning(warning);
+  }
   CancelWatch cancel(m_config.store, id);
   options.cancel = cancel.flag();
   options.cancel_reason = [&cancel] { return cancel.reason(); };

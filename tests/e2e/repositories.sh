@@ -87,6 +87,33 @@ expect_exit 0 "$SLIPWAY" run --file newer.yml --follow
 expect_contains "$OUT" "template v1.1"
 expect_contains "$OUT" "template v1"$'\n'
 
+# checkout: ALIAS fetches the entry's repository at its ref: alone into the
+# sources folder, beside others into s/ALIAS; an undeclared alias stops the run at the step.
+cat > checkouts.yml <<YAML
+resources:
+  repositories:
+  - repository: tools
+    type: git
+    name: file://$TMP/served/tpl.git
+    ref: v1
+jobs:
+- job: alone
+  steps:
+  - checkout: tools
+  - script: cat steps.yml
+- job: beside
+  steps:
+  - checkout: self
+  - checkout: tools
+  - script: cat tools/steps.yml
+YAML
+expect_exit 0 "$SLIPWAY" run --file checkouts.yml --follow
+expect_contains "$OUT" "[__default.alone] - script: echo \"template v1\""
+expect_contains "$OUT" "[__default.beside] - script: echo \"template v1\""
+printf 'steps:\n- checkout: elsewhere\n' > undeclared.yml
+expect_exit 2 "$SLIPWAY" run --file undeclared.yml
+expect_contains "$ERR" "undeclared.yml:2:3: checkout of repository 'elsewhere': resources.repositories has no such alias"
+
 # A tag that moved is followed, and said.
 git -C "$TMP/tpl" tag -f v1 v1.1 >/dev/null
 git -C "$TMP/tpl" push -q -f "$TMP/served/tpl.git" v1

@@ -49,7 +49,7 @@ TEST(Readiness, NamesTheRunnerOrTheReasonOfEveryStep) {
   EXPECT_EQ(found[2].runner, "bash");
   EXPECT_EQ(found[3].reason, "no implementation of task 'AzurePowerShell@4'");
   EXPECT_EQ(found[4].runner, "git (libgit2)");
-  EXPECT_EQ(found[5].reason, "checkout of repository 'other' is not supported");
+  EXPECT_EQ(found[5].reason, "repository 'other' is not in resources.repositories");
   EXPECT_EQ(found[6].runner, "artifact store");
   EXPECT_EQ(found[7].reason, "'getPackage' steps are not run by slipway");
 }
@@ -88,6 +88,25 @@ stages:
   EXPECT_EQ(found[4].reason, "container jobs need docker or podman; neither is installed");
   EXPECT_EQ(found[5].step, "services");
   EXPECT_EQ(found[5].reason, "services need docker or podman; neither is installed");
+}
+
+TEST(Readiness, CheckoutOfADeclaredRepositoryRuns) {
+  std::vector<Readiness> found = check(R"(
+resources:
+  repositories:
+  - repository: tools
+    type: git
+    name: https://git.example.com/tools.git
+stages:
+- stage: s
+  jobs:
+  - job: j
+    steps: [{checkout: self}, {checkout: tools}, {checkout: other}]
+)", machine_with({"bash"}));
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_TRUE(found[1].can_run());
+  EXPECT_EQ(found[1].runner, "git (libgit2)");
+  EXPECT_EQ(found[2].reason, "repository 'other' is not in resources.repositories");
 }
 
 TEST(Readiness, ContainersRunWithTheEngineFound) {
