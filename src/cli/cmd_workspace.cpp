@@ -75,7 +75,9 @@ void run_validate(GlobalOptions& options, const std::string& dir) {
   // What otherwise surfaced only at deploy or run time: deploy settings
   // against their environments, and every component's pipeline expanded.
   model::check_deploy_references(ws, load.diagnostics);
-  version::MirrorCache mirrors(state_root(options, state_path(options)) / "mirrors");
+  GlobalOptions of_target = options;  // the state (and its mirrors) of the workspace validated
+  of_target.workspace = target;
+  version::MirrorCache mirrors(state_root(of_target, state_path(of_target)) / "mirrors");
   std::vector<std::string> warnings;
   pipeline::RemoteReader remote = service::remote_reader(ws, mirrors, warnings);
   pipeline::check_component_pipelines(ws, load.diagnostics, &remote);

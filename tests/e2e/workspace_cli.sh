@@ -19,7 +19,7 @@ product:
   version: 2.x
 components:
   orders:
-    repo: https://example.com/orders.git
+    repo: file:///nonexistent/orders.git
     depend_on: [billing]
 YAML
 printf 'blocks: [core]\n' >"$TMP/bad/environments/prod-acme.yaml"
@@ -27,8 +27,10 @@ expect_exit 2 "$SLIPWAY" validate "$TMP/bad"
 expected="environments/prod-acme.yaml:1:1: environment 'prod-acme' has no platform
 environments/prod-acme.yaml:1:10: environment 'prod-acme' uses unknown block 'core'
 slipway.yaml:3:12: invalid product version '2.x': expected MAJOR.MINOR
+slipway.yaml:5:3: component 'orders': cannot fetch file:///nonexistent/orders.git (ref HEAD): failed to resolve path '/nonexistent/orders.git': No such file or directory; no copy of it was fetched before
 slipway.yaml:7:5: unknown key 'depend_on' in component 'orders' (did you mean 'depends_on'?)
-slipway: 4 errors in workspace $TMP/bad"
+slipway: 5 errors in workspace $TMP/bad"
+[[ -d $TMP/bad/.slipway/mirrors ]] || die "validate kept its mirrors elsewhere than the workspace's state"
 [[ $ERR == "$expected" ]] || die "validate errors were: $ERR"
 [[ -z $OUT ]] || die "validate printed on stdout: $OUT"
 
