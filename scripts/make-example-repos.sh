@@ -3,6 +3,9 @@
 # component folder (repos/*) and each template repo (templates/*) into a real
 # git repository on branch main, with a short history of conventional commits.
 # Commit dates and identities are fixed, so the history is the same on every run.
+# A template repo is then published as a team's would be: tagged v1, pushed to
+# a bare repository under TARGET/git/ (standing for the team's git host), and
+# the workspace's template source becomes that URL at ref v1.
 #
 #   scripts/make-example-repos.sh TARGET [EXAMPLE_DIR]
 set -euo pipefail
@@ -13,6 +16,7 @@ example=${2:-$root/examples/acme}
 [[ -e $target && -n $(ls -A "$target" 2>/dev/null) ]] && { echo "make-example-repos: $target is not empty" >&2; exit 2; }
 
 mkdir -p "$target"
+target=$(cd "$target" && pwd)  # file:// URLs need it absolute
 cp -R "$example/." "$target/"
 find "$target" -name __pycache__ -type d -prune -exec rm -rf {} +
 
@@ -56,5 +60,17 @@ for repo in "$target"/templates/*/; do
   commit "$repo" "feat: general build job choosing the platform's jobs" jobs
   commit "$repo" "feat: process deployment job" deployments
   git -C "$repo" add -A && { git -C "$repo" diff --cached --quiet || commit "$repo" "chore: remaining files" .; }
+  name=$(basename "$repo")
+  git -C "$repo" tag v1
+  mkdir -p "$target/git"
+  git clone -q --bare "$repo" "$target/git/$name.git"
+  # path: templates/NAME  →  git: file://TARGET/git/NAME.git at ref v1
+  python3 - "$target/slipway.yaml" "templates/$name" "file://$target/git/$name.git" <<'PY'
+import sys
+path, folder, url = sys.argv[1:]
+text = open(path).read()
+text = text.replace("path: " + folder, "git: " + url + "\n    ref: v1")
+open(path, "w").write(text)
+PY
 done
 echo "make-example-repos: $target ready"
