@@ -282,6 +282,8 @@ void print_runs(const nlohmann::json& runs, const GlobalOptions& options) {
       std::cout << "  tests " << tests->value("passed", 0) << "/" << tests->value("total", 0) << " passed, "
                 << tests->value("failed", 0) << " failed";
     std::cout << "\n";
+    for (const nlohmann::json& why : r.value("waiting", nlohmann::json::array()))
+      std::cout << "    " << why.get<std::string>() << "\n";
   }
 }
 

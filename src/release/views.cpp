@@ -258,6 +258,12 @@ Result<std::vector<HistoryEntry>> history(store::Store& store, const model::Work
     if (e.kind.starts_with("secret.")) h.message = "secret " + e.detail.value("name", "");
     if (e.kind == "lock.broken") h.message = "held by " + e.detail.value("holder", "");
     if (e.kind == "lock.takeover") h.message = e.detail.value("reason", "");
+    if (e.kind.starts_with("deployment.")) {  // a pipeline's deployment job (service/deployment_jobs.cpp)
+      h.release = e.detail.value("approval", "");
+      h.message = "run " + e.detail.value("run", "") + " job " + e.detail.value("job", "");
+      if (e.detail.contains("result"))
+        h.message += ": " + e.detail.value("result", "") + " in " + std::to_string(e.detail.value("seconds", 0)) + " s";
+    }
     out.push_back(std::move(h));
   }
   return out;

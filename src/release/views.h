@@ -69,7 +69,8 @@ struct HistoryEntry {
   std::int64_t id = 0;
   TimePoint time;
   std::string actor;
-  std::string what;     // "applied", "failed", "interrupted", "approved", "secret.revealed", "secret.rotated", "lock.broken", "lock.takeover"
+  std::string what;     // "applied", "failed", "interrupted", "approved", "secret.revealed", "secret.rotated", "lock.broken", "lock.takeover",
+                        // "deployment.requested|approved|started|finished" (a pipeline's deployment job)
   std::string release;
   std::string reason;   // "promote", "rollback", "auto", "apply", "hotfix"
   std::string message;  // outcome message or what was missing

@@ -54,6 +54,7 @@ nlohmann::json step_json(const StepSpec& step) {
           {"fetchDepth", step.fetch_depth},
           {"repository", step.repository},
           {"repositoryCommit", step.repository_commit},
+          {"variables", name_values_json(step.variables)},
           {"where", step.where.to_string()}};
 }
 
@@ -82,6 +83,7 @@ Result<StepSpec> step_from(const nlohmann::json& json) {
   step.fetch_depth = json.value("fetchDepth", 0);
   step.repository = json.value("repository", "");
   step.repository_commit = json.value("repositoryCommit", "");
+  if (json.contains("variables")) step.variables = name_values_from(json.at("variables"));
   step.where.file = json.value("where", "");
   return step;
 }
@@ -134,6 +136,7 @@ nlohmann::json to_json(const JobMessage& job) {
           {"cancelTimeoutInMinutes", job.cancel_timeout_minutes},
           {"cleanWorkspace", job.clean_workspace},
           {"secureFiles", name_values_json(job.secure_files)}};
+  if (!job.environment.empty()) out["environment"] = job.environment;
   if (job.container) out["container"] = container_json(*job.container);
   for (const ContainerSpec& service : job.services) out["services"].push_back(container_json(service));
   return out;
@@ -159,6 +162,7 @@ Result<JobMessage> job_from_json(const nlohmann::json& json) {
     job.cancel_timeout_minutes = json.at("cancelTimeoutInMinutes").get<int>();
     job.clean_workspace = json.at("cleanWorkspace").get<bool>();
     if (json.contains("secureFiles")) job.secure_files = name_values_from(json.at("secureFiles"));
+    job.environment = json.value("environment", "");
     if (json.contains("container")) job.container = container_from(json.at("container"));
     if (json.contains("services"))
       for (const nlohmann::json& service : json.at("services")) job.services.push_back(container_from(service));

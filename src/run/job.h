@@ -75,6 +75,7 @@ struct JobMessage {
   int cancel_timeout_minutes = 0;   // time left to always() steps after a cancel; 0: 5
   bool clean_workspace = false;    // workspace: clean (the local agent empties its folders for every job)
   NameValues secure_files;         // name → content, for the job's DownloadSecureFile@1 steps only
+  std::string environment;         // a deployment job's environment; empty for other jobs
   std::optional<ContainerSpec> container;  // run/containers.h; values not yet expanded
   std::vector<ContainerSpec> services;
 };

@@ -259,6 +259,54 @@ Status read_steps(const yaml::Node* list, std::vector<StepSpec>& out, const std:
   return {};
 }
 
+// A deployment job's lifecycle hooks in Azure's order, as one list of steps.
+// runOnce: preDeploy, deploy, routeTraffic, postRouteTraffic, then
+// on.failure (when something failed) or on.success. rolling: the same, once
+// (a slipway environment is one target). canary: preDeploy once, then
+// deploy, routeTraffic and postRouteTraffic for each of `increments`, then
+// on.*. Strategy.Name (and for canary Strategy.Increment and
+// Strategy.CycleName) are set before each hook's steps.
+Status read_deployment_strategy(const yaml::Node* strategy, JobSpec& job) {
+  std::string kind = "runOnce";
+  const yaml::Node* body = nullptr;
+  if (strategy && strategy->is_mapping())
+    for (const char* name : {"runOnce", "rolling", "canary"})
+      if (const yaml::Node* found = strategy->get(name)) kind = name, body = found;
+  if (!body || !body->is_mapping()) return {};
+  auto hook = [&](const char* name, const std::string& condition, const NameValues& variables) -> Status {
+    const yaml::Node* h = body->get(name);
+    if (!h || !h->is_mapping()) return {};
+    size_t first = job.steps.size();
+    if (Status s = read_steps(h->get("steps"), job.steps, condition); !s) return s;
+    for (size_t i = first; i < job.steps.size(); ++i) job.steps[i].variables = variables;
+    return {};
+  };
+  NameValues named = {{"Strategy.Name", kind}};
+  if (Status s = hook("preDeploy", "", named); !s) return s;
+  std::vector<std::string> cycles = {""};
+  if (kind == "canary") {
+    cycles.clear();
+    const yaml::Node* increments = body->get("increments");
+    if (increments && increments->is_sequence())
+      for (const yaml::Node& increment : increments->items()) cycles.push_back(increment.text());
+    if (cycles.empty()) return bad(*body, "a canary strategy needs increments");
+  }
+  for (const std::string& increment : cycles) {
+    NameValues cycle = named;
+    if (!increment.empty()) cycle.insert(cycle.end(), {{"Strategy.Increment", increment}, {"Strategy.CycleName", "canary"}});
+    for (const char* name : {"deploy", "routeTraffic", "postRouteTraffic"})
+      if (Status s = hook(name, "", cycle); !s) return s;
+  }
+  if (const yaml::Node* on = body->get("on"); on && on->is_mapping()) {
+    const yaml::Node* saved = body;
+    body = on;
+    for (auto [name, condition] : {std::pair{"failure", "failed()"}, std::pair{"success", "succeeded()"}})
+      if (Status s = hook(name, condition, named); !s) return s;
+    body = saved;
+  }
+  return {};
+}
+
 Result<JobSpec> read_job(const yaml::Node& node, const GroupContext& groups, const yaml::Node* resources) {
   if (!node.is_mapping()) return fail(ErrorCode::invalid_input, "a job must be a mapping", node.position());
   JobSpec job;
@@ -267,8 +315,14 @@ Result<JobSpec> read_job(const yaml::Node& node, const GroupContext& groups, con
     job.deployment = true;
     job.name = text_or_empty(n);
     job.environment = text_or_empty(node.get("environment"));
-    if (const yaml::Node* env = node.get("environment"); env && env->is_mapping())
+    if (const yaml::Node* env = node.get("environment"); env && env->is_mapping()) {
       job.environment = text_or_empty(env->get("name"));
+      job.environment_resource = text_or_empty(env->get("resourceName"));
+    }
+    if (size_t dot = job.environment.find('.'); dot != std::string::npos) {  // NAME.resource
+      job.environment_resource = job.environment.substr(dot + 1);
+      job.environment.resize(dot);
+    }
   } else {
     job.name = text_or_empty(node.get("job"));
   }
@@ -323,26 +377,7 @@ Result<JobSpec> read_job(const yaml::Node& node, const GroupContext& groups, con
     job.max_parallel = max_parallel;
   }
   if (job.deployment) {
-    // strategy.runOnce: lifecycle hooks in Azure's order, then on.failure / on.success.
-    const yaml::Node* run_once = strategy && strategy->is_mapping() ? strategy->get("runOnce") : nullptr;
-    if (!run_once && strategy && strategy->is_mapping() && (strategy->get("rolling") || strategy->get("canary")))
-      return fail(ErrorCode::unsupported, "deployment strategy other than runOnce is not supported",
-                  strategy->position());
-    if (run_once && run_once->is_mapping()) {
-      for (const char* hook : {"preDeploy", "deploy", "routeTraffic", "postRouteTraffic"}) {
-        const yaml::Node* h = run_once->get(hook);
-        if (h && h->is_mapping()) {
-          if (Status s = read_steps(h->get("steps"), job.steps, ""); !s) return std::unexpected(s.error());
-        }
-      }
-      if (const yaml::Node* on = run_once->get("on"); on && on->is_mapping()) {
-        for (auto [hook, cond] : {std::pair{"failure", "failed()"}, std::pair{"success", "succeeded()"}}) {
-          const yaml::Node* h = on->get(hook);
-          if (h && h->is_mapping())
-            if (Status s = read_steps(h->get("steps"), job.steps, cond); !s) return std::unexpected(s.error());
-        }
-      }
-    }
+    if (Status s = read_deployment_strategy(strategy, job); !s) return std::unexpected(s.error());
   } else {
     if (Status s = read_steps(node.get("steps"), job.steps, ""); !s) return std::unexpected(s.error());
   }

@@ -713,6 +713,7 @@ Result<JobOutcome> LocalAgent::run_job(const JobMessage& job, JobHost& host, con
       continue;
     }
     state.variables.set("Agent.JobStatus", result_title(state.status));
+    for (const auto& [name, value] : step.variables) state.variables.set(name, value);
     StatusFacts facts{state.canceled, {{"", state.status}}};
     // The default condition, succeeded(), reads no variables: none are built for it.
     Result<bool> run = evaluate_condition(step.condition, step.where,

@@ -511,7 +511,10 @@ class Scheduler final : public JobHost {
       vars.set("System.JobId", record.id);
       vars.set("Agent.JobName", record.display_name);
       vars.set("Build.BuildId", std::to_string(m_options.build_id));
-      if (job.spec->deployment) vars.set("Environment.Name", job.spec->environment);
+      if (job.spec->deployment) {  // as Azure sets them in deployment jobs
+        vars.set("Environment.Name", job.spec->environment);
+        vars.set("Environment.ResourceName", job.spec->environment_resource);
+      }
       NameValues layered = m_spec.variables;
       layered.insert(layered.end(), m_options.variables.begin(), m_options.variables.end());
       layered.insert(layered.end(), stage.spec->variables.begin(), stage.spec->variables.end());
@@ -544,6 +547,7 @@ class Scheduler final : public JobHost {
       w.message.cancel_timeout_minutes = job.spec->cancel_timeout_minutes;
       w.message.clean_workspace = job.spec->clean_workspace;
       w.message.container = job.spec->container;
+      if (job.spec->deployment) w.message.environment = job.spec->environment;
       w.message.services = job.spec->services;
       for (const StepSpec& step : job.spec->steps)  // a job gets only the secure files its steps name
         for (const auto& [name, content] : m_spec.secure_files)
@@ -582,7 +586,20 @@ class Scheduler final : public JobHost {
       save();
       lock.unlock();
 
-      Result<JobOutcome> outcome = m_agent.run_job(w.message, *this, *flag);
+      RunOptions::Finish finish;
+      Result<JobOutcome> outcome = JobOutcome{};
+      if (!w.message.environment.empty() && m_options.deployment_gate) {
+        auto waiting = [this, &w](const std::string& why) {
+          std::lock_guard held(m_mutex);
+          m_run.stages[w.stage].jobs[w.instance].reason = why;
+          save();
+        };
+        Result<RunOptions::Finish> gate = m_options.deployment_gate(w.message, *flag, waiting);
+        if (gate) finish = std::move(*gate);
+        else outcome = std::unexpected(gate.error());
+      }
+      if (outcome) outcome = m_agent.run_job(w.message, *this, *flag);
+      if (finish) finish(outcome ? outcome->result : TaskResult::failed);
 
       lock.lock();
       m_job_flags.erase(flag);

@@ -56,6 +56,15 @@ struct RunOptions {
   // results and outputs are reused.
   std::map<std::string, JobRecord> reuse;
   std::string retry_of;
+  // Deployment jobs (`deployment:` with `environment:`): called in the job's
+  // slot before it starts, with a way to say why it waits (shown as the job's
+  // reason while it does). Returns when the job may start, with what to call
+  // with the job's result when it ends; an error fails the job unstarted.
+  // Null: deployment jobs start as any job does.
+  using Finish = std::function<void(TaskResult)>;
+  std::function<Result<Finish>(const JobMessage& job, const std::atomic<bool>& cancel,
+                               const std::function<void(const std::string& why)>& waiting)>
+      deployment_gate;
 };
 
 Result<RunRecord> run_pipeline(const PipelineSpec& spec, const RunOptions& options, RunRecorder& recorder);

@@ -45,6 +45,7 @@ struct StepSpec {
   // mirror) and the commit its ref named, set by the front end before the run.
   std::string repository;
   std::string repository_commit;
+  NameValues variables;            // set before the step runs (a deployment strategy's Strategy.* variables)
   Position where;
 };
 
@@ -70,7 +71,8 @@ struct JobSpec {
   std::string name;
   std::string display_name;
   bool deployment = false;
-  std::string environment;         // deployment jobs
+  std::string environment;         // deployment jobs: the environment (of `NAME` or `NAME.resource`)
+  std::string environment_resource;  // deployment jobs: the resource after the dot; may be empty
   std::vector<std::string> depends_on;
   std::string condition = "succeeded()";
   NameValues variables;

@@ -6,6 +6,8 @@
 
 #include "deploy/driver.h"
 #include "model/resolve.h"
+#include "release/gates.h"
+#include "service/runs.h"
 #include "service/service.h"
 #include "version/semver.h"
 
@@ -53,7 +55,38 @@ Result<std::vector<release::Release>> Service::releases() { return m_releases->l
 Status Service::approve(const std::string& release_id, const std::string& environment_name) {
   Result<std::string> who = actor();
   if (!who) return std::unexpected(who.error());
+  if (release_id.starts_with("run-")) return approve_deployment(release_id, environment_name, *who);
   return m_releases->approve(release_id, environment_name, *who);
+}
+
+// A deployment job waiting for `environment` (service/deployment_jobs.cpp):
+// the approval is for its subject, its requester the run's actor.
+Status Service::approve_deployment(const std::string& subject, const std::string& environment_name,
+                                   const std::string& who) {
+  Result<const model::Environment*> env = environment(environment_name);
+  if (!env) return std::unexpected(env.error());
+  store::EventFilter filter{.subject = "env:" + environment_name, .kind = "deployment.requested"};
+  Result<std::vector<store::Event>> asked = m_store->events().list(filter);
+  if (!asked) return std::unexpected(asked.error());
+  const store::Event* request = nullptr;
+  for (const store::Event& event : *asked)
+    if (event.detail.value("approval", "") == subject) request = &event;
+  if (!request)
+    return fail(ErrorCode::not_found, "no deployment job asked for approval as " + subject + " on " + environment_name);
+  if (std::optional<std::string> why = release::approval_refusal(m_workspace, **env, who, subject, request->actor))
+    return fail(ErrorCode::denied, *why);
+  // Kept as events (the approvals table is for releases): deployment_approvals() reads them back.
+  return m_store->transaction([&]() -> Status {
+    Result<std::vector<store::ApprovalRecord>> given = deployment_approvals(*m_store, subject, environment_name);
+    if (!given) return std::unexpected(given.error());
+    for (const store::ApprovalRecord& approval : *given)
+      if (approval.actor == who)
+        return fail(ErrorCode::conflict, who + " already approved " + subject + " for " + environment_name);
+    Result<std::int64_t> e = m_store->events().append({who, "deployment.approved", "env:" + environment_name,
+                                                       {{"approval", subject}, {"run", request->detail.value("run", "")}}});
+    if (!e) return std::unexpected(e.error());
+    return {};
+  });
 }
 
 Result<release::ApplyRecord> Service::promote(const std::string& release_id, const std::string& environment_name,

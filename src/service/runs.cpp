@@ -83,7 +83,12 @@ std::string text_of(const nlohmann::json& document, const char* key) {
 RunSummary summary_of(const nlohmann::json& document) {
   RunSummary out{text_of(document, "id"),    text_of(document, "pipeline"), text_of(document, "buildNumber"),
                  text_of(document, "branch"), text_of(document, "state"),   text_of(document, "result"),
-                 text_of(document, "start"), text_of(document, "finish"),   text_of(document, "reason"), {}, {}};
+                 text_of(document, "start"), text_of(document, "finish"),   text_of(document, "reason"), {}, {}, {}};
+  if (out.state == "running")
+    for (const nlohmann::json& stage : document.value("stages", nlohmann::json::array()))
+      for (const nlohmann::json& job : stage.value("jobs", nlohmann::json::array()))
+        if (job.value("finish", nlohmann::json()).is_null() && !job.value("reason", "").empty())
+          out.waiting.push_back(job.value("id", "") + ": " + job.value("reason", ""));
   for (const StepTests& step : tests_of(document)) {
     if (step.summary) {
       if (!out.tests) out.tests.emplace().format = step.summary->format;
@@ -183,6 +188,7 @@ Result<run::PipelineSpec> RunService::read_spec(const yaml::Node& root) const {
   if (Status s = run::check_tasks_available(*spec, tasks->get()); !s) return std::unexpected(s.error());
   if (Status s = run::check_containers(*spec, run::container_engine()); !s) return std::unexpected(s.error());
   if (Status s = add_secure_files(*spec); !s) return std::unexpected(s.error());
+  if (Status s = check_deployment_environments(*spec, workspace(), m_config.actor); !s) return std::unexpected(s.error());
   version::MirrorCache mirrors(state_root() / "mirrors");
   if (Status s = resolve_checkouts(*spec, root, workspace(), mirrors); !s) return std::unexpected(s.error());
   return spec;
@@ -275,6 +281,10 @@ run::RunOptions RunService::run_options(const PreparedRun& prepared, const std::
     return static_cast<int>(*next);
   };
   options.slots = agents;
+  options.deployment_gate = [this](const run::JobMessage& job, const std::atomic<bool>& cancel,
+                                   const std::function<void(const std::string&)>& waiting) {
+    return open_deployment(job, cancel, waiting);
+  };
   options.work_dir = root / "work";
   options.blobs = blobs();
   options.protected_paths = {root};
@@ -398,6 +408,7 @@ nlohmann::json to_json(const RunSummary& r) {
     out["tests"] = {{"total", r.tests->total},     {"passed", r.tests->passed},  {"failed", r.tests->failed},
                     {"skipped", r.tests->skipped}, {"files", r.tests->files},    {"durationMs", r.tests->duration_ms}};
   if (r.coverage) out["coverage"] = run::to_json(*r.coverage);
+  if (!r.waiting.empty()) out["waiting"] = r.waiting;
   return out;
 }
 

@@ -40,6 +40,7 @@
 
 #include "core/error.h"
 #include "run/run_record.h"
+#include "run/scheduler.h"
 #include "service/service.h"
 
 namespace slipway::pipeline {
@@ -155,6 +156,7 @@ struct RunSummary {
   std::string reason;  // why it failed before any job ran, or who canceled it; often ""
   std::optional<run::TestSummary> tests;  // every step's test results summed; none when no step published any
   std::optional<run::CoverageSummary> coverage;  // the same for coverage reports
+  std::vector<std::string> waiting;  // running: "stage.job: what it waits for" (a deployment job's gates)
 };
 
 // As `runs --json` and GET /api/v1/runs show it (empty times are null; test
@@ -187,6 +189,16 @@ struct Recovery {
   std::vector<std::string> failed_runs;
   std::optional<Error> problem;  // recovery could not look (the runs go on)
 };
+
+// What a deployment job's approvals are given for: "run-<run>.<job id>".
+std::string deployment_subject(const std::string& run_id, const std::string& job_id);
+// The approvals given for a deployment job's `subject` on `environment` (kept as events).
+Result<std::vector<store::ApprovalRecord>> deployment_approvals(store::Store& store, const std::string& subject,
+                                                               const std::string& environment);
+// Before a run starts: every deployment job names an environment of the
+// workspace (not_found at the job otherwise), and the run has an actor.
+Status check_deployment_environments(const run::PipelineSpec& spec, const model::Workspace* workspace,
+                                     const std::string& actor);
 
 class RunService {
  public:
@@ -277,6 +289,9 @@ class RunService {
   Result<RunOutcome> execute(const PreparedRun& prepared, const std::string& id, const RunSettings& settings);
   Status share_artifacts(const std::string& from, const std::string& to, run::RunRecorder& recorder);
   void record_build(RunOutcome& outcome);
+  // deployment_jobs.cpp: a deployment job's gates and lock (RunOptions::deployment_gate).
+  Result<run::RunOptions::Finish> open_deployment(const run::JobMessage& job, const std::atomic<bool>& cancel,
+                                                  const std::function<void(const std::string&)>& waiting);
 
   // pushes.cpp: deciding and recording what a push does.
   void report_pushes(const model::Component& component, const Push& push, const RunSettings& settings,

@@ -123,6 +123,8 @@ class Service {
   Result<release::Release> create_release_from_file(const std::string& path);
   Result<release::Release> release(const std::string& id);
   Result<std::vector<release::Release>> releases();
+  // `release` may also be a deployment job's subject ("run-12.deploy.web",
+  // service/deployment_jobs.cpp): the job then may start.
   Status approve(const std::string& release, const std::string& environment);
   Result<release::ApplyRecord> promote(const std::string& release, const std::string& environment,
                                        const ApplyOptions& options);
@@ -230,6 +232,7 @@ class Service {
   release::Applier& applier();
 
  private:
+  Status approve_deployment(const std::string& subject, const std::string& environment, const std::string& who);
   Service(Config config, model::Workspace workspace, std::unique_ptr<store::Store> store);
   Result<std::filesystem::path> key_file(bool create_id);
   // Fingerprints secrets under the master key; says none exist while there is no key yet.

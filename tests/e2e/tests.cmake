@@ -57,3 +57,4 @@ foreach(suite gates deploy_script deploy_process release_auto release_auto_concu
 endforeach()
 slipway_e2e_test(containers)
 slipway_e2e_test(repositories)
+slipway_e2e_test(deployment_jobs)

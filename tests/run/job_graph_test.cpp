@@ -311,6 +311,48 @@ stages:
   EXPECT_EQ(job.steps[2].condition, "failed()");
 }
 
+TEST(JobGraph, CanaryRunsItsTrafficHooksPerIncrementAndRollingOnce) {
+  Result<PipelineSpec> spec = read(R"(
+stages:
+- stage: deploy
+  jobs:
+  - deployment: web
+    environment: staging.web
+    strategy:
+      canary:
+        increments: [10, 20]
+        preDeploy: {steps: [{script: pre}]}
+        deploy: {steps: [{script: deploy}]}
+        postRouteTraffic: {steps: [{script: check}]}
+        on: {success: {steps: [{script: done}]}}
+  - deployment: api
+    environment: {name: prod, resourceName: api}
+    strategy:
+      rolling:
+        maxParallel: 2
+        deploy: {steps: [{script: roll}]}
+)");
+  ASSERT_TRUE(spec) << spec.error().to_string();
+  const JobSpec& canary = spec->stages[0].jobs[0];
+  EXPECT_EQ(canary.environment, "staging");
+  EXPECT_EQ(canary.environment_resource, "web");
+  std::vector<std::string> order;
+  for (const StepSpec& step : canary.steps) {
+    std::string increment;
+    for (const auto& [name, value] : step.variables)
+      if (name == "Strategy.Increment") increment = " " + value;
+    order.push_back(step.body + increment);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"pre", "deploy 10", "check 10", "deploy 20", "check 20", "done"}));
+  EXPECT_EQ(canary.steps[0].variables, (NameValues{{"Strategy.Name", "canary"}}));
+  EXPECT_EQ(canary.steps.back().condition, "succeeded()");
+  const JobSpec& rolling = spec->stages[0].jobs[1];
+  EXPECT_EQ(rolling.environment, "prod");
+  EXPECT_EQ(rolling.environment_resource, "api");
+  ASSERT_EQ(rolling.steps.size(), 1u);
+  EXPECT_EQ(rolling.steps[0].variables, (NameValues{{"Strategy.Name", "rolling"}}));
+}
+
 TEST(JobGraph, ParallelStrategyMakesNumberedLegs) {
   Result<PipelineSpec> spec = read("stages: [{stage: a, jobs: [{job: j, strategy: {parallel: '3'}, steps: []}]}]");
   ASSERT_TRUE(spec);
