@@ -165,6 +165,13 @@ void print_readiness_json(const std::vector<run::Readiness>& found) {
 }
 
 // Variable groups the workspace defines (none for a file outside a workspace).
+std::set<std::string> workspace_environments(const Target& target) {
+  std::set<std::string> names;
+  if (target.workspace)
+    for (const model::Environment& env : target.workspace->environments) names.insert(env.name);
+  return names;
+}
+
 std::set<std::string> workspace_groups(const Target& target) {
   std::set<std::string> names;
   if (target.workspace)
@@ -182,7 +189,7 @@ int run_check(const ExpandArgs& args, const GlobalOptions& options) {
       service::task_catalog(target->workspace ? &*target->workspace : nullptr, state_root(options, state_path(options)));
   if (!tasks) return report(tasks.error());
   std::vector<run::Readiness> found =
-      run::check_readiness(expanded->root, run::this_machine(workspace_groups(*target), *tasks));
+      run::check_readiness(expanded->root, run::this_machine(workspace_groups(*target), *tasks, workspace_environments(*target)));
   if (options.json) print_readiness_json(found);
   else print_readiness_text(found);
   bool all = std::all_of(found.begin(), found.end(), [](const run::Readiness& one) { return one.can_run(); });

@@ -68,6 +68,18 @@ void container_needs(const Node& job, const std::string& name, const Machine& ma
   }
 }
 
+// A deployment job runs on one of the workspace's environments (its gates, its lock).
+void environment_needs(const Node& job, const std::string& name, const Machine& machine, std::vector<Readiness>& out) {
+  if (!job.get("deployment")) return;
+  const Node* env = job.get("environment");
+  std::string target = env && env->is_mapping() ? text_of(env->get("name")) : text_of(env);
+  target = target.substr(0, target.find('.'));
+  Readiness need{env ? env->position() : job.position(), name, "environment '" + target + "'", "slipway environment", {}};
+  if (!machine.environments.count(target))
+    need.runner.clear(), need.reason = "environment '" + target + "' is not an environment of the workspace";
+  out.push_back(std::move(need));
+}
+
 bool is_linux_image(const std::string& image) {
   std::string lower = to_lower(image);
   for (std::string_view other : {"windows", "win", "vs20", "macos"})
@@ -141,9 +153,10 @@ void strategy_steps(const Node& node, const std::string& job, const Machine& mac
 
 }  // namespace
 
-Machine this_machine(std::set<std::string> groups, std::shared_ptr<const TaskCatalog> tasks) {
+Machine this_machine(std::set<std::string> groups, std::shared_ptr<const TaskCatalog> tasks,
+                     std::set<std::string> environments) {
   return Machine{[](const std::string& program) { return find_program(program).has_value(); }, std::move(groups),
-                 std::move(tasks), container_engine()};
+                 std::move(tasks), container_engine(), std::move(environments)};
 }
 
 std::string task_implementation(const std::string& task, const TaskCatalog* tasks) {
@@ -187,6 +200,7 @@ std::vector<Readiness> check_readiness(const Node& pipeline, const Machine& mach
       group_needs(job.get("variables"), name, machine, out);
       pool_needs(job.get("pool") ? job.get("pool") : stage.get("pool"), name, machine, out);
       container_needs(job, name, machine, out);
+      environment_needs(job, name, machine, out);
       steps_of(job.get("steps"), name, machine, repositories, out);
       if (const Node* strategy = job.get("strategy"); strategy && job.get("deployment"))
         strategy_steps(*strategy, name, machine, repositories, out);

@@ -35,10 +35,12 @@ struct Machine {
   std::set<std::string> variable_groups;  // names, compared ignoring case
   std::shared_ptr<const TaskCatalog> tasks;  // may be null
   ContainerEngine containers;                // what runs container jobs and services
+  std::set<std::string> environments;        // the workspace's, which deployment jobs may target
 };
 
 // The real machine: programs looked up on PATH; `groups` from the workspace.
-Machine this_machine(std::set<std::string> groups, std::shared_ptr<const TaskCatalog> tasks = nullptr);
+Machine this_machine(std::set<std::string> groups, std::shared_ptr<const TaskCatalog> tasks = nullptr,
+                     std::set<std::string> environments = {});
 
 // One step, or one thing a job needs (then `step` says what: "container",
 // "services", "pool", "variable group").

@@ -13,7 +13,7 @@ Machine machine_with(std::set<std::string> programs, std::set<std::string> group
   ContainerEngine engine{programs.count("podman") ? "/usr/bin/podman" : "",
                          "need docker or podman; neither is installed"};
   return Machine{[programs](const std::string& program) { return programs.count(program) > 0; }, std::move(groups),
-                 std::move(tasks), engine};
+                 std::move(tasks), engine, {"staging"}};
 }
 
 std::vector<Readiness> check(const std::string& text, const Machine& machine) {
@@ -125,17 +125,36 @@ stages:
   EXPECT_TRUE(found[1].can_run());
 }
 
+TEST(Readiness, DeploymentJobsNeedAnEnvironmentOfTheWorkspace) {
+  std::vector<Readiness> found = check(R"(
+stages:
+- stage: s
+  jobs:
+  - deployment: a
+    environment: staging.web
+    strategy: {runOnce: {deploy: {steps: []}}}
+  - deployment: b
+    environment: {name: prod}
+    strategy: {runOnce: {deploy: {steps: []}}}
+)", machine_with({"bash"}));
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_TRUE(found[0].can_run());
+  EXPECT_EQ(found[0].step, "environment 'staging'");
+  EXPECT_EQ(found[1].reason, "environment 'prod' is not an environment of the workspace");
+}
+
 TEST(Readiness, DeploymentHookStepsAreChecked) {
   std::vector<Readiness> found = check(R"(
 stages:
 - stage: s
   jobs:
   - deployment: d
+    environment: staging
     strategy: {runOnce: {deploy: {steps: [{task: KubernetesManifest@0, displayName: KubernetesManifest}]}}}
 )", machine_with({"bash"}));
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].job, "s.d");
-  EXPECT_EQ(found[0].reason, "kubectl is not installed (task KubernetesManifest@0 runs it)");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[1].job, "s.d");
+  EXPECT_EQ(found[1].reason, "kubectl is not installed (task KubernetesManifest@0 runs it)");
 }
 
 TEST(Readiness, KnownTasksHaveImplementations) {
