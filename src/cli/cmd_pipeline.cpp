@@ -73,7 +73,7 @@ Result<Target> resolve_target(const ExpandArgs& args, const GlobalOptions& optio
     target.expand = pipeline::component_expand_options(*workspace, *component);
     target.mirrors = std::make_unique<version::MirrorCache>(state_root(options, state_path(options)) / "mirrors");
     if (component->repo_is_url) {  // its default branch, from its mirror
-      Result<version::ResolvedRef> head = target.mirrors->resolve(component->repo, "HEAD");
+      Result<version::ResolvedRef> head = target.mirrors->resolve(component->repo, "HEAD", true);
       if (!head) return fail(head.error().code, "component '" + component->name + "': " + head.error().message);
       if (!head->warning.empty()) target.warnings->push_back(head->warning);
       Result<std::filesystem::path> files = target.mirrors->tree(*head);

@@ -68,7 +68,7 @@ Status from_component(const GlobalOptions& global, const std::string& name, std:
   repo = workspace->repo_location(*component);
   if (component->repo_is_url) {  // computed in its mirror, fetched first
     version::MirrorCache mirrors(state_root(global, state_path(global)) / "mirrors");
-    Result<version::ResolvedRef> head = mirrors.resolve(component->repo, "HEAD");
+    Result<version::ResolvedRef> head = mirrors.resolve(component->repo, "HEAD", true);
     if (!head) return fail(head.error().code, "component '" + name + "': " + head.error().message);
     if (!head->warning.empty()) std::cerr << "slipway: warning: " << head->warning << "\n";
     repo = head->mirror;

@@ -105,8 +105,8 @@ std::optional<std::string> approval_refusal(const model::Workspace& workspace, c
                                             const std::string& creator) {
   if (environment.policy.approvals.empty()) return environment.name + " needs no approvals";
   if (environment.policy.requester_cannot_approve && person == creator)
-    return person + " created release " + release + " and cannot approve it for " + environment.name +
-           " (requester_cannot_approve)";
+    return person + (release.starts_with("run-") ? " started the deployment " : " created release ") + release +
+           " and cannot approve it for " + environment.name + " (requester_cannot_approve)";
   std::vector<std::string> wanted;
   for (const model::Approval& a : environment.policy.approvals) {
     if (has_role(workspace, person, a.role.name)) return std::nullopt;

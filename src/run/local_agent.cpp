@@ -433,6 +433,11 @@ Attempt checkout_repository(JobState& state, StepRunner& runner, const StepSpec&
   int checkouts = 0;
   for (const StepSpec& other : state.job.steps)
     if (other.kind == StepKind::checkout && !iequals(std::string(trim(other.body)), "none")) ++checkouts;
+  // The alias names a folder slipway itself writes (unconfined): a plain name only.
+  bool plain = !alias.empty() && std::all_of(alias.begin(), alias.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  if (!plain) return Attempt{TaskResult::failed, -1, "checkout of repository '" + alias + "': not a plain name"};
   fs::path dir = checkouts > 1 ? state.sources / alias : state.sources;
   Result<std::string> checked_out =
       fetch_and_checkout({dir, step.repository, step.repository_commit, step.clean, step.fetch_depth});

@@ -7,6 +7,9 @@
 // `slipway approve` takes in place of a release), with the run's actor as
 // the requester; the job's reason says what it waits for. The gate runs in
 // the job's slot, on a store connection of its own (a Store is one thread's).
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/strings.h"
@@ -22,13 +25,40 @@ using namespace std::chrono_literals;
 
 std::string env_resource(const std::string& environment) { return "env:" + environment; }
 
-// How long a deployment job holds the environment's lock without a
-// heartbeat: its own time limit, else six hours (a holder whose process
-// died on this host is taken over at once whatever the lease).
-Millis lock_lease(const run::JobMessage& job) {
-  if (job.timeout_minutes > 0) return std::chrono::duration_cast<Millis>(std::chrono::minutes(job.timeout_minutes) + 5min);
-  return std::chrono::duration_cast<Millis>(6h);
-}
+// The environment's lock while the job runs: renewed every 10 s on the
+// gate's own store connection (the job's thread does not touch it meanwhile),
+// so a holder that died is known within the lease wherever it ran.
+class HeldLock {
+ public:
+  static constexpr Millis k_lease{30000};
+
+  HeldLock(std::shared_ptr<store::Store> db, store::Lease lease) : m_db(std::move(db)), m_lease(std::move(lease)) {
+    m_renewer = std::thread([this] {
+      std::unique_lock lock(m_mutex);
+      while (!m_wake.wait_for(lock, 10s, [this] { return m_stop; }))
+        if (Result<store::Lease> renewed = m_db->locks().heartbeat(m_lease, k_lease)) m_lease = *renewed;
+    });
+  }
+  ~HeldLock() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_stop = true;
+    }
+    m_wake.notify_all();
+    m_renewer.join();
+    (void)m_db->locks().release(m_lease);
+  }
+  HeldLock(const HeldLock&) = delete;
+  HeldLock& operator=(const HeldLock&) = delete;
+
+ private:
+  std::shared_ptr<store::Store> m_db;
+  store::Lease m_lease;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stop = false;
+  std::thread m_renewer;
+};
 
 }  // namespace
 
@@ -81,7 +111,9 @@ Result<run::RunOptions::Finish> RunService::open_deployment(const run::JobMessag
   Result<std::int64_t> asked = db->events().append({actor, "deployment.requested", env_resource(env->name), detail});
   if (!asked) return std::unexpected(asked.error());
 
-  // The gates, asked again every second until they pass (an approval given from another process counts).
+  // The gates, asked again every second until they pass (an approval given
+  // from another process counts), then the lock, then the gates once more
+  // under it (a freeze may have begun, an approval expired, while it waited).
   std::string said;
   auto wait = [&](const std::string& why) -> Status {
     if (why != said) waiting(said = why);
@@ -89,42 +121,55 @@ Result<run::RunOptions::Finish> RunService::open_deployment(const run::JobMessag
     std::this_thread::sleep_for(1s);
     return {};
   };
-  while (true) {
+  auto missing = [&]() -> Result<std::string> {
     Result<std::vector<store::ApprovalRecord>> approvals = deployment_approvals(*db, subject, env->name);
     if (!approvals) return std::unexpected(approvals.error());
     release::GateFacts facts{subject, actor, actor, false, {}, std::move(*approvals), m_config.clock->now()};
     Result<release::GateDecision> gates = release::check_gates(*workspace(), *env, facts);
     if (!gates) return std::unexpected(gates.error());
-    if (gates->allowed()) break;
-    if (Status s = wait("waiting for " + join(gates->missing, "; ") + " (slipway approve " + subject + " " + env->name + ")"); !s)
-      return std::unexpected(s.error());
-  }
-  store::Lease lease;
-  while (true) {
-    Result<store::LockAttempt> taken =
-        db->locks().try_acquire(env_resource(env->name), {"deployment job " + job.id + " of run " + job.run_id, actor}, lock_lease(job));
-    if (!taken) return std::unexpected(taken.error());
-    if (taken->acquired) {
-      lease = taken->lease;
-      break;
+    if (gates->allowed()) return std::string();
+    return "waiting for " + join(gates->missing, "; ") + " (slipway approve " + subject + " --env " + env->name + ")";
+  };
+  std::optional<store::Lease> lease;
+  while (!lease) {
+    Result<std::string> gates = missing();
+    if (!gates) return std::unexpected(gates.error());
+    if (!gates->empty()) {
+      if (Status s = wait(*gates); !s) return std::unexpected(s.error());
+      continue;
     }
-    if (Status s = wait("waiting for " + env_resource(env->name) + ", held by " + store::describe_holder(taken->lease)); !s)
-      return std::unexpected(s.error());
+    Result<store::LockAttempt> taken = db->locks().try_acquire(
+        env_resource(env->name), {"deployment job " + job.id + " of run " + job.run_id, actor}, HeldLock::k_lease);
+    if (!taken) return std::unexpected(taken.error());
+    if (!taken->acquired) {
+      if (Status s = wait("waiting for " + env_resource(env->name) + ", held by " + store::describe_holder(taken->lease)); !s)
+        return std::unexpected(s.error());
+      continue;
+    }
+    lease = taken->lease;
+    Result<std::string> again = missing();
+    if (!again || !again->empty()) {  // the gates closed while it waited for the lock
+      (void)db->locks().release(*lease);
+      if (!again) return std::unexpected(again.error());
+      lease.reset();
+    }
   }
   waiting("");
   const auto started = m_config.clock->now();
   Result<std::int64_t> began = db->events().append({actor, "deployment.started", env_resource(env->name), detail});
   if (!began) {
-    (void)db->locks().release(lease);
+    (void)db->locks().release(*lease);
     return std::unexpected(began.error());
   }
-  return run::RunOptions::Finish([db, lease, actor, detail, env_name = env->name, started,
-                                  clock = m_config.clock](run::TaskResult result) {
+  // From here the renewer alone uses the connection, until Finish stops it.
+  auto lock = std::make_shared<HeldLock>(db, *lease);
+  return run::RunOptions::Finish([db, lock, actor, detail, env_name = env->name, started,
+                                  clock = m_config.clock](run::TaskResult result) mutable {
+    lock.reset();  // the renewer stops before this thread uses the connection
     nlohmann::json done = detail;
     done["result"] = run::result_name(result);
     done["seconds"] = std::chrono::duration_cast<std::chrono::seconds>(clock->now() - started).count();
     (void)db->events().append({actor, "deployment.finished", env_resource(env_name), done});
-    (void)db->locks().release(lease);
   });
 }
 

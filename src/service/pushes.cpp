@@ -133,7 +133,7 @@ Status RunService::watch_once(const RunSettings& settings, const PushReport& rep
   for (const model::Component& component : workspace()->components) {
     fs::path repo = workspace()->repo_location(component);
     if (component.repo_is_url) {  // its branches as its mirror has them after one fetch
-      Result<version::ResolvedRef> fetched = mirrors.resolve(component.repo, "HEAD");
+      Result<version::ResolvedRef> fetched = mirrors.resolve(component.repo, "HEAD", true);
       if (!fetched) {
         report(fail(fetched.error().code, "component '" + component.name + "': " + fetched.error().message));
         continue;
@@ -209,7 +209,7 @@ Result<std::vector<std::string>> RunService::changed_paths(const model::Componen
                                                            bool batched_head) {
   const fs::path repo = repository_of(component);
   if (component.repo_is_url) {  // the pushed commit in the mirror first
-    Result<version::ResolvedRef> fetched = version::MirrorCache(state_root() / "mirrors").resolve(component.repo, push.sha);
+    Result<version::ResolvedRef> fetched = version::MirrorCache(state_root() / "mirrors").resolve(component.repo, push.sha, true);
     if (!fetched) return fail(fetched.error().code, "component '" + component.name + "': " + fetched.error().message);
   }
   Result<version::GitRepository> git = version::GitRepository::open(repo);

@@ -141,7 +141,7 @@ Result<RunSource> component_source(const model::Workspace& workspace, const mode
       return fail(ErrorCode::unsupported, "component '" + component.name + "' has a remote repo; this needs its mirror");
     // The commit asked for, else the branch's head, read from the repository's mirror.
     Result<version::ResolvedRef> resolved =
-        mirrors->resolve(component.repo, commit.empty() ? "refs/heads/" + short_branch(branch) : commit);
+        mirrors->resolve(component.repo, commit.empty() ? "refs/heads/" + short_branch(branch) : commit, true);
     if (!resolved) return fail(resolved.error().code, "component '" + component.name + "': " + resolved.error().message);
     RunSource source{component.name, component.name, resolved->mirror, branch, resolved->commit, component.pipeline, true, {}};
     source.warning = resolved->warning;
@@ -213,12 +213,31 @@ Result<pipeline::ExpandedPipeline> expand_source(const RunSource& source, pipeli
 
 namespace {
 
-// The repository (URL or absolute path) and ref a resources.repositories entry reads.
-Result<std::pair<std::string, std::string>> repository_of(const pipeline::RepositoryResource& resource,
-                                                          const model::Workspace* workspace) {
+// The repository a resources.repositories entry reads, at which ref;
+// `trusted` when the workspace configures it (then credentials may be sent).
+struct RepositoryAt {
+  std::string url;
+  std::string ref;
+  bool trusted = false;
+};
+
+Result<RepositoryAt> repository_of(const pipeline::RepositoryResource& resource, const model::Workspace* workspace) {
   std::string ref = resource.ref;
-  if (version::is_git_url(resource.name) || fs::path(resource.name).is_absolute())
-    return std::pair{resource.name, ref.empty() ? std::string("main") : ref};
+  bool plain_alias = !resource.alias.empty() && std::all_of(resource.alias.begin(), resource.alias.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  if (!plain_alias)
+    return fail(ErrorCode::invalid_input, "repository '" + resource.alias + "': an alias is letters, digits, _ and -",
+                resource.where);
+  // A pipeline names remote repositories only: a local one (any repository
+  // slipway can read, other components' mirrors included) is the workspace's
+  // to offer, as a template source.
+  if (resource.name.starts_with("file:") || fs::path(resource.name).is_absolute())
+    return fail(ErrorCode::denied,
+                "repository '" + resource.alias + "': a pipeline may not name a local repository (" + resource.name +
+                    "); the workspace offers one as a template source",
+                resource.where);
+  if (version::is_git_url(resource.name)) return RepositoryAt{resource.name, ref.empty() ? std::string("main") : ref, false};
   const model::TemplateSource* source = nullptr;
   if (workspace) {
     source = workspace->template_source(resource.alias);
@@ -227,18 +246,18 @@ Result<std::pair<std::string, std::string>> repository_of(const pipeline::Reposi
   if (source) {
     std::string where = source->git.empty() ? (workspace->dir / source->path).lexically_normal().string() : source->git;
     if (ref.empty()) ref = source->ref.empty() ? std::string("main") : source->ref;
-    return std::pair{where, ref};
+    return RepositoryAt{where, ref, true};
   }
   if (iequals(resource.type, "github") && !resource.name.empty())
-    return std::pair{"https://github.com/" + resource.name + ".git", ref.empty() ? std::string("main") : ref};
+    return RepositoryAt{"https://github.com/" + resource.name + ".git", ref.empty() ? std::string("main") : ref, false};
   return fail(ErrorCode::not_found, "repository '" + resource.alias + "' (name '" + resource.name +
                                         "') is neither a git URL nor a template source of the workspace",
               resource.where);
 }
 
 Result<fs::path> mirrored_tree(version::MirrorCache& mirrors, const std::string& url, const std::string& ref,
-                               std::vector<std::string>& warnings) {
-  Result<version::ResolvedRef> resolved = mirrors.resolve(url, ref);
+                               bool trusted, std::vector<std::string>& warnings) {
+  Result<version::ResolvedRef> resolved = mirrors.resolve(url, ref, trusted);
   if (!resolved) return std::unexpected(resolved.error());
   if (!resolved->warning.empty()) warnings.push_back(resolved->warning);
   return mirrors.tree(*resolved);
@@ -252,15 +271,15 @@ void add_remote_sources(pipeline::ExpandOptions& options, const model::Workspace
       -> Result<std::optional<fs::path>> {
     const model::TemplateSource* source = workspace ? workspace->template_source(name) : nullptr;
     if (!source || source->git.empty()) return std::optional<fs::path>();
-    Result<fs::path> tree = mirrored_tree(mirrors, source->git, source->ref.empty() ? "main" : source->ref, warnings);
+    Result<fs::path> tree = mirrored_tree(mirrors, source->git, source->ref.empty() ? "main" : source->ref, true, warnings);
     if (!tree) return fail(tree.error().code, "template source '" + name + "': " + tree.error().message, source->where);
     return std::optional(*tree);
   };
   options.repository_folder = [workspace, &mirrors, &warnings](const pipeline::RepositoryResource& resource)
       -> Result<fs::path> {
-    Result<std::pair<std::string, std::string>> where = repository_of(resource, workspace);
+    Result<RepositoryAt> where = repository_of(resource, workspace);
     if (!where) return std::unexpected(where.error());
-    Result<fs::path> tree = mirrored_tree(mirrors, where->first, where->second, warnings);
+    Result<fs::path> tree = mirrored_tree(mirrors, where->url, where->ref, where->trusted, warnings);
     if (!tree) return fail(tree.error().code, "repository '" + resource.alias + "': " + tree.error().message, resource.where);
     return tree;
   };
@@ -280,9 +299,9 @@ Status resolve_checkouts(run::PipelineSpec& spec, const yaml::Node& root, const 
         if (found == resources.end())
           return fail(ErrorCode::not_found, "checkout of repository '" + alias + "': resources.repositories has no such alias",
                       step.where);
-        Result<std::pair<std::string, std::string>> where = repository_of(*found, workspace);
+        Result<RepositoryAt> where = repository_of(*found, workspace);
         if (!where) return fail(where.error().code, where.error().message, step.where);
-        Result<version::ResolvedRef> resolved = mirrors.resolve(where->first, where->second);
+        Result<version::ResolvedRef> resolved = mirrors.resolve(where->url, where->ref, where->trusted);
         if (!resolved) return fail(resolved.error().code, "checkout of repository '" + alias + "': " + resolved.error().message, step.where);
         if (!resolved->warning.empty()) spec.warnings.push_back(resolved->warning);
         step.repository = resolved->mirror.string();
@@ -297,7 +316,7 @@ pipeline::RemoteReader remote_reader(const model::Workspace& workspace, version:
             add_remote_sources(options, &workspace, mirrors, warnings);
           },
           [&mirrors, &warnings](const model::Component& component) {
-            return mirrored_tree(mirrors, component.repo, "HEAD", warnings);
+            return mirrored_tree(mirrors, component.repo, "HEAD", true, warnings);
           }};
 }
 

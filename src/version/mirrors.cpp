@@ -59,22 +59,31 @@ bool is_tag(git_repository* repo, const std::string& ref) {
   return tag;
 }
 
-// Credentials from slipway's environment, never from what is printed.
+// Credentials from slipway's environment, never from what is printed, and
+// only for a URL the workspace configured, over an encrypted transport.
 struct CredentialState {
+  bool trusted = false;
   int attempts = 0;
 };
 
-int credentials(git_credential** out, const char* /*url*/, const char* user_from_url, unsigned int allowed,
-                void* payload) {
+int credentials(git_credential** out, const char* url, const char* user_from_url, unsigned int allowed, void* payload) {
   auto* state = static_cast<CredentialState*>(payload);
-  if (++state->attempts > 2) return GIT_EAUTH;  // refused twice: stop asking
+  if (!state->trusted || ++state->attempts > 2) return GIT_PASSTHROUGH;  // refused twice: stop asking
+  std::string_view where = url ? url : "";
   const char* token = std::getenv("SLIPWAY_GIT_TOKEN");
   const char* key = std::getenv("SLIPWAY_GIT_SSH_KEY");
-  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && token && *token)
+  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && token && *token && where.starts_with("https://"))
     return git_credential_userpass_plaintext_new(out, user_from_url ? user_from_url : "x-access-token", token);
-  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && key && *key)
+  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && key && *key && !where.starts_with("http") && !where.starts_with("git://"))
     return git_credential_ssh_key_new(out, user_from_url ? user_from_url : "git", nullptr, key, nullptr);
   return GIT_PASSTHROUGH;
+}
+
+// `message` without `url`'s user information.
+std::string without_credentials(std::string message, const std::string& url) {
+  for (size_t at = message.find(url); at != std::string::npos; at = message.find(url, at))
+    message.replace(at, url.size(), shown_url(url));
+  return message;
 }
 
 using Remote = std::unique_ptr<git_remote, GitFree>;
@@ -115,9 +124,9 @@ std::string shown_url(std::string_view url) {
   size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) return std::string(url);
   size_t start = scheme + 3;
-  size_t at = url.find('@', start);
   size_t slash = url.find('/', start);
-  if (at == std::string_view::npos || (slash != std::string_view::npos && at > slash)) return std::string(url);
+  size_t at = url.substr(0, slash).rfind('@');  // a password may hold '@' too
+  if (at == std::string_view::npos || at < start) return std::string(url);
   return std::string(url.substr(0, start)) + std::string(url.substr(at + 1));
 }
 
@@ -130,7 +139,7 @@ fs::path MirrorCache::mirror_path(const std::string& url) const {
   return m_root / (sha256_hex(shown_url(url)).substr(0, 16) + ".git");
 }
 
-Status MirrorCache::fetch(const std::string& url, const fs::path& mirror) {
+Status MirrorCache::fetch(const std::string& url, const fs::path& mirror, bool trusted) {
   std::error_code ec;
   fs::create_directories(m_root, ec);
   Result<Repository> repo = open_or_init(mirror);
@@ -143,16 +152,13 @@ Status MirrorCache::fetch(const std::string& url, const fs::path& mirror) {
   git_strarray refspecs{specs, 2};
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-  options.prune = GIT_FETCH_PRUNE;
-  CredentialState state;
+  // No prune: release tags slipway made in the mirror (push_tags off) must stay.
+  options.prune = GIT_FETCH_NO_PRUNE;
+  CredentialState state{trusted, 0};
   options.callbacks.credentials = credentials;
   options.callbacks.payload = &state;
-  if (git_remote_fetch(remote->get(), &refspecs, &options, nullptr) != 0) {
-    std::string message = last_git_error();
-    for (size_t at = message.find(url); at != std::string::npos; at = message.find(url, at))
-      message.replace(at, url.size(), shown_url(url));
-    return fail(ErrorCode::io, message);
-  }
+  if (git_remote_fetch(remote->get(), &refspecs, &options, nullptr) != 0)
+    return fail(ErrorCode::io, without_credentials(last_git_error(), url));
   // The mirror's HEAD names the remote's default branch (its HEAD's commit,
   // main first when several branches hold it), as a clone's would.
   const git_remote_head** seen = nullptr;
@@ -183,15 +189,16 @@ Status MirrorCache::push_tag(const std::string& url, const std::string& tag) {
   char* specs[] = {spec.data()};
   git_strarray refspecs{specs, 1};
   git_push_options options = GIT_PUSH_OPTIONS_INIT;
-  CredentialState state;
+  CredentialState state{true, 0};  // the workspace's own repo (versioning.push_tags)
   options.callbacks.credentials = credentials;
   options.callbacks.payload = &state;
   if (git_remote_push(remote->get(), &refspecs, &options) != 0)
-    return fail(ErrorCode::io, "cannot push tag " + tag + " to " + shown_url(url) + ": " + last_git_error());
+    return fail(ErrorCode::io, "cannot push tag " + tag + " to " + shown_url(url) + ": " +
+                                   without_credentials(last_git_error(), url));
   return {};
 }
 
-Result<ResolvedRef> MirrorCache::resolve(const std::string& url, const std::string& ref) {
+Result<ResolvedRef> MirrorCache::resolve(const std::string& url, const std::string& ref, bool trusted) {
   std::lock_guard lock(m_mutex);
   const std::string key = url + "\n" + ref;
   if (auto found = m_resolved.find(key); found != m_resolved.end()) return found->second;
@@ -203,9 +210,11 @@ Result<ResolvedRef> MirrorCache::resolve(const std::string& url, const std::stri
   Result<Repository> repo = open_or_init(out.mirror);
   if (!repo) return std::unexpected(repo.error());
   std::optional<std::string> before = find_ref(repo->get(), ref);
-  // A commit the mirror holds is what it is: no fetch.
-  if (!(before && names_a_commit(ref))) {
-    Status fetched = fetch(url, out.mirror);
+  // A commit the mirror holds is what it is: no fetch (a tag or branch named in hex is a ref, fetched).
+  bool commit_held = before && names_a_commit(ref) && !find_ref(repo->get(), "refs/tags/" + ref) &&
+                     !find_ref(repo->get(), "refs/heads/" + ref);
+  if (!commit_held) {
+    Status fetched = fetch(url, out.mirror, trusted);
     repo = open_or_init(out.mirror);  // the refs as the fetch left them
     if (!repo) return std::unexpected(repo.error());
     if (!fetched) {

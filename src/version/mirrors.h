@@ -14,9 +14,11 @@
 // is followed (as git fetch --force does) and reported in `warning`.
 //
 // URLs are shown with their user and password removed (`shown_url`).
-// Credentials: a URL's own user info, else SLIPWAY_GIT_TOKEN (https, as the
-// password, user "x-access-token") and SLIPWAY_GIT_SSH_KEY (a key file, ssh)
-// from slipway's environment, so tokens never need to be written in a URL.
+// Credentials, only for URLs the workspace itself configures (`trusted`: a
+// pipeline could name any host to collect them): SLIPWAY_GIT_TOKEN as the
+// password over https (user "x-access-token", or the URL's) and the key file
+// SLIPWAY_GIT_SSH_KEY over ssh, from slipway's environment, so tokens never
+// need to be written in a URL; never over plain http or git://.
 //
 // Thread-safety: one MirrorCache may be used from many threads; processes
 // sharing a state root take a lock file per mirror while they fetch.
@@ -52,7 +54,7 @@ class MirrorCache {
   // Fetches (once) and resolves `ref` of `url`. Errors (io): "cannot fetch
   // URL (ref R): <libgit2's message>; no copy of it was fetched before";
   // not_found: "URL has no ref 'R'".
-  Result<ResolvedRef> resolve(const std::string& url, const std::string& ref);
+  Result<ResolvedRef> resolve(const std::string& url, const std::string& ref, bool trusted = false);
 
   // The files of `commit` in the mirror of `url`, written once under
   // root/trees/<commit> and kept (a commit's tree never changes).
@@ -66,7 +68,7 @@ class MirrorCache {
   std::filesystem::path mirror_path(const std::string& url) const;
 
  private:
-  Status fetch(const std::string& url, const std::filesystem::path& mirror);
+  Status fetch(const std::string& url, const std::filesystem::path& mirror, bool trusted);
 
   std::filesystem::path m_root;
   std::mutex m_mutex;

@@ -23,7 +23,7 @@ environments:
       approvals: [{role: qa}]
 roles:
   admin: [alice]
-  qa: [quinn]
+  qa: [quinn, alice]
   developer: [dave]
 YAML
 mkdir -p "$ws/repos/web" && git -C "$ws/repos/web" init -q -b main && printf "steps: [{script: echo web}]\n" > "$ws/repos/web/azure-pipelines.yml" &&
@@ -60,13 +60,17 @@ for _ in $(seq 100); do
   "$SLIPWAY" runs --json > "$TMP/runs.json" 2>/dev/null && grep -q "waiting for needs 1 approval by role qa" "$TMP/runs.json" && break
   sleep 0.1
 done
-grep -q "slipway approve run-1.release.web staging" "$TMP/runs.json" || die "the job does not say what it waits for: $(cat "$TMP/runs.json")"
+grep -q "slipway approve run-1.release.web --env staging" "$TMP/runs.json" || die "the job does not say what it waits for: $(cat "$TMP/runs.json")"
 [[ $(cat "$TMP/run.out") != *deploying* ]] || die "the deployment job ran before its approval"
 
 # Refused: a developer, and the requester; then QA approves from another process.
 SLIPWAY_USER=dave expect_exit 1 "$SLIPWAY" approve run-1.release.web --env staging
 expect_contains "$ERR" "dave may not approve for staging: needs role qa"
+SLIPWAY_USER=alice expect_exit 1 "$SLIPWAY" approve run-1.release.web --env staging
+expect_contains "$ERR" "alice started the deployment run-1.release.web and cannot approve it for staging (requester_cannot_approve)"
 SLIPWAY_USER=quinn expect_exit 0 "$SLIPWAY" approve run-1.release.web --env staging
+SLIPWAY_USER=quinn expect_exit 1 "$SLIPWAY" approve run-1.release.web --env staging
+expect_contains "$ERR" "quinn already approved run-1.release.web for staging"
 
 # It runs, holding the environment's lock.
 for _ in $(seq 100); do grep -q deploying "$TMP/run.out" && break; sleep 0.1; done

@@ -94,7 +94,7 @@ resources:
   repositories:
   - repository: tools
     type: git
-    name: file://$TMP/served/tpl.git
+    name: templates
     ref: v1
 jobs:
 - job: alone
@@ -110,6 +110,9 @@ YAML
 expect_exit 0 "$SLIPWAY" run --file checkouts.yml --follow
 expect_contains "$OUT" "[__default.alone] - script: echo \"template v1\""
 expect_contains "$OUT" "[__default.beside] - script: echo \"template v1\""
+printf 'resources:\n  repositories:\n  - repository: local\n    type: git\n    name: file://%s/served/svc.git\nsteps:\n- checkout: local\n' "$TMP" > local.yml
+expect_exit 1 "$SLIPWAY" run --file local.yml
+expect_contains "$ERR" "repository 'local': a pipeline may not name a local repository (file://$TMP/served/svc.git)"
 printf 'steps:\n- checkout: elsewhere\n' > undeclared.yml
 expect_exit 2 "$SLIPWAY" run --file undeclared.yml
 expect_contains "$ERR" "undeclared.yml:2:3: checkout of repository 'elsewhere': resources.repositories has no such alias"
