@@ -29,8 +29,8 @@ test: build
 test-sanitize: setup
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSLIPWAY_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(CURDIR)/tests/postgres.sh ctest --output-on-failure -j $(JOBS) -LE no-sanitize -E '^e2e\.run_orphans$$'
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -LE no-sanitize $(ORPHANS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(CURDIR)/tests/postgres.sh ctest --output-on-failure -j $(JOBS) -LE no-sanitize -E '^e2e\.run_orphans$$'
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ctest --output-on-failure -LE no-sanitize $(ORPHANS)
 
 # Every libFuzzer harness of tests/fuzz for FUZZ_SECONDS each (clang, build-fuzz).
 fuzz:

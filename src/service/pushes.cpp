@@ -171,6 +171,7 @@ void RunService::report_pushes(const model::Component& component, const Push& pu
 
 Result<PushOutcome> RunService::push_once(const model::Component& component, const Push& push, bool batched_head,
                                           const RunSettings& settings) {
+  fresh_mirrors();
   PushOutcome out = outcome_for(component.name, push, batched_head);
   if (!batched_head) {
     Result<std::optional<std::string>> seen = store().runs().trigger_run(push_key(component.name, push.ref, push.sha));
@@ -180,8 +181,7 @@ Result<PushOutcome> RunService::push_once(const model::Component& component, con
   Result<std::vector<std::string>> paths = changed_paths(component, push, batched_head);
   if (!paths) return std::unexpected(paths.error());
   Handling handling{component.name, push.ref, push.sha, "", batched_head, false};
-  version::MirrorCache mirrors(state_root() / "mirrors");
-  Result<RunSource> source = component_source(*workspace(), component, push.ref, push.sha, &mirrors);
+  Result<RunSource> source = component_source(*workspace(), component, push.ref, push.sha, &mirrors());
   if (!source) return std::unexpected(source.error());
   Result<pipeline::ExpandedPipeline> expanded = expand(*source, {});
   Result<run::TriggerDecision> decision =
@@ -209,7 +209,7 @@ Result<std::vector<std::string>> RunService::changed_paths(const model::Componen
                                                            bool batched_head) {
   const fs::path repo = repository_of(component);
   if (component.repo_is_url) {  // the pushed commit in the mirror first
-    Result<version::ResolvedRef> fetched = version::MirrorCache(state_root() / "mirrors").resolve(component.repo, push.sha, true);
+    Result<version::ResolvedRef> fetched = mirrors().resolve(component.repo, push.sha, true);
     if (!fetched) return fail(fetched.error().code, "component '" + component.name + "': " + fetched.error().message);
   }
   Result<version::GitRepository> git = version::GitRepository::open(repo);

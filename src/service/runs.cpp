@@ -168,12 +168,18 @@ Recovery RunService::recover() {
 
 // ---- starting and executing
 
+void RunService::fresh_mirrors() { m_mirrors = std::make_unique<version::MirrorCache>(state_root() / "mirrors"); }
+
+version::MirrorCache& RunService::mirrors() const {
+  if (!m_mirrors) m_mirrors = std::make_unique<version::MirrorCache>(state_root() / "mirrors");
+  return *m_mirrors;
+}
+
 Result<pipeline::ExpandedPipeline> RunService::expand(const RunSource& source,
                                                       const std::map<std::string, fs::path>& templates) {
-  version::MirrorCache mirrors(state_root() / "mirrors");
   std::vector<std::string> warnings;
   pipeline::ExpandOptions options = expand_options(workspace(), templates);
-  add_remote_sources(options, workspace(), mirrors, warnings);
+  add_remote_sources(options, workspace(), mirrors(), warnings);
   Result<pipeline::ExpandedPipeline> expanded = expand_source(source, std::move(options), state_root() / "tmp");
   if (expanded) expanded->warnings = std::move(warnings);
   return expanded;
@@ -189,8 +195,7 @@ Result<run::PipelineSpec> RunService::read_spec(const yaml::Node& root) const {
   if (Status s = run::check_containers(*spec, run::container_engine()); !s) return std::unexpected(s.error());
   if (Status s = add_secure_files(*spec); !s) return std::unexpected(s.error());
   if (Status s = check_deployment_environments(*spec, workspace(), m_config.actor); !s) return std::unexpected(s.error());
-  version::MirrorCache mirrors(state_root() / "mirrors");
-  if (Status s = resolve_checkouts(*spec, root, workspace(), mirrors); !s) return std::unexpected(s.error());
+  if (Status s = resolve_checkouts(*spec, root, workspace(), mirrors()); !s) return std::unexpected(s.error());
   return spec;
 }
 
@@ -221,6 +226,7 @@ Status RunService::add_secure_files(run::PipelineSpec& spec) const {
 }
 
 Result<RunOutcome> RunService::start(const RunRequest& request, const RunSettings& settings) {
+  fresh_mirrors();
   if (request.file.empty() == request.component.empty())
     return fail(ErrorCode::invalid_input, "give either a COMPONENT or --file PATH");
   Result<RunSource> source = request.component.empty()
@@ -242,8 +248,7 @@ Result<RunSource> RunService::component_run_source(const RunRequest& request) {
   Result<const model::Component*> found = component(request.component);
   if (!found) return std::unexpected(found.error());
   if (Status s = permit_run("run " + request.component); !s) return std::unexpected(s.error());
-  version::MirrorCache mirrors(state_root() / "mirrors");
-  return component_source(*workspace(), **found, request.branch, request.commit, &mirrors);
+  return component_source(*workspace(), **found, request.branch, request.commit, &mirrors());
 }
 
 // Numbered and recorded at once: a run's number is never handed out without
@@ -338,6 +343,7 @@ void RunService::record_build(RunOutcome& outcome) {
 // ---- retry and cancel
 
 Result<RunOutcome> RunService::retry(const std::string& id, const RunSettings& settings) {
+  fresh_mirrors();
   Result<nlohmann::json> old = run::load_run_document(store().runs(), id);
   if (!old) return std::unexpected(old.error());
   if (text_of(*old, "state") == "running") return fail(ErrorCode::conflict, "run " + id + " is still running");
@@ -363,8 +369,7 @@ Result<RunSource> RunService::retry_source(const nlohmann::json& old) {
     Result<const model::Component*> found = component(component_name);
     if (!found) return std::unexpected(found.error());
     if (Status s = permit_run("retry a run of " + component_name); !s) return std::unexpected(s.error());
-    version::MirrorCache mirrors(state_root() / "mirrors");
-    return component_source(*workspace(), **found, branch, commit, &mirrors);
+    return component_source(*workspace(), **found, branch, commit, &mirrors());
   }
   const std::string file = text_of(old, "source");
   if (file.empty())

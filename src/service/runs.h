@@ -42,6 +42,7 @@
 #include "run/run_record.h"
 #include "run/scheduler.h"
 #include "service/service.h"
+#include "version/mirrors.h"
 
 namespace slipway::pipeline {
 struct ExpandedPipeline;
@@ -278,6 +279,10 @@ class RunService {
 
   // runs.cpp: reading a pipeline, recording and executing a run.
   Result<RunSource> component_run_source(const RunRequest& request);
+  // The mirror cache of the run being prepared: one per run (or push), so a
+  // ref is fetched once and names one commit for every use in it.
+  void fresh_mirrors();
+  version::MirrorCache& mirrors() const;
   Result<RunSource> retry_source(const nlohmann::json& old);
   Result<pipeline::ExpandedPipeline> expand(const RunSource& source,
                                             const std::map<std::string, std::filesystem::path>& templates);
@@ -312,6 +317,7 @@ class RunService {
                                                 const std::string& built);
 
   Config m_config;
+  mutable std::unique_ptr<version::MirrorCache> m_mirrors;  // fresh_mirrors()
   std::unique_ptr<Service> m_service;     // when the workspace loaded
   std::shared_ptr<store::BlobStore> m_blobs;
   std::unique_ptr<store::Store> m_store;  // otherwise
