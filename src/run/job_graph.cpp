@@ -273,8 +273,9 @@ Status read_deployment_strategy(const yaml::Node* strategy, JobSpec& job) {
     for (const char* name : {"runOnce", "rolling", "canary"})
       if (const yaml::Node* found = strategy->get(name)) kind = name, body = found;
   if (!body || !body->is_mapping()) return {};
-  auto hook = [&](const char* name, const std::string& condition, const NameValues& variables) -> Status {
-    const yaml::Node* h = body->get(name);
+  auto hook = [&](const yaml::Node& parent, const char* name, const std::string& condition,
+                  const NameValues& variables) -> Status {
+    const yaml::Node* h = parent.get(name);
     if (!h || !h->is_mapping()) return {};
     size_t first = job.steps.size();
     if (Status s = read_steps(h->get("steps"), job.steps, condition); !s) return s;
@@ -282,7 +283,7 @@ Status read_deployment_strategy(const yaml::Node* strategy, JobSpec& job) {
     return {};
   };
   NameValues named = {{"Strategy.Name", kind}};
-  if (Status s = hook("preDeploy", "", named); !s) return s;
+  if (Status s = hook(*body, "preDeploy", "", named); !s) return s;
   std::vector<std::string> cycles = {""};
   if (kind == "canary") {
     cycles.clear();
@@ -295,14 +296,11 @@ Status read_deployment_strategy(const yaml::Node* strategy, JobSpec& job) {
     NameValues cycle = named;
     if (!increment.empty()) cycle.insert(cycle.end(), {{"Strategy.Increment", increment}, {"Strategy.CycleName", "canary"}});
     for (const char* name : {"deploy", "routeTraffic", "postRouteTraffic"})
-      if (Status s = hook(name, "", cycle); !s) return s;
+      if (Status s = hook(*body, name, "", cycle); !s) return s;
   }
   if (const yaml::Node* on = body->get("on"); on && on->is_mapping()) {
-    const yaml::Node* saved = body;
-    body = on;
     for (auto [name, condition] : {std::pair{"failure", "failed()"}, std::pair{"success", "succeeded()"}})
-      if (Status s = hook(name, condition, named); !s) return s;
-    body = saved;
+      if (Status s = hook(*on, name, condition, named); !s) return s;
   }
   return {};
 }

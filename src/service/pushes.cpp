@@ -123,7 +123,7 @@ Status RunService::handle_push(const Push& push, const RunSettings& settings, co
 }
 
 fs::path RunService::repository_of(const model::Component& component) const {
-  if (component.repo_is_url) return version::MirrorCache(state_root() / "mirrors").mirror_path(component.repo);
+  if (component.repo_is_url) return mirrors().mirror_path(component.repo);
   return workspace()->repo_location(component);
 }
 

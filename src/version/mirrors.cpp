@@ -139,12 +139,8 @@ fs::path MirrorCache::mirror_path(const std::string& url) const {
   return m_root / (sha256_hex(shown_url(url)).substr(0, 16) + ".git");
 }
 
-Status MirrorCache::fetch(const std::string& url, const fs::path& mirror, bool trusted) {
-  std::error_code ec;
-  fs::create_directories(m_root, ec);
-  Result<Repository> repo = open_or_init(mirror);
-  if (!repo) return std::unexpected(repo.error());
-  Result<Remote> remote = remote_of(repo->get(), url);
+Status MirrorCache::fetch(const std::string& url, git_repository* repo, bool trusted) {
+  Result<Remote> remote = remote_of(repo, url);
   if (!remote) return std::unexpected(remote.error());
   char heads[] = "+refs/heads/*:refs/heads/*";
   char tags[] = "+refs/tags/*:refs/tags/*";
@@ -173,7 +169,7 @@ Status MirrorCache::fetch(const std::string& url, const fs::path& mirror, bool t
     if (name.starts_with("refs/heads/") && git_oid_equal(&seen[i]->oid, head) && (branch.empty() || name == "refs/heads/main"))
       branch = name;
   }
-  if (!branch.empty()) (void)git_repository_set_head(repo->get(), branch.c_str());
+  if (!branch.empty()) (void)git_repository_set_head(repo, branch.c_str());
   return {};
 }
 
@@ -214,9 +210,7 @@ Result<ResolvedRef> MirrorCache::resolve(const std::string& url, const std::stri
   bool commit_held = before && names_a_commit(ref) && !find_ref(repo->get(), "refs/tags/" + ref) &&
                      !find_ref(repo->get(), "refs/heads/" + ref);
   if (!commit_held) {
-    Status fetched = fetch(url, out.mirror, trusted);
-    repo = open_or_init(out.mirror);  // the refs as the fetch left them
-    if (!repo) return std::unexpected(repo.error());
+    Status fetched = fetch(url, repo->get(), trusted);
     if (!fetched) {
       if (!before)
         return fail(ErrorCode::io, "cannot fetch " + shown + " (ref " + ref + "): " + fetched.error().message +

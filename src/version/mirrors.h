@@ -31,6 +31,8 @@
 
 #include "core/error.h"
 
+struct git_repository;  // libgit2's
+
 namespace slipway::version {
 
 // Whether `text` is a git URL rather than a local path: scheme://... or scp form (user@host:path).
@@ -68,7 +70,7 @@ class MirrorCache {
   std::filesystem::path mirror_path(const std::string& url) const;
 
  private:
-  Status fetch(const std::string& url, const std::filesystem::path& mirror, bool trusted);
+  Status fetch(const std::string& url, ::git_repository* repo, bool trusted);  // refs updated in `repo`
 
   std::filesystem::path m_root;
   std::mutex m_mutex;
